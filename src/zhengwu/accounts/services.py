@@ -1,0 +1,185 @@
+"""Every write about people, roles and tokens. Keyword-only, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.accounts.models import ApiToken, Applicant, Department, User
+from zhengwu.core import clock
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.roles import Role
+from zhengwu.core.validators import clean_resident_id, clean_uscc
+
+TOKEN_PREFIX = "zw_"  # noqa: S105 (a public prefix, not a secret)
+# A token's last_used_at is refreshed at most this often, so authentication stays a read.
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=5)
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def parse_role(name: str) -> Role:
+    try:
+        return Role(name)
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise ValidationFailed(
+            {
+                "role": [
+                    _("Unknown role %(role)s. Allowed: %(allowed)s.")
+                    % {"role": name, "allowed": allowed}
+                ]
+            }
+        ) from None
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    roles: list[Role | str],
+    department_code: str | None = None,
+    password: str | None = None,
+    full_name: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+) -> User:
+    """Create a user, or add roles and set the department/password of an existing one."""
+    parsed = [parse_role(str(r)) for r in roles]
+    department = None
+    if department_code:
+        department = Department.objects.filter(code=department_code).first()
+        if department is None:
+            raise ValidationFailed(
+                {
+                    "department": [
+                        _("No department has the code %(code)s.") % {"code": department_code}
+                    ]
+                }
+            )
+    user, created = User.objects.select_for_update().get_or_create(username=username)
+    if full_name:
+        user.full_name = full_name
+    if phone:
+        user.phone = phone
+    if department is not None:
+        user.department = department
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    if Role.ADMIN in parsed or is_staff:
+        user.is_staff = True
+    if Role.ADMIN in parsed:
+        user.is_superuser = True
+    user.save()
+    ensure_role_groups()
+    user.groups.add(*Group.objects.filter(name__in=[r.value for r in parsed]))
+    return user
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 5],
+        key_hash=_hash(raw),
+        created_at=clock.now(),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _number_errors(kind: str, id_number: str, uscc: str) -> tuple[str, dict]:
+    errors: dict[str, list] = {}
+    number = ""
+    try:
+        if kind == Applicant.Kind.PERSON:
+            number = clean_resident_id(id_number)
+        elif kind == Applicant.Kind.ORG:
+            number = clean_uscc(uscc)
+        else:
+            errors["kind"] = [_("The applicant kind must be person or org.")]
+    except ValidationError as error:
+        errors["id_number" if kind == Applicant.Kind.PERSON else "uscc"] = error.messages
+    return number, errors
+
+
+@transaction.atomic
+def register_applicant(
+    *,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    uscc: str = "",
+    phone: str = "",
+    legal_representative: str = "",
+    contact: str = "",
+    user: User | None = None,
+) -> Applicant:
+    """Find the applicant by ID number / credit code or create it; the newest details win.
+
+    Invalid numbers are rejected with the exact reason (DOMAIN.md §9).
+    """
+    number, errors = _number_errors(kind, id_number, uscc)
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the applicant's name.")]
+    if errors:
+        raise ValidationFailed(errors)
+    lookup = {"id_number": number} if kind == Applicant.Kind.PERSON else {"uscc": number}
+    defaults = {"name": name.strip(), "created_at": clock.now()}
+    try:
+        with transaction.atomic():
+            applicant, _created = Applicant.objects.select_for_update().get_or_create(
+                kind=kind, **lookup, defaults=defaults
+            )
+    except IntegrityError:  # a concurrent registration of the same number won the race
+        applicant = Applicant.objects.select_for_update().get(kind=kind, **lookup)
+    changed = {
+        "name": name.strip(),
+        "phone": phone or applicant.phone,
+        "legal_representative": legal_representative or applicant.legal_representative,
+        "contact": contact or applicant.contact,
+    }
+    if user is not None:
+        changed["user"] = user
+    for field, value in changed.items():
+        setattr(applicant, field, value)
+    applicant.save()
+    return applicant

@@ -1,0 +1,134 @@
+"""The JSON API: /api/v1/..., OpenAPI at /api/docs.
+
+Error responses follow DESIGN.md: 422 with per-field messages, 409 with a stable code, 404, 401,
+403; every message in the request's language (Chinese by default). Routers are thin: they parse,
+call a service or selector, and shape the answer.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zhengwu.core.errors import ValidationFailed, ZhengwuError
+
+api = NinjaAPI(
+    title="Zhengwu API",
+    version="1",
+    description="政务服务平台接口 / Zhengwu government service platform API",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+_PYDANTIC_MESSAGES = {
+    "missing": gettext_noop("This field is required."),
+    "int_parsing": gettext_noop("Enter a whole number."),
+    "int_type": gettext_noop("Enter a whole number."),
+    "float_parsing": gettext_noop("Enter a number."),
+    "bool_parsing": gettext_noop("Enter true or false."),
+    "bool_type": gettext_noop("Enter true or false."),
+    "date_from_datetime_parsing": gettext_noop("Enter a valid date (YYYY-MM-DD)."),
+    "date_parsing": gettext_noop("Enter a valid date (YYYY-MM-DD)."),
+    "date_type": gettext_noop("Enter a valid date (YYYY-MM-DD)."),
+    "datetime_parsing": gettext_noop("Enter a valid date and time (ISO 8601)."),
+    "datetime_from_date_parsing": gettext_noop("Enter a valid date and time (ISO 8601)."),
+    "datetime_type": gettext_noop("Enter a valid date and time (ISO 8601)."),
+    "string_type": gettext_noop("Enter text."),
+    "string_too_long": gettext_noop("The text is too long."),
+    "string_too_short": gettext_noop("The text is too short."),
+    "greater_than_equal": gettext_noop("The value is too small."),
+    "greater_than": gettext_noop("The value is too small."),
+    "less_than_equal": gettext_noop("The value is too large."),
+    "less_than": gettext_noop("The value is too large."),
+    "literal_error": gettext_noop("Choose one of the allowed values."),
+    "enum": gettext_noop("Choose one of the allowed values."),
+    "list_type": gettext_noop("Enter a list."),
+    "dict_type": gettext_noop("Enter an object."),
+    "model_attributes_type": gettext_noop("Enter an object."),
+    "json_invalid": gettext_noop("The request body is not valid JSON."),
+    "extra_forbidden": gettext_noop("This field is not allowed."),
+}
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def pydantic_errors(errors) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        kind = error.get("type", "")
+        if kind == "value_error" and error.get("ctx", {}).get("error") is not None:
+            message = str(error["ctx"]["error"])
+        else:
+            template = _PYDANTIC_MESSAGES.get(kind)
+            message = _(template) if template else _("This value is not valid.")
+        out.setdefault(_field_name(error.get("loc", ())), []).append(message)
+    return out
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc):
+    failed = ValidationFailed(pydantic_errors(exc.errors))
+    return api.create_response(request, failed.payload(), status=422)
+
+
+@api.exception_handler(ZhengwuError)
+def on_domain(request, exc):
+    return api.create_response(request, exc.payload(), status=exc.status)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    else:
+        errors = {"__all__": list(exc.messages)}
+    return api.create_response(request, ValidationFailed(errors).payload(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    body = {"code": "unauthenticated", "message": _("Please log in or send a valid token.")}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(AuthorizationError)
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    body = {"code": "forbidden", "message": _("You do not have permission to do this.")}
+    return api.create_response(request, body, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": _("Not found.")}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(
+        request, {"code": "error", "message": str(exc.message)}, status=exc.status_code
+    )
+
+
+def _mount() -> None:
+    from zhengwu.accounts.api import router as accounts_router
+    from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.workdays.api import router as workdays_router
+
+    api.add_router("/v1", accounts_router)
+    api.add_router("/v1/workdays", workdays_router)
+    api.add_router("/v1/items", catalog_router)
+
+
+_mount()

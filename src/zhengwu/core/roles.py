@@ -1,0 +1,58 @@
+"""Roles are Django groups (DESIGN.md Access). The names are a contract for operator commands."""
+
+from __future__ import annotations
+
+import enum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"
+    WINDOW_CLERK = "window_clerk"
+    REVIEWER = "reviewer"
+    DEPARTMENT_HEAD = "department_head"
+    SUPERVISOR = "supervisor"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.APPLICANT: _("Applicant"),
+    Role.WINDOW_CLERK: _("Window clerk"),
+    Role.REVIEWER: _("Reviewer"),
+    Role.DEPARTMENT_HEAD: _("Department head"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.LEADER: _("Leader"),
+    Role.ADMIN: _("Administrator"),
+}
+
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Roles that see every department's data; the others see their own department's.
+CENTER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+
+
+def role_names(user) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_zhengwu_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached = cached | {Role.ADMIN.value}
+        user._zhengwu_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role | str) -> bool:
+    names = role_names(user)
+    return any(str(role) in names for role in roles)
+
+
+def is_center_wide(user) -> bool:
+    return has_role(user, *CENTER_WIDE_ROLES)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from zhengwu.api import api
+from zhengwu.core import views as core_views
+
+admin.site.site_header = "政务服务平台管理"
+admin.site.site_title = "政务服务平台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("zhengwu.accounts.urls")),
+    path("catalog/", include("zhengwu.catalog.urls")),
+    path("workdays/", include("zhengwu.workdays.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import DepartmentFactory, UserFactory
+from zhengwu.core.roles import Role
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="SCJ", name="市场监督管理局")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="ZJJ", name="住房和城乡建设局")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role | str, department=None, **kwargs):
+        return UserFactory(roles=[role], department=department, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, username="admin1", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian chromium driven by Playwright; skipped with a reason when missing."""
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself around the browser steps are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    def do(username: str, password: str = "pass-1234"):
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector("[data-testid=current-user]")
+
+    return do
