@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := core accounts workdays catalog
+APPS := accounts workdays catalog demo
 
 .PHONY: run serve install install-test migrate demo worker scheduler test lint format bench messages compilemessages clean
 
@@ -46,7 +46,7 @@ worker: migrate
 ## test: the whole suite; ZHENGWU_TEST_DATABASE_URL=postgres://... runs it on PostgreSQL
 test: install-test
 	ZHENGWU_DATABASE_URL="$${ZHENGWU_TEST_DATABASE_URL:-sqlite:///$(CURDIR)/var/test.sqlite3}" \
-	ZHENGWU_VAR_DIR="$(CURDIR)/var/test" \
+	ZHENGWU_VAR_DIR="$(CURDIR)/var/test" ZHENGWU_DB_CONN_MAX_AGE=0 \
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-test
@@ -64,7 +64,7 @@ bench: install-test
 
 ## messages: refresh the zh_Hans catalogues (needs gettext); compilemessages builds the .mo files
 messages: install
-	cd src/zhengwu && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=.. -i 'core/*' -i 'accounts/*' -i 'workdays/*' -i 'catalog/*' -i 'static/*'
+	cd src/zhengwu && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=.. -i 'accounts/*' -i 'workdays/*' -i 'catalog/*' -i 'demo/*' -i 'cases/*' -i 'static/*'
 	for app in $(APPS); do (cd src/zhengwu/$$app && mkdir -p locale && ../../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=../..); done
 
 compilemessages: install

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhengwu.workdays",
     "zhengwu.accounts",
     "zhengwu.catalog",
+    "zhengwu.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,11 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("ZHENGWU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zhengwu.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("ZHENGWU_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -179,5 +184,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("Zhengwu government service platform")
+# How often (seconds) each process checks whether another process changed the working-day calendar.
+WORKDAYS_RECHECK_SECONDS = float(os.environ.get("ZHENGWU_WORKDAYS_RECHECK_SECONDS", "5"))
 # The bench-only endpoints (bench/) exist only when this is on; never in production.
 BENCH_ENDPOINTS = env_bool("ZHENGWU_BENCH_ENDPOINTS")
