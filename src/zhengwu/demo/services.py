@@ -1,0 +1,122 @@
+"""The demo city: departments, windows, a catalogue of real items and one account per role.
+
+Loading is idempotent: everything is found by its code and updated in place, and items go through
+the catalogue's own import (an unchanged item makes no new version).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from zhengwu.accounts import services as accounts
+from zhengwu.accounts.models import Center, Department, Region, Window
+from zhengwu.catalog.services import import_items
+from zhengwu.core.roles import Role
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
+DEMO_PASSWORD = "zhengwu-demo"  # noqa: S105 (published demo password, demo data only)
+CATALOGUE_VALID_FROM = dt.date(2024, 1, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    name: str
+    department: str | None = None
+    window: str | None = None
+
+
+ACCOUNTS = [
+    DemoAccount("admin", Role.ADMIN, "系统管理员"),
+    DemoAccount("clerk", Role.WINDOW_CLERK, "王窗口", "SPJ", "01"),
+    DemoAccount("clerk_scj", Role.WINDOW_CLERK, "赵受理", "SCJ"),
+    DemoAccount("reviewer", Role.REVIEWER, "李审核", "SCJ"),
+    DemoAccount("head", Role.DEPARTMENT_HEAD, "陈局长", "SCJ"),
+    DemoAccount("reviewer_zjj", Role.REVIEWER, "孙审核", "ZJJ"),
+    DemoAccount("head_zjj", Role.DEPARTMENT_HEAD, "周局长", "ZJJ"),
+    DemoAccount("supervisor", Role.SUPERVISOR, "吴监察"),
+    DemoAccount("leader", Role.LEADER, "郑主任"),
+    DemoAccount("citizen", Role.APPLICANT, "张三"),
+]
+CITIZEN_ID_NUMBER = "11010519491231002X"
+
+
+def load_data(path: Path = DATA_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def seed_organisation(data: dict) -> None:
+    region, _ = Region.objects.update_or_create(
+        code=data["region"]["code"], defaults={"name": data["region"]["name"]}
+    )
+    c = data["center"]
+    center, _ = Center.objects.update_or_create(
+        code=c["code"],
+        defaults={
+            "region": region,
+            "name": c["name"],
+            "address": c.get("address", ""),
+            "phone": c.get("phone", ""),
+            "hours": c.get("hours", ""),
+        },
+    )
+    for order, d in enumerate(data["departments"]):
+        Department.objects.update_or_create(
+            code=d["code"],
+            defaults={
+                "center": center,
+                "name": d["name"],
+                "short_name": d.get("short_name", ""),
+                "phone": d.get("phone", ""),
+                "sort_order": order,
+            },
+        )
+    departments = {d.code: d for d in Department.objects.all()}
+    for w in data["windows"]:
+        window, _ = Window.objects.update_or_create(
+            center=center,
+            number=w["number"],
+            defaults={"name": w["name"], "department": departments.get(w.get("department") or "")},
+        )
+        window.serves.set([departments[code] for code in w.get("serves") or ()])
+
+
+@transaction.atomic
+def seed_accounts() -> list[DemoAccount]:
+    for account in ACCOUNTS:
+        user = accounts.create_user(
+            username=account.username,
+            roles=[account.role],
+            department_code=account.department,
+            password=DEMO_PASSWORD,
+            full_name=account.name,
+        )
+        if account.window:
+            user.window = Window.objects.filter(number=account.window).first()
+            user.save(update_fields=["window"])
+        if account.role == Role.APPLICANT:
+            accounts.register_applicant(
+                kind="person",
+                name=account.name,
+                id_number=CITIZEN_ID_NUMBER,
+                phone="13800138000",
+                user=user,
+            )
+        if account.role == Role.DEPARTMENT_HEAD:
+            Department.objects.filter(code=account.department).update(head=user)
+    return ACCOUNTS
+
+
+def seed(path: Path = DATA_FILE) -> dict:
+    data = load_data(path)
+    seed_organisation(data)
+    seed_accounts()
+    summary = import_items(data["items"], publish=True, valid_from=CATALOGUE_VALID_FROM)
+    return {"departments": len(data["departments"]), "items": summary}
