@@ -79,50 +79,15 @@ class ItemFilters(Schema):
 
 
 def _item(version: ServiceItemVersion, *, detail: bool = False) -> dict:
-    item = version.item
-    data = {
-        "impl_code": item.impl_code,
-        "base_code": item.base_code,
-        "name": version.name,
-        "department": item.department.code,
-        "department_name": item.department.name,
-        "kind": version.kind,
-        "type": version.handling_type,
-        "statutory_limit": version.statutory_limit,
-        "promised_limit": version.promised_limit,
-        "onsite_visits": version.onsite_visits,
-        "online_depth": version.online_depth,
-        "parallel": version.parallel_approval,
-        "special_procedures": list(version.special_procedures),
+    """The public content shape (docs/catalog.md) plus what the API adds; the response schema
+    picks the fields each endpoint shows. Lists read no fees or steps."""
+    content = selectors.version_content if detail else selectors.version_summary
+    return {
+        **content(version),
+        "department_name": version.item.department.name,
         "version": version.number,
         "valid_from": version.valid_from,
-        "materials": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "required": m.required,
-                "form": m.form,
-                "copies": m.copies,
-            }
-            for m in version.materials.all()
-        ],
     }
-    if detail:
-        data.update(
-            basis=version.legal_basis,
-            conditions=version.conditions,
-            onsite_reason=version.onsite_reason,
-            place=version.place,
-            hours=version.hours,
-            consult_phone=version.consult_phone,
-            complaint_phone=version.complaint_phone,
-            fees=[
-                {"name": f.name, "standard": f.standard, "basis": f.basis}
-                for f in version.fees.all()
-            ],
-            steps=[{"name": s.name, "description": s.description} for s in version.steps.all()],
-        )
-    return data
 
 
 @router.get("", response=ItemPage, auth=None, summary="Search the published catalogue")

@@ -9,12 +9,11 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.catalog import selectors
 from zhengwu.catalog.models import (
     KIND_CHOICES,
     SPECIAL_PROCEDURE_CHOICES,
-    Fee,
     Material,
-    ProcessStep,
     ServiceItem,
     ServiceItemVersion,
 )
@@ -207,27 +206,17 @@ StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True, max_num=
 
 
 def children_initial(version: ServiceItemVersion | None) -> dict[str, list[dict]]:
+    """Initial formset rows: the version's content, each material row with its database ref."""
     if version is None:
         return {"materials": [], "fees": [], "steps": []}
-    materials: list[Material] = list(version.materials.all())
-    fees: list[Fee] = list(version.fees.all())
-    steps: list[ProcessStep] = list(version.steps.all())
+    content = selectors.version_content(version)
+    refs = [material.pk for material in version.materials.all()]
     return {
         "materials": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "required": m.required,
-                "form": m.form,
-                "copies": m.copies,
-                "source": m.source,
-                "notes": m.notes,
-                "ref": m.pk,
-            }
-            for m in materials
+            {**row, "ref": ref} for row, ref in zip(content["materials"], refs, strict=True)
         ],
-        "fees": [{"name": f.name, "standard": f.standard, "basis": f.basis} for f in fees],
-        "steps": [{"name": s.name, "description": s.description} for s in steps],
+        "fees": content["fees"],
+        "steps": content["steps"],
     }
 
 

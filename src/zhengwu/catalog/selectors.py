@@ -91,8 +91,8 @@ def material_codes(version: ServiceItemVersion, *, required_only: bool = False) 
     return list(queryset.values_list("code", flat=True))
 
 
-def version_content(version: ServiceItemVersion) -> dict:
-    """The version as the public dict shape (docs/catalog.md), identity included."""
+def version_summary(version: ServiceItemVersion) -> dict:
+    """The public dict shape (docs/catalog.md) without fees and steps: reads only the materials."""
     item = version.item
     return {
         "impl_code": item.impl_code,
@@ -113,10 +113,6 @@ def version_content(version: ServiceItemVersion) -> dict:
         "hours": version.hours,
         "consult_phone": version.consult_phone,
         "complaint_phone": version.complaint_phone,
-        "fees": [
-            {"name": f.name, "standard": f.standard, "basis": f.basis} for f in version.fees.all()
-        ],
-        "steps": [{"name": s.name, "description": s.description} for s in version.steps.all()],
         "special_procedures": list(version.special_procedures),
         "materials": [
             {
@@ -130,6 +126,17 @@ def version_content(version: ServiceItemVersion) -> dict:
             }
             for m in version.materials.all()
         ],
+    }
+
+
+def version_content(version: ServiceItemVersion) -> dict:
+    """The version as the public dict shape (docs/catalog.md), identity included."""
+    return {
+        **version_summary(version),
+        "fees": [
+            {"name": f.name, "standard": f.standard, "basis": f.basis} for f in version.fees.all()
+        ],
+        "steps": [{"name": s.name, "description": s.description} for s in version.steps.all()],
     }
 
 
