@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhengwu.workdays",
     "zhengwu.accounts",
     "zhengwu.catalog",
+    "zhengwu.cases",
     "zhengwu.demo",
 ]
 

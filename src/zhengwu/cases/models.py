@@ -1,0 +1,253 @@
+"""Cases (办件), their append-only events and the files handed in with them.
+
+The deadline fields of a case are stored (DESIGN.md: Deadlines are stored) and written only by
+``zhengwu.cases.services`` from ``compute_clocks`` over the case's events; nothing else sets them.
+Events are never updated or deleted: the model refuses both, and ``verify_audit`` finds a row
+changed behind its back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.cases.rules import State
+
+OPEN_STATE_VALUES = ("submitted", "supplement_requested", "accepted", "suspended")
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("Window")
+    ONLINE = "online", _("Online")
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = State.SUBMITTED.value, _("Awaiting intake")
+    SUPPLEMENT_REQUESTED = State.SUPPLEMENT_REQUESTED.value, _("Awaiting supplement")
+    ACCEPTED = State.ACCEPTED.value, _("Under review")
+    SUSPENDED = State.SUSPENDED.value, _("Suspended")
+    GRANTED = State.GRANTED.value, _("Granted")
+    DENIED = State.DENIED.value, _("Denied")
+    DELIVERED = State.DELIVERED.value, _("Delivered")
+    REFUSED = State.REFUSED.value, _("Not accepted")
+    WITHDRAWN = State.WITHDRAWN.value, _("Withdrawn")
+
+
+class CaseLevel(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    YELLOW = "yellow", _("Yellow warning")
+    RED = "red", _("Red warning")
+    STATUTORY_OVERDUE = "statutory_overdue", _("Past the statutory limit")
+
+
+class CaseCompletion(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=32, unique=True, null=True)
+    item = models.ForeignKey(
+        "catalog.ServiceItem",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("service item"),
+    )
+    item_version = models.ForeignKey(
+        "catalog.ServiceItemVersion",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("catalogue version"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("department"),
+    )
+    applicant = models.ForeignKey(
+        "accounts.Applicant",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("applicant"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cases",
+        verbose_name=_("applicant account"),
+        help_text=_("The account that follows the case online."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    window = models.ForeignKey(
+        "accounts.Window",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("window"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_cases",
+        verbose_name=_("created by"),
+    )
+    state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)
+    materials = models.JSONField(_("materials handed in"), default=list)
+    missing = models.JSONField(_("materials asked for"), default=list)
+    received_at = models.DateTimeField(_("received at"))
+    # Clocks: written only from compute_clocks.
+    received_on = models.DateField(_("received on"))
+    intake_due = models.DateField(_("intake due"))
+    accepted_on = models.DateField(_("accepted on"), null=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    promised_due = models.DateField(_("promised due"), null=True)
+    statutory_due = models.DateField(_("statutory due"), null=True)
+    delivery_due = models.DateField(_("delivery due"), null=True)
+    delivered_on = models.DateField(_("delivered on"), null=True)
+    suspended_since = models.DateField(_("suspended since"), null=True)
+    suspended_workdays = models.PositiveIntegerField(_("suspended working days"), default=0)
+    extension_workdays = models.PositiveIntegerField(_("extension working days"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True)
+    completion = models.CharField(
+        _("completion"), max_length=8, choices=CaseCompletion.choices, blank=True
+    )
+    level = models.CharField(_("level"), max_length=20, choices=CaseLevel.choices, blank=True)
+    remaining_workdays = models.IntegerField(_("working days left"), null=True)
+    statutory_overdue = models.BooleanField(_("past the statutory limit"), default=False)
+    delivery_overdue = models.BooleanField(_("delivery overdue"), default=False)
+    provisional = models.BooleanField(_("relies on a provisional calendar"), default=False)
+    clocks_on = models.DateField(_("clocks computed for"))
+    # The trail.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    event_count = models.PositiveIntegerField(_("events"), default=0)
+    head_hash = models.CharField(_("last event hash"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["department", "state", "-id"], name="case_dept_state"),
+            models.Index(fields=["department", "level", "-id"], name="case_dept_level"),
+            models.Index(fields=["state", "intake_due"], name="case_state_intake"),
+            models.Index(fields=["state", "clocks_on"], name="case_state_clocks"),
+            models.Index(fields=["owner", "-id"], name="case_owner"),
+            models.Index(fields=["applicant", "-id"], name="case_applicant"),
+            models.Index(fields=["item", "-id"], name="case_item"),
+            models.Index(fields=["received_on", "-id"], name="case_received"),
+            models.Index(fields=["provisional", "state"], name="case_provisional"),
+        ]
+
+    def __str__(self):
+        return self.number or f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATE_VALUES
+
+
+class CaseEvent(models.Model):
+    """One step of a case: append-only and hash-chained (DESIGN.md Events)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+    )
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=32)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_events",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor"), max_length=150)
+    data = models.JSONField(_("data"), default=dict)
+    retroactive = models.BooleanField(_("retroactive entry"), default=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "recorded_at"], name="case_event_kind"),
+            models.Index(fields=["retroactive", "recorded_at"], name="case_event_retro"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("case events are append-only")
+
+
+class _PrivateStorage(LazyObject):
+    """Uploaded materials live under VAR_DIR/private, outside MEDIA_ROOT and the static root, and
+    are served only by permission-checked views."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(
+            location=settings.VAR_DIR / "private", base_url="/private-not-served/"
+        )
+
+
+private_storage = _PrivateStorage()
+
+
+def _file_path(instance, filename: str) -> str:
+    return f"cases/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class CaseFile(models.Model):
+    """A file handed in online for one material of a case; its type was checked by content."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="files", verbose_name=_("case")
+    )
+    material_code = models.CharField(_("material code"), max_length=32)
+    file = models.FileField(_("file"), upload_to=_file_path, storage=private_storage)
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("material file")
+        verbose_name_plural = _("material files")
+        ordering = ["case", "material_code", "id"]
+
+    def __str__(self):
+        return f"{self.material_code} {self.original_name}"

@@ -1,0 +1,163 @@
+"""Reads of cases. Every list and detail is filtered by the caller's scope in one query."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
+from zhengwu.core.errors import NotFound
+from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
+
+STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
+
+
+def staff_department_ids(user) -> set[int]:
+    """The departments whose cases a clerk, reviewer or head handles: their own, and for a clerk
+    at a comprehensive window every department the window serves."""
+    if not role_names(user) & STAFF_CASE_ROLES:
+        return set()
+    cached = getattr(user, "_zhengwu_case_departments", None)
+    if cached is not None:
+        return cached
+    ids = {user.department_id} if user.department_id else set()
+    if user.window_id and Role.WINDOW_CLERK in role_names(user):
+        window = user.window
+        if window.department_id is None:
+            ids |= set(window.serves.values_list("id", flat=True))
+        else:
+            ids.add(window.department_id)
+    user._zhengwu_case_departments = ids
+    return ids
+
+
+def scope(user) -> Q:
+    """The cases ``user`` may see: staff their departments', applicants their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        return Q()
+    q = Q(pk__in=[])
+    departments = staff_department_ids(user)
+    if departments:
+        q |= Q(department_id__in=sorted(departments))
+    if Role.APPLICANT in roles:
+        q |= Q(owner_id=user.pk)
+    return q
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    return Case.objects.filter(scope(user))
+
+
+def get_case(user, number: str) -> Case:
+    """The case ``number`` if ``user`` may see it; ``NotFound`` otherwise (never says which)."""
+    number = str(number or "")[:32]
+    case = (
+        visible_cases(user)
+        .select_related("item", "item_version", "department", "applicant", "window", "owner")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def find_by_number_and_phone(number: str, phone: str) -> Case:
+    """Progress lookup without login: the number and the phone given with the application."""
+    number, phone = str(number or "").strip()[:32], str(phone or "").strip()[:20]
+    case = (
+        Case.objects.select_related("item_version", "department")
+        .filter(number=number, contact_phone=phone)
+        .exclude(contact_phone="")
+        .first()
+    )
+    if not number or not phone or case is None:
+        raise NotFound()
+    return case
+
+
+def events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.order_by("seq").select_related("actor")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: tuple[str, ...] = ()
+    level: str = ""
+    department: str = ""
+    item: str = ""
+    applicant: str = ""
+    number: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    due_before: dt.date | None = None
+    open_only: bool = False
+
+
+def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
+    queryset = visible_cases(user)
+    if filters.state:
+        queryset = queryset.filter(state__in=list(filters.state))
+    if filters.open_only:
+        queryset = queryset.filter(state__in=OPEN_STATE_VALUES)
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.department:
+        queryset = queryset.filter(department__code=filters.department)
+    if filters.item:
+        queryset = queryset.filter(item__impl_code=filters.item)
+    if filters.applicant:
+        value = filters.applicant.strip().upper()
+        queryset = queryset.filter(Q(applicant__id_number=value) | Q(applicant__uscc=value))
+    if filters.number:
+        queryset = queryset.filter(number=filters.number.strip())
+    if filters.received_from:
+        queryset = queryset.filter(received_on__gte=filters.received_from)
+    if filters.received_to:
+        queryset = queryset.filter(received_on__lte=filters.received_to)
+    if filters.due_before:
+        queryset = queryset.filter(promised_due__lte=filters.due_before)
+    return queryset
+
+
+def encode_cursor(case_id: int) -> str:
+    return base64.urlsafe_b64encode(str(case_id).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int | None:
+    """The id after which the next page starts; None for a cursor that is not ours."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = int(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if value > 0 else None
+
+
+def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:
+    """Keyset paging, newest first: ``(cases, next cursor or "")``. No COUNT is run."""
+    after_id = decode_cursor(after)
+    if after_id is not None:
+        queryset = queryset.filter(id__lt=after_id)
+    rows = list(
+        queryset.select_related("item", "item_version", "department", "applicant").order_by("-id")[
+            : limit + 1
+        ]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].pk) if more and rows else ""
+
+
+def capped_count(queryset: QuerySet[Case], cap: int = 1000) -> tuple[int, bool]:
+    """How many rows, counting no further than ``cap``: ``(count, capped)``."""
+    count = queryset.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap

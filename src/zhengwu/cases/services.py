@@ -1,0 +1,642 @@
+"""Every write to a case (DESIGN.md: services). One transaction per action, the case row locked,
+the transition table and the clocks checked by replaying the events with the new one, the event
+appended to the hash chain, and the stored clocks rewritten from ``compute_clocks``.
+
+- ``submit``: a new application (window or online);
+- ``act``: any later action (``inputs.PUBLIC_ACTIONS``), by staff or by the applicant;
+- ``deem_overdue`` / ``refresh_clocks``: the supervision sweep (``manage.py supervise``);
+- ``recompute_provisional``: after an official calendar year is entered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengwu.accounts.models import Applicant, User
+from zhengwu.accounts.services import register_applicant
+from zhengwu.cases import inputs
+from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks, is_retroactive
+from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
+from zhengwu.cases.rules import Action, State, TransitionError, transition
+from zhengwu.cases.selectors import scope, staff_department_ids
+from zhengwu.catalog.models import ServiceItemVersion
+from zhengwu.catalog.selectors import material_codes, published_version
+from zhengwu.core import clock
+from zhengwu.core.audit import GENESIS, chain_hash
+from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.roles import Role, role_names
+from zhengwu.workdays.loader import get_calendar
+
+log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"
+RECOMPUTED = "clocks_recomputed"
+# Clock fields copied onto the case (name on Clocks → name on Case).
+CLOCK_FIELDS = (
+    "received_on",
+    "intake_due",
+    "accepted_on",
+    "deemed_accepted",
+    "promised_due",
+    "statutory_due",
+    "delivery_due",
+    "delivered_on",
+    "suspended_since",
+    "suspended_workdays",
+    "extension_workdays",
+    "completed_on",
+    "completion",
+    "level",
+    "remaining_workdays",
+    "statutory_overdue",
+    "delivery_overdue",
+    "provisional",
+)
+
+RULE_MESSAGES = {
+    "illegal_transition": gettext_lazy("This action is not possible in the case's current state."),
+    "role_not_allowed": gettext_lazy("Your role may not take this action."),
+    "already_extended": gettext_lazy("The decision period may be extended only once."),
+    "unknown_state": gettext_lazy("The case is in an unknown state."),
+    "unknown_action": gettext_lazy("Unknown action."),
+    "event_out_of_order": gettext_lazy("The stated time is earlier than the case's last step."),
+    "intake_expired": gettext_lazy(
+        "The intake limit has passed: the application is deemed accepted."
+    ),
+    "intake_not_expired": gettext_lazy("The intake limit has not passed yet."),
+    "invalid_extension": gettext_lazy("An extension is 1 to 10 working days."),
+    "extension_after_due": gettext_lazy(
+        "The statutory limit has already passed; an extension must be approved before it."
+    ),
+    "no_events": gettext_lazy("The case has no events."),
+    "deemed_accepted": gettext_lazy(
+        "The intake limit passed without an intake decision: the application is deemed "
+        "accepted as of the day it was received."
+    ),
+    "materials_incomplete": gettext_lazy(
+        "Not every required material has been handed in: %(names)s."
+    ),
+    "stale_version": gettext_lazy(
+        "The case was changed by someone else in the meantime; reload it and try again."
+    ),
+}
+
+
+def rule_error(error: TransitionError | ClockError) -> DomainError | Forbidden:
+    message = RULE_MESSAGES.get(error.code, gettext_lazy("This action is not allowed."))
+    if error.code == "role_not_allowed":
+        return Forbidden(message, code="role_not_allowed")
+    return DomainError(message, code=error.code)
+
+
+def terms_for(version: ServiceItemVersion) -> Terms:
+    immediate = version.handling_type == "immediate"
+    statutory = version.statutory_limit
+    promised = version.promised_limit or None
+    if promised is not None and promised > statutory:
+        promised = statutory
+    return Terms(statutory_limit=statutory, promised_limit=promised, immediate=immediate)
+
+
+def _event_tuple(row: CaseEvent) -> Event:
+    return Event(row.kind, clock.local_date(row.occurred_at), row.data)
+
+
+def _payload(case_number: str, row: CaseEvent) -> dict:
+    """What the hash covers: everything about the event but its own hashes."""
+    return {
+        "case": case_number,
+        "seq": row.seq,
+        "kind": row.kind,
+        "occurred_at": row.occurred_at,
+        "recorded_at": row.recorded_at,
+        "actor": row.actor_name,
+        "data": row.data,
+        "retroactive": row.retroactive,
+    }
+
+
+def event_payload(row: CaseEvent, case_number: str) -> dict:
+    return _payload(case_number, row)
+
+
+def _actor_name(actor: User | None) -> str:
+    return actor.get_username() if actor is not None else SYSTEM_ACTOR
+
+
+def _append(
+    case: Case,
+    *,
+    kind: str,
+    actor: User | None,
+    occurred_at: dt.datetime,
+    data: Mapping,
+    retroactive: bool = False,
+    recorded_at: dt.datetime | None = None,
+) -> CaseEvent:
+    row = CaseEvent(
+        case=case,
+        seq=case.event_count + 1,
+        kind=kind,
+        occurred_at=occurred_at,
+        recorded_at=recorded_at or clock.now(),
+        actor=actor,
+        actor_name=_actor_name(actor),
+        data=dict(data),
+        retroactive=retroactive,
+        prev_hash=case.head_hash or GENESIS,
+    )
+    # The JSON round trip the database makes, so the hash verifies against what is stored.
+    row.occurred_at = row.occurred_at.astimezone(dt.UTC)
+    row.recorded_at = row.recorded_at.astimezone(dt.UTC)
+    row.hash = chain_hash(row.prev_hash, _payload(case.number, row))
+    row.save(force_insert=True)
+    case.event_count = row.seq
+    case.head_hash = row.hash
+    return row
+
+
+def _apply_clocks(case: Case, clocks: Clocks) -> list[str]:
+    """Copy the clocks onto the case; the names of the fields that changed."""
+    changed = []
+    for name in CLOCK_FIELDS:
+        value = getattr(clocks, name)
+        if name in ("completion", "level"):
+            value = "" if value is None else str(value)
+        elif isinstance(value, dt.date):
+            value = dt.date(value.year, value.month, value.day)
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    if case.clocks_on != clocks.as_of:
+        case.clocks_on = clocks.as_of
+        changed.append("clocks_on")
+    return changed
+
+
+def _clocks(case: Case, events: Sequence[Event], as_of: dt.date) -> Clocks:
+    try:
+        return compute_clocks(
+            terms=terms_for(case.item_version),
+            events=events,
+            calendar=get_calendar(),
+            as_of=as_of,
+        )
+    except (TransitionError, ClockError) as error:
+        raise rule_error(error) from error
+
+
+def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
+    now = clock.now()
+    if value is None:
+        return now
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ValidationFailed({field: [_("Enter a date and time with its time zone.")]})
+    if value > now:
+        raise ValidationFailed({field: [_("The time cannot be in the future.")]})
+    if not_before is not None and value < not_before:
+        raise ValidationFailed(
+            {field: [_("The time cannot be earlier than the case's last step.")]}
+        )
+    return value
+
+
+def _is_retroactive(occurred_at: dt.datetime) -> bool:
+    return is_retroactive(
+        clock.local_date(occurred_at), clock.today(), get_calendar(), margin_workdays=1
+    )
+
+
+# ---------------------------------------------------------------- submit
+
+
+@dataclass(frozen=True)
+class ApplicantInput:
+    kind: str
+    name: str
+    phone: str
+    id_number: str = ""
+    uscc: str = ""
+    contact: str = ""
+    legal_representative: str = ""
+
+
+def _prefixed(error: ValidationFailed, prefix: str) -> dict:
+    return {f"{prefix}.{field}": messages for field, messages in error.errors.items()}
+
+
+def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> None:
+    roles = role_names(actor)
+    if channel == Channel.WINDOW:
+        if Role.WINDOW_CLERK not in roles:
+            raise Forbidden(_("Only a window clerk may file an application at the window."))
+        if version.item.department_id not in staff_department_ids(actor):
+            raise ValidationFailed(
+                {"item": [_("Your window does not take applications for this department.")]}
+            )
+    elif Role.APPLICANT not in roles:
+        raise Forbidden(_("Only an applicant may apply online."))
+
+
+def _applicant(actor: User, channel: str, data: ApplicantInput, errors: dict) -> Applicant | None:
+    kind = data.kind
+    number = data.id_number if kind == Applicant.Kind.PERSON else data.uscc
+    link = None
+    if channel == Channel.ONLINE and kind == Applicant.Kind.PERSON:
+        own = Applicant.objects.filter(user=actor).first()
+        if own is not None and own.id_number != (number or "").strip().upper():
+            errors["applicant.id_number"] = [
+                _("Online, a person applies in their own name: use your own ID number.")
+            ]
+            return None
+        link = actor if own is None else None
+    try:
+        return register_applicant(
+            kind=kind,
+            name=data.name,
+            id_number=data.id_number,
+            uscc=data.uscc,
+            phone=data.phone,
+            contact=data.contact,
+            legal_representative=data.legal_representative,
+            user=link,
+        )
+    except ValidationFailed as error:
+        errors.update(_prefixed(error, "applicant"))
+        return None
+
+
+def submit(
+    *,
+    actor: User,
+    item: str,
+    channel: str,
+    applicant: ApplicantInput,
+    materials: Sequence[str] = (),
+    received_at: dt.datetime | None = None,
+) -> Case:
+    """File an application: at the window by a clerk, or online by the applicant."""
+    errors: dict[str, list] = {}
+    if channel not in Channel.values:
+        raise ValidationFailed({"channel": [_("The channel is window or online.")]})
+    try:
+        version = published_version(str(item or "")[:64])
+    except NotFound:
+        raise ValidationFailed(
+            {"item": [_("There is no published service item with this code.")]}
+        ) from None
+    _check_submitter(actor, channel, version)
+    if received_at is not None and channel != Channel.WINDOW:
+        errors["received_at"] = [_("Only the window states when an application was received.")]
+    codes = inputs.material_codes(
+        list(materials), "materials", known=material_codes(version), errors=errors
+    )
+    inputs.phone(applicant.phone, "applicant.phone", errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    received_at = _stated_time(received_at, field="received_at", not_before=None)
+
+    with transaction.atomic():
+        person = _applicant(actor, channel, applicant, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        now = clock.now()
+        received_on = clock.local_date(received_at)
+        case = Case(
+            item=version.item,
+            item_version=version,
+            department_id=version.item.department_id,
+            applicant=person,
+            owner=actor if channel == Channel.ONLINE else person.user,
+            contact_phone=applicant.phone.strip(),
+            channel=channel,
+            window_id=actor.window_id if channel == Channel.WINDOW else None,
+            created_by=actor,
+            state=State.SUBMITTED,
+            materials=codes,
+            received_at=received_at,
+            received_on=received_on,
+            intake_due=received_on,
+            clocks_on=clock.today(),
+            created_at=now,
+            updated_at=now,
+        )
+        clocks = _clocks(case, [Event(Action.SUBMIT, received_on, {})], clock.today())
+        _apply_clocks(case, clocks)
+        case.save(force_insert=True)
+        case.number = f"{clock.local_date(now):%Y%m%d}{case.pk:08d}"
+        _append(
+            case,
+            kind=Action.SUBMIT,
+            actor=actor,
+            occurred_at=received_at,
+            retroactive=channel == Channel.WINDOW and _is_retroactive(received_at),
+            data={
+                "item": version.item.impl_code,
+                "version": version.number,
+                "channel": channel,
+                "applicant": person.pk,
+                "applicant_name": person.name,
+                "materials": codes,
+            },
+        )
+        case.save(update_fields=["number", "event_count", "head_hash"])
+    return case
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _lock(actor: User | None, number: str) -> Case:
+    queryset = Case.objects.select_for_update().select_related("item_version", "item")
+    if actor is not None:
+        queryset = queryset.filter(scope(actor))
+    case = queryset.filter(number=str(number or "")[:32]).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def acting_roles(actor: User, case: Case) -> frozenset[str]:
+    """The roles ``actor`` holds *for this case*: the applicant role only on their own case, the
+    staff roles only on cases of their departments."""
+    roles = set()
+    held = role_names(actor)
+    if Role.APPLICANT in held and case.owner_id == actor.pk:
+        roles.add(Role.APPLICANT.value)
+    if case.department_id in staff_department_ids(actor):
+        roles |= {str(r) for r in held if r in (Role.WINDOW_CLERK, Role.REVIEWER)}
+        roles |= {str(r) for r in held if r == Role.DEPARTMENT_HEAD}
+    return frozenset(roles)
+
+
+def _stored_events(case: Case) -> list[CaseEvent]:
+    return list(case.events.order_by("seq"))
+
+
+def _deem_if_due(case: Case, on: dt.date) -> bool:
+    """Record the deemed acceptance of a locked case whose intake limit passed before ``on``."""
+    if case.state != State.SUBMITTED or on <= case.intake_due:
+        return False
+    occurred = clock.start_of_day(case.intake_due + dt.timedelta(days=1))
+    rows = _stored_events(case)
+    events = [_event_tuple(r) for r in rows]
+    events.append(Event(Action.DEEM_ACCEPT, clock.local_date(occurred), {}))
+    clocks = _clocks(case, events, max(clock.today(), clock.local_date(occurred)))
+    _append(
+        case,
+        kind=Action.DEEM_ACCEPT,
+        actor=None,
+        occurred_at=occurred,
+        data={"intake_due": case.intake_due.isoformat(), "accepted_on": str(clocks.accepted_on)},
+    )
+    case.state = clocks.state
+    _apply_clocks(case, clocks)
+    case.version += 1
+    case.updated_at = clock.now()
+    case.save()
+    return True
+
+
+def act(
+    *,
+    actor: User,
+    number: str,
+    action: str,
+    data: Mapping | None = None,
+    occurred_at: dt.datetime | None = None,
+    version: int | None = None,
+) -> Case:
+    """Take the public ``action`` on case ``number``. Raises NotFound (not visible), Forbidden,
+    ValidationFailed (the input) or DomainError (a rule or a stale ``version``)."""
+    data = dict(data or {})
+    if action not in inputs.PUBLIC_ACTIONS:
+        raise ValidationFailed({"action": [_("Unknown action.")]})
+    held = role_names(actor)
+    if occurred_at is not None and not held & {
+        Role.WINDOW_CLERK,
+        Role.REVIEWER,
+        Role.DEPARTMENT_HEAD,
+    }:
+        raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
+    stated_on = clock.local_date(occurred_at) if isinstance(occurred_at, dt.datetime) else None
+
+    # A late intake action first records the deemed acceptance it comes too late for (its own
+    # transaction: the deemed acceptance stands whatever becomes of the action).
+    deemed_now = False
+    with transaction.atomic():
+        case = _lock(actor, number)
+        if version is None or version == case.version:
+            deemed_now = _deem_if_due(case, stated_on or clock.today())
+            if deemed_now and version is not None:
+                version = case.version
+
+    with transaction.atomic():
+        case = _lock(actor, number)
+        if version is not None and version != case.version:
+            raise DomainError(RULE_MESSAGES["stale_version"], code="stale_version")
+        rows = _stored_events(case)
+        last_at = rows[-1].occurred_at if rows else None
+        occurred_at = _stated_time(occurred_at, field="occurred_at", not_before=last_at)
+        item_version = case.item_version
+        known = material_codes(item_version)
+        required = material_codes(item_version, required_only=True)
+        table_action, event_data = inputs.clean_action(
+            action,
+            data,
+            known_codes=known,
+            required_codes=required,
+            handed_in=case.materials,
+            extension_max=terms_for(item_version).extension_max,
+        )
+        try:
+            transition(
+                case.state,
+                table_action,
+                acting_roles(actor, case),
+                extended=case.extension_workdays > 0,
+            )
+        except TransitionError as error:
+            if (
+                error.code == "illegal_transition"
+                and case.deemed_accepted
+                and table_action in (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
+            ):
+                raise DomainError(
+                    RULE_MESSAGES["deemed_accepted"], code="deemed_accepted"
+                ) from None
+            raise rule_error(error) from error
+
+        materials = list(case.materials)
+        if table_action is Action.ACCEPT:
+            missing = [code for code in required if code not in materials]
+            if missing:
+                names = dict(item_version.materials.values_list("code", "name"))
+                raise DomainError(
+                    RULE_MESSAGES["materials_incomplete"]
+                    % {"names": "、".join(names.get(c, c) for c in missing)},
+                    code="materials_incomplete",
+                )
+        elif table_action is Action.REQUEST_SUPPLEMENT:
+            earlier = [r for r in rows if r.kind == Action.REQUEST_SUPPLEMENT]
+            event_data["round"] = len(earlier) + 1
+            if earlier:
+                first = set(earlier[0].data.get("missing", []))
+                added = [code for code in event_data["missing"] if code not in first]
+                event_data["added"] = added
+        elif table_action is Action.SUPPLEMENT:
+            materials += [c for c in event_data["materials"] if c not in materials]
+
+        events = [_event_tuple(r) for r in rows]
+        on = clock.local_date(occurred_at)
+        events.append(Event(table_action, on, event_data))
+        clocks = _clocks(case, events, clock.today())
+        staff = bool(acting_roles(actor, case) - {Role.APPLICANT.value})
+        _append(
+            case,
+            kind=table_action,
+            actor=actor,
+            occurred_at=occurred_at,
+            data=event_data,
+            retroactive=staff and _is_retroactive(occurred_at),
+        )
+        case.state = clocks.state
+        case.materials = materials
+        if table_action is Action.REQUEST_SUPPLEMENT:
+            case.missing = event_data["missing"]
+        elif table_action is Action.SUPPLEMENT:
+            case.missing = [c for c in case.missing if c not in materials]
+        _apply_clocks(case, clocks)
+        case.version += 1
+        case.updated_at = clock.now()
+        case.save()
+    return case
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def deem_overdue(*, batch: int = 500) -> int:
+    """Record the deemed acceptance of every case whose intake limit has passed (DOMAIN §3.1)."""
+    today = clock.today()
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today, id__gt=last_id)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        last_id = ids[-1]
+        for case_id in ids:
+            with transaction.atomic():
+                case = (
+                    Case.objects.select_for_update()
+                    .select_related("item_version")
+                    .filter(pk=case_id)
+                    .first()
+                )
+                if case is not None and _deem_if_due(case, today):
+                    done += 1
+
+
+def _recompute(case: Case, as_of: dt.date) -> tuple[Clocks, list[str]]:
+    events = [_event_tuple(r) for r in _stored_events(case)]
+    clocks = _clocks(case, events, as_of)
+    return clocks, _apply_clocks(case, clocks)
+
+
+def refresh_clocks(*, batch: int = 500) -> int:
+    """Bring the stored levels of open cases up to today (they move with time alone)."""
+    today = clock.today()
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Case.objects.filter(state__in=OPEN_STATE_VALUES, clocks_on__lt=today, id__gt=last_id)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        last_id = ids[-1]
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update()
+                .select_related("item_version")
+                .filter(pk__in=ids, state__in=OPEN_STATE_VALUES)
+                .order_by("id")
+            )
+            for case in locked:
+                _clocks_now, changed = _recompute(case, today)
+                if changed:
+                    case.save(update_fields=changed)
+                    done += 1
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def recompute_provisional(*, years: Iterable[int] = (), batch: int = 200) -> int:
+    """Recompute every case whose clocks relied on a provisional calendar year, after the official
+    schedule was entered; a case whose dates change records what changed (an event)."""
+    today = clock.today()
+    years = sorted({int(y) for y in years})
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Case.objects.filter(provisional=True, id__gt=last_id)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        last_id = ids[-1]
+        for case_id in ids:
+            with transaction.atomic():
+                case = (
+                    Case.objects.select_for_update()
+                    .select_related("item_version")
+                    .filter(pk=case_id)
+                    .first()
+                )
+                if case is None:
+                    continue
+                before = {name: getattr(case, name) for name in CLOCK_FIELDS}
+                as_of = today if case.state in OPEN_STATE_VALUES else case.clocks_on
+                _clocks_now, changed = _recompute(case, as_of)
+                dates = [
+                    n
+                    for n in changed
+                    if n not in ("clocks_on", "remaining_workdays", "level", "provisional")
+                ]
+                if dates:
+                    _append(
+                        case,
+                        kind=RECOMPUTED,
+                        actor=None,
+                        occurred_at=clock.now(),
+                        data={
+                            "years": years,
+                            "changes": {
+                                n: [_jsonable(before[n]), _jsonable(getattr(case, n))]
+                                for n in dates
+                            },
+                        },
+                    )
+                    case.version += 1
+                    done += 1
+                if changed:
+                    case.updated_at = clock.now()
+                    case.save()
