@@ -7,6 +7,7 @@ call a service or selector, and shape the answer.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -131,6 +132,10 @@ def _mount() -> None:
     api.add_router("/v1/workdays", workdays_router)
     api.add_router("/v1/items", catalog_router)
     api.add_router("/v1/cases", cases_router)
+    if settings.BENCH_ENDPOINTS:
+        from zhengwu.cases.bench_api import router as bench_router
+
+        api.add_router("/bench", bench_router)
 
 
 _mount()
