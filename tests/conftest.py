@@ -11,6 +11,12 @@ from zhengwu.core.roles import Role
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Password hashing is slow on purpose; the tests need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(code="SCJ", name="市场监督管理局")

@@ -143,6 +143,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("ZHENGWU_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # uploads are served only through permission-checked views
+# The largest file an applicant may upload for one material (bytes).
+UPLOAD_MAX_BYTES = int(os.environ.get("ZHENGWU_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -21,9 +21,9 @@ REQUIRED_ITEMS = [
 ]
 
 
-def seed():
+def seed(history: int = 0):
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", f"--history={history}", stdout=out)
     return out.getvalue()
 
 

@@ -428,96 +428,103 @@ def act(
         raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
     stated_on = clock.local_date(occurred_at) if isinstance(occurred_at, dt.datetime) else None
 
-    # A late intake action first records the deemed acceptance it comes too late for (its own
-    # transaction: the deemed acceptance stands whatever becomes of the action).
-    deemed_now = False
+    # A late intake action first records the deemed acceptance it comes too late for; the deemed
+    # acceptance stands whatever becomes of the action (which runs in a savepoint).
+    failure: Exception | None = None
     with transaction.atomic():
         case = _lock(actor, number)
         if version is None or version == case.version:
-            deemed_now = _deem_if_due(case, stated_on or clock.today())
-            if deemed_now and version is not None:
+            deemed = _deem_if_due(case, stated_on or clock.today())
+            if deemed and version is not None:
                 version = case.version
-
-    with transaction.atomic():
-        case = _lock(actor, number)
-        if version is not None and version != case.version:
-            raise DomainError(RULE_MESSAGES["stale_version"], code="stale_version")
-        rows = _stored_events(case)
-        last_at = rows[-1].occurred_at if rows else None
-        occurred_at = _stated_time(occurred_at, field="occurred_at", not_before=last_at)
-        item_version = case.item_version
-        known = material_codes(item_version)
-        required = material_codes(item_version, required_only=True)
-        table_action, event_data = inputs.clean_action(
-            action,
-            data,
-            known_codes=known,
-            required_codes=required,
-            handed_in=case.materials,
-            extension_max=terms_for(item_version).extension_max,
-        )
         try:
-            transition(
-                case.state,
-                table_action,
-                acting_roles(actor, case),
-                extended=case.extension_workdays > 0,
-            )
-        except TransitionError as error:
-            if (
-                error.code == "illegal_transition"
-                and case.deemed_accepted
-                and table_action in (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
-            ):
-                raise DomainError(
-                    RULE_MESSAGES["deemed_accepted"], code="deemed_accepted"
-                ) from None
-            raise rule_error(error) from error
-
-        materials = list(case.materials)
-        if table_action is Action.ACCEPT:
-            missing = [code for code in required if code not in materials]
-            if missing:
-                names = dict(item_version.materials.values_list("code", "name"))
-                raise DomainError(
-                    RULE_MESSAGES["materials_incomplete"]
-                    % {"names": "、".join(names.get(c, c) for c in missing)},
-                    code="materials_incomplete",
-                )
-        elif table_action is Action.REQUEST_SUPPLEMENT:
-            earlier = [r for r in rows if r.kind == Action.REQUEST_SUPPLEMENT]
-            event_data["round"] = len(earlier) + 1
-            if earlier:
-                first = set(earlier[0].data.get("missing", []))
-                added = [code for code in event_data["missing"] if code not in first]
-                event_data["added"] = added
-        elif table_action is Action.SUPPLEMENT:
-            materials += [c for c in event_data["materials"] if c not in materials]
-
-        events = [_event_tuple(r) for r in rows]
-        on = clock.local_date(occurred_at)
-        events.append(Event(table_action, on, event_data))
-        clocks = _clocks(case, events, clock.today())
-        staff = bool(acting_roles(actor, case) - {Role.APPLICANT.value})
-        _append(
-            case,
-            kind=table_action,
-            actor=actor,
-            occurred_at=occurred_at,
-            data=event_data,
-            retroactive=staff and _is_retroactive(occurred_at),
-        )
-        case.state = clocks.state
-        case.materials = materials
-        if table_action is Action.REQUEST_SUPPLEMENT:
-            case.missing = event_data["missing"]
-        elif table_action is Action.SUPPLEMENT:
-            case.missing = [c for c in case.missing if c not in materials]
-        _apply_clocks(case, clocks)
-        case.version += 1
-        case.updated_at = clock.now()
-        case.save()
+            with transaction.atomic():
+                _act_locked(actor, case, action, data, occurred_at, version)
+        except (DomainError, Forbidden, ValidationFailed) as error:
+            failure = error
+    if failure is not None:
+        raise failure
     return case
+
+
+def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version) -> None:
+    if version is not None and version != case.version:
+        raise DomainError(RULE_MESSAGES["stale_version"], code="stale_version")
+    rows = _stored_events(case)
+    last_at = rows[-1].occurred_at if rows else None
+    occurred_at = _stated_time(occurred_at, field="occurred_at", not_before=last_at)
+    item_version = case.item_version
+    known = material_codes(item_version)
+    required = material_codes(item_version, required_only=True)
+    table_action, event_data = inputs.clean_action(
+        action,
+        data,
+        known_codes=known,
+        required_codes=required,
+        handed_in=case.materials,
+        extension_max=terms_for(item_version).extension_max,
+    )
+    try:
+        transition(
+            case.state,
+            table_action,
+            acting_roles(actor, case),
+            extended=case.extension_workdays > 0,
+        )
+    except TransitionError as error:
+        if (
+            error.code == "illegal_transition"
+            and case.deemed_accepted
+            and table_action in (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
+        ):
+            raise DomainError(
+                RULE_MESSAGES["deemed_accepted"], code="deemed_accepted"
+            ) from None
+        raise rule_error(error) from error
+
+    materials = list(case.materials)
+    if table_action is Action.ACCEPT:
+        missing = [code for code in required if code not in materials]
+        if missing:
+            names = dict(item_version.materials.values_list("code", "name"))
+            raise DomainError(
+                RULE_MESSAGES["materials_incomplete"]
+                % {"names": "、".join(names.get(c, c) for c in missing)},
+                code="materials_incomplete",
+            )
+    elif table_action is Action.REQUEST_SUPPLEMENT:
+        earlier = [r for r in rows if r.kind == Action.REQUEST_SUPPLEMENT]
+        event_data["round"] = len(earlier) + 1
+        if earlier:
+            first = set(earlier[0].data.get("missing", []))
+            added = [code for code in event_data["missing"] if code not in first]
+            event_data["added"] = added
+    elif table_action is Action.SUPPLEMENT:
+        materials += [c for c in event_data["materials"] if c not in materials]
+
+    events = [_event_tuple(r) for r in rows]
+    on = clock.local_date(occurred_at)
+    events.append(Event(table_action, on, event_data))
+    clocks = _clocks(case, events, clock.today())
+    staff = bool(acting_roles(actor, case) - {Role.APPLICANT.value})
+    _append(
+        case,
+        kind=table_action,
+        actor=actor,
+        occurred_at=occurred_at,
+        data=event_data,
+        retroactive=staff and _is_retroactive(occurred_at),
+    )
+    case.state = clocks.state
+    case.materials = materials
+    if table_action is Action.REQUEST_SUPPLEMENT:
+        case.missing = event_data["missing"]
+    elif table_action is Action.SUPPLEMENT:
+        case.missing = [c for c in case.missing if c not in materials]
+    _apply_clocks(case, clocks)
+    case.version += 1
+    case.updated_at = clock.now()
+    case.save()
 
 
 # ---------------------------------------------------------------- the sweep

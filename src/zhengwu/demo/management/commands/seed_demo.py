@@ -1,15 +1,39 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS
+from zhengwu.demo import history as demo_history
 from zhengwu.demo import services
 
 
 class Command(BaseCommand):
     help = "Load the demo city (idempotent) and print the demo accounts."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=1500,
+            help="Cases of history to make over the past year when there are none yet "
+            "(default 1500; 0 for none).",
+        )
+
+    def handle(self, *args, history=1500, **options):
         services.seed()
+        if history > 0 and not Case.objects.exists():
+            self.stdout.write(
+                _("Making a year of case history (%(count)d cases)...") % {"count": history}
+            )
+
+            def progress(done, total):
+                self.stdout.write(f"  {done}/{total}")
+
+            made = demo_history.generate(count=history, progress=progress)
+            self.stdout.write(
+                _("%(cases)d cases with %(actions)d steps.")
+                % {"cases": made.cases, "actions": made.actions}
+            )
         self.stdout.write(
             _("Demo data is loaded. Demo accounts (password: %(password)s):")
             % {"password": services.DEMO_PASSWORD}
