@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := accounts workdays catalog demo
+APPS := accounts workdays catalog cases demo
 
-.PHONY: run serve install install-test migrate demo worker scheduler test lint format bench messages compilemessages clean
+.PHONY: run serve install install-test migrate demo worker supervise test lint format bench messages compilemessages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: demo
 ## serve: the development server (auto-reload)
 serve: migrate
 	ZHENGWU_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## supervise: the supervision sweep every 10 minutes (deemed acceptances, levels)
+supervise: migrate
+	$(MANAGE) supervise --interval 600
 
 ## worker: run background tasks (any number of these, on any machine sharing the database)
 worker: migrate

@@ -13,6 +13,43 @@ from zhengwu.core.roles import Role
 ENTRIES: list[tuple[Role, str, object, object]] = [
     (
         Role.APPLICANT,
+        "portal:home",
+        _("My applications"),
+        _("Apply online, hand in missing materials and follow your cases."),
+    ),
+    (
+        Role.WINDOW_CLERK,
+        "cases:workbench",
+        _("Window workbench"),
+        _("Take in applications, issue notices, accept and deliver."),
+    ),
+    (
+        Role.WINDOW_CLERK,
+        "cases:new",
+        _("New window application"),
+        _("File an application handed in at the window."),
+    ),
+    (
+        Role.REVIEWER,
+        "cases:workbench",
+        _("Cases to review"),
+        _("Your department's cases under review, with their due dates."),
+    ),
+    (
+        Role.DEPARTMENT_HEAD,
+        "cases:workbench",
+        _("Department cases"),
+        _("Review, decide and approve extensions for your department."),
+    ),
+    (
+        Role.SUPERVISOR,
+        "cases:workbench",
+        _("All cases"),
+        _("Every department's cases, warnings and overdue cases."),
+    ),
+    (Role.LEADER, "cases:workbench", _("All cases"), _("Every department's cases.")),
+    (
+        Role.APPLICANT,
         "catalog:public_list",
         _("Service guides"),
         _("Find a service and its guide."),
