@@ -1,0 +1,383 @@
+"""The written certificates of a case (DOMAIN §3.8): built from the case and its events.
+
+- 受理通知书 for ``accept`` and ``deem_accept``;
+- 不予受理决定书 for ``refuse``;
+- 一次性告知书 for every ``request_supplement`` (every material asked for, by name, and the note);
+- 特别程序告知书 for ``suspend`` (the procedure, the reason, and that its time is not counted);
+- 延期告知书 for ``extend`` (the working days, the reason, the new due dates);
+- 准予 / 不予许可决定书 for ``decide_grant`` / ``decide_deny``.
+
+The due dates a notice states are those the case had right after the event, recomputed from the
+events up to it (a later extension does not rewrite an earlier certificate). ``notice_for`` is the
+one access check: the staff who see the case and its applicant (owner) alike, via
+``selectors.visible_cases``; anyone else gets ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengwu.cases import presenters
+from zhengwu.cases.clocks import Clocks, Event, compute_clocks
+from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.selectors import staff_department_ids, visible_cases
+from zhengwu.cases.services import terms_for
+from zhengwu.cases.templatetags.case_tags import cn_date, procedure_label
+from zhengwu.core import clock
+from zhengwu.core.errors import NotFound
+
+NOTICE_TITLES = {
+    "accept": gettext_lazy("Notice of acceptance"),
+    "deem_accept": gettext_lazy("Notice of acceptance"),
+    "refuse": gettext_lazy("Decision not to accept the application"),
+    "request_supplement": gettext_lazy("One-time notice of materials to supplement"),
+    "suspend": gettext_lazy("Notice of a special procedure"),
+    "extend": gettext_lazy("Notice of extension"),
+    "decide_grant": gettext_lazy("Decision to grant the licence"),
+    "decide_deny": gettext_lazy("Decision not to grant the licence"),
+}
+NOTICE_KINDS = frozenset(NOTICE_TITLES)
+# Short ASCII names of the certificates, for the fallback download file name.
+ASCII_NAMES = {
+    "accept": "acceptance",
+    "deem_accept": "acceptance",
+    "refuse": "refusal",
+    "request_supplement": "supplement-notice",
+    "suspend": "special-procedure",
+    "extend": "extension",
+    "decide_grant": "grant",
+    "decide_deny": "denial",
+}
+
+
+def has_notice(kind: str) -> bool:
+    return kind in NOTICE_KINDS
+
+
+@dataclass
+class Notice:
+    kind: str
+    title: str
+    number: str
+    seq: int
+    applicant_name: str
+    applicant_number: str
+    item_name: str
+    department_name: str
+    date: dt.date
+    date_cn: str
+    paragraphs: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    dates: list[tuple[str, str]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title}-{self.number}.docx"
+
+    @property
+    def ascii_filename(self) -> str:
+        return f"{ASCII_NAMES.get(self.kind, 'notice')}-{self.number}-{self.seq}.docx"
+
+    @property
+    def content_disposition(self) -> str:
+        return (
+            f'attachment; filename="{self.ascii_filename}"; '
+            f"filename*=UTF-8''{quote(self.filename)}"
+        )
+
+
+def _clocks_after(case: Case, rows: list[CaseEvent]) -> Clocks | None:
+    """The case's clocks right after the last of ``rows`` (None when they cannot be computed)."""
+    from zhengwu.workdays.loader import get_calendar
+
+    events = [Event(r.kind, clock.local_date(r.occurred_at), r.data) for r in rows]
+    try:
+        return compute_clocks(
+            terms=terms_for(case.item_version),
+            events=events,
+            calendar=get_calendar(),
+            as_of=events[-1].occurred_on,
+        )
+    except Exception:  # a certificate still shows the stored dates
+        return None
+
+
+def _value(clocks: Clocks | None, case: Case, name: str):
+    return getattr(clocks, name) if clocks is not None else getattr(case, name)
+
+
+def material_names(case: Case) -> dict[str, str]:
+    return dict(case.item_version.materials.order_by("position", "id").values_list("code", "name"))
+
+
+def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
+    """The certificate of the last of ``rows`` (the case's events up to it, in order)."""
+    event = rows[-1]
+    if event.kind not in NOTICE_KINDS:
+        raise NotFound()
+    person = presenters.applicant(case, masked=masked)
+    clocks = _clocks_after(case, rows)
+    on = clock.local_date(event.occurred_at)
+    data = event.data or {}
+    notice = Notice(
+        kind=event.kind,
+        title=str(NOTICE_TITLES[event.kind]),
+        number=case.number,
+        seq=event.seq,
+        applicant_name=person["name"],
+        applicant_number=person["number"],
+        item_name=case.item_version.name,
+        department_name=case.department.name,
+        date=on,
+        date_cn=cn_date(on),
+    )
+    words = {
+        "applicant": person["name"],
+        "item": case.item_version.name,
+        "received": cn_date(case.received_on),
+        "date": cn_date(on),
+        "number": case.number,
+    }
+    promised = _value(clocks, case, "promised_due")
+    statutory = _value(clocks, case, "statutory_due")
+    accepted = _value(clocks, case, "accepted_on")
+    add = notice.paragraphs.append
+
+    def due(label, day):
+        if day:
+            notice.dates.append((label, cn_date(day)))
+
+    kind = event.kind
+    if kind in ("accept", "deem_accept"):
+        words["accepted"] = cn_date(accepted or on)
+        if kind == "deem_accept":
+            words["intake_due"] = cn_date(data.get("intake_due") or case.intake_due)
+            add(
+                _(
+                    "%(applicant)s: your application for “%(item)s”, received on %(received)s, "
+                    "was not dealt with within the intake limit (%(intake_due)s). Under article "
+                    "32 of the Administrative Licensing Law it is deemed accepted as of "
+                    "%(accepted)s."
+                )
+                % words
+            )
+            notice.flags.append(_("Deemed accepted"))
+        else:
+            add(
+                _(
+                    "%(applicant)s: your application for “%(item)s”, received on %(received)s, "
+                    "has been examined. The materials are complete and in the statutory form; "
+                    "the application is accepted as of %(accepted)s."
+                )
+                % words
+            )
+        if statutory:
+            add(
+                _(
+                    "A decision will be made by %(due)s at the latest. The time taken by "
+                    "hearings, inspections and other special procedures is not counted."
+                )
+                % {"due": cn_date(promised or statutory)}
+            )
+        due(_("Accepted on"), accepted)
+        due(_("Promised decision date"), promised)
+        due(_("Statutory decision date"), statutory)
+    elif kind == "refuse":
+        add(
+            _(
+                "%(applicant)s: your application for “%(item)s”, received on %(received)s, has "
+                "been examined and is not accepted, for this reason: %(reason)s"
+            )
+            % {**words, "reason": data.get("reason", "")}
+        )
+        add(_remedies())
+    elif kind == "request_supplement":
+        names = material_names(case)
+        notice.materials = [names.get(code, code) for code in data.get("missing", [])]
+        add(
+            _(
+                "%(applicant)s: the materials of your application for “%(item)s”, received on "
+                "%(received)s, are incomplete or not in the statutory form. Please hand in all of "
+                "the following materials:"
+            )
+            % words
+        )
+        if data.get("note"):
+            add(_("Note: %(note)s") % {"note": data["note"]})
+        add(
+            _(
+                "Once the materials are complete, your application will be dealt with under the "
+                "law. The intake limit runs again from the day you hand them in."
+            )
+        )
+        round_ = data.get("round") or 1
+        if round_ > 1:
+            notice.flags.append(_("Notice number %(round)s") % {"round": round_})
+        due(_("Notice date"), on)
+    elif kind == "suspend":
+        add(
+            _(
+                "%(applicant)s: in handling your application for “%(item)s”, a special "
+                "procedure (%(procedure)s) is needed from %(date)s, for this reason: %(reason)s"
+            )
+            % {
+                **words,
+                "procedure": procedure_label(data.get("procedure")),
+                "reason": data.get("reason", ""),
+            }
+        )
+        add(
+            _(
+                "Under article 45 of the Administrative Licensing Law, the time the special "
+                "procedure takes is not counted in the decision limit. You will be told when it "
+                "ends."
+            )
+        )
+        due(_("Special procedure since"), on)
+        due(_("Accepted on"), accepted)
+    elif kind == "extend":
+        add(
+            _(
+                "%(applicant)s: your application for “%(item)s” cannot be decided within the "
+                "statutory limit. With the approval of the head of this department the decision "
+                "period is extended by %(workdays)s working days, for this reason: %(reason)s"
+            )
+            % {**words, "workdays": data.get("workdays", ""), "reason": data.get("reason", "")}
+        )
+        if statutory:
+            add(
+                _("The decision will be made by %(due)s at the latest.")
+                % {"due": cn_date(statutory)}
+            )
+        due(_("New promised decision date"), promised)
+        due(_("New statutory decision date"), statutory)
+    elif kind == "decide_grant":
+        add(
+            _(
+                "%(applicant)s: your application for “%(item)s” (case %(number)s) has been "
+                "examined and meets the statutory conditions and standards. It is decided to "
+                "grant the licence."
+            )
+            % words
+        )
+        if data.get("reason"):
+            add(_("Reasons: %(reason)s") % {"reason": data["reason"]})
+        delivery = _value(clocks, case, "delivery_due")
+        if delivery:
+            add(
+                _("The licence will be delivered to you by %(due)s at the latest.")
+                % {"due": cn_date(delivery)}
+            )
+        due(_("Decided on"), on)
+        due(_("Delivery due"), delivery)
+    elif kind == "decide_deny":
+        add(
+            _(
+                "%(applicant)s: your application for “%(item)s” (case %(number)s) has been "
+                "examined and does not meet the statutory conditions and standards. It is decided "
+                "not to grant the licence, for these reasons: %(reason)s"
+            )
+            % {**words, "reason": data.get("reason", "")}
+        )
+        add(_remedies())
+        due(_("Decided on"), on)
+    return notice
+
+
+def _remedies() -> str:
+    return _(
+        "If you do not agree with this decision, you may apply for administrative "
+        "reconsideration within sixty days of receiving it, or bring an administrative suit "
+        "within six months."
+    )
+
+
+def _masked_for(user, case: Case) -> bool:
+    return not (case.owner_id == user.pk or case.department_id in staff_department_ids(user))
+
+
+def notice_for(user, number: str, seq: int) -> tuple[Case, CaseEvent, Notice]:
+    """The certificate of event ``seq`` of case ``number`` for ``user``: the staff who see the case
+    and its applicant. ``NotFound`` for a case they cannot see or an event without a notice."""
+    number = str(number or "")[:32]
+    case = (
+        visible_cases(user)
+        .select_related("item", "item_version", "department", "applicant")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    rows = list(case.events.filter(seq__lte=seq).order_by("seq"))
+    if not rows or rows[-1].seq != seq or not has_notice(rows[-1].kind):
+        raise NotFound()
+    return case, rows[-1], build(case, rows, masked=_masked_for(user, case))
+
+
+def render_docx(notice: Notice) -> bytes:
+    """The certificate as a Word document (python-docx)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.6)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    normal = document.styles["Normal"]
+    normal.font.name = "SimSun"
+    normal.font.size = Pt(14)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), "SimSun")
+
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(notice.department_name)
+    run.font.size = Pt(18)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(notice.title)
+    run.bold = True
+    run.font.size = Pt(22)
+    numbered = document.add_paragraph(_("Case number: %(number)s") % {"number": notice.number})
+    numbered.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    facts = [
+        (_("Applicant"), notice.applicant_name),
+        (_("ID number"), notice.applicant_number),
+        (_("Service item"), notice.item_name),
+        (_("Department"), notice.department_name),
+        (_("Case number"), notice.number),
+    ]
+    for label, value in facts:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), str(value)
+
+    for text in notice.paragraphs[:1]:
+        document.add_paragraph(text).paragraph_format.first_line_indent = Pt(28)
+    for index, name in enumerate(notice.materials, start=1):
+        document.add_paragraph(f"{index}. {name}").paragraph_format.left_indent = Pt(28)
+    for text in notice.paragraphs[1:]:
+        document.add_paragraph(text).paragraph_format.first_line_indent = Pt(28)
+    for label, value in notice.dates:
+        document.add_paragraph(f"{label}：{value}").paragraph_format.left_indent = Pt(28)
+    for flag in notice.flags:
+        document.add_paragraph(f"（{flag}）").paragraph_format.left_indent = Pt(28)
+
+    for text in ("", notice.department_name, _("(seal)"), notice.date_cn):
+        line = document.add_paragraph(text)
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,148 @@
+"""The workbench queues (办件工作台): which cases each tab lists and which tab each role opens on.
+
+A queue is a ``CaseFilters`` (the selectors' vocabulary) plus, where a filter cannot say it, a
+``Q``. ``queryset()`` combines the queue with the caller's own filters on top of
+``selectors.filtered``, so every tab stays inside the caller's scope. Tab counts use
+``selectors.capped_count``: never a full-table COUNT.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.cases.models import Case, CaseLevel
+from zhengwu.cases.rules import DECISION_STATES, State
+from zhengwu.cases.selectors import CaseFilters, capped_count, filtered
+from zhengwu.core.roles import Role, role_names
+
+COUNT_CAP = 999
+STAFF_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
+WATCHING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+WORKBENCH_ROLES = STAFF_ROLES | WATCHING_ROLES
+DONE_STATES = tuple(
+    sorted({*(s.value for s in DECISION_STATES), State.REFUSED.value, State.WITHDRAWN.value})
+)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: object
+    filters: CaseFilters
+    q: Q | None = None
+    # The roles that open the workbench on this tab when no tab is asked for.
+    default_for: frozenset[str] = frozenset()
+
+    def apply(self, base: CaseFilters) -> CaseFilters:
+        """The caller's filters with this queue's state, level and open-only restrictions."""
+        return dataclasses.replace(
+            base,
+            state=self.filters.state,
+            level=self.filters.level,
+            open_only=self.filters.open_only,
+        )
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "intake",
+        _("Awaiting intake"),
+        CaseFilters(state=(State.SUBMITTED.value,)),
+        default_for=frozenset({Role.WINDOW_CLERK.value}),
+    ),
+    Queue(
+        "supplement",
+        _("Awaiting supplement"),
+        CaseFilters(state=(State.SUPPLEMENT_REQUESTED.value,)),
+    ),
+    Queue(
+        "review",
+        _("Under review"),
+        CaseFilters(state=(State.ACCEPTED.value,)),
+        default_for=frozenset({Role.REVIEWER.value, Role.DEPARTMENT_HEAD.value}),
+    ),
+    Queue("suspended", _("Suspended"), CaseFilters(state=(State.SUSPENDED.value,))),
+    Queue(
+        "due_soon",
+        _("Due soon"),
+        CaseFilters(level=CaseLevel.YELLOW.value, open_only=True),
+    ),
+    Queue(
+        "overdue",
+        _("Overdue"),
+        CaseFilters(open_only=True),
+        q=Q(level__in=[CaseLevel.RED.value, CaseLevel.STATUTORY_OVERDUE.value]),
+        default_for=frozenset({r.value for r in WATCHING_ROLES}),
+    ),
+    Queue("done", _("Completed"), CaseFilters(state=DONE_STATES)),
+)
+BY_KEY = {queue.key: queue for queue in QUEUES}
+# Which default wins when a user holds several roles: the first role listed here they hold.
+ROLE_PRECEDENCE = (
+    Role.WINDOW_CLERK,
+    Role.REVIEWER,
+    Role.DEPARTMENT_HEAD,
+    Role.SUPERVISOR,
+    Role.LEADER,
+    Role.ADMIN,
+)
+# Hints shown on a tab for a role: a department head approves extensions from the review tabs.
+HINTS: dict[tuple[str, str], str] = {
+    (Role.DEPARTMENT_HEAD.value, "review"): "extension",
+    (Role.DEPARTMENT_HEAD.value, "due_soon"): "extension",
+    (Role.DEPARTMENT_HEAD.value, "suspended"): "extension",
+}
+
+
+def may_use_workbench(user) -> bool:
+    return bool(role_names(user) & WORKBENCH_ROLES)
+
+
+def default_queue(roles) -> str:
+    held = {str(r) for r in roles}
+    for role in ROLE_PRECEDENCE:
+        if role.value in held:
+            for queue in QUEUES:
+                if role.value in queue.default_for:
+                    return queue.key
+    return QUEUES[0].key
+
+
+def resolve(key: str | None, roles) -> Queue:
+    """The queue asked for, or the caller's default tab for an unknown or missing key."""
+    return BY_KEY.get(key or "") or BY_KEY[default_queue(roles)]
+
+
+def hints(roles, key: str) -> list[str]:
+    held = {str(r) for r in roles}
+    return sorted({hint for (role, queue), hint in HINTS.items() if role in held and queue == key})
+
+
+def queryset(user, queue: Queue, base: CaseFilters | None = None) -> QuerySet[Case]:
+    """The cases of ``queue`` that ``user`` may see, narrowed by the caller's ``base`` filters."""
+    queryset = filtered(user, queue.apply(base or CaseFilters()))
+    if queue.q is not None:
+        queryset = queryset.filter(queue.q)
+    return queryset
+
+
+def counts(user, base: CaseFilters | None = None, cap: int = COUNT_CAP) -> dict[str, str]:
+    """Every tab's count as shown: a number, or ``"999+"`` past the cap."""
+    out = {}
+    for queue in QUEUES:
+        count, capped = capped_count(queryset(user, queue, base), cap)
+        out[queue.key] = f"{count}+" if capped else str(count)
+    return out
+
+
+def extension_candidate(case: Case) -> bool:
+    """A case a department head may still extend: in review, not extended, running short."""
+    return (
+        case.state in (State.ACCEPTED.value, State.SUSPENDED.value)
+        and case.extension_workdays == 0
+        and case.level in (CaseLevel.YELLOW.value, CaseLevel.RED.value)
+    )

@@ -1,0 +1,212 @@
+"""Template helpers of the case pages: the remaining-time phrase, Chinese dates, badges, labels.
+
+``remaining`` and ``cn_date`` are plain functions (tested directly); the filters wrap them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengwu.cases.models import CaseCompletion, CaseLevel, CaseState
+from zhengwu.catalog.choices import SPECIAL_PROCEDURES
+from zhengwu.core import clock
+
+register = template.Library()
+
+EVENT_LABELS = {
+    "submit": gettext_lazy("Received"),
+    "request_supplement": gettext_lazy("One-time notice"),
+    "supplement": gettext_lazy("Supplemented"),
+    "accept": gettext_lazy("Accepted"),
+    "refuse": gettext_lazy("Not accepted"),
+    "deem_accept": gettext_lazy("Deemed accepted"),
+    "suspend": gettext_lazy("Special procedure started"),
+    "resume": gettext_lazy("Special procedure ended"),
+    "extend": gettext_lazy("Extended"),
+    "decide_grant": gettext_lazy("Granted"),
+    "decide_deny": gettext_lazy("Denied"),
+    "deliver": gettext_lazy("Delivered"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "clocks_recomputed": gettext_lazy("Time limits recomputed"),
+}
+DELIVERY_LABELS = {
+    "window": gettext_lazy("At the window"),
+    "mail": gettext_lazy("By mail"),
+    "electronic": gettext_lazy("Electronically"),
+}
+CHANNEL_LABELS = {
+    "window": gettext_lazy("Window"),
+    "online": gettext_lazy("Online"),
+}
+STATE_COLOURS = {
+    CaseState.SUBMITTED: "primary",
+    CaseState.SUPPLEMENT_REQUESTED: "warning",
+    CaseState.ACCEPTED: "info",
+    CaseState.SUSPENDED: "secondary",
+    CaseState.GRANTED: "success",
+    CaseState.DENIED: "danger",
+    CaseState.DELIVERED: "success",
+    CaseState.REFUSED: "dark",
+    CaseState.WITHDRAWN: "light",
+}
+LEVEL_COLOURS = {
+    CaseLevel.NORMAL: "success",
+    CaseLevel.YELLOW: "warning",
+    CaseLevel.RED: "danger",
+    CaseLevel.STATUTORY_OVERDUE: "dark",
+}
+OPEN = ("submitted", "supplement_requested", "accepted", "suspended")
+
+
+def cn_date(value) -> str:
+    """A date the Chinese way: 2025年10月9日 (a datetime is taken in Shanghai time)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = clock.local_date(value) if value.tzinfo else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value) -> str:
+    """2025年10月9日 09:30 in Shanghai time."""
+    if not isinstance(value, dt.datetime):
+        return cn_date(value)
+    local = clock.local_datetime(value) if value.tzinfo else value
+    return f"{cn_date(local.date())} {local:%H:%M}"
+
+
+def _calendar():
+    from zhengwu.workdays.loader import get_calendar
+
+    return get_calendar()
+
+
+def _left(due: dt.date, today: dt.date, calendar, stored: int | None, stored_on) -> int | None:
+    """Working days in (today, due]; the stored figure when it was computed for today."""
+    if stored is not None and stored_on == today:
+        return stored
+    try:
+        return int((calendar or _calendar()).between(today, due))
+    except (ValueError, TypeError):
+        return stored
+
+
+def remaining(case, *, today: dt.date | None = None, calendar=None) -> str:
+    """The remaining time of a case in plain words: 还剩 3 个工作日, 今天到期, 已超期 2 个工作日."""
+    today = today or clock.today()
+    state = case.state
+    if state == CaseState.SUSPENDED:
+        return _("Suspended")
+    if state not in OPEN:
+        if case.completion:
+            return str(CaseCompletion(case.completion).label)
+        return str(CaseState(state).label)
+    if state == CaseState.SUPPLEMENT_REQUESTED:
+        return _("Waiting for the applicant")
+    if state == CaseState.SUBMITTED or case.promised_due is None:
+        due = case.intake_due
+        if due is None:
+            return ""
+        if today > due:
+            return _("Intake limit passed")
+        if today == due:
+            return _("Intake due today")
+        left = _left(due, today, calendar, None, None)
+        return _("%(n)s working days left for intake") % {"n": left}
+    due = case.promised_due
+    if today == due:
+        return _("Due today")
+    left = _left(due, today, calendar, case.remaining_workdays, case.clocks_on)
+    if today > due:
+        late = -left if left is not None else 0
+        if late <= 0:
+            return _("Overdue")
+        return _("%(n)s working days overdue") % {"n": late}
+    if left is None:
+        return ""
+    if left <= 0:
+        return _("Due today")
+    return _("%(n)s working days left") % {"n": left}
+
+
+@register.filter(name="cn_date")
+def cn_date_filter(value) -> str:
+    return cn_date(value)
+
+
+@register.filter(name="cn_datetime")
+def cn_datetime_filter(value) -> str:
+    return cn_datetime(value)
+
+
+@register.filter
+def remaining_phrase(case) -> str:
+    return remaining(case)
+
+
+@register.filter
+def state_colour(state) -> str:
+    return STATE_COLOURS.get(state, "secondary")
+
+
+@register.filter
+def level_colour(level) -> str:
+    return LEVEL_COLOURS.get(level, "secondary")
+
+
+@register.filter
+def state_label(state) -> str:
+    try:
+        return str(CaseState(state).label)
+    except ValueError:
+        return str(state)
+
+
+@register.filter
+def level_label(level) -> str:
+    try:
+        return str(CaseLevel(level).label)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def event_label(kind) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
+
+
+@register.filter
+def channel_label(channel) -> str:
+    return str(CHANNEL_LABELS.get(channel, channel))
+
+
+@register.filter
+def procedure_label(code) -> str:
+    for value, label, _chinese in SPECIAL_PROCEDURES:
+        if value == code:
+            return _(label)
+    return str(code or "")
+
+
+@register.filter
+def delivery_label(method) -> str:
+    return str(DELIVERY_LABELS.get(method, method))
+
+
+@register.inclusion_tag("cases/staff/_state_badge.html")
+def state_badge(case):
+    return {"state": case.state, "testid": "case-state"}
+
+
+@register.inclusion_tag("cases/staff/_level_badge.html")
+def level_badge(case):
+    return {"level": case.level, "is_open": case.state in OPEN}

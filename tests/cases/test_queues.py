@@ -1,0 +1,210 @@
+"""The workbench queues, the remaining-time phrase and the Chinese date (real database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext as _
+
+from tests.cases.helpers import AT, applicant_payload, file_case
+from tests.catalog.builders import item_dict
+from zhengwu.cases import queues, services
+from zhengwu.cases.models import Case
+from zhengwu.cases.selectors import CaseFilters
+from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label, remaining
+from zhengwu.catalog import services as catalog_services
+from zhengwu.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+OTHER_ITEM = "11330100ZJJ-XK-0001"
+
+
+@pytest.fixture
+def other_item(item, other_department):
+    catalog_services.import_items(
+        [item_dict(impl_code=OTHER_ITEM, department="ZJJ", name="建筑工程施工许可")],
+        valid_from=dt.date(2025, 1, 1),
+    )
+
+
+def numbers(user, key, **filters) -> set[str]:
+    queue = queues.BY_KEY[key]
+    return set(
+        queues.queryset(user, queue, CaseFilters(**filters)).values_list("number", flat=True)
+    )
+
+
+def test_default_tab_per_role():
+    assert queues.default_queue({Role.WINDOW_CLERK}) == "intake"
+    assert queues.default_queue({Role.REVIEWER}) == "review"
+    assert queues.default_queue({Role.DEPARTMENT_HEAD}) == "review"
+    assert queues.default_queue({Role.SUPERVISOR}) == "overdue"
+    assert queues.default_queue({Role.REVIEWER, Role.WINDOW_CLERK}) == "intake"
+    assert queues.resolve("nonsense", {Role.REVIEWER}).key == "review"
+    assert queues.resolve("done", {Role.REVIEWER}).key == "done"
+    assert queues.hints({Role.DEPARTMENT_HEAD}, "review") == ["extension"]
+    assert queues.hints({Role.REVIEWER}, "review") == []
+    assert [q.key for q in queues.QUEUES] == [
+        "intake",
+        "supplement",
+        "review",
+        "suspended",
+        "due_soon",
+        "overdue",
+        "done",
+    ]
+
+
+def test_each_queue_holds_its_states(item, clerk, reviewer, head, travel):
+    travel(AT("2025-09-30 10:00"))
+    submitted = file_case(clerk, applicant=applicant_payload(1))
+    asked = file_case(clerk, materials=["M01"], applicant=applicant_payload(2))
+    accepted = file_case(clerk, applicant=applicant_payload(3))
+    suspended = file_case(clerk, applicant=applicant_payload(4))
+    granted = file_case(clerk, applicant=applicant_payload(5))
+    refused = file_case(clerk, applicant=applicant_payload(6))
+    travel(AT("2025-10-09 09:30"))
+    services.act(
+        actor=clerk, number=asked.number, action="request_supplement", data={"missing": ["M02"]}
+    )
+    for case in (accepted, suspended, granted):
+        services.act(actor=clerk, number=case.number, action="accept")
+    services.act(actor=clerk, number=refused.number, action="refuse", data={"reason": "不符合"})
+    services.act(
+        actor=reviewer,
+        number=suspended.number,
+        action="suspend",
+        data={"procedure": "inspection", "reason": "现场检验"},
+    )
+    services.act(actor=reviewer, number=granted.number, action="decide", data={"outcome": "grant"})
+
+    assert numbers(clerk, "intake") == {submitted.number}
+    assert numbers(clerk, "supplement") == {asked.number}
+    assert numbers(reviewer, "review") == {accepted.number}
+    assert numbers(head, "suspended") == {suspended.number}
+    assert numbers(head, "done") == {granted.number, refused.number}
+    assert numbers(head, "due_soon") == set()
+    assert numbers(head, "overdue") == set()
+    # The caller's filters narrow a queue.
+    assert numbers(head, "done", number=refused.number) == {refused.number}
+    assert numbers(head, "done", applicant=applicant_payload(5)["id_number"]) == {granted.number}
+
+    # Promised due 2025-10-22: one working day left on the 21st (yellow), past it on the 23rd.
+    # (The case left untouched at intake was deemed accepted as of its receipt meanwhile.)
+    travel(AT("2025-10-21 09:00"))
+    services.deem_overdue()
+    services.refresh_clocks()
+    soon = numbers(reviewer, "due_soon")
+    assert accepted.number in soon
+    assert not soon & {suspended.number, granted.number, refused.number, asked.number}
+    travel(AT("2025-10-23 09:00"))
+    services.refresh_clocks()
+    assert accepted.number in numbers(reviewer, "overdue")
+    assert accepted.number not in numbers(reviewer, "due_soon")
+    assert suspended.number not in numbers(reviewer, "overdue")
+    accepted.refresh_from_db()
+    assert queues.extension_candidate(accepted)
+
+
+def test_queues_stay_inside_the_department(
+    item, other_item, clerk, other_clerk, supervisor, travel
+):
+    travel(AT("2025-09-30 10:00"))
+    ours = file_case(clerk)
+    theirs = file_case(other_clerk, item=OTHER_ITEM, applicant=applicant_payload(7))
+    assert numbers(clerk, "intake") == {ours.number}
+    assert numbers(other_clerk, "intake") == {theirs.number}
+    assert numbers(supervisor, "intake") == {ours.number, theirs.number}
+    assert numbers(supervisor, "intake", department="ZJJ") == {theirs.number}
+
+
+def test_counts_are_capped(item, clerk, travel):
+    travel(AT("2025-09-30 10:00"))
+    for seq in range(3):
+        file_case(clerk, applicant=applicant_payload(seq + 1))
+    assert queues.counts(clerk)["intake"] == "3"
+    assert queues.counts(clerk, cap=2)["intake"] == "2+"
+    assert queues.counts(clerk, cap=3)["intake"] == "3"
+    assert queues.counts(clerk)["review"] == "0"
+
+
+def test_workbench_runs_no_query_per_row(client, item, clerk, travel):
+    travel(AT("2025-09-30 10:00"))
+    client.force_login(clerk)
+    file_case(clerk, applicant=applicant_payload(1))
+    client.get("/cases/?queue=intake")  # warm the calendar
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/cases/?queue=intake").status_code == 200
+    for seq in range(2, 9):
+        file_case(clerk, applicant=applicant_payload(seq))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/cases/?queue=intake")
+    assert response.content.decode().count('data-testid="case-row"') == 8
+    assert len(many) == len(few)
+    counts = [q["sql"] for q in many if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+
+
+# --- the phrases ---------------------------------------------------------------------------------
+
+
+def test_cn_date():
+    assert cn_date(dt.date(2025, 10, 9)) == "2025年10月9日"
+    assert cn_date("2025-01-02") == "2025年1月2日"
+    assert cn_date(None) == ""
+    # 2025-10-08 17:30 UTC is 2025-10-09 01:30 in Shanghai.
+    assert cn_date(dt.datetime(2025, 10, 8, 17, 30, tzinfo=dt.UTC)) == "2025年10月9日"
+    assert cn_datetime(dt.datetime(2025, 10, 8, 17, 30, tzinfo=dt.UTC)) == "2025年10月9日 01:30"
+
+
+def test_event_labels_cover_every_kind():
+    kinds = [
+        "submit",
+        "request_supplement",
+        "supplement",
+        "accept",
+        "refuse",
+        "deem_accept",
+        "suspend",
+        "resume",
+        "extend",
+        "decide_grant",
+        "decide_deny",
+        "deliver",
+        "withdraw",
+        "clocks_recomputed",
+    ]
+    for kind in kinds:
+        assert event_label(kind) != kind
+
+
+def test_remaining_phrase(item, clerk, reviewer, travel):
+    travel(AT("2025-09-30 10:00"))
+    case = file_case(clerk)
+    travel(AT("2025-10-09 09:30"))
+    case = services.act(actor=clerk, number=case.number, action="accept")
+    assert case.promised_due == dt.date(2025, 10, 22)
+    # After 10 October: 11 (a make-up Saturday), 13-17, 20-22 October: 9 working days.
+    day = dt.date(2025, 10, 10)
+    assert remaining(case, today=day) == _("%(n)s working days left") % {"n": 9}
+    assert remaining(case, today=dt.date(2025, 10, 22)) == _("Due today")
+    # 24 October: the 23rd and the 24th are working days after the due date.
+    assert remaining(case, today=dt.date(2025, 10, 24)) == _("%(n)s working days overdue") % {
+        "n": 2
+    }
+    suspended = services.act(
+        actor=reviewer,
+        number=case.number,
+        action="suspend",
+        data={"procedure": "inspection", "reason": "送检"},
+    )
+    assert remaining(suspended, today=day) == _("Suspended")
+    fresh = Case.objects.get(pk=case.pk)
+    fresh.state = "submitted"
+    fresh.promised_due = None
+    assert remaining(fresh, today=dt.date(2025, 10, 14)) == _("Intake due today")
+    assert remaining(fresh, today=dt.date(2025, 10, 15)) == _("Intake limit passed")
