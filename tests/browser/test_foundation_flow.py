@@ -26,7 +26,7 @@ def bad_catalogue_file(path):
 
 
 def test_login_search_guide_and_bad_import(page, login, tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--history=0", stdout=io.StringIO())
     login("admin", "zhengwu-demo")
 
     page.goto("/catalog/")
