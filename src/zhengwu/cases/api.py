@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from zhengwu.accounts.auth import api_auth
 from zhengwu.cases import presenters, selectors, services
@@ -83,7 +83,7 @@ class ResumeIn(ActionIn):
 
 
 class ExtendIn(ActionIn):
-    workdays: int
+    workdays: StrictInt  # not true, 3.5 or "3"
     reason: Text
 
 

@@ -118,7 +118,7 @@ def clean_action(
         out["reason"] = _text(data.get("reason"), "reason", required=False, errors=errors)
     elif name == "suspend":
         procedure = data.get("procedure")
-        if procedure not in SPECIAL_PROCEDURE_CODES:
+        if not isinstance(procedure, str) or procedure not in SPECIAL_PROCEDURE_CODES:
             errors["procedure"] = [_("Choose one of the special procedures of the law (art. 45).")]
         out["procedure"] = procedure if isinstance(procedure, str) else ""
         out["reason"] = _text(data.get("reason"), "reason", required=True, errors=errors)

@@ -57,6 +57,8 @@ def visible_cases(user) -> QuerySet[Case]:
 def get_case(user, number: str) -> Case:
     """The case ``number`` if ``user`` may see it; ``NotFound`` otherwise (never says which)."""
     number = str(number or "")[:32]
+    if "\x00" in number:  # no case number has one; PostgreSQL refuses it in a query
+        raise NotFound()
     case = (
         visible_cases(user)
         .select_related("item", "item_version", "department", "applicant", "window", "owner")
@@ -70,7 +72,7 @@ def get_case(user, number: str) -> Case:
 
 def find_by_number_and_phone(number: str, phone: str) -> Case:
     """Progress lookup without login: the number and the phone given with the application."""
-    number, phone = str(number or "").strip()[:32], str(phone or "").strip()[:20]
+    number, phone = _text(number)[:32], _text(phone)[:20]
     case = (
         Case.objects.select_related("item_version", "department")
         .filter(number=number, contact_phone=phone)
@@ -100,6 +102,11 @@ class CaseFilters:
     open_only: bool = False
 
 
+def _text(value) -> str:
+    """A lookup term as the database can take it (PostgreSQL refuses NUL)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
     queryset = visible_cases(user)
     if filters.state:
@@ -109,14 +116,14 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
     if filters.level:
         queryset = queryset.filter(level=filters.level)
     if filters.department:
-        queryset = queryset.filter(department__code=filters.department)
+        queryset = queryset.filter(department__code=_text(filters.department))
     if filters.item:
-        queryset = queryset.filter(item__impl_code=filters.item)
+        queryset = queryset.filter(item__impl_code=_text(filters.item))
     if filters.applicant:
-        value = filters.applicant.strip().upper()
+        value = _text(filters.applicant).upper()
         queryset = queryset.filter(Q(applicant__id_number=value) | Q(applicant__uscc=value))
     if filters.number:
-        queryset = queryset.filter(number=filters.number.strip())
+        queryset = queryset.filter(number=_text(filters.number))
     if filters.received_from:
         queryset = queryset.filter(received_on__gte=filters.received_from)
     if filters.received_to:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -228,6 +228,18 @@ class ApplicantInput:
     legal_representative: str = ""
 
 
+def _without_nul(data: ApplicantInput) -> ApplicantInput:
+    """The applicant's details as the database can store them (PostgreSQL refuses NUL)."""
+    return replace(
+        data,
+        **{
+            f.name: getattr(data, f.name).replace("\x00", "")
+            for f in fields(data)
+            if isinstance(getattr(data, f.name), str)
+        },
+    )
+
+
 def _prefixed(error: ValidationFailed, prefix: str) -> dict:
     return {f"{prefix}.{field}": messages for field, messages in error.errors.items()}
 
@@ -251,7 +263,13 @@ def _applicant(actor: User, channel: str, data: ApplicantInput, errors: dict) ->
     link = None
     if channel == Channel.ONLINE and kind == Applicant.Kind.PERSON:
         own = Applicant.objects.filter(user=actor).first()
-        if own is not None and own.id_number != (number or "").strip().upper():
+        claimed = (number or "").strip().upper()
+        taken = (
+            own is None
+            and Applicant.objects.filter(kind=kind, id_number=claimed, user__isnull=False).exists()
+        )
+        if (own is not None and own.id_number != claimed) or taken:
+            # ``taken``: the number belongs to another account already.
             errors["applicant.id_number"] = [
                 _("Online, a person applies in their own name: use your own ID number.")
             ]
@@ -284,6 +302,7 @@ def submit(
 ) -> Case:
     """File an application: at the window by a clerk, or online by the applicant."""
     errors: dict[str, list] = {}
+    applicant = _without_nul(applicant)
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
     try:
@@ -358,7 +377,8 @@ def _lock(actor: User | None, number: str) -> Case:
     queryset = Case.objects.select_for_update().select_related("item_version", "item")
     if actor is not None:
         queryset = queryset.filter(scope(actor))
-    case = queryset.filter(number=str(number or "")[:32]).first()
+    number = str(number or "")[:32]
+    case = None if "\x00" in number else queryset.filter(number=number).first()
     if case is None:
         raise NotFound()
     return case
@@ -426,7 +446,12 @@ def act(
         Role.DEPARTMENT_HEAD,
     }:
         raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
-    stated_on = clock.local_date(occurred_at) if isinstance(occurred_at, dt.datetime) else None
+    stated_on = None
+    if occurred_at is not None:
+        # Checked before the deemed acceptance below: a naive or future time must not record it.
+        stated_on = clock.local_date(
+            _stated_time(occurred_at, field="occurred_at", not_before=None)
+        )
 
     # A late intake action first records the deemed acceptance it comes too late for; the deemed
     # acceptance stands whatever becomes of the action (which runs in a savepoint).
@@ -477,9 +502,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
             and case.deemed_accepted
             and table_action in (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
         ):
-            raise DomainError(
-                RULE_MESSAGES["deemed_accepted"], code="deemed_accepted"
-            ) from None
+            raise DomainError(RULE_MESSAGES["deemed_accepted"], code="deemed_accepted") from None
         raise rule_error(error) from error
 
     materials = list(case.materials)
