@@ -1,0 +1,455 @@
+"""Benchmark: the clerk's workbench queues and the case list API over a million cases.
+
+A fresh PostgreSQL database gets the demo city (``migrate``, ``seed_demo``), a few thousand
+applicants and ``--cases`` cases loaded with SQL (``INSERT ... SELECT ... generate_series``): the
+published items of the demo catalogue with their current versions and departments, received over
+the last two years (ids rise with the day received), most of them closed, 5-10 % open (the recent
+ones), some yellow and red, numbers unique, no events. Then ANALYZE, and gunicorn serves it.
+
+Timed over real HTTP, one request at a time, ``--requests`` per URL after a short warm-up:
+- as the demo window clerk and as the demo supervisor (session cookie):
+  ``/cases/?queue=intake|review|overdue`` (reported as missing when the page answers 404);
+- as the clerk and as the demo supervisor (bearer token): ``/api/v1/cases?limit=20``,
+  ``?state=accepted&limit=20``, ``?level=red``, and pages 2-6 reached by following ``next``.
+
+The SQL of the list requests and workbench pages is captured in-process; ``full_count`` is true if
+any of them counts cases without a LIMIT (``capped_count`` counts over a LIMITed subquery: fine).
+
+Prints one JSON line:
+{"bench": "case_list", "cases": N, "load_s": ..., "requests_per_url": ..., "urls": {label:
+ {"p50_ms", "p95_ms", "non_200"}}, "overall": {"p50_ms", "p95_ms"}, "workbench": "ok"|"missing",
+ "full_count": false, "target_p95_ms": 200, "db": "postgresql", "server": "gunicorn ...",
+ "load_avg_1m": ...}
+
+    python bench/case_list.py [--small] [--cases N] [--requests R] [--database-url URL] [--keep]
+
+--small loads 20,000 cases; the default is 1,000,000 (a few minutes to load on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+from harness import (
+    DEFAULT_PG,
+    Connection,
+    Gunicorn,
+    build_request,
+    manage,
+    percentile,
+    project_env,
+    scratch_database,
+    seed_demo,
+)
+
+APPLICANTS = 5_000
+DAYS = 730
+CLERK = "clerk"
+SUPERVISOR = "supervisor"
+TARGET_P95_MS = 200
+WORKBENCH = ("intake", "review", "overdue")
+API_QUERIES = {
+    "limit=20": {"limit": 20},
+    "state=accepted": {"state": "accepted", "limit": 20},
+    "level=red": {"level": "red"},
+}
+FOLLOW_PAGES = 5
+
+# ---------------------------------------------------------------- loading
+
+ITEMS_SQL = """
+CREATE TEMP TABLE bench_items AS
+SELECT (row_number() OVER (ORDER BY i.id) - 1)::int AS k, i.id AS item_id, v.id AS version_id,
+       i.department_id, greatest(v.statutory_limit, 1) AS statutory,
+       greatest(least(coalesce(nullif(v.promised_limit, 0), v.statutory_limit),
+                      v.statutory_limit), 1) AS promised
+FROM catalog_serviceitem i JOIN catalog_serviceitemversion v ON v.id = i.current_version_id
+WHERE i.status = 'published'
+"""
+
+# One chunk of cases: ids lo..hi received over DAYS days ending today, ids rising with the day.
+# Random draws: r_open, r_state, r_level, r_item, r_app and the minute of the day received.
+CASES_SQL = """
+WITH base AS MATERIALIZED (
+    SELECT g, %(first_day)s::date + ((g - 1) * %(days)s / %(total)s)::int AS received_on,
+           random() AS r_open, random() AS r_state, random() AS r_level,
+           (random() * 1e9)::bigint AS r_item, (random() * 1e9)::bigint AS r_app,
+           (random() * 480)::int AS minute
+    FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
+)
+INSERT INTO cases_case (
+    id, number, item_id, item_version_id, department_id, applicant_id, owner_id, contact_phone,
+    channel, window_id, created_by_id, state, materials, missing, received_at, received_on,
+    intake_due, accepted_on, deemed_accepted, promised_due, statutory_due, delivery_due,
+    delivered_on, suspended_since, suspended_workdays, extension_workdays, completed_on,
+    completion, level, remaining_workdays, statutory_overdue, delivery_overdue, provisional,
+    clocks_on, version, event_count, head_hash, created_at, updated_at)
+SELECT
+    g, to_char(received_on, 'YYYYMMDD') || lpad(g::text, 8, '0'), it.item_id, it.version_id,
+    it.department_id, %(app_first)s + (r_app %% %(app_count)s), NULL,
+    '139' || lpad((g %% 100000000)::text, 8, '0'),
+    CASE WHEN minute %% 5 = 0 THEN 'online' ELSE 'window' END, NULL, NULL, st.state,
+    '["M01", "M02"]'::jsonb,
+    CASE WHEN st.state = 'supplement_requested' THEN '["M03"]' ELSE '[]' END::jsonb,
+    ((received_on + time '09:00') + minute * interval '1 minute') AT TIME ZONE 'Asia/Shanghai',
+    received_on, received_on + 7, d.accepted_on, false,
+    d.accepted_on + it.promised * 7 / 5, d.accepted_on + it.statutory * 7 / 5,
+    CASE WHEN st.state IN ('granted', 'delivered') THEN d.completed_on + 14 END,
+    CASE WHEN st.state = 'delivered' THEN least(d.completed_on + 2, %(today)s::date) END,
+    CASE WHEN st.state = 'suspended' THEN received_on + 3 END,
+    0, 0, d.completed_on,
+    CASE WHEN st.state IN ('granted', 'denied', 'delivered') THEN
+        CASE WHEN d.completed_on < d.accepted_on + it.promised * 7 / 5 THEN 'early'
+             WHEN d.completed_on = d.accepted_on + it.promised * 7 / 5 THEN 'on_time'
+             ELSE 'late' END
+    ELSE '' END,
+    lv.level,
+    CASE WHEN lv.level <> '' THEN
+        ((d.accepted_on + it.promised * 7 / 5) - %(today)s::date) * 5 / 7 END,
+    lv.level = 'statutory_overdue' OR (lv.level = '' AND r_level < 0.01), false, false,
+    CASE WHEN st.open THEN %(today)s::date ELSE coalesce(d.completed_on, received_on + 3) END,
+    CASE WHEN st.open THEN 2 ELSE 5 END, 0, '',
+    ((received_on + time '09:00') + minute * interval '1 minute') AT TIME ZONE 'Asia/Shanghai',
+    ((coalesce(d.completed_on, received_on) + time '16:00')) AT TIME ZONE 'Asia/Shanghai'
+FROM base
+JOIN bench_items it ON it.k = base.r_item %% %(item_count)s
+CROSS JOIN LATERAL (
+    SELECT %(today)s::date - received_on AS age
+) AS age
+CROSS JOIN LATERAL (
+    SELECT (age.age <= 45 AND r_open < 0.9) OR (age.age BETWEEN 46 AND 90 AND r_open < 0.1) AS open
+) AS o
+CROSS JOIN LATERAL (
+    SELECT o.open, CASE
+        WHEN o.open AND r_state < 0.2 AND age.age <= 3 THEN 'submitted'
+        WHEN o.open AND r_state < 0.3 THEN 'supplement_requested'
+        WHEN o.open AND r_state < 0.95 THEN 'accepted'
+        WHEN o.open THEN 'suspended'
+        WHEN r_state < 0.80 THEN 'delivered'
+        WHEN r_state < 0.85 THEN 'granted'
+        WHEN r_state < 0.88 THEN 'denied'
+        WHEN r_state < 0.93 THEN 'refused'
+        ELSE 'withdrawn' END AS state
+) AS st
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN st.state IN ('submitted', 'supplement_requested', 'refused', 'withdrawn')
+                THEN NULL ELSE least(received_on + (minute %% 3), %(today)s::date)
+           END AS accepted_on,
+           least(CASE WHEN st.state IN ('granted', 'denied', 'delivered')
+                      THEN received_on + (minute %% 3) + 1 + (minute %% (it.statutory * 7 / 5 + 3))
+                      WHEN st.state = 'refused' THEN received_on + 2
+                      WHEN st.state = 'withdrawn' THEN received_on + 5 END,
+                 %(today)s::date) AS completed_on
+) AS d
+CROSS JOIN LATERAL (
+    SELECT CASE
+        WHEN NOT st.open THEN ''
+        WHEN st.state IN ('submitted', 'supplement_requested') OR r_level < 0.80 THEN 'normal'
+        WHEN r_level < 0.92 THEN 'yellow'
+        WHEN r_level < 0.98 THEN 'red'
+        ELSE 'statutory_overdue' END AS level
+) AS lv
+"""
+
+
+def _person_id(n: int) -> str:
+    from zhengwu.core.identity import resident_id_check_char
+
+    birth = dt.date(1960, 1, 1) + dt.timedelta(days=n // 1000)
+    first17 = f"330106{birth:%Y%m%d}{n % 1000:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def _plain_indexes(cursor) -> list[tuple[str, str]]:
+    """The indexes of the cases table that no constraint owns: (name, CREATE INDEX ...)."""
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = 'cases_case'::regclass
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
+        """
+    )
+    return list(cursor.fetchall())
+
+
+def load(total: int, *, chunk: int = 250_000) -> dict:
+    """Applicants and ``total`` cases, straight into the tables; the plain indexes are built
+    after the rows are in (much faster than row by row), then ANALYZE."""
+    from django.db import connection
+
+    from zhengwu.core import clock
+
+    today = clock.today()
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_applicant")
+        app_first = cursor.fetchone()[0] + 1
+        rows = [
+            (app_first + i, "person", f"申请人{i}", _person_id(i), "", "", "", "", now)
+            for i in range(APPLICANTS)
+        ]
+        cursor.executemany(
+            "INSERT INTO accounts_applicant (id, kind, name, id_number, uscc, "
+            "legal_representative, contact, phone, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('accounts_applicant', 'id'), "
+            "(SELECT max(id) FROM accounts_applicant))"
+        )
+        cursor.execute(ITEMS_SQL)
+        cursor.execute("SELECT count(*) FROM bench_items")
+        item_count = cursor.fetchone()[0]
+
+        indexes = _plain_indexes(cursor)
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        # Every key is valid by construction: skip the per-row foreign-key triggers.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SELECT setseed(0.42)")
+        params = {
+            "today": today,
+            "first_day": today - dt.timedelta(days=DAYS - 1),
+            "days": DAYS,
+            "total": total,
+            "item_count": item_count,
+            "app_first": app_first,
+            "app_count": APPLICANTS,
+        }
+        for lo in range(1, total + 1, chunk):
+            hi = min(total, lo + chunk - 1)
+            cursor.execute(CASES_SQL, {**params, "lo": lo, "hi": hi})
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
+            "(SELECT max(id) FROM cases_case))"
+        )
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("VACUUM ANALYZE cases_case")
+        cursor.execute("ANALYZE accounts_applicant")
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE state IN ('submitted', 'supplement_requested', "
+            "'accepted', 'suspended')), count(*) FILTER (WHERE level = 'red'), "
+            "count(*) FILTER (WHERE level = 'yellow') FROM cases_case"
+        )
+        open_count, red, yellow = cursor.fetchone()
+    return {"open": open_count, "red": red, "yellow": yellow}
+
+
+# ---------------------------------------------------------------- timing
+
+
+def session_cookie(username: str) -> str:
+    from django.test import Client
+
+    from zhengwu.demo.services import DEMO_PASSWORD
+
+    client = Client()
+    if not client.login(username=username, password=DEMO_PASSWORD):
+        raise RuntimeError(f"cannot log in as {username}")
+    return client.cookies["sessionid"].value
+
+
+def token_for(username: str) -> str:
+    from zhengwu.accounts.models import User
+    from zhengwu.accounts.services import issue_token
+
+    return issue_token(user=User.objects.get(username=username), name="bench")[1]
+
+
+async def _time_urls(port: int, plans: list[tuple[str, str, dict]], requests: int, warmup: int):
+    """For each (label, path, headers): ``warmup`` untimed requests, then ``requests`` timed,
+    one at a time. A label ending in "next" follows the ``next`` cursor FOLLOW_PAGES deep."""
+    conn = Connection(port)
+    timings: dict[str, list[float]] = {}
+    statuses: dict[str, dict[int, int]] = {}
+    try:
+        for label, path, headers in plans:
+            times = timings.setdefault(label, [])
+            counts = statuses.setdefault(label, {})
+
+            async def get(url: str, headers=headers, times=times, counts=counts, timed=True):
+                request = build_request("GET", url, port=port, headers=headers)
+                started = time.perf_counter()
+                status, _headers, body = await conn.send(request)
+                if timed:
+                    times.append(time.perf_counter() - started)
+                    counts[status] = counts.get(status, 0) + 1
+                return status, body
+
+            if label.endswith("next"):
+                for round_ in range(warmup + -(-requests // FOLLOW_PAGES)):
+                    timed = round_ >= warmup
+                    _status, body = await get(path, timed=False)
+                    for _page in range(FOLLOW_PAGES):
+                        cursor = json.loads(body).get("next")
+                        if not cursor:
+                            break
+                        sep = "&" if "?" in path else "?"
+                        _status, body = await get(f"{path}{sep}after={cursor}", timed=timed)
+                continue
+            for n in range(warmup + requests):
+                status, _body = await get(path, timed=n >= warmup)
+                if status == 404 and " workbench " in label:
+                    break  # the page is not there (yet)
+    finally:
+        conn.close()
+    return timings, statuses
+
+
+def capture_sql(paths: list[tuple[str, dict]]) -> tuple[bool, list[str], int]:
+    """In-process: run each (path, extra) with the test client and look at every query.
+    ``(full_count, offending queries, queries seen)``."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    seen = 0
+    offending = []
+    count_re = re.compile(r"\bCOUNT\s*\(", re.I)
+    for path, extra in paths:
+        client = Client()
+        if "cookie" in extra:
+            client.cookies["sessionid"] = extra["cookie"]
+        headers = {"HTTP_AUTHORIZATION": extra["auth"]} if "auth" in extra else {}
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path, **headers)
+        for query in captured.captured_queries:
+            seen += 1
+            sql = query["sql"]
+            if count_re.search(sql) and "cases_case" in sql and "LIMIT" not in sql.upper():
+                offending.append(sql[:500])
+    return bool(offending), offending, seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="20,000 cases")
+    parser.add_argument("--cases", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per URL")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per URL")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_case_list")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    total = args.cases or (20_000 if args.small else 1_000_000)
+
+    with (
+        tempfile.TemporaryDirectory(prefix="zw-bench-case-list-") as var_dir,
+        scratch_database(args.database_url, keep=args.keep) as url,
+    ):
+        env = project_env(url, var_dir)
+        manage(env, "migrate", "--verbosity", "0")
+        seed_demo(env)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        try:
+            started = time.perf_counter()
+            mix = load(total)
+            load_s = time.perf_counter() - started
+
+            plans = []
+            for user in (CLERK, SUPERVISOR):
+                cookie = {"Cookie": f"sessionid={session_cookie(user)}"}
+                for queue in WORKBENCH:
+                    plans.append((f"{user} workbench {queue}", f"/cases/?queue={queue}", cookie))
+            tokens = {user: f"Bearer {token_for(user)}" for user in (CLERK, SUPERVISOR)}
+            for user, auth in tokens.items():
+                for label, query in API_QUERIES.items():
+                    path = "/api/v1/cases?" + urlencode(query)
+                    plans.append((f"{user} api {label}", path, {"Authorization": auth}))
+                plans.append(
+                    (f"{user} api next", "/api/v1/cases?limit=20", {"Authorization": auth})
+                )
+
+            with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
+                load_avg = os.getloadavg()[0]  # what else ran on the machine just before
+                timings, statuses = asyncio.run(
+                    _time_urls(server.port, plans, args.requests, args.warmup)
+                )
+                description = server.description
+
+            pages = [plan for plan in plans if " workbench " in plan[0]]
+            workbench_ok = all(timings[label] for label, _path, _headers in pages)
+            sql_paths = [
+                (path, {"auth": headers["Authorization"]})
+                for _label, path, headers in plans
+                if "Authorization" in headers
+            ]
+            if workbench_ok:
+                sql_paths += [
+                    (path, {"cookie": headers["Cookie"].partition("=")[2]})
+                    for _label, path, headers in pages
+                ]
+            full_count, offending, seen = capture_sql(sql_paths)
+            for sql in offending:
+                print(f"full count: {sql}", file=sys.stderr)
+        finally:
+            connections.close_all()
+
+    urls = {}
+    everything = []
+    for label, times in timings.items():
+        if " workbench " in label and not workbench_ok:
+            continue
+        times.sort()
+        everything += times
+        urls[label] = {
+            "p50_ms": round(percentile(times, 50) * 1000, 1),
+            "p95_ms": round(percentile(times, 95) * 1000, 1),
+            "non_200": sum(n for status, n in statuses[label].items() if status != 200),
+        }
+    everything.sort()
+    overall = {
+        "requests": len(everything),
+        "p50_ms": round(percentile(everything, 50) * 1000, 1),
+        "p95_ms": round(percentile(everything, 95) * 1000, 1),
+    }
+    worst = max((u["p95_ms"] for u in urls.values()), default=0.0)
+    print(
+        json.dumps(
+            {
+                "bench": "case_list",
+                "cases": total,
+                "mix": mix,
+                "load_s": round(load_s, 1),
+                "requests_per_url": args.requests,
+                "urls": urls,
+                "overall": overall,
+                "worst_p95_ms": worst,
+                "target_p95_ms": TARGET_P95_MS,
+                "target_met": worst < TARGET_P95_MS,
+                "workbench": "ok" if workbench_ok else "missing",
+                "full_count": full_count,
+                "queries_checked": seen,
+                "db": "postgresql",
+                "server": description,
+                "load_avg_1m": round(load_avg, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
+    if full_count or any(u["non_200"] for u in urls.values()):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
