@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The test database is a file too, so concurrent writers queue as they do in production
+    # (pytest-xdist gives each worker its own copy).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_zhengwu.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -141,7 +141,6 @@ def _number_errors(kind: str, id_number: str, uscc: str) -> tuple[str, dict]:
     return number, errors
 
 
-@transaction.atomic
 def register_applicant(
     *,
     kind: str,
@@ -162,24 +161,37 @@ def register_applicant(
         errors["name"] = [_("Enter the applicant's name.")]
     if errors:
         raise ValidationFailed(errors)
+    with transaction.atomic(savepoint=False):
+        return _upsert_applicant(kind, number, name, phone, legal_representative, contact, user)
+
+
+def _upsert_applicant(kind, number, name, phone, legal_representative, contact, user):
     lookup = {"id_number": number} if kind == Applicant.Kind.PERSON else {"uscc": number}
-    defaults = {"name": name.strip(), "created_at": clock.now()}
-    try:
-        with transaction.atomic():
-            applicant, _created = Applicant.objects.select_for_update().get_or_create(
-                kind=kind, **lookup, defaults=defaults
-            )
-    except IntegrityError:  # a concurrent registration of the same number won the race
-        applicant = Applicant.objects.select_for_update().get(kind=kind, **lookup)
-    changed = {
+    details = {
         "name": name.strip(),
-        "phone": phone or applicant.phone,
-        "legal_representative": legal_representative or applicant.legal_representative,
-        "contact": contact or applicant.contact,
+        "phone": phone,
+        "legal_representative": legal_representative,
+        "contact": contact,
     }
     if user is not None:
-        changed["user"] = user
-    for field, value in changed.items():
-        setattr(applicant, field, value)
-    applicant.save()
+        details["user_id"] = user.pk
+    applicant = Applicant.objects.select_for_update().filter(kind=kind, **lookup).first()
+    if applicant is None:
+        try:
+            with transaction.atomic():
+                return Applicant.objects.create(
+                    kind=kind, **lookup, **details, created_at=clock.now()
+                )
+        except IntegrityError:  # a concurrent registration of the same number won the race
+            applicant = Applicant.objects.select_for_update().get(kind=kind, **lookup)
+    # The newest details win; a detail left empty keeps the stored one.
+    changed = [
+        field
+        for field, value in details.items()
+        if (value or field == "name") and getattr(applicant, field) != value
+    ]
+    for field in changed:
+        setattr(applicant, field, details[field])
+    if changed:
+        applicant.save(update_fields=changed)
     return applicant

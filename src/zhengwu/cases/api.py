@@ -196,7 +196,6 @@ def create_case(request, payload: CaseIn):
             materials=body["materials"],
             received_at=body["received_at"],
         )
-        case = selectors.get_case(request.user, case.number)
         return 201, _detail(request, case)
 
     status, answer, _replayed = run_once(

@@ -148,6 +148,12 @@ class Case(models.Model):
             models.Index(fields=["item", "-id"], name="case_item"),
             models.Index(fields=["received_on", "-id"], name="case_received"),
             models.Index(fields=["provisional", "state"], name="case_provisional"),
+            # The warning tabs of center-wide users: open cases by level, index-only counts.
+            models.Index(
+                fields=["level", "-id"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="case_open_level",
+            ),
         ]
 
     def __str__(self):

@@ -306,7 +306,7 @@ def submit(
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
     try:
-        version = published_version(str(item or "")[:64])
+        version = published_version(str(item or "")[:64], materials_only=True)
     except NotFound:
         raise ValidationFailed(
             {"item": [_("There is no published service item with this code.")]}
@@ -331,7 +331,7 @@ def submit(
         case = Case(
             item=version.item,
             item_version=version,
-            department_id=version.item.department_id,
+            department=version.item.department,
             applicant=person,
             owner=actor if channel == Channel.ONLINE else person.user,
             contact_phone=applicant.phone.strip(),

@@ -59,9 +59,11 @@ def search_published(
     )
 
 
-def published_version(impl_code: str) -> ServiceItemVersion:
-    """The version new cases of ``impl_code`` are filed under, with its children; else NotFound."""
-    version = with_children(published_versions()).filter(item__impl_code=_text(impl_code)).first()
+def published_version(impl_code: str, *, materials_only: bool = False) -> ServiceItemVersion:
+    """The version new cases of ``impl_code`` are filed under, with its children (or only its
+    materials, for intake); else NotFound."""
+    prefetch = with_materials if materials_only else with_children
+    version = prefetch(published_versions()).filter(item__impl_code=_text(impl_code)).first()
     if version is None:
         raise NotFound()
     return version
