@@ -225,6 +225,12 @@ class _PrivateStorage(LazyObject):
 private_storage = _PrivateStorage()
 
 
+def private_file_storage():
+    """The storage of uploaded materials, named by a callable so that migrations do not record
+    this machine's VAR_DIR."""
+    return private_storage
+
+
 def _file_path(instance, filename: str) -> str:
     return f"cases/{instance.sha256[:2]}/{instance.sha256}"
 
@@ -236,7 +242,7 @@ class CaseFile(models.Model):
         Case, on_delete=models.PROTECT, related_name="files", verbose_name=_("case")
     )
     material_code = models.CharField(_("material code"), max_length=32)
-    file = models.FileField(_("file"), upload_to=_file_path, storage=private_storage)
+    file = models.FileField(_("file"), upload_to=_file_path, storage=private_file_storage)
     original_name = models.CharField(_("original name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
