@@ -23,14 +23,13 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.cases import presenters
-from zhengwu.cases.clocks import Clocks, Event, compute_clocks
+from zhengwu.cases import presenters, services
+from zhengwu.cases.clocks import Clocks
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.selectors import staff_department_ids, visible_cases
-from zhengwu.cases.services import terms_for
 from zhengwu.cases.templatetags.case_tags import cn_date, procedure_label
 from zhengwu.core import clock
-from zhengwu.core.errors import NotFound
+from zhengwu.core.errors import NotFound, ZhengwuError
 
 NOTICE_TITLES = {
     "accept": gettext_lazy("Notice of acceptance"),
@@ -95,17 +94,9 @@ class Notice:
 
 def _clocks_after(case: Case, rows: list[CaseEvent]) -> Clocks | None:
     """The case's clocks right after the last of ``rows`` (None when they cannot be computed)."""
-    from zhengwu.workdays.loader import get_calendar
-
-    events = [Event(r.kind, clock.local_date(r.occurred_at), r.data) for r in rows]
     try:
-        return compute_clocks(
-            terms=terms_for(case.item_version),
-            events=events,
-            calendar=get_calendar(),
-            as_of=events[-1].occurred_on,
-        )
-    except Exception:  # a certificate still shows the stored dates
+        return services.clocks_after(case, rows)
+    except ZhengwuError:  # a certificate still shows the stored dates
         return None
 
 

@@ -193,6 +193,13 @@ def _clocks(case: Case, events: Sequence[Event], as_of: dt.date) -> Clocks:
         raise rule_error(error) from error
 
 
+def clocks_after(case: Case, rows: Sequence[CaseEvent]) -> Clocks:
+    """The clocks of ``case`` as they stood right after the last of ``rows`` (its first events):
+    what a certificate issued at that step states."""
+    events = [_event_tuple(r) for r in rows]
+    return _clocks(case, events, events[-1].occurred_on)
+
+
 def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
     now = clock.now()
     if value is None:
