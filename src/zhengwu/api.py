@@ -130,10 +130,11 @@ def _mount() -> None:
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
+    # Before the cases router: /v1/cases/{number}/ratings is the ratings app's.
+    api.add_router("/v1", ratings_router)
     api.add_router("/v1/workdays", workdays_router)
     api.add_router("/v1/items", catalog_router)
     api.add_router("/v1/cases", cases_router)
-    api.add_router("/v1", ratings_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 
