@@ -385,11 +385,13 @@ def render_docx(notice: Notice, *, rating_url: str = "") -> bytes:
     if rating_url:
         import segno
 
+        from zhengwu.ratings.presenters import QR_CAPTION
+
         image = io.BytesIO()
         segno.make(rating_url, error="m").save(image, kind="png", scale=4)
         image.seek(0)
         document.add_picture(image, width=Cm(3))
-        document.add_paragraph(_("Scan to rate our service (好差评)"))
+        document.add_paragraph(str(QR_CAPTION))
     for text in ("", notice.department_name, _("(seal)"), notice.date_cn):
         line = document.add_paragraph(text)
         line.alignment = WD_ALIGN_PARAGRAPH.RIGHT

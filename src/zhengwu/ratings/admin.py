@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from zhengwu.ratings.models import Appeal, Invitation, PushRecord, Rating, RectificationTask
 
@@ -38,7 +39,7 @@ class InvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ("case",)
 
 
-@admin.action(description="Queue again (pending, attempts reset)")
+@admin.action(description=_("Queue again (pending, attempts reset)"))
 def requeue(modeladmin, request, queryset):
     from zhengwu.core import clock
 

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy
+
 from zhengwu.core.identity import mask_name, mask_phone
 from zhengwu.ratings.models import RectificationTask
 from zhengwu.ratings.rules import DIMENSION_LABELS, LEVELS, dimensions_for
+
+# The line under the rating QR code of a decision notice.
+QR_CAPTION = gettext_lazy("Scan to rate our service (好差评)")
 
 
 def _moment(value: dt.datetime | None) -> str | None:

@@ -147,3 +147,9 @@ def rating_panel(context, case):
 @register.inclusion_tag("ratings/_guide_panel.html")
 def item_ratings(item):
     return {"summary": selectors.item_summary(item.pk)}
+
+
+@register.inclusion_tag("ratings/_notice_qr.html", takes_context=True)
+def notice_rating_qr(context, path: str):
+    """The rating QR code printed on a decision notice."""
+    return {"request": context.get("request"), "path": path, "caption": presenters.QR_CAPTION}
