@@ -133,7 +133,7 @@ def submit_rating(
         dimensions = None
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("item", "item_version", "applicant", "department", "window")
             .filter(number=number)
             .first()
@@ -260,7 +260,7 @@ def _lock_task(task_id) -> RectificationTask:
     except (TypeError, ValueError):
         raise NotFound() from None
     task = (
-        RectificationTask.objects.select_for_update()
+        RectificationTask.objects.select_for_update(of=("self",))
         .select_related("rating", "rating__case", "rating__item", "department")
         .filter(pk=task_id)
         .first()
@@ -492,7 +492,7 @@ def decide_appeal(*, actor: User, appeal_id, upheld: bool, note: str = "") -> Ap
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().filter(pk=_int(appeal_id)).first()
+        appeal = Appeal.objects.select_for_update(of=("self",)).filter(pk=_int(appeal_id)).first()
         if appeal is None:
             raise NotFound()
         if appeal.decision != Appeal.Decision.PENDING:
@@ -535,7 +535,7 @@ def reply(*, actor: User, rating_id, text: str) -> Rating:
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().filter(pk=_int(rating_id)).first()
+        rating = Rating.objects.select_for_update(of=("self",)).filter(pk=_int(rating_id)).first()
         if rating is None or not department_may_handle(actor, rating.department_id):
             raise NotFound()
         rating.reply, rating.replied_at = text, clock.now()
