@@ -240,3 +240,15 @@ def test_list_filters_and_scope(item, complete, clerk, other_clerk, supervisor, 
     assert client.get("/api/v1/ratings", **bearer(other_clerk)).json()["total"] == 0
     assert client.get("/api/v1/ratings", **bearer(citizen)).status_code == 403
     assert client.get("/api/v1/ratings?level=9", **bearer(clerk)).status_code == 422
+
+
+def test_idempotency_key_for_signed_in_callers(item, complete, citizen):
+    case = complete("2025-03-03 10:00", owner=citizen)
+    client = Client()
+    headers = {**bearer(citizen), "HTTP_IDEMPOTENCY_KEY": "rate-1"}
+    url = f"/api/v1/cases/{case.number}/ratings"
+    body = {"channel": "online", "level": 4}
+    first = client.post(url, body, content_type="application/json", **headers)
+    again = client.post(url, body, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and Rating.objects.count() == 1

@@ -16,6 +16,7 @@ from pydantic import Field, StrictBool, StrictInt
 
 from zhengwu.accounts.auth import api_auth
 from zhengwu.core.errors import Forbidden
+from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
 from zhengwu.ratings import presenters, selectors, services
 
@@ -100,15 +101,27 @@ class RatingFilterIn(Schema):
 def rate_case(request, number: str, payload: RatingIn):
     """One rating per case per service event (its decision). A bad rating (2 or 1) answers with
     its `rectification` task and the task's `due` date. A signed link in `?token=` needs no login:
-    400 when it was altered, 410 when it expired, 409 `already_rated` when it was used."""
+    400 when it was altered, 410 when it expired, 409 `already_rated` when it was used. Signed-in
+    callers may send an `Idempotency-Key`: a retry returns the first answer."""
     token = request.GET.get("token")
-    rating = services.submit_rating(
-        number=number,
-        user=request.user,
-        token=token if token is not None else None,
-        **payload.dict(),
-    )
-    return Status(201, presenters.rating(selectors.rating_by_id(rating.pk), masked=True))
+
+    def create():
+        rating = services.submit_rating(
+            number=number, user=request.user, token=token, **payload.dict()
+        )
+        return 201, presenters.rating(selectors.rating_by_id(rating.pk), masked=True)
+
+    key = request.headers.get("Idempotency-Key")
+    if token is None and key and request.user.is_authenticated:
+        status, answer, _replayed = run_once(
+            user=request.user,
+            scope=f"ratings.create:{number[:32]}",
+            key=key,
+            fingerprint=fingerprint(payload.dict()),
+            create=create,
+        )
+        return Status(status, answer)
+    return Status(*create())
 
 
 @router.get("/ratings", response=RatingPage, summary="Ratings you may see, newest first")
