@@ -217,3 +217,33 @@ def test_delivery_task_is_enqueued_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         rate(case, 5)
     assert DBTaskResult.objects.filter(task_path__endswith="deliver_pushes").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliverers_never_send_a_record_twice(receiver_settings):
+    """SKIP LOCKED on PostgreSQL, the writers' turn on SQLite, and the lease: each record is
+    claimed by one deliverer only."""
+    keys = queue(60)
+    sent: list[str] = []
+    with Receiver() as receiver:
+        receiver_settings.RATINGS_PUSH_URL = receiver.url
+
+        def post(url, body, headers, timeout):
+            sent.extend(r["key"] for r in json.loads(body)["records"])
+            return push.http_post(url, body, headers, timeout)
+
+        def run():
+            try:
+                push.deliver(post=post)
+            finally:
+                from django.db import connection
+
+                connection.close()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(sent) == sorted(keys)
+    assert PushRecord.objects.filter(status="delivered").count() == 60

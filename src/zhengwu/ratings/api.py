@@ -109,7 +109,7 @@ def rate_case(request, number: str, payload: RatingIn):
         rating = services.submit_rating(
             number=number, user=request.user, token=token, **payload.dict()
         )
-        return 201, presenters.rating(selectors.rating_by_id(rating.pk), masked=True)
+        return 201, presenters.rating(rating, masked=True)
 
     key = request.headers.get("Idempotency-Key")
     if token is None and key and request.user.is_authenticated:

@@ -256,12 +256,6 @@ def recently_closed(limit: int = 20) -> QuerySet[RectificationTask]:
     )
 
 
-def rating_by_id(rating_id: int) -> Rating:
-    return Rating.objects.select_related("case", "item", "department", "window", "task").get(
-        pk=rating_id
-    )
-
-
 def case_rating(case) -> Rating | None:
     return (
         Rating.objects.filter(case=case).select_related("task").order_by("-service_event").first()

@@ -180,9 +180,8 @@ def submit_rating(
             staff_id=case.created_by_id,
             entered_by=entered_by,
         )
-        try:
-            with transaction.atomic():
-                rating.save(force_insert=True)
+        try:  # a concurrent rating of the same event: the whole transaction is rolled back
+            rating.save(force_insert=True)
         except IntegrityError:
             raise DomainError(MESSAGES["already_rated"], code="already_rated") from None
         push.record(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -186,7 +187,7 @@ def window_page(request, window_id: int):
     case = (
         Case.objects.filter(
             window=window,
-            completed_on__gte=today - dt.timedelta(days=services.settings.RATINGS_WINDOW_DAYS),
+            completed_on__gte=today - dt.timedelta(days=settings.RATINGS_WINDOW_DAYS),
         )
         .exclude(ratings__isnull=False)
         .order_by("-completed_on", "-id")
@@ -495,6 +496,6 @@ def push_status(request):
             "counts": push.status_counts(),
             "status": status,
             "statuses": PushRecord.Status.choices,
-            "endpoint": services.settings.RATINGS_PUSH_URL,
+            "endpoint": settings.RATINGS_PUSH_URL,
         },
     )
