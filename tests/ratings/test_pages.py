@@ -129,6 +129,7 @@ def test_supervisor_page_lists_what_esupervision_will_warn_about(
     travel(AT("2025-10-14 10:00"))
     body = logged_in(supervisor).get("/ratings/supervision/").content.decode()
     assert 'data-testid="sup-overdue"' in body and f'data-task="{rating.task.pk}"' in body
+    assert 'data-indicator="callback_rate"' in body and "0 / 0" in body  # October: none yet
     assert f'data-case="{rating.case.number}"' in body  # real name, no callback
     assert logged_in(reviewer).get("/ratings/supervision/").status_code == 403
 
@@ -168,3 +169,11 @@ def test_push_page_for_admins(item, complete, admin_user, clerk):
     assert 'data-status="pending"' in body
     assert logged_in(clerk).get("/ratings/push/").status_code == 403
     assert logged_in(admin_user).post("/ratings/push/", {"action": "retry"}).status_code == 302
+
+
+def test_task_page_masks_the_rater_for_supervisors(item, complete, supervisor, reviewer):
+    rating = rate(complete("2025-03-03 10:00"), 1, real_name=True)
+    watched = logged_in(supervisor).get(f"/ratings/tasks/{rating.task.pk}/").content.decode()
+    assert "138****8000" in watched and "13800138000" not in watched
+    handled = logged_in(reviewer).get(f"/ratings/tasks/{rating.task.pk}/").content.decode()
+    assert "13800138000" in handled and "评价渠道" in handled

@@ -371,12 +371,33 @@ def rating_reply(request, rating_id: int):
 # ---------------------------------------------------------------- supervisors
 
 
+def month_indicators(today: dt.date) -> list[dict]:
+    """The center's six rating indicators for the month so far, each with its formula."""
+    start = today.replace(day=1)
+    pairs = selectors.rating_indicator_counts(start=start, end=today, group="center")
+    center = pairs.get("center", rules.Tally().indicators())
+    return [
+        {
+            "key": key,
+            "name": name,
+            "formula": formula,
+            "numerator": center[key][0],
+            "denominator": center[key][1],
+            "rate": rules.rate(center[key]),
+        }
+        for key, (name, formula) in rules.INDICATORS.items()
+    ]
+
+
 @supervisor_page
 def supervision(request):
+    today = clock.today()
     return render(
         request,
         "ratings/supervision.html",
         {
+            "indicators": month_indicators(today),
+            "month_start": today.replace(day=1),
             "escalated": list(selectors.escalated_tasks()[:50]),
             "appeals": list(selectors.pending_appeals()[:50]),
             "overdue": list(selectors.overdue_rectifications()[:50]),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core import clock
+from zhengwu.core.identity import mask_name as _mask_name
+from zhengwu.core.identity import mask_phone as _mask_phone
 from zhengwu.ratings import presenters, rules, selectors, services
 
 register = template.Library()
@@ -72,6 +74,16 @@ def step_label(kind) -> str:
 @register.filter
 def rating_channel_label(channel) -> str:
     return str(CHANNEL_LABELS.get(channel, channel))
+
+
+@register.filter
+def mask_name(value) -> str:
+    return _mask_name(value or "")
+
+
+@register.filter
+def mask_phone(value) -> str:
+    return _mask_phone(value or "")
 
 
 @register.filter
