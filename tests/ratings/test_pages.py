@@ -42,6 +42,16 @@ def test_mobile_rating_page_keeps_input_on_error_and_rates(item, complete):
     assert 'data-testid="rate-done"' in again.content.decode()
 
 
+def test_closed_window_says_so_before_the_form(item, complete, travel):
+    case = complete("2025-03-03 10:00")
+    travel(AT("2025-03-09 10:00"))  # the notice printed again later: a younger link
+    token = link_token(case)
+    assert Client().get(f"/ratings/r/{token}/").status_code == 200
+    travel(AT("2025-03-11 09:00"))
+    page = Client().get(f"/ratings/r/{token}/")
+    assert page.status_code == 409 and 'data-testid="rate-closed"' in page.content.decode()
+
+
 def test_bad_links_show_a_clear_page(item, complete):
     case = complete("2025-03-03 10:00")
     assert Client().get(f"/ratings/r/{link_token(case)}x/").status_code == 400

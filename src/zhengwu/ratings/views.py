@@ -170,6 +170,10 @@ def rate(request, token: str):
             return render(request, "ratings/rate.html", context, status=error.status)
         return render(request, "ratings/rate_done.html", {"rating": rating, "case": case})
     existing = Rating.objects.filter(case=case, service_event=claims.service_event).first()
+    window = rules.rating_window(case.completed_on, clock.today(), settings.RATINGS_WINDOW_DAYS)
+    if existing is None and window == "closed":
+        message = services.MESSAGES["rating_closed"] % {"days": settings.RATINGS_WINDOW_DAYS}
+        return render(request, "ratings/rate_closed.html", {"message": message}, status=409)
     if existing is not None:
         return render(
             request, "ratings/rate_done.html", {"rating": existing, "case": case, "again": True}
