@@ -126,9 +126,12 @@ def _mount() -> None:
     from zhengwu.accounts.api import router as accounts_router
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.ratings.api import router as ratings_router
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
+    # Before the cases router: /v1/cases/{number}/ratings is the ratings app's.
+    api.add_router("/v1", ratings_router)
     api.add_router("/v1/workdays", workdays_router)
     api.add_router("/v1/items", catalog_router)
     api.add_router("/v1/cases", cases_router)

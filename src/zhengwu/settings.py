@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhengwu.accounts",
     "zhengwu.catalog",
     "zhengwu.cases",
+    "zhengwu.ratings",
     "zhengwu.demo",
 ]
 
@@ -194,3 +195,21 @@ SITE_NAME = _("Zhengwu government service platform")
 WORKDAYS_RECHECK_SECONDS = float(os.environ.get("ZHENGWU_WORKDAYS_RECHECK_SECONDS", "5"))
 # The bench-only endpoints (bench/) exist only when this is on; never in production.
 BENCH_ENDPOINTS = env_bool("ZHENGWU_BENCH_ENDPOINTS")
+
+# The public address of the site (https://zhengwu.example.gov.cn), used in links that leave it:
+# the rating QR codes and SMS invitations. Empty: the address the request came in on.
+PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "").rstrip("/")
+# Text messages (zhengwu.core.sms): a dotted path to a backend class; the default logs them.
+SMS_BACKEND = os.environ.get("ZHENGWU_SMS_BACKEND", "zhengwu.core.sms.LoggingBackend")
+# 好差评 (docs/ratings.md).
+RATINGS_WINDOW_DAYS = int(os.environ.get("ZHENGWU_RATINGS_WINDOW_DAYS", "7"))
+RATINGS_INVITE_AFTER_DAYS = int(os.environ.get("ZHENGWU_RATINGS_INVITE_AFTER_DAYS", "3"))
+RATINGS_RECTIFY_WORKDAYS = int(os.environ.get("ZHENGWU_RATINGS_RECTIFY_WORKDAYS", "5"))
+RATINGS_PUSH_URL = os.environ.get("ZHENGWU_RATINGS_PUSH_URL", "")
+RATINGS_PUSH_TOKEN = os.environ.get("ZHENGWU_RATINGS_PUSH_TOKEN", "")
+RATINGS_PUSH_BATCH = int(os.environ.get("ZHENGWU_RATINGS_PUSH_BATCH", "200"))
+RATINGS_PUSH_TIMEOUT = float(os.environ.get("ZHENGWU_RATINGS_PUSH_TIMEOUT", "10"))
+RATINGS_PUSH_BASE_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_BASE_SECONDS", "30"))
+RATINGS_PUSH_CAP_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_CAP_SECONDS", "3600"))
+RATINGS_PUSH_JITTER = float(os.environ.get("ZHENGWU_RATINGS_PUSH_JITTER", "0.2"))
+RATINGS_PUSH_MAX_ATTEMPTS = int(os.environ.get("ZHENGWU_RATINGS_PUSH_MAX_ATTEMPTS", "20"))

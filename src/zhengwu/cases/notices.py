@@ -75,6 +75,7 @@ class Notice:
     materials: list[str] = field(default_factory=list)
     dates: list[tuple[str, str]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    rating_path: str = ""  # a decision notice carries the signed rating link (QR code)
 
     @property
     def filename(self) -> str:
@@ -268,6 +269,7 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
             )
         due(_("Decided on"), on)
         due(_("Delivery due"), delivery)
+        notice.rating_path = _rating_path(case, event)
     elif kind == "decide_deny":
         add(
             _(
@@ -279,7 +281,20 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
         )
         add(_remedies())
         due(_("Decided on"), on)
+        notice.rating_path = _rating_path(case, event)
     return notice
+
+
+def _rating_path(case: Case, event: CaseEvent) -> str:
+    from zhengwu.ratings.services import rating_link
+
+    return rating_link(case.number, event.seq)
+
+
+def absolute_rating_url(notice: Notice, request) -> str:
+    from zhengwu.ratings.services import public_url
+
+    return public_url(notice.rating_path, request) if notice.rating_path else ""
 
 
 def _remedies() -> str:
@@ -312,8 +327,9 @@ def notice_for(user, number: str, seq: int) -> tuple[Case, CaseEvent, Notice]:
     return case, rows[-1], build(case, rows, masked=_masked_for(user, case))
 
 
-def render_docx(notice: Notice) -> bytes:
-    """The certificate as a Word document (python-docx)."""
+def render_docx(notice: Notice, *, rating_url: str = "") -> bytes:
+    """The certificate as a Word document (python-docx); ``rating_url``: the absolute rating link
+    of a decision, printed as a QR code."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -366,6 +382,16 @@ def render_docx(notice: Notice) -> bytes:
     for flag in notice.flags:
         document.add_paragraph(f"（{flag}）").paragraph_format.left_indent = Pt(28)
 
+    if rating_url:
+        import segno
+
+        from zhengwu.ratings.presenters import QR_CAPTION
+
+        image = io.BytesIO()
+        segno.make(rating_url, error="m").save(image, kind="png", scale=4)
+        image.seek(0)
+        document.add_picture(image, width=Cm(3))
+        document.add_paragraph(str(QR_CAPTION))
     for text in ("", notice.department_name, _("(seal)"), notice.date_cn):
         line = document.add_paragraph(text)
         line.alignment = WD_ALIGN_PARAGRAPH.RIGHT

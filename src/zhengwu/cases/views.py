@@ -482,8 +482,9 @@ def notice(request, number: str, seq: int):
 @login_required
 def notice_docx(request, number: str, seq: int):
     _case, _event, document = _notice(request, number, seq)
+    rating_url = notices.absolute_rating_url(document, request)
     response = HttpResponse(
-        notices.render_docx(document),
+        notices.render_docx(document, rating_url=rating_url),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = document.content_disposition

@@ -88,3 +88,12 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
     ),
     (Role.ADMIN, "admin:index", _("System administration"), _("Users, departments and windows.")),
 ]
+
+
+def _extend() -> None:
+    from zhengwu.ratings.navigation import ENTRIES as RATINGS
+
+    ENTRIES.extend(RATINGS)
+
+
+_extend()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS
 from zhengwu.demo import history as demo_history
+from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 _("%(cases)d cases with %(actions)d steps.")
                 % {"cases": made.cases, "actions": made.actions}
             )
+            rated = demo_ratings.generate()
+            self.stdout.write(_("%(count)d ratings.") % {"count": rated})
         self.stdout.write(
             _("Demo data is loaded. Demo accounts (password: %(password)s):")
             % {"password": services.DEMO_PASSWORD}

@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.ratings.models import Appeal, Invitation, PushRecord, Rating, RectificationTask
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("case", "channel", "level", "real_name", "department", "rated_at", "excluded")
+    list_filter = ("level", "channel", "excluded", "department")
+    search_fields = ("case__number",)
+    raw_id_fields = ("case", "item", "department", "window", "staff", "entered_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rating is never deleted (an upheld appeal only leaves the statistics)
+
+
+@admin.register(RectificationTask)
+class RectificationTaskAdmin(admin.ModelAdmin):
+    list_display = ("pk", "rating", "department", "state", "due_on", "escalated")
+    list_filter = ("state", "escalated", "department")
+    raw_id_fields = ("rating",)
+    readonly_fields = [f.name for f in RectificationTask._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ("task", "reason", "decision", "filed_at", "decided_at")
+    list_filter = ("decision", "reason")
+    raw_id_fields = ("task", "filed_by", "decided_by")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("case", "sent_at")
+    raw_id_fields = ("case",)
+
+
+@admin.action(description=_("Queue again (pending, attempts reset)"))
+def requeue(modeladmin, request, queryset):
+    from zhengwu.core import clock
+
+    queryset.exclude(status=PushRecord.Status.DELIVERED).update(
+        status=PushRecord.Status.PENDING, attempts=0, next_attempt_at=clock.now()
+    )
+
+
+@admin.register(PushRecord)
+class PushRecordAdmin(admin.ModelAdmin):
+    list_display = ("key", "kind", "status", "attempts", "next_attempt_at", "delivered_at")
+    list_filter = ("status", "kind")
+    search_fields = ("key",)
+    readonly_fields = [f.name for f in PushRecord._meta.fields]
+    actions = [requeue]

@@ -1,0 +1,282 @@
+"""Reads of 好差评, each scoped by the caller in one query; and the pure indicator contract that
+the indicators API, the monthly brief and e-supervision use.
+
+``rating_indicator_counts(start=, end=, group=, department_ids=None)`` returns
+``{group_key: {indicator_key: (numerator, denominator)}}`` (DOMAIN.md §5):
+
+=====================  =====================================================================
+active_rating_rate     completed cases (``Case.completed_on`` in [start, end]) that have a
+                       rating counted in the statistics ÷ those completed cases
+good_rate              ratings of 5 or 4 ÷ ratings
+satisfaction_rate      ratings of 5, 4 or 3 ÷ ratings
+bad_rate               ratings of 2 or 1 ÷ ratings
+rectification_rate     bad ratings whose task was fed back or closed ÷ bad ratings
+callback_rate          real-name bad ratings whose rater was called back ÷ real-name bad ratings
+=====================  =====================================================================
+
+Date basis: ratings (and so bad ratings) count in the period of their rating date
+(``Rating.rated_on``, Asia/Shanghai); completed cases by their completion date. A rating whose
+appeal was upheld (``excluded``) counts nowhere, numerator or denominator. Groups: ``department``
+(department id), ``window`` (window id; cases without a window are left out of this grouping),
+``staff`` (user id of the clerk who filed the case, ``Case.created_by``; likewise), ``item``
+(service item id) and ``center`` (one key, ``"center"``). A group with no data is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from zhengwu.cases.models import Case
+from zhengwu.cases.selectors import staff_department_ids
+from zhengwu.core import clock
+from zhengwu.core.errors import NotFound
+from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
+from zhengwu.ratings.models import Appeal, Rating, RectificationTask
+from zhengwu.ratings.rules import (
+    DEPARTMENT_PENDING_STATES,
+    RECTIFIED_STATES,
+    SATISFIED_LEVELS,
+    Tally,
+)
+
+GROUPS = {
+    # group -> (field on Rating, field on Case)
+    "department": ("department_id", "department_id"),
+    "window": ("window_id", "window_id"),
+    "staff": ("staff_id", "created_by_id"),
+    "item": ("item_id", "item_id"),
+    "center": (None, None),
+}
+
+
+def _key(row: dict, field: str | None):
+    return "center" if field is None else row[field]
+
+
+def _grouped(queryset, field: str | None, **aggregates) -> list[dict]:
+    """One row of ``aggregates`` per value of ``field``; one row in all when it is None."""
+    if field is None:
+        row = queryset.aggregate(**aggregates)
+        return [row] if any(row.values()) else []
+    return list(queryset.values(field).annotate(**aggregates).order_by())
+
+
+def rating_indicator_counts(
+    *, start: dt.date, end: dt.date, group: str, department_ids=None
+) -> dict[object, dict[str, tuple[int, int]]]:
+    if group not in GROUPS:
+        raise ValueError(f"unknown group {group!r}; one of {sorted(GROUPS)}")
+    rating_field, case_field = GROUPS[group]
+    tallies: dict[object, Tally] = defaultdict(Tally)
+
+    cases = Case.objects.filter(completed_on__gte=start, completed_on__lte=end)
+    ratings = Rating.objects.filter(rated_on__gte=start, rated_on__lte=end, excluded=False)
+    if department_ids is not None:
+        cases = cases.filter(department_id__in=list(department_ids))
+        ratings = ratings.filter(department_id__in=list(department_ids))
+    if case_field is not None:
+        cases = cases.exclude(**{f"{case_field}__isnull": True})
+        ratings = ratings.exclude(**{f"{rating_field}__isnull": True})
+    counted = Rating.objects.filter(case=OuterRef("pk"), excluded=False)
+    case_rows = _grouped(
+        cases.annotate(rated=Exists(counted)),
+        case_field,
+        completed=Count("id"),
+        rated_completed=Count("id", filter=Q(rated=True)),
+    )
+    for row in case_rows:
+        tally = tallies[_key(row, case_field)]
+        tally.completed, tally.rated_completed = row["completed"], row["rated_completed"]
+
+    bad = Q(level__lte=2)
+    rating_rows = _grouped(
+        ratings,
+        rating_field,
+        ratings=Count("id"),
+        good=Count("id", filter=Q(level__gte=4)),
+        satisfied=Count("id", filter=Q(level__in=sorted(SATISFIED_LEVELS))),
+        bad=Count("id", filter=bad),
+        rectified_bad=Count(
+            "id", filter=bad & Q(task__state__in=[s.value for s in RECTIFIED_STATES])
+        ),
+        real_name_bad=Count("id", filter=bad & Q(real_name=True)),
+        called_back=Count("id", filter=bad & Q(real_name=True, task__called_back_at__isnull=False)),
+    )
+    for row in rating_rows:
+        tally = tallies[_key(row, rating_field)]
+        for name in (
+            "ratings",
+            "good",
+            "satisfied",
+            "bad",
+            "rectified_bad",
+            "real_name_bad",
+            "called_back",
+        ):
+            setattr(tally, name, row[name])
+    return {key: tally.indicators() for key, tally in tallies.items()}
+
+
+def overdue_rectifications(*, today: dt.date | None = None) -> QuerySet[RectificationTask]:
+    """Tasks still waiting for the department after their due date (e-supervision warns)."""
+    today = today or clock.today()
+    return (
+        RectificationTask.objects.filter(
+            state__in=[s.value for s in DEPARTMENT_PENDING_STATES], due_on__lt=today
+        )
+        .select_related("rating", "rating__case", "rating__item", "department")
+        .order_by("due_on", "id")
+    )
+
+
+def real_name_bad_without_callback() -> QuerySet[Rating]:
+    """Real-name bad ratings counted in the statistics whose rater has not been called back
+    (DOMAIN §6: real-name bad ratings are called back, 100 %)."""
+    return (
+        Rating.objects.filter(
+            level__lte=2, real_name=True, excluded=False, task__called_back_at__isnull=True
+        )
+        .select_related("case", "item", "department", "task")
+        .order_by("rated_at", "id")
+    )
+
+
+# ---------------------------------------------------------------- scoped reads
+
+STAFF_RATING_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
+
+
+def may_see_ratings(user) -> bool:
+    return bool(role_names(user) & (STAFF_RATING_ROLES | CENTER_WIDE_ROLES))
+
+
+def rating_scope(user) -> Q:
+    """Center-wide roles see every department; staff the departments whose cases they handle."""
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        return Q()
+    departments = staff_department_ids(user)
+    if not departments:
+        return Q(pk__in=[])
+    return Q(department_id__in=sorted(departments))
+
+
+@dataclass(frozen=True)
+class RatingFilters:
+    case: str = ""
+    department: str = ""
+    level: int | None = None
+    channel: str = ""
+    rated_from: dt.date | None = None
+    rated_to: dt.date | None = None
+    bad_only: bool = False
+
+
+def ratings(user, filters: RatingFilters = RatingFilters()) -> QuerySet[Rating]:
+    queryset = Rating.objects.filter(rating_scope(user)).select_related(
+        "case", "item", "department", "window", "task"
+    )
+    if filters.case:
+        queryset = queryset.filter(case__number=filters.case)
+    if filters.department:
+        queryset = queryset.filter(department__code=filters.department)
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.rated_from:
+        queryset = queryset.filter(rated_on__gte=filters.rated_from)
+    if filters.rated_to:
+        queryset = queryset.filter(rated_on__lte=filters.rated_to)
+    if filters.bad_only:
+        queryset = queryset.filter(level__lte=2)
+    return queryset.order_by("-id")
+
+
+# Tasks belong to the department of their rating: the same scope.
+task_scope = rating_scope
+
+
+def tasks(user, *, state: str = "", overdue: bool = False) -> QuerySet[RectificationTask]:
+    queryset = RectificationTask.objects.filter(task_scope(user)).select_related(
+        "rating", "rating__case", "rating__item", "department"
+    )
+    if state == "pending":
+        queryset = queryset.filter(state__in=[s.value for s in DEPARTMENT_PENDING_STATES])
+    elif state:
+        queryset = queryset.filter(state=state)
+    if overdue:
+        queryset = queryset.filter(
+            state__in=[s.value for s in DEPARTMENT_PENDING_STATES], due_on__lt=clock.today()
+        )
+    return queryset.order_by("due_on", "id")
+
+
+def get_task(user, task_id) -> RectificationTask:
+    try:
+        task_id = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    task = (
+        RectificationTask.objects.filter(task_scope(user), pk=task_id)
+        .select_related("rating", "rating__case", "rating__item", "department", "rating__window")
+        .first()
+    )
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def pending_appeals() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(decision=Appeal.Decision.PENDING)
+        .select_related("task", "task__rating", "task__rating__case", "task__department")
+        .order_by("filed_at", "id")
+    )
+
+
+def escalated_tasks() -> QuerySet[RectificationTask]:
+    return (
+        RectificationTask.objects.filter(escalated=True)
+        .exclude(state__in=["closed", "appeal_upheld"])
+        .select_related("rating", "rating__case", "department")
+        .order_by("due_on", "id")
+    )
+
+
+def recently_closed(limit: int = 20) -> QuerySet[RectificationTask]:
+    return (
+        RectificationTask.objects.filter(state__in=["closed", "fed_back", "appeal_upheld"])
+        .select_related("rating", "rating__case", "department")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def case_rating(case) -> Rating | None:
+    return (
+        Rating.objects.filter(case=case).select_related("task").order_by("-service_event").first()
+    )
+
+
+def item_summary(item_id: int, *, comments: int = 10) -> dict:
+    """An item's public figures: satisfaction over every counted rating, the count, and the latest
+    comments, anonymised, with the department's reply."""
+    counted = Rating.objects.filter(item_id=item_id, excluded=False)
+    figures = counted.aggregate(
+        total=Count("id"), satisfied=Count("id", filter=Q(level__in=sorted(SATISFIED_LEVELS)))
+    )
+    latest = list(
+        counted.exclude(comment="")
+        .order_by("-rated_at", "-id")
+        .values("level", "comment", "reply", "rated_on", "channel")[:comments]
+    )
+    return {
+        "count": figures["total"],
+        "satisfied": figures["satisfied"],
+        "satisfaction": (figures["satisfied"] / figures["total"]) if figures["total"] else None,
+        "comments": latest,
+    }
