@@ -27,7 +27,7 @@ from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
 from zhengwu.cases.selectors import scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
-from zhengwu.catalog.selectors import material_codes, published_version
+from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -313,7 +313,7 @@ def submit(
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
     try:
-        version = published_version(str(item or "")[:64], materials_only=True)
+        version = intake_version(str(item or "")[:64])
     except NotFound:
         raise ValidationFailed(
             {"item": [_("There is no published service item with this code.")]}

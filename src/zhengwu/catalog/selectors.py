@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import copy
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from zhengwu.accounts.models import Department
 from zhengwu.catalog import permissions, rules
@@ -59,13 +64,63 @@ def search_published(
     )
 
 
-def published_version(impl_code: str, *, materials_only: bool = False) -> ServiceItemVersion:
-    """The version new cases of ``impl_code`` are filed under, with its children (or only its
-    materials, for intake); else NotFound."""
-    prefetch = with_materials if materials_only else with_children
-    version = prefetch(published_versions()).filter(item__impl_code=_text(impl_code)).first()
+def published_version(impl_code: str) -> ServiceItemVersion:
+    """The version new cases of ``impl_code`` are filed under, with its children; else NotFound."""
+    version = with_children(published_versions()).filter(item__impl_code=_text(impl_code)).first()
     if version is None:
         raise NotFound()
+    return version
+
+
+# Published versions never change (catalog.models): each process keeps the ones intake has used,
+# with their materials, keyed by the version's id and publication moment. Which version is
+# current, and whether the item is still on display, is read afresh on every call, so a newly
+# published version or a retired item is seen at once by every process.
+INTAKE_CACHE_SIZE = 1024
+_intake_versions: OrderedDict[tuple[int, dt.datetime], ServiceItemVersion] = OrderedDict()
+_intake_lock = threading.Lock()
+
+
+def _published_with_materials(version_id: int, published_at: dt.datetime) -> ServiceItemVersion:
+    key = (version_id, published_at)
+    with _intake_lock:
+        found = _intake_versions.get(key)
+        if found is not None:
+            _intake_versions.move_to_end(key)
+            return found
+    found = with_materials(ServiceItemVersion.objects.filter(pk=version_id)).get()
+    with _intake_lock:
+        _intake_versions[key] = found
+        while len(_intake_versions) > INTAKE_CACHE_SIZE:
+            _intake_versions.popitem(last=False)
+    return found
+
+
+def forget_intake_versions() -> None:
+    """Empty this process's cache of published versions (tests reuse ids on fresh databases)."""
+    with _intake_lock:
+        _intake_versions.clear()
+
+
+def intake_version(impl_code: str) -> ServiceItemVersion:
+    """The version new cases of ``impl_code`` are filed under, for intake: its materials (no fees,
+    no steps) and its item with the item's department; else NotFound. One query: the item and
+    its department are read afresh, the version's immutable content comes from the cache above."""
+    item = (
+        ServiceItem.objects.select_related("department")
+        .filter(
+            impl_code=_text(impl_code),
+            status=ServiceItem.Status.PUBLISHED,
+            current_version__status=Published,
+        )
+        .annotate(current_published_at=F("current_version__published_at"))
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    cached = _published_with_materials(item.current_version_id, item.current_published_at)
+    version = copy.copy(cached)  # its own relation caches; the materials list is shared
+    version.item = item
     return version
 
 
