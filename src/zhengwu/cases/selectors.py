@@ -27,7 +27,7 @@ def staff_department_ids(user) -> set[int]:
     if user.window_id and Role.WINDOW_CLERK in role_names(user):
         window = user.window
         if window.department_id is None:
-            ids |= set(window.serves.values_list("id", flat=True))
+            ids |= window.served_department_ids()
         else:
             ids.add(window.department_id)
     user._zhengwu_case_departments = ids

@@ -1,0 +1,97 @@
+"""A bearer token's user comes with its roles, its window and the departments the window serves,
+read in the same query as the token; nothing is kept between requests, so a change of roles or of
+a window's departments counts from the next request on."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import DepartmentFactory, WindowFactory
+from zhengwu.accounts.services import issue_token, user_for_token
+from zhengwu.cases.selectors import staff_department_ids
+from zhengwu.core.roles import Role, role_names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comprehensive(department, other_department):
+    window = WindowFactory(number="01", name="综合窗口")
+    window.serves.add(department, other_department)
+    return window
+
+
+def test_roles_window_and_served_departments_in_one_query(
+    make_user, comprehensive, department, other_department
+):
+    clerk = make_user(Role.WINDOW_CLERK, window=comprehensive, username="c1")
+    clerk.groups.add(Group.objects.get_or_create(name=Role.REVIEWER.value)[0])
+    _token, raw = issue_token(user=clerk)
+    user_for_token(raw)  # the first use records when the token was used
+    with CaptureQueriesContext(connection) as queries:
+        user = user_for_token(raw)
+        roles = role_names(user)
+        departments = staff_department_ids(user)
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    assert user.pk == clerk.pk
+    assert roles == {"window_clerk", "reviewer"}
+    assert departments == {department.pk, other_department.pk}
+
+
+def test_a_user_without_roles_or_window_gets_empty_lists(make_user):
+    nobody = make_user(Role.APPLICANT, username="a1")
+    nobody.groups.clear()
+    _token, raw = issue_token(user=nobody)
+    user = user_for_token(raw)
+    assert role_names(user) == frozenset()
+    assert staff_department_ids(user) == set()
+
+
+def test_a_superuser_holds_the_admin_role(make_user):
+    root = make_user(Role.SUPERVISOR, username="root", is_superuser=True)
+    _token, raw = issue_token(user=root)
+    assert role_names(user_for_token(raw)) == {"supervisor", "admin"}
+
+
+def test_a_department_window_serves_its_own_department(make_user, department, other_department):
+    window = WindowFactory(number="02", department=other_department)
+    clerk = make_user(Role.WINDOW_CLERK, department=department, window=window, username="c2")
+    _token, raw = issue_token(user=clerk)
+    assert staff_department_ids(user_for_token(raw)) == {department.pk, other_department.pk}
+
+
+def test_role_and_window_changes_count_from_the_next_request(
+    client, make_user, comprehensive, department, other_department
+):
+    clerk = make_user(Role.WINDOW_CLERK, window=comprehensive, username="c3")
+    _token, raw = issue_token(user=clerk)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", **auth).json()["roles"] == ["window_clerk"]
+    assert staff_department_ids(user_for_token(raw)) == {department.pk, other_department.pk}
+
+    clerk.groups.add(Group.objects.get_or_create(name=Role.DEPARTMENT_HEAD.value)[0])
+    comprehensive.serves.remove(other_department)
+    third = DepartmentFactory(code="SWJ", name="税务局")
+    comprehensive.serves.add(third)
+    assert client.get("/api/v1/me", **auth).json()["roles"] == ["department_head", "window_clerk"]
+    assert staff_department_ids(user_for_token(raw)) == {department.pk, third.pk}
+
+    clerk.groups.clear()
+    assert client.get("/api/v1/me", **auth).json()["roles"] == []
+
+
+def test_an_inactive_user_or_a_revoked_token_gets_no_user(make_user):
+    from zhengwu.accounts.services import revoke_token
+
+    clerk = make_user(Role.WINDOW_CLERK, username="c4")
+    token, raw = issue_token(user=clerk)
+    assert user_for_token(raw) is not None
+    revoke_token(token=token)
+    assert user_for_token(raw) is None
+    _token, raw = issue_token(user=clerk)
+    clerk.is_active = False
+    clerk.save(update_fields=["is_active"])
+    assert user_for_token(raw) is None
