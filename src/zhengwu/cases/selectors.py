@@ -84,7 +84,11 @@ def find_by_number_and_phone(number: str, phone: str) -> Case:
     return case
 
 
-def events(case: Case) -> QuerySet[CaseEvent]:
+def events(case: Case) -> QuerySet[CaseEvent] | list[CaseEvent]:
+    """The case's events in order; those it already holds (a case just filed) are not read."""
+    held = getattr(case, "_prefetched_objects_cache", {}).get("events")
+    if held is not None:
+        return sorted(held, key=lambda row: row.seq)
     return case.events.order_by("seq").select_related("actor")
 
 
