@@ -1,6 +1,6 @@
-"""A bearer token's user comes with its roles, its window and the departments the window serves,
-read in the same query as the token; nothing is kept between requests, so a change of roles or of
-a window's departments counts from the next request on."""
+"""A bearer token's user, its roles and the departments its window serves: read for each request
+(the window's departments in one query), nothing kept between requests, so a change of roles or
+of a window's departments counts from the next request on."""
 
 from __future__ import annotations
 
@@ -24,24 +24,22 @@ def comprehensive(department, other_department):
     return window
 
 
-def test_roles_window_and_served_departments_in_one_query(
+def test_roles_and_the_departments_a_comprehensive_window_serves(
     make_user, comprehensive, department, other_department
 ):
     clerk = make_user(Role.WINDOW_CLERK, window=comprehensive, username="c1")
     clerk.groups.add(Group.objects.get_or_create(name=Role.REVIEWER.value)[0])
     _token, raw = issue_token(user=clerk)
-    user_for_token(raw)  # the first use records when the token was used
-    with CaptureQueriesContext(connection) as queries:
-        user = user_for_token(raw)
-        roles = role_names(user)
-        departments = staff_department_ids(user)
-    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    user = user_for_token(raw)
     assert user.pk == clerk.pk
-    assert roles == {"window_clerk", "reviewer"}
+    assert role_names(user) == {"window_clerk", "reviewer"}
+    with CaptureQueriesContext(connection) as queries:
+        departments = staff_department_ids(user)
     assert departments == {department.pk, other_department.pk}
+    assert len(queries.captured_queries) == 1  # the window and what it serves, together
 
 
-def test_a_user_without_roles_or_window_gets_empty_lists(make_user):
+def test_a_user_without_roles_or_window_has_none(make_user):
     nobody = make_user(Role.APPLICANT, username="a1")
     nobody.groups.clear()
     _token, raw = issue_token(user=nobody)
@@ -95,3 +93,16 @@ def test_an_inactive_user_or_a_revoked_token_gets_no_user(make_user):
     clerk.is_active = False
     clerk.save(update_fields=["is_active"])
     assert user_for_token(raw) is None
+
+
+def test_a_clerk_without_a_window_handles_their_own_department(make_user, department):
+    clerk = make_user(Role.WINDOW_CLERK, department=department, username="c5")
+    _token, raw = issue_token(user=clerk)
+    assert staff_department_ids(user_for_token(raw)) == {department.pk}
+
+
+def test_a_comprehensive_window_serving_nothing_adds_nothing(make_user, department):
+    window = WindowFactory(number="03", name="空综合窗口")
+    clerk = make_user(Role.WINDOW_CLERK, department=department, window=window, username="c6")
+    _token, raw = issue_token(user=clerk)
+    assert staff_department_ids(user_for_token(raw)) == {department.pk}

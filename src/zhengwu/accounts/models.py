@@ -130,22 +130,6 @@ class Window(models.Model):
     def is_comprehensive(self) -> bool:
         return self.department_id is None
 
-    def served_department_ids(self) -> set[int]:
-        """The ids of the departments a comprehensive window serves, read once per instance
-        (``remember_served`` keeps them when they were read with the window)."""
-        ids = getattr(self, "_served_ids", None)
-        if ids is None:
-            ids = self.remember_served(
-                Window.serves.through.objects.filter(window_id=self.pk).values_list(
-                    "department_id", flat=True
-                )
-            )
-        return ids
-
-    def remember_served(self, department_ids) -> set[int]:
-        self._served_ids = set(department_ids)
-        return self._served_ids
-
 
 class User(AbstractUser):
     """Staff and applicants alike; roles are groups (zhengwu.core.roles)."""

@@ -9,14 +9,12 @@ import secrets
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.accounts.models import ApiToken, Applicant, Department, User, Window
+from zhengwu.accounts.models import ApiToken, Applicant, Department, User
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.expressions import JSONList
-from zhengwu.core.roles import Role, remember_roles
+from zhengwu.core.roles import Role
 from zhengwu.core.validators import clean_resident_id, clean_uscc
 
 TOKEN_PREFIX = "zw_"  # noqa: S105 (a public prefix, not a secret)
@@ -113,34 +111,19 @@ def revoke_token(*, token: ApiToken) -> None:
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user of a valid token, with what every API request asks of its user (its
-    roles, its window and the departments the window serves) read in the same query."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "user__window")
-        .annotate(
-            group_names=JSONList(
-                User.groups.through.objects.filter(user_id=OuterRef("user_id")), "group__name"
-            ),
-            window_serves=JSONList(
-                Window.serves.through.objects.filter(window_id=OuterRef("user__window_id")),
-                "department_id",
-            ),
-        )
-        .filter(key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    # At most one row (the hash is unique): a slice, not first(), which would also order it.
+    found = ApiToken.objects.select_related("user").filter(
+        key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True
+    )[:1]
+    token = next(iter(found), None)
     if token is None:
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    user = token.user
-    remember_roles(user, token.group_names)
-    if user.window is not None:
-        user.window.remember_served(token.window_serves)
-    return user
+    return token.user
 
 
 def _number_errors(kind: str, id_number: str, uscc: str) -> tuple[str, dict]:

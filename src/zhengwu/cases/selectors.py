@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.accounts.models import Window
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
@@ -25,11 +26,17 @@ def staff_department_ids(user) -> set[int]:
         return cached
     ids = {user.department_id} if user.department_id else set()
     if user.window_id and Role.WINDOW_CLERK in role_names(user):
-        window = user.window
-        if window.department_id is None:
-            ids |= window.served_department_ids()
-        else:
-            ids.add(window.department_id)
+        # One read: the window's own department, or (comprehensive) each department it serves.
+        rows = (
+            Window.objects.filter(pk=user.window_id)
+            .order_by()
+            .values_list("department_id", "serves")
+        )
+        for own, served in rows:
+            if own is not None:
+                ids.add(own)
+            elif served is not None:
+                ids.add(served)
     user._zhengwu_case_departments = ids
     return ids
 

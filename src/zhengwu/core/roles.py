@@ -36,23 +36,16 @@ STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
 CENTER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
 
-def remember_roles(user, group_names) -> frozenset[str]:
-    """Keep on the user object (for the request) the roles of its groups ``group_names``, when
-    they were read together with the user."""
-    roles = frozenset(group_names)
-    if user.is_superuser:
-        roles |= {Role.ADMIN.value}
-    user._zhengwu_roles = roles
-    return roles
-
-
 def role_names(user) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_zhengwu_roles", None)
     if cached is None:
-        cached = remember_roles(user, user.groups.values_list("name", flat=True))
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached = cached | {Role.ADMIN.value}
+        user._zhengwu_roles = cached
     return cached
 
 
