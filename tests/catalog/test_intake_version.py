@@ -37,6 +37,15 @@ def test_a_known_version_costs_one_query_and_the_item_is_read_afresh(published_i
     assert version.item.department.name == "市场监督管理局（新）"
 
 
+def test_fields_intake_does_not_use_still_read_right(published_item):
+    Department.objects.filter(code="SCJ").update(phone="0571-1234")
+    version = selectors.intake_version(published_item.impl_code)
+    assert version.item.base_code == published_item.base_code
+    assert version.item.revision == published_item.revision
+    assert version.item.department.phone == "0571-1234"
+    assert version.promised_limit == 10 and version.handling_type == "promised"
+
+
 def test_a_newly_published_version_is_used_right_away(published_item):
     first = selectors.intake_version(published_item.impl_code)
     assert selectors.material_codes(first) == ["M01", "M02", "M03"]

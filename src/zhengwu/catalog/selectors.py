@@ -7,7 +7,8 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.accounts.models import Department
 from zhengwu.catalog import permissions, rules
@@ -73,16 +74,18 @@ def published_version(impl_code: str) -> ServiceItemVersion:
 
 
 # Published versions never change (catalog.models): each process keeps the ones intake has used,
-# with their materials, keyed by the version's id and publication moment. Which version is
-# current, and whether the item is still on display, is read afresh on every call, so a newly
-# published version or a retired item is seen at once by every process.
+# with their materials, keyed by the version's id and the moment its item last changed (publishing
+# is such a change). Which version is current, and whether the item is still on display, is read
+# afresh on every call, so a newly published version or a retired item counts at once everywhere.
 INTAKE_CACHE_SIZE = 1024
 _intake_versions: OrderedDict[tuple[int, dt.datetime], ServiceItemVersion] = OrderedDict()
 _intake_lock = threading.Lock()
+_INTAKE_ITEM_FIELDS = ("id", "impl_code", "department_id", "status", "current_version_id")
+_INTAKE_DEPARTMENT_FIELDS = ("id", "code", "name")
 
 
-def _published_with_materials(version_id: int, published_at: dt.datetime) -> ServiceItemVersion:
-    key = (version_id, published_at)
+def _published_with_materials(version_id: int, item_changed: dt.datetime) -> ServiceItemVersion:
+    key = (version_id, item_changed)
     with _intake_lock:
         found = _intake_versions.get(key)
         if found is not None:
@@ -104,23 +107,30 @@ def forget_intake_versions() -> None:
 
 def intake_version(impl_code: str) -> ServiceItemVersion:
     """The version new cases of ``impl_code`` are filed under, for intake: its materials (no fees,
-    no steps) and its item with the item's department; else NotFound. One query: the item and
-    its department are read afresh, the version's immutable content comes from the cache above."""
-    item = (
-        ServiceItem.objects.select_related("department")
-        .filter(
+    no steps) and its item with the item's department; else NotFound. One query of the columns
+    intake uses: the item and its department carry those (any other field loads when read), the
+    version's immutable content comes from the cache above."""
+    rows = (
+        ServiceItem.objects.filter(
             impl_code=_text(impl_code),
             status=ServiceItem.Status.PUBLISHED,
-            current_version__status=Published,
+            current_version__isnull=False,
         )
-        .annotate(current_published_at=F("current_version__published_at"))
-        .first()
+        .order_by()
+        .values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")[:1]
     )
-    if item is None:
+    row = next(iter(rows), None)
+    if row is None:
         raise NotFound()
-    cached = _published_with_materials(item.current_version_id, item.current_published_at)
-    version = copy.copy(cached)  # its own relation caches; the materials list is shared
-    version.item = item
+    item_id, code, department_id, status, version_id, changed, department_code, name = row
+    item = ServiceItem.from_db(
+        DEFAULT_DB_ALIAS, _INTAKE_ITEM_FIELDS, (item_id, code, department_id, status, version_id)
+    )
+    item.department = Department.from_db(
+        DEFAULT_DB_ALIAS, _INTAKE_DEPARTMENT_FIELDS, (department_id, department_code, name)
+    )
+    version = copy.copy(_published_with_materials(version_id, changed))
+    version.item = item  # the copy's own relation cache; the materials list is shared
     return version
 
 
