@@ -15,6 +15,7 @@ from zhengwu.catalog import permissions, rules
 from zhengwu.catalog.models import Fee, Material, ProcessStep, ServiceItem, ServiceItemVersion
 from zhengwu.catalog.problem_messages import problem_message
 from zhengwu.core.errors import NotFound
+from zhengwu.core.queries import unique_or_none
 
 Published = ServiceItemVersion.Status.PUBLISHED
 
@@ -110,16 +111,13 @@ def intake_version(impl_code: str) -> ServiceItemVersion:
     no steps) and its item with the item's department; else NotFound. One query of the columns
     intake uses: the item and its department carry those (any other field loads when read), the
     version's immutable content comes from the cache above."""
-    rows = (
+    row = unique_or_none(
         ServiceItem.objects.filter(
             impl_code=_text(impl_code),
             status=ServiceItem.Status.PUBLISHED,
             current_version__isnull=False,
-        )
-        .order_by()
-        .values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")[:1]
+        ).values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")
     )
-    row = next(iter(rows), None)
     if row is None:
         raise NotFound()
     item_id, code, department_id, status, version_id, changed, department_code, name = row
