@@ -106,3 +106,34 @@ def test_a_comprehensive_window_serving_nothing_adds_nothing(make_user, departme
     clerk = make_user(Role.WINDOW_CLERK, department=department, window=window, username="c6")
     _token, raw = issue_token(user=clerk)
     assert staff_department_ids(user_for_token(raw)) == {department.pk}
+
+
+def test_a_clerk_s_roles_come_with_the_window_s_departments_in_one_query(
+    make_user, comprehensive, department, other_department
+):
+    clerk = make_user(Role.WINDOW_CLERK, window=comprehensive, username="c7")
+    clerk.groups.add(Group.objects.get_or_create(name=Role.REVIEWER.value)[0])
+    _token, raw = issue_token(user=clerk)
+    user = user_for_token(raw)
+    with CaptureQueriesContext(connection) as queries:
+        departments = staff_department_ids(user)
+        roles = role_names(user)
+    assert len(queries.captured_queries) == 1
+    assert departments == {department.pk, other_department.pk}
+    assert roles == {"window_clerk", "reviewer"}
+
+
+def test_a_window_user_without_a_staff_role_handles_no_department(make_user, comprehensive):
+    user = make_user(Role.APPLICANT, window=comprehensive, username="a2")
+    _token, raw = issue_token(user=user)
+    found = user_for_token(raw)
+    assert staff_department_ids(found) == set()
+    assert role_names(found) == {"applicant"}
+
+
+def test_a_superuser_at_a_window_keeps_the_admin_role(make_user, comprehensive, department):
+    root = make_user(Role.WINDOW_CLERK, window=comprehensive, username="r2", is_superuser=True)
+    _token, raw = issue_token(user=root)
+    found = user_for_token(raw)
+    assert department.pk in staff_department_ids(found)
+    assert role_names(found) == {"window_clerk", "admin"}

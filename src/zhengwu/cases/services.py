@@ -260,15 +260,15 @@ def _prefixed(error: ValidationFailed, prefix: str) -> dict:
 
 
 def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> None:
-    roles = role_names(actor)
     if channel == Channel.WINDOW:
-        if Role.WINDOW_CLERK not in roles:
+        departments = staff_department_ids(actor)  # first: it reads the roles along
+        if Role.WINDOW_CLERK not in role_names(actor):
             raise Forbidden(_("Only a window clerk may file an application at the window."))
-        if version.item.department_id not in staff_department_ids(actor):
+        if version.item.department_id not in departments:
             raise ValidationFailed(
                 {"item": [_("Your window does not take applications for this department.")]}
             )
-    elif Role.APPLICANT not in roles:
+    elif Role.APPLICANT not in role_names(actor):
         raise Forbidden(_("Only an applicant may apply online."))
 
 
