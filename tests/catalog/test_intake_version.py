@@ -84,6 +84,11 @@ def test_each_call_gets_its_own_version_object(published_item):
     two = selectors.intake_version(published_item.impl_code)
     assert two is not one and two.name == "食品经营许可（新办）"
     assert two.item is not one.item
+    one._prefetched_objects_cache.clear()  # what a write through one.materials would do
+    three = selectors.intake_version(published_item.impl_code)
+    with CaptureQueriesContext(connection) as queries:
+        codes = selectors.material_codes(three)
+    assert codes == ["M01", "M02", "M03"] and not queries.captured_queries
 
 
 def test_the_cache_keeps_only_the_most_recently_used_versions(published_item, monkeypatch):

@@ -127,8 +127,11 @@ def intake_version(impl_code: str) -> ServiceItemVersion:
     item.department = Department.from_db(
         DEFAULT_DB_ALIAS, _INTAKE_DEPARTMENT_FIELDS, (department_id, department_code, name)
     )
-    version = copy.copy(_published_with_materials(version_id, changed))
-    version.item = item  # the copy's own relation cache; the materials list is shared
+    cached = _published_with_materials(version_id, changed)
+    version = copy.copy(cached)  # its own relation cache (the item below)
+    # Its own prefetch dict too, holding the shared, never-changed materials.
+    version._prefetched_objects_cache = dict(cached._prefetched_objects_cache)
+    version.item = item
     return version
 
 
