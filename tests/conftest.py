@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from tests.factories import DepartmentFactory, UserFactory
+from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core.roles import Role
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -15,6 +16,15 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def fast_password_hashing(settings):
     """Password hashing is slow on purpose; the tests need no such protection."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Each test starts from a fresh database whose ids come back: forget what the process
+    keeps by id."""
+    catalog_selectors.forget_intake_versions()
+    yield
+    catalog_selectors.forget_intake_versions()
 
 
 @pytest.fixture

@@ -118,6 +118,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file too, so concurrent writers queue as they do in production
     # (pytest-xdist gives each worker its own copy).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_zhengwu.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "ZHENGWU_DB_PREPARED_STATEMENTS", True
+):
+    # Parameters bound by the server, and a statement run twice on a connection is prepared
+    # there (parsed and planned once). Turn off behind a pooler in transaction mode (pgbouncer).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ from django.test import Client
 
 from tests.cases.helpers import AT, applicant_payload, file_case
 from zhengwu.accounts.services import issue_token
+from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.core.models import IdempotencyKey
 
@@ -133,3 +134,34 @@ def test_concurrent_retries_with_one_key_file_one_case(item, clerk, travel, atte
     assert len({answer["number"] for _status, answer in results}) == 1
     assert Case.objects.count() == 1
     assert IdempotencyKey.objects.filter(key=f"retry-{attempt}").count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_concurrent_filings_get_distinct_numbers_fixed_at_filing(item, clerk, travel, attempt):
+    """The number (filing day + the case id) is taken before the row is written: filings at the
+    same moment never share one, and each number is the one its case keeps."""
+    travel(AT("2025-09-30 10:00"))
+    calls = [
+        poster(
+            bearer(clerk),
+            "/api/v1/cases",
+            {
+                "item": "11330100SCJ-XK-0001",
+                "channel": "window",
+                "applicant": applicant_payload(100 * attempt + n),
+                "materials": ["M01", "M02"],
+            },
+        )
+        for n in range(6)
+    ]
+    results = race(*calls)
+    assert [status for status, _body in results] == [201] * 6, results
+    numbers = [answer["number"] for _status, answer in results]
+    assert len(set(numbers)) == 6
+    cases = Case.objects.filter(number__in=numbers)
+    assert cases.count() == 6
+    for case in cases:
+        assert case.number == f"20250930{case.pk:08d}"
+        assert case.event_count == 1
+        assert case.head_hash == CaseEvent.objects.get(case=case).hash
+    assert not [b for _pk, b in verify() if b is not None]

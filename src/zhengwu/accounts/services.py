@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.accounts.models import ApiToken, Applicant, Department, User
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.queries import unique_or_none
 from zhengwu.core.roles import Role
 from zhengwu.core.validators import clean_resident_id, clean_uscc
 
@@ -113,10 +114,10 @@ def revoke_token(*, token: ApiToken) -> None:
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    token = unique_or_none(
+        ApiToken.objects.select_related("user").filter(
+            key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True
+        )
     )
     if token is None:
         return None
@@ -175,7 +176,7 @@ def _upsert_applicant(kind, number, name, phone, legal_representative, contact, 
     }
     if user is not None:
         details["user_id"] = user.pk
-    applicant = Applicant.objects.select_for_update().filter(kind=kind, **lookup).first()
+    applicant = unique_or_none(Applicant.objects.select_for_update().filter(kind=kind, **lookup))
     if applicant is None:
         try:
             with transaction.atomic():

@@ -39,11 +39,13 @@ is the end of that day):
 - **Open suspension at ``as_of``**: the clocks describe the end of ``as_of``, when the case is
   still suspended, so it is treated as suspended through ``as_of`` and resumed the next day.
   ``suspended`` and ``suspended_since`` say so; ``suspended_workdays`` counts the working days
-  suspended so far; the due dates are those the case gets if it resumes the next day, which are
-  the earliest it can still get: they move one working day later for every further working day of
-  suspension and never earlier, so the stored values need no correction when the resumption is
-  recorded. The working days left on the promised clock are frozen at the suspension: a suspended
-  case never turns yellow or red by waiting, yet one that was red when suspended stays red, and
+  suspended so far; the due dates are those the case gets if it resumes the next day, and they
+  move one working day later for every further working day of suspension. They can move back
+  when the resumption is recorded on an earlier day than that: on the suspension day itself (a
+  same-day suspension and resumption cost nothing, so the working day counted while it was open is
+  given back) or stated in the past; recording the resumption recomputes them like any event. The
+  working days left on the promised clock are frozen at the suspension: a suspended case never
+  turns yellow or red by waiting, yet one that was red when suspended stays red, and
   one suspended with at most a working day left stays yellow. Supervisors see the special
   procedure as a marker (``suspended``), not as a false alarm, and not as a way to hide lateness.
 - **Delivery** (art. 44): ``delivery_due`` = ``delivery_limit`` (10) working days after a grant

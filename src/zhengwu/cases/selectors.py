@@ -8,28 +8,48 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.accounts.models import Window
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
 from zhengwu.core.errors import NotFound
-from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
+from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 
 
 def staff_department_ids(user) -> set[int]:
     """The departments whose cases a clerk, reviewer or head handles: their own, and for a clerk
-    at a comprehensive window every department the window serves."""
-    if not role_names(user) & STAFF_CASE_ROLES:
-        return set()
+    at a comprehensive window every department the window serves. For a user at a window whose
+    roles are not read yet, the roles and the window's departments are read in one query."""
     cached = getattr(user, "_zhengwu_case_departments", None)
     if cached is not None:
         return cached
+    window_rows = None
+    if user.window_id and not roles_read(user):
+        rows = (
+            type(user)
+            .objects.filter(pk=user.pk)
+            .order_by()
+            .values_list("groups__name", "window__department_id", "window__serves")
+        )
+        remember_roles(user, {group for group, _own, _served in rows if group})
+        window_rows = [(own, served) for _group, own, served in rows]
+    roles = role_names(user)
+    if not roles & STAFF_CASE_ROLES:
+        return set()
     ids = {user.department_id} if user.department_id else set()
-    if user.window_id and Role.WINDOW_CLERK in role_names(user):
-        window = user.window
-        if window.department_id is None:
-            ids |= set(window.serves.values_list("id", flat=True))
-        else:
-            ids.add(window.department_id)
+    if user.window_id and Role.WINDOW_CLERK in roles:
+        # The window's own department, or (comprehensive) each department it serves.
+        if window_rows is None:
+            window_rows = (
+                Window.objects.filter(pk=user.window_id)
+                .order_by()
+                .values_list("department_id", "serves")
+            )
+        for own, served in window_rows:
+            if own is not None:
+                ids.add(own)
+            elif served is not None:
+                ids.add(served)
     user._zhengwu_case_departments = ids
     return ids
 
@@ -84,7 +104,11 @@ def find_by_number_and_phone(number: str, phone: str) -> Case:
     return case
 
 
-def events(case: Case) -> QuerySet[CaseEvent]:
+def events(case: Case) -> QuerySet[CaseEvent] | list[CaseEvent]:
+    """The case's events in order; those it already holds (a case just filed) are not read."""
+    held = getattr(case, "_prefetched_objects_cache", {}).get("events")
+    if held is not None:
+        return sorted(held, key=lambda row: row.seq)
     return case.events.order_by("seq").select_related("actor")
 
 

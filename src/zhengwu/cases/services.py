@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +27,7 @@ from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
 from zhengwu.cases.selectors import scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
-from zhengwu.catalog.selectors import material_codes, published_version
+from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -131,7 +131,7 @@ def _actor_name(actor: User | None) -> str:
     return actor.get_username() if actor is not None else SYSTEM_ACTOR
 
 
-def _append(
+def _chained(
     case: Case,
     *,
     kind: str,
@@ -141,6 +141,8 @@ def _append(
     retroactive: bool = False,
     recorded_at: dt.datetime | None = None,
 ) -> CaseEvent:
+    """The next event of ``case``, hashed onto its chain but not saved; the case's event count
+    and head hash already count it."""
     row = CaseEvent(
         case=case,
         seq=case.event_count + 1,
@@ -157,9 +159,15 @@ def _append(
     row.occurred_at = row.occurred_at.astimezone(dt.UTC)
     row.recorded_at = row.recorded_at.astimezone(dt.UTC)
     row.hash = chain_hash(row.prev_hash, _payload(case.number, row))
-    row.save(force_insert=True)
     case.event_count = row.seq
     case.head_hash = row.hash
+    return row
+
+
+def _append(case: Case, **event) -> CaseEvent:
+    """Append the next event (``_chained``'s arguments) to a saved case."""
+    row = _chained(case, **event)
+    row.save(force_insert=True)
     return row
 
 
@@ -252,15 +260,15 @@ def _prefixed(error: ValidationFailed, prefix: str) -> dict:
 
 
 def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> None:
-    roles = role_names(actor)
     if channel == Channel.WINDOW:
-        if Role.WINDOW_CLERK not in roles:
+        departments = staff_department_ids(actor)  # first: it reads the roles along
+        if Role.WINDOW_CLERK not in role_names(actor):
             raise Forbidden(_("Only a window clerk may file an application at the window."))
-        if version.item.department_id not in staff_department_ids(actor):
+        if version.item.department_id not in departments:
             raise ValidationFailed(
                 {"item": [_("Your window does not take applications for this department.")]}
             )
-    elif Role.APPLICANT not in roles:
+    elif Role.APPLICANT not in role_names(actor):
         raise Forbidden(_("Only an applicant may apply online."))
 
 
@@ -298,6 +306,29 @@ def _applicant(actor: User, channel: str, data: ApplicantInput, errors: dict) ->
         return None
 
 
+def case_number(filed_on: dt.date, case_id: int) -> str:
+    """A case's number: the day it was filed and its id, zero-padded to eight digits
+    (``2025093000000042``). Unique because the id is, and fixed when the case is filed."""
+    return f"{filed_on:%Y%m%d}{case_id:08d}"
+
+
+def _new_case_id() -> int:
+    """The id the case being filed will have, taken before its row is written so the row is
+    written with its number. PostgreSQL: the next value of the id column's sequence (never handed
+    out twice, whatever commits). SQLite: one past the table's AUTOINCREMENT counter, read inside
+    the filing's transaction, which holds the database's only write lock from its start
+    (``transaction_mode`` IMMEDIATE in settings), so no other filing reads it before this one's
+    row raises it."""
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        return (row[0] if row else 0) + 1
+
+
 def submit(
     *,
     actor: User,
@@ -307,13 +338,14 @@ def submit(
     materials: Sequence[str] = (),
     received_at: dt.datetime | None = None,
 ) -> Case:
-    """File an application: at the window by a clerk, or online by the applicant."""
+    """File an application: at the window by a clerk, or online by the applicant. The case is
+    returned with its one event (``case.events.all()`` reads nothing)."""
     errors: dict[str, list] = {}
     applicant = _without_nul(applicant)
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
     try:
-        version = published_version(str(item or "")[:64], materials_only=True)
+        version = intake_version(str(item or "")[:64])
     except NotFound:
         raise ValidationFailed(
             {"item": [_("There is no published service item with this code.")]}
@@ -335,7 +367,10 @@ def submit(
             raise ValidationFailed(errors)
         now = clock.now()
         received_on = clock.local_date(received_at)
+        case_id = _new_case_id()
         case = Case(
+            pk=case_id,
+            number=case_number(clock.local_date(now), case_id),
             item=version.item,
             item_version=version,
             department=version.item.department,
@@ -356,9 +391,7 @@ def submit(
         )
         clocks = _clocks(case, [Event(Action.SUBMIT, received_on, {})], clock.today())
         _apply_clocks(case, clocks)
-        case.save(force_insert=True)
-        case.number = f"{clock.local_date(now):%Y%m%d}{case.pk:08d}"
-        _append(
+        event = _chained(
             case,
             kind=Action.SUBMIT,
             actor=actor,
@@ -373,7 +406,12 @@ def submit(
                 "materials": codes,
             },
         )
-        case.save(update_fields=["number", "event_count", "head_hash"])
+        case.save(force_insert=True)
+        event.save(force_insert=True)
+    # Held as Django's prefetch would hold it: the caller presents the case without a read.
+    held = case.events.all()
+    held._result_cache, held._prefetch_done = [event], True
+    case._prefetched_objects_cache = {"events": held}
     return case
 
 

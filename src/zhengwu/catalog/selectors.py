@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.accounts.models import Department
@@ -9,6 +15,7 @@ from zhengwu.catalog import permissions, rules
 from zhengwu.catalog.models import Fee, Material, ProcessStep, ServiceItem, ServiceItemVersion
 from zhengwu.catalog.problem_messages import problem_message
 from zhengwu.core.errors import NotFound
+from zhengwu.core.queries import unique_or_none
 
 Published = ServiceItemVersion.Status.PUBLISHED
 
@@ -59,13 +66,72 @@ def search_published(
     )
 
 
-def published_version(impl_code: str, *, materials_only: bool = False) -> ServiceItemVersion:
-    """The version new cases of ``impl_code`` are filed under, with its children (or only its
-    materials, for intake); else NotFound."""
-    prefetch = with_materials if materials_only else with_children
-    version = prefetch(published_versions()).filter(item__impl_code=_text(impl_code)).first()
+def published_version(impl_code: str) -> ServiceItemVersion:
+    """The version new cases of ``impl_code`` are filed under, with its children; else NotFound."""
+    version = with_children(published_versions()).filter(item__impl_code=_text(impl_code)).first()
     if version is None:
         raise NotFound()
+    return version
+
+
+# Published versions never change (catalog.models): each process keeps the ones intake has used,
+# with their materials, keyed by the version's id and the moment its item last changed (publishing
+# is such a change). Which version is current, and whether the item is still on display, is read
+# afresh on every call, so a newly published version or a retired item counts at once everywhere.
+INTAKE_CACHE_SIZE = 1024
+_intake_versions: OrderedDict[tuple[int, dt.datetime], ServiceItemVersion] = OrderedDict()
+_intake_lock = threading.Lock()
+_INTAKE_ITEM_FIELDS = ("id", "impl_code", "department_id", "status", "current_version_id")
+_INTAKE_DEPARTMENT_FIELDS = ("id", "code", "name")
+
+
+def _published_with_materials(version_id: int, item_changed: dt.datetime) -> ServiceItemVersion:
+    key = (version_id, item_changed)
+    with _intake_lock:
+        found = _intake_versions.get(key)
+        if found is not None:
+            _intake_versions.move_to_end(key)
+            return found
+    found = with_materials(ServiceItemVersion.objects.filter(pk=version_id)).get()
+    with _intake_lock:
+        _intake_versions[key] = found
+        while len(_intake_versions) > INTAKE_CACHE_SIZE:
+            _intake_versions.popitem(last=False)
+    return found
+
+
+def forget_intake_versions() -> None:
+    """Empty this process's cache of published versions (tests reuse ids on fresh databases)."""
+    with _intake_lock:
+        _intake_versions.clear()
+
+
+def intake_version(impl_code: str) -> ServiceItemVersion:
+    """The version new cases of ``impl_code`` are filed under, for intake: its materials (no fees,
+    no steps) and its item with the item's department; else NotFound. One query of the columns
+    intake uses: the item and its department carry those (any other field loads when read), the
+    version's immutable content comes from the cache above."""
+    row = unique_or_none(
+        ServiceItem.objects.filter(
+            impl_code=_text(impl_code),
+            status=ServiceItem.Status.PUBLISHED,
+            current_version__isnull=False,
+        ).values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")
+    )
+    if row is None:
+        raise NotFound()
+    item_id, code, department_id, status, version_id, changed, department_code, name = row
+    item = ServiceItem.from_db(
+        DEFAULT_DB_ALIAS, _INTAKE_ITEM_FIELDS, (item_id, code, department_id, status, version_id)
+    )
+    item.department = Department.from_db(
+        DEFAULT_DB_ALIAS, _INTAKE_DEPARTMENT_FIELDS, (department_id, department_code, name)
+    )
+    cached = _published_with_materials(version_id, changed)
+    version = copy.copy(cached)  # its own relation cache (the item below)
+    # Its own prefetch dict too, holding the shared, never-changed materials.
+    version._prefetched_objects_cache = dict(cached._prefetched_objects_cache)
+    version.item = item
     return version
 
 

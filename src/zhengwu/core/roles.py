@@ -36,16 +36,27 @@ STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
 CENTER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
 
+def remember_roles(user, group_names) -> frozenset[str]:
+    """Keep on the user object, for the request, the roles of its groups ``group_names`` (read
+    by a query that needed more than the roles)."""
+    roles = frozenset(group_names)
+    if user.is_superuser:
+        roles |= {Role.ADMIN.value}
+    user._zhengwu_roles = roles
+    return roles
+
+
+def roles_read(user) -> bool:
+    return getattr(user, "_zhengwu_roles", None) is not None
+
+
 def role_names(user) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_zhengwu_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached = cached | {Role.ADMIN.value}
-        user._zhengwu_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
 
 
