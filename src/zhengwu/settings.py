@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "zhengwu.accounts",
     "zhengwu.catalog",
     "zhengwu.cases",
+    "zhengwu.supervision",
+    "zhengwu.assessment",
     "zhengwu.demo",
 ]
 

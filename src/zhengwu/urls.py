@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/", include("zhengwu.cases.urls")),
     path("portal/", include("zhengwu.cases.portal_urls")),
     path("workdays/", include("zhengwu.workdays.urls")),
+    path("supervision/", include("zhengwu.supervision.urls")),
+    path("assessment/", include("zhengwu.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
