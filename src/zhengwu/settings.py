@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhengwu.catalog",
     "zhengwu.cases",
     "zhengwu.supervision",
+    "zhengwu.notifications",
     "zhengwu.assessment",
     "zhengwu.demo",
 ]
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengwu.core.context_processors.site",
+                "zhengwu.notifications.context_processors.unread",
             ],
         },
     }

@@ -1,0 +1,18 @@
+"""Reads of notifications: a user sees only their own."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zhengwu.notifications.models import Notification
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    queryset = Notification.objects.filter(recipient=user).select_related("case")
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-id")
