@@ -175,10 +175,24 @@ def _apply_clocks(case: Case, clocks: Clocks) -> list[str]:
         if getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
+    used = workdays_used(clocks)
+    if case.workdays_used != used:
+        case.workdays_used = used
+        changed.append("workdays_used")
     if case.clocks_on != clocks.as_of:
         case.clocks_on = clocks.as_of
         changed.append("clocks_on")
     return changed
+
+
+def workdays_used(clocks: Clocks) -> int | None:
+    """Working days a decided case took: from acceptance (not counted) to the decision day
+    (counted), less the working days of its special procedures; ``None`` until decided. The
+    speed-up indicators (docs/assessment.md) sum it."""
+    if clocks.completed_on is None or clocks.accepted_on is None:
+        return None
+    spent = int(get_calendar().between(clocks.accepted_on, clocks.completed_on))
+    return max(spent - clocks.suspended_workdays, 0)
 
 
 def _clocks(case: Case, events: Sequence[Event], as_of: dt.date) -> Clocks:
