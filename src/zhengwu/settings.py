@@ -165,6 +165,8 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get(
     "ZHENGWU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Text messages (zhengwu.notifications.sms): the provider class; the default only logs.
+SMS_BACKEND = os.environ.get("ZHENGWU_SMS_BACKEND", "zhengwu.notifications.sms.LogBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("ZHENGWU_FROM_EMAIL", "zhengwu@localhost")
 
 # Security headers. HTTPS-only settings switch on with ZHENGWU_HTTPS=1 (behind nginx with TLS).

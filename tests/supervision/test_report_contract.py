@@ -57,9 +57,12 @@ def test_warning_counts_by_level_in_the_period(cases, other_department):
     assert selectors.warning_counts(
         start=D("2025-10-01"), end=D("2025-12-31"), department_ids=[other_department.pk]
     ) == {"yellow": 0, "red": 0, "statutory_overdue": 0}
-    assert selectors.warning_counts(
-        start=D("2025-10-01"), end=D("2025-12-31"), department_ids={a.department_id}
-    )["statutory_overdue"] == 1
+    assert (
+        selectors.warning_counts(
+            start=D("2025-10-01"), end=D("2025-12-31"), department_ids={a.department_id}
+        )["statutory_overdue"]
+        == 1
+    )
 
 
 def test_irregularity_counts_most_first_with_labels(cases):
@@ -93,6 +96,7 @@ def test_top_irregular_cases(cases):
     assert first["department"] == a.department.name
     assert first["detected_on"] == D("2025-10-11")
     assert first["kinds"] == ["retroactive", "repeat_supplement"]
-    assert selectors.top_irregular_cases(
-        start=D("2025-10-01"), end=D("2025-10-31"), department_ids=[]
-    ) == []
+    assert (
+        selectors.top_irregular_cases(start=D("2025-10-01"), end=D("2025-10-31"), department_ids=[])
+        == []
+    )

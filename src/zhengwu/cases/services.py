@@ -4,7 +4,8 @@ appended to the hash chain, and the stored clocks rewritten from ``compute_clock
 
 - ``submit``: a new application (window or online);
 - ``act``: any later action (``inputs.PUBLIC_ACTIONS``), by staff or by the applicant;
-- ``deem_overdue`` / ``refresh_clocks``: the supervision sweep (``manage.py supervise``);
+- ``deem_overdue``: deemed acceptances, the first step of the supervision sweep
+  (``zhengwu.supervision.sweep``, which brings the levels up to date set-based);
 - ``recompute_provisional``: after an official calendar year is entered.
 """
 
@@ -604,34 +605,6 @@ def _recompute(case: Case, as_of: dt.date) -> tuple[Clocks, list[str]]:
     events = [_event_tuple(r) for r in _stored_events(case)]
     clocks = _clocks(case, events, as_of)
     return clocks, _apply_clocks(case, clocks)
-
-
-def refresh_clocks(*, batch: int = 500) -> int:
-    """Bring the stored levels of open cases up to today (they move with time alone)."""
-    today = clock.today()
-    done = 0
-    last_id = 0
-    while True:
-        ids = list(
-            Case.objects.filter(state__in=OPEN_STATE_VALUES, clocks_on__lt=today, id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch]
-        )
-        if not ids:
-            return done
-        last_id = ids[-1]
-        with transaction.atomic():
-            locked = (
-                Case.objects.select_for_update()
-                .select_related("item_version")
-                .filter(pk__in=ids, state__in=OPEN_STATE_VALUES)
-                .order_by("id")
-            )
-            for case in locked:
-                _clocks_now, changed = _recompute(case, today)
-                if changed:
-                    case.save(update_fields=changed)
-                    done += 1
 
 
 def _jsonable(value):

@@ -105,6 +105,7 @@ class Irregularity(models.Model):
         default=IrregularityStatus.OPEN,
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    sweep = models.CharField(_("sweep"), max_length=32)
 
     class Meta:
         verbose_name = _("irregularity")
@@ -118,6 +119,7 @@ class Irregularity(models.Model):
             models.Index(fields=["detected_on", "department"], name="sup_irr_day"),
             models.Index(fields=["department", "detected_on"], name="sup_irr_dept"),
             models.Index(fields=["status", "detected_on"], name="sup_irr_status"),
+            models.Index(fields=["sweep"], name="sup_irr_sweep"),
         ]
 
     def __str__(self):
