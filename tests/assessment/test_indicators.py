@@ -110,9 +110,11 @@ def test_groups(october, windows, staff):
     def table(group):
         return selectors.table(start=OCT[0], end=OCT[1], group=group, department_ids=None)
 
-    window_rows = {r.name: r for r in table("window")}
-    assert window_rows["05 市场监管窗口"].indicators["on_time_rate"] == Count(2, 3)
-    assert window_rows["Online (no window)"].indicators["online_rate"] == Count(1, 1)
+    window_rows = {r.key: r for r in table("window")}
+    assert window_rows[windows["SCJ"].pk].name == "05 市场监管窗口"
+    assert window_rows[windows["SCJ"].pk].indicators["on_time_rate"] == Count(2, 3)
+    assert window_rows[None].name == "网上申报（无窗口）"
+    assert window_rows[None].indicators["online_rate"] == Count(1, 1)
     staff_rows = {r.key: r for r in table("staff")}
     assert staff_rows[staff["clerk"].pk].indicators["late_rate"] == Count(1, 3)
     # the online case and the ZJJ case filed with no clerk on record

@@ -271,6 +271,12 @@ def center_total(rows: list[Row]) -> Row:
     )
 
 
+def center_name() -> str:
+    """The center's name for titles (a generic one when the deployment has several)."""
+    names = list(Center.objects.order_by("pk").values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else _("Government service center")
+
+
 # ---------------------------------------------------------------- the dashboard
 
 
