@@ -40,7 +40,7 @@ def deliver(*, batch: str) -> tuple[int, int]:
         for pk in ids:
             with transaction.atomic():
                 row = (
-                    Notification.objects.select_for_update(skip_locked=True)
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient", "case")
                     .filter(pk=pk, emailed_at__isnull=True, texted_at__isnull=True)
                     .first()
