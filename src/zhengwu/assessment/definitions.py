@@ -143,3 +143,32 @@ def definitions() -> list[Definition]:
 
 def label(key: str):
     return DEFINITIONS[key].label
+
+
+# Home page entries (zhengwu.core.navigation): (role names, url name, label, description).
+NAVIGATION = (
+    (
+        ("department_head", "reviewer"),
+        "assessment:indicators",
+        _("Department indicators"),
+        _("Your department's completion, on-time and online rates, with their definitions."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:dashboard",
+        _("Leader dashboard"),
+        _("Cases by month, rates by department, open cases by level, irregularities."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:brief_index",
+        _("Monthly brief"),
+        _("Departments and windows ranked; download the brief as Word and Excel."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:indicators",
+        _("Indicators"),
+        _("Every indicator for any period, by department, window, staff or item."),
+    ),
+)

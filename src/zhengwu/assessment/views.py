@@ -92,6 +92,7 @@ def indicators(request):
         "rows": presenters.page_rows(rows),
         "total": presenters.page_rows([selectors.center_total(rows)])[0] if rows else None,
         "scoped": not selectors.sees_everything(request.user),
+        "show_center_pages": selectors.sees_everything(request.user),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "assessment/indicators.html", context, status=422 if errors else 200)
