@@ -8,8 +8,9 @@ dimension and limited to the caller's departments:
 - **accepted** (acceptance date ``accepted_on`` in the period): accepted, and of those decided by
   the period's last day;
 - **completed** (decision date ``completed_on`` in the period): decided, early / on time / late,
-  decided on the acceptance day, and for the decided cases whose ``workdays_used`` is stored the
-  sums of promised limits, statutory limits and working days used.
+  decided on the acceptance day, and for the decided cases whose ``workdays_used`` is stored
+  their number and the working days they used; the promised and statutory limits they are
+  measured against are those of ``cases.services.terms_for`` for their catalogue version.
 
 Each family reads one covering index of ``cases_case`` (``case_ind_*``, migration 0005): on
 PostgreSQL an index-only scan of the period's entries (docs/decisions/0002-indicators.md).
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case as Choose
 from django.db.models import Count as Counted
-from django.db.models import F, IntegerField, Q, Sum, Value, When
+from django.db.models import F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,8 @@ from zhengwu.assessment import formulas, providers
 from zhengwu.assessment.formulas import Count
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case
 from zhengwu.cases.selectors import STAFF_CASE_ROLES, staff_department_ids
-from zhengwu.catalog.models import ServiceItem
+from zhengwu.cases.services import terms_for
+from zhengwu.catalog.models import ServiceItem, ServiceItemVersion
 from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
 
@@ -105,74 +107,74 @@ def _group_expression(group: str):
     raise ValueError(group)
 
 
-def _promised_limit():
-    """The promised limit a case was held to: the one rule of ``cases.services.terms_for`` in
-    SQL (an immediate item 0; no promised limit, or one above the statutory limit: statutory)."""
-    version = "item_version__"
-    return Choose(
-        When(**{f"{version}handling_type": "immediate"}, then=Value(0)),
-        When(
-            Q(**{f"{version}promised_limit__gt": 0})
-            & Q(**{f"{version}promised_limit__lte": F(f"{version}statutory_limit")}),
-            then=F(f"{version}promised_limit"),
-        ),
-        default=F(f"{version}statutory_limit"),
-        output_field=IntegerField(),
-    )
-
-
-def _cases(start, end, date_field: str, group: str, department_ids):
+def _cases(start, end, date_field: str, group: str, department_ids, *also: str):
+    """The cases of a family in the period, grouped by ``group`` (as ``g``) and ``also``."""
     queryset = Case.objects.filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
     if department_ids is not None:
         queryset = queryset.filter(department_id__in=list(department_ids))
-    return queryset.annotate(g=_group_expression(group)).values("g").order_by()
+    return queryset.annotate(g=_group_expression(group)).values("g", *also).order_by()
 
 
 def case_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str, Count]]:
-    """The case indicators (``formulas.CASE_KEYS``): three aggregate queries."""
-    rows: dict[Hashable, dict[str, Count]] = {}
+    """The case indicators (``formulas.CASE_KEYS``): three aggregate queries, the received and
+    decided ones also by catalogue version, whose limits and parallel flag are then applied by the
+    cases app's own ``terms_for`` (one more query, over the versions seen)."""
+    totals: dict[Hashable, dict[str, Count]] = {}
 
-    def put(key, indicator, numerator, denominator):
-        rows.setdefault(key, {})[indicator] = Count(int(numerator or 0), int(denominator or 0))
+    def add(key, indicator, numerator, denominator):
+        row = totals.setdefault(key, {})
+        row[indicator] = row.get(indicator, Count()) + Count(int(numerator), int(denominator))
 
-    received = _cases(start, end, "received_on", group, department_ids).annotate(
-        received=Counted("received_on"),
-        online=Counted("received_on", filter=Q(channel="online")),
-        parallel_items=Counted("received_on", filter=Q(item_version__parallel_approval=True)),
+    received = list(
+        _cases(start, end, "received_on", group, department_ids, "item_version_id").annotate(
+            received=Counted("received_on"),
+            online=Counted("received_on", filter=Q(channel="online")),
+        )
     )
-    for row in received:
-        put(row["g"], "online_rate", row["online"], row["received"])
-        # No case records parallel handling yet: the numerator counts what is recorded (none).
-        put(row["g"], "parallel_rate", 0, row["parallel_items"])
-
     accepted = _cases(start, end, "accepted_on", group, department_ids).annotate(
         accepted=Counted("accepted_on"),
         decided=Counted("accepted_on", filter=Q(completed_on__lte=end)),
     )
     for row in accepted:
-        put(row["g"], "completion_rate", row["decided"], row["accepted"])
-
+        add(row["g"], "completion_rate", row["decided"], row["accepted"])
     measured = Q(workdays_used__isnull=False)
-    completed = _cases(start, end, "completed_on", group, department_ids).annotate(
-        completed=Counted("completed_on"),
-        early=Counted("completed_on", filter=Q(completion="early")),
-        on_time=Counted("completed_on", filter=Q(completion="on_time")),
-        late=Counted("completed_on", filter=Q(completion="late")),
-        immediate=Counted("completed_on", filter=Q(completed_on=F("accepted_on"))),
-        promised=Sum(_promised_limit(), filter=measured),
-        statutory=Sum("item_version__statutory_limit", filter=measured),
-        used=Sum("workdays_used", filter=measured),
+    completed = list(
+        _cases(start, end, "completed_on", group, department_ids, "item_version_id").annotate(
+            completed=Counted("completed_on"),
+            early=Counted("completed_on", filter=Q(completion="early")),
+            on_time=Counted("completed_on", filter=Q(completion="on_time")),
+            late=Counted("completed_on", filter=Q(completion="late")),
+            immediate=Counted("completed_on", filter=Q(completed_on=F("accepted_on"))),
+            measured=Counted("completed_on", filter=measured),
+            used=Sum("workdays_used", filter=measured),
+        )
     )
+    versions = {
+        v.pk: v
+        for v in ServiceItemVersion.objects.filter(
+            pk__in={r["item_version_id"] for r in received + completed}
+        ).only("handling_type", "statutory_limit", "promised_limit", "parallel_approval")
+    }
+
+    for row in received:
+        key, version = row["g"], versions[row["item_version_id"]]
+        add(key, "online_rate", row["online"], row["received"])
+        # No case records parallel handling yet: the numerator counts what is recorded (none).
+        add(key, "parallel_rate", 0, row["received"] if version.parallel_approval else 0)
+
     for row in completed:
         key, done = row["g"], row["completed"]
-        put(key, "on_time_rate", row["early"] + row["on_time"], done)
-        put(key, "early_rate", row["early"], done)
-        put(key, "late_rate", row["late"], done)
-        put(key, "immediate_rate", row["immediate"], done)
-        used = row["used"] or 0
-        put(key, "promised_speedup", (row["promised"] or 0) - used, row["promised"])
-        put(key, "statutory_speedup", (row["statutory"] or 0) - used, row["statutory"])
-    return rows
+        terms = terms_for(versions[row["item_version_id"]])
+        add(key, "on_time_rate", row["early"] + row["on_time"], done)
+        add(key, "early_rate", row["early"], done)
+        add(key, "late_rate", row["late"], done)
+        add(key, "immediate_rate", row["immediate"], done)
+        used, measured_cases = row["used"] or 0, row["measured"]
+        promised = measured_cases * terms.promised
+        statutory = measured_cases * terms.statutory_limit
+        add(key, "promised_speedup", promised - used, promised)
+        add(key, "statutory_speedup", statutory - used, statutory)
+    return totals
 
 
 # ---------------------------------------------------------------- the table
