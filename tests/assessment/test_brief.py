@@ -85,11 +85,11 @@ def test_build_a_month(two_months, travel):
     assert [r.name for r in brief.windows] == ["05 市场监管窗口", "08 住建窗口"]
     assert set(brief.warnings) >= {"yellow", "red", "statutory_overdue"}
     assert brief.top_cases == []
+    # SCJ: on time 1/1, completion 1/1, online 0/1, promised speed-up (10 − 4)/10, on the spot
+    # 0/1 → (30 × 100 + 20 × 100 + 15 × 0 + 15 × 60 + 10 × 0) / 90 = 65.56 (satisfaction: no data)
+    assert brief.departments[0].score == Fraction(5900, 90)
     tables = {t.key: t for t in documents.brief_tables(brief)}
-    assert (
-        tables["departments"].rows[0][:3] == [1, "市场监督管理局", "80.00"]
-        or tables["departments"].rows[0][1] == "市场监督管理局"
-    )
+    assert tables["departments"].rows[0][:3] == [1, "市场监督管理局", "65.56"]
 
 
 def test_month_input(travel, db):
@@ -130,3 +130,28 @@ def test_only_center_wide_roles_read_the_brief(staff, two_months, travel):
     for who in ("clerk", "head", "citizen"):
         with pytest.raises(Forbidden):
             briefs.brief_for(staff[who], "2025-10")
+
+
+def test_warnings_and_irregularities_from_supervision(two_months, travel, make_case):
+    from zhengwu.supervision.models import CaseWarning, Irregularity
+
+    travel(AT("2025-11-05 09:00"))
+    case = make_case(received="2025-10-08", accepted="2025-10-08")
+    for level, day in (("yellow", "2025-10-20"), ("red", "2025-10-22"), ("red", "2025-09-30")):
+        CaseWarning.objects.create(
+            case=case, department=case.department, level=level, period=0 if day > "2025-10" else 1,
+            due=dt.date.fromisoformat(day), raised_on=dt.date.fromisoformat(day),
+            raised_at=AT(f"{day} 07:00"), sweep="t",
+        )  # fmt: skip
+    Irregularity.objects.create(
+        case=case, department=case.department, kind="retroactive", key="2",
+        detected_on=dt.date(2025, 10, 21), detected_at=AT("2025-10-21 07:00"), sweep="t",
+    )  # fmt: skip
+    brief = briefs.build(year=2025, month=10)
+    assert brief.warnings["yellow"] == 1 and brief.warnings["red"] == 1
+    assert brief.previous_warnings["red"] == 1
+    assert brief.irregularities[0][0] == "retroactive" and brief.irregularities[0][2] == 1
+    assert [c["number"] for c in brief.top_cases] == [case.number]
+    assert "本月共发出预警2次（上月1次），发现违规1起" in documents.warning_sentence(brief)
+    top = {t.key: t for t in documents.brief_tables(brief)}["top_cases"]
+    assert top.rows[0][0] == case.number and top.rows[0][4] == "2025年10月21日"
