@@ -147,7 +147,6 @@ class Case(models.Model):
             models.Index(fields=["department", "state", "-id"], name="case_dept_state"),
             models.Index(fields=["department", "level", "-id"], name="case_dept_level"),
             models.Index(fields=["state", "intake_due"], name="case_state_intake"),
-            models.Index(fields=["state", "clocks_on"], name="case_state_clocks"),
             models.Index(fields=["owner", "-id"], name="case_owner"),
             models.Index(fields=["applicant", "-id"], name="case_applicant"),
             models.Index(fields=["item", "-id"], name="case_item"),
