@@ -74,7 +74,7 @@ class ReviewForm(forms.Form):
         label=_("Finding"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Review note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("What the review found; kept with the irregularity for good."),
