@@ -30,6 +30,10 @@ def points(value: Fraction | None) -> str:
     return "—" if value is None else str(formulas.half_up(value, 2))
 
 
+def weight_text(weight: Fraction) -> str:
+    return str(weight.numerator) if weight.denominator == 1 else str(formulas.half_up(weight, 2))
+
+
 def signed(value: Fraction | int | None) -> str:
     if value is None:
         return "—"
@@ -121,7 +125,7 @@ def brief_tables(brief: Brief) -> list[Table]:
                 str(d.label),
                 str(d.formula),
                 str(d.basis),
-                points(brief.weights[d.key]) if d.key in brief.weights else "",
+                weight_text(brief.weights[d.key]) if d.key in brief.weights else "",
             ]
             for d in DEFINITIONS.values()
         ],
