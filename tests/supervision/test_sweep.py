@@ -85,15 +85,16 @@ def test_each_level_is_recorded_once_and_told_to_the_responsible_staff(item, sta
 
 @pytest.mark.django_db
 def test_a_case_made_late_by_an_action_is_recorded_by_the_next_sweep(item, staff, travel):
-    """Levels also change at an action (a backdated acceptance): the sweep records what it finds."""
-    travel(AT("2025-10-09 09:00"))
-    case = file_case(staff["clerk"])
-    travel(AT("2025-10-24 09:00"))
+    """Levels also change at an action (paper work entered late): a later sweep of the same day
+    looks at the cases with new events and records it."""
+    run(travel, "2025-10-24 07:00")  # the day's full sweep: nothing yet
+    travel(AT("2025-10-24 08:00"))
+    case = file_case(staff["clerk"], received_at=AT("2025-10-09 09:00"))
     case = act(staff["clerk"], case, "accept", occurred_at=AT("2025-10-10 09:00"))
-    # deemed on 10-17 by the action itself; accepted as of receipt: promised due 10-23
-    assert case.level == "red"
-    run(travel, "2025-10-24 10:00")
+    assert case.level == "red"  # promised due 2025-10-23
+    assert "refreshed=0 warnings=1" in run(travel, "2025-10-24 10:00")
     assert list(CaseWarning.objects.values_list("level", flat=True)) == ["red"]
+    assert "warnings=0" in run(travel, "2025-10-24 10:05")
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-from zhengwu.notifications.selectors import unread_count
+from zhengwu.notifications.selectors import UNREAD_CAP, unread_count
 
 
 def unread(request):
@@ -27,4 +27,4 @@ class _Lazy:
 
     def __str__(self):
         value = self._get()
-        return "99+" if value > 99 else str(value)
+        return f"{UNREAD_CAP - 1}+" if value >= UNREAD_CAP else str(value)

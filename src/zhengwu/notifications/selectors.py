@@ -7,8 +7,12 @@ from django.db.models import QuerySet
 from zhengwu.notifications.models import Notification
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+UNREAD_CAP = 100
+
+
+def unread_count(user, cap: int = UNREAD_CAP) -> int:
+    """Unread notifications, counted no further than ``cap`` (one index-only count)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)[:cap].count()
 
 
 def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:

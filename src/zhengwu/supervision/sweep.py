@@ -64,6 +64,7 @@ from zhengwu.supervision.models import (
 from zhengwu.workdays.loader import get_calendar
 
 LOCK = "sweep"
+LEVELS = "levels"
 EVENTS = "events"
 WORKDAYS = "workdays"
 RESCAN = dt.timedelta(minutes=15)
@@ -250,9 +251,18 @@ def _recipients_sql(roles: Iterable[Role]) -> str:
     """  # noqa: S608
 
 
-def record_warnings(today: dt.date, now: dt.datetime, token: str) -> int:
-    case, warning = _table(Case), _table(CaseWarning)
+def record_warnings(
+    today: dt.date, now: dt.datetime, token: str, *, since_event: int | None = None
+) -> int:
+    """Record the open cases at a warning level without a warning of it for their current limit:
+    all of them, or (``since_event``) only the cases with an event after that id."""
+    case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
     period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
+    params: list = [today, now, token]
+    touched = ""
+    if since_event is not None:
+        touched = f"AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)"  # noqa: S608
+        params.append(since_event)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -268,9 +278,10 @@ def record_warnings(today: dt.date, now: dt.datetime, token: str) -> int:
               AND NOT EXISTS (
                   SELECT 1 FROM {warning} w
                   WHERE w.case_id = c.id AND w.level = c.level AND w.period = {period})
+              {touched}
             ON CONFLICT DO NOTHING
             """,  # noqa: S608
-            [today, now, token],
+            params,
         )
         return max(cursor.rowcount, 0)
 
@@ -433,8 +444,17 @@ def run(*, daily: bool = True) -> Result:
     token = uuid.uuid4().hex
     with transaction.atomic():
         _lock()
-        result.refreshed = refresh_levels(today)
-        result.warnings = record_warnings(today, now, token)
+        # The first sweep of a day rewrites every open case's clocks and looks at every case at a
+        # warning level; the later ones only at the cases with new events (the services keep the
+        # clocks of a case they change up to date).
+        levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
+        events, _created = SweepMark.objects.get_or_create(name=EVENTS)
+        if levels.text != today.isoformat():
+            result.refreshed = refresh_levels(today)
+            result.warnings = record_warnings(today, now, token)
+            SweepMark.objects.filter(pk=levels.pk).update(text=today.isoformat(), updated_at=now)
+        else:
+            result.warnings = record_warnings(today, now, token, since_event=events.value)
         result.irregularities = detect_irregularities(today, now, token)
         result.notified = notify(
             CaseWarning, "warning", "level", WARNING_ROLES, token, now
