@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 
 from zhengwu.notifications.models import Notification
 
-
 UNREAD_CAP = 100
 
 
