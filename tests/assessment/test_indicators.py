@@ -189,3 +189,14 @@ def test_api_access_and_refusals(client, october, staff, department):
     assert bad.status_code == 422
     assert bad.content.count(b"\\u") or bad.json()
     assert client.get(url + "&group=%00", **bearer(staff["leader"])).status_code == 422
+
+
+def test_seed_figures_as_the_api_shows_them():
+    from zhengwu.assessment.presenters import api_count
+
+    online = api_count(Count(75, 15527))
+    assert online == {"numerator": 75, "denominator": 15527, "value": 75 / 15527,
+                      "display": "0.48%"}  # fmt: skip
+    assert api_count(Count(6, 290))["display"] == "2.07%"
+    assert api_count(Count(0, 0)) == {"numerator": 0, "denominator": 0, "value": None,
+                                      "display": None}  # fmt: skip
