@@ -575,30 +575,30 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
 # ---------------------------------------------------------------- the sweep
 
 
-def deem_overdue(*, batch: int = 500) -> int:
-    """Record the deemed acceptance of every case whose intake limit has passed (DOMAIN §3.1)."""
+def deem_overdue() -> int:
+    """Record the deemed acceptance of every case whose intake limit has passed (DOMAIN §3.1).
+
+    Such cases are rare: one query on the (state, intake due) index finds them all (no ORDER BY
+    on the id, which would tempt PostgreSQL into walking the whole primary key), then each is
+    recorded under its row lock in its own transaction."""
     today = clock.today()
-    done = 0
-    last_id = 0
-    while True:
-        ids = list(
-            Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today, id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch]
+    ids = sorted(
+        Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
+            "id", flat=True
         )
-        if not ids:
-            return done
-        last_id = ids[-1]
-        for case_id in ids:
-            with transaction.atomic():
-                case = (
-                    Case.objects.select_for_update()
-                    .select_related("item_version")
-                    .filter(pk=case_id)
-                    .first()
-                )
-                if case is not None and _deem_if_due(case, today):
-                    done += 1
+    )
+    done = 0
+    for case_id in ids:
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update()
+                .select_related("item_version")
+                .filter(pk=case_id)
+                .first()
+            )
+            if case is not None and _deem_if_due(case, today):
+                done += 1
+    return done
 
 
 def _recompute(case: Case, as_of: dt.date) -> tuple[Clocks, list[str]]:
