@@ -66,6 +66,7 @@ def test_indicators_export(as_user, staff, october):
         "网上申报（无窗口）",
         "合计",
     } - {"合计"}
+    assert book.sheetnames[0] == "绩效指标 2025年10月1日 至 2025年10月31日"
     assert book.sheetnames[-1] == "指标口径"
 
 
@@ -121,7 +122,13 @@ def test_dashboard_has_a_table_beside_every_chart(as_user, staff, october, trave
     assert "<script>" not in text  # CSP: no inline script, the data is JSON
     data = json.loads(text.split('id="dashboard-data" type="application/json">')[1].split("<")[0])
     october_flow = next(m for m in data["flow"] if m["month"] == "2025-10")
-    assert october_flow == {"month": "2025-10", "received": 3, "completed": 1}
+    assert october_flow == {
+        "month": "2025-10",
+        "label": "2025年10月",
+        "received": 3,
+        "completed": 1,
+    }
+    assert "<td>2025年10月</td>" in text
     assert sum(level["value"] for level in data["levels"]) == 2  # open: one submitted, one accepted
     assert "dashboard.js" in text
     bad = as_user(staff["supervisor"]).get("/assessment/dashboard/?month=abc")

@@ -202,7 +202,7 @@ def indicators_table(rows, *, group: str, start, end) -> list[Table]:
     labels = [str(DEFINITIONS[k].label) for k in keys]
     values = Table(
         "values",
-        _("Indicators %(start)s to %(end)s") % {"start": start, "end": end},
+        _("Indicators %(start)s to %(end)s") % {"start": _cn(start), "end": _cn(end)},
         [first, *labels],
         [[r.name, *[_cell(r.indicators[k]) for k in keys]] for r in rows],
     )

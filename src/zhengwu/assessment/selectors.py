@@ -286,7 +286,15 @@ def monthly_flow(*, months: list[tuple[int, int]], department_ids) -> list[dict]
     """Cases received (by receipt date) and decided (by decision date) per month."""
     start = formulas.month_range(*months[0])[0]
     end = formulas.month_range(*months[-1])[1]
-    result = {m: {"month": f"{m[0]:04d}-{m[1]:02d}", "received": 0, "completed": 0} for m in months}
+    result = {
+        m: {
+            "month": f"{m[0]:04d}-{m[1]:02d}",
+            "label": f"{m[0]}年{m[1]}月",
+            "received": 0,
+            "completed": 0,
+        }
+        for m in months
+    }
     for field_name, label in (("received_on", "received"), ("completed_on", "completed")):
         queryset = Case.objects.filter(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
         if department_ids is not None:

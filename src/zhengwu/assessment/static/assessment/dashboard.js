@@ -23,7 +23,7 @@
   draw("chart-flow", {
     tooltip: { trigger: "axis" },
     legend: { data: [labels.received, labels.completed] },
-    xAxis: { type: "category", data: data.flow.map(function (r) { return r.month; }) },
+    xAxis: { type: "category", data: data.flow.map(function (r) { return r.label; }) },
     yAxis: { type: "value", name: labels.cases },
     series: [
       { name: labels.received, type: "bar", data: data.flow.map(function (r) { return r.received; }) },
