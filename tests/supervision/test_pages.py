@@ -168,3 +168,17 @@ def test_the_header_counts_unread_and_the_centre_marks_them_read(world):
     assert 'data-testid="unread-count"' not in client.get("/").content.decode()
     other.refresh_from_db()
     assert other.read_at is None
+
+
+def test_the_admin_lists_the_records_read_only(world, admin_user):
+    client = client_for(admin_user)
+    for path in (
+        "/admin/supervision/casewarning/",
+        "/admin/supervision/irregularity/",
+        "/admin/supervision/dailyseal/",
+        "/admin/notifications/notification/",
+    ):
+        assert client.get(path).status_code == 200, path
+    found = world["irregularity"]
+    assert client.get(f"/admin/supervision/irregularity/{found.pk}/change/").status_code == 200
+    assert client.get("/admin/supervision/irregularity/add/").status_code == 403
