@@ -3,18 +3,12 @@ and the review service only (docs/supervision.md)."""
 
 from django.contrib import admin
 
+from zhengwu.catalog.admin import ReadOnlyMixin
 from zhengwu.supervision.models import CaseWarning, DailySeal, Irregularity, IrregularityReview
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 class ReviewInline(admin.TabularInline):
