@@ -98,6 +98,18 @@ def seed_demo(env: dict[str, str]) -> None:
     manage(env, "shell", "-c", "from zhengwu.demo.services import seed; seed()")
 
 
+def demo_city_in_process(database_url: str, var_dir: str) -> dict[str, str]:
+    """Migrate, seed the demo city and set Django up in this process on ``database_url``."""
+    env = project_env(database_url, var_dir)
+    manage(env, "migrate", "--verbosity", "0")
+    seed_demo(env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    return env
+
+
 def issue_token(env: dict[str, str], username: str) -> str:
     return manage(env, "issue_token", username, "--name", "bench").strip().splitlines()[-1]
 

@@ -124,9 +124,12 @@ def on_http_error(request, exc):
 
 def _mount() -> None:
     from zhengwu.accounts.api import router as accounts_router
+    from zhengwu.assessment.api import router as assessment_router
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.notifications.api import router as notifications_router
     from zhengwu.ratings.api import router as ratings_router
+    from zhengwu.supervision.api import router as supervision_router
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
@@ -135,6 +138,9 @@ def _mount() -> None:
     api.add_router("/v1/workdays", workdays_router)
     api.add_router("/v1/items", catalog_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1", supervision_router)
+    api.add_router("/v1", notifications_router)
+    api.add_router("/v1", assessment_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "zhengwu.catalog",
     "zhengwu.cases",
     "zhengwu.ratings",
+    "zhengwu.supervision",
+    "zhengwu.notifications",
+    "zhengwu.assessment",
     "zhengwu.demo",
 ]
 
@@ -93,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengwu.core.context_processors.site",
+                "zhengwu.notifications.context_processors.unread",
             ],
         },
     }

@@ -19,6 +19,9 @@ urlpatterns = [
     path("portal/", include("zhengwu.cases.portal_urls")),
     path("workdays/", include("zhengwu.workdays.urls")),
     path("ratings/", include("zhengwu.ratings.urls")),
+    path("supervision/", include("zhengwu.supervision.urls")),
+    path("notifications/", include("zhengwu.notifications.urls")),
+    path("assessment/", include("zhengwu.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

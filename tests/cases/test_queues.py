@@ -17,6 +17,7 @@ from zhengwu.cases.selectors import CaseFilters
 from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label, remaining
 from zhengwu.catalog import services as catalog_services
 from zhengwu.core.roles import Role
+from zhengwu.supervision.sweep import refresh_levels
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +98,12 @@ def test_each_queue_holds_its_states(item, clerk, reviewer, head, travel):
     # (The case left untouched at intake was deemed accepted as of its receipt meanwhile.)
     travel(AT("2025-10-21 09:00"))
     services.deem_overdue()
-    services.refresh_clocks()
+    refresh_levels()
     soon = numbers(reviewer, "due_soon")
     assert accepted.number in soon
     assert not soon & {suspended.number, granted.number, refused.number, asked.number}
     travel(AT("2025-10-23 09:00"))
-    services.refresh_clocks()
+    refresh_levels()
     assert accepted.number in numbers(reviewer, "overdue")
     assert accepted.number not in numbers(reviewer, "due_soon")
     assert suspended.number not in numbers(reviewer, "overdue")

@@ -24,6 +24,7 @@ from zhengwu.catalog.choices import SPECIAL_PROCEDURE_CODES
 from zhengwu.core import clock
 from zhengwu.core.clock import LOCAL_TZ
 from zhengwu.core.errors import DomainError, ValidationFailed
+from zhengwu.supervision.sweep import refresh_levels
 from zhengwu.workdays.loader import get_calendar
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def walk(draw, cast, travel, *, actions=None, steps=6, on_step=None):
         travel(moment(day, minute))
         if draw(st.integers(0, 4)) == 0:
             services.deem_overdue()
-            services.refresh_clocks()
+            refresh_levels()
             assert_clocks_follow_the_events(number)
         case = Case.objects.select_related("item_version").get(number=number)
         offered = rules.allowed_actions(
@@ -245,7 +246,7 @@ def test_a_suspended_case_s_dates_never_move_earlier_while_it_waits(cast, travel
         waited = data.draw(st.integers(1, 15))
         later = day + dt.timedelta(days=waited)
         travel(moment(later, 10))
-        services.refresh_clocks()
+        refresh_levels()
         after = assert_clocks_follow_the_events(case.number)
         counted = calendar.between(day, later)
         assert after.promised_due == calendar.add(case.promised_due, counted)

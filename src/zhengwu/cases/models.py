@@ -122,6 +122,11 @@ class Case(models.Model):
     completion = models.CharField(
         _("completion"), max_length=8, choices=CaseCompletion.choices, blank=True
     )
+    workdays_used = models.PositiveIntegerField(
+        _("working days used"),
+        null=True,
+        help_text=_("From acceptance to decision, less special procedures."),
+    )
     level = models.CharField(_("level"), max_length=20, choices=CaseLevel.choices, blank=True)
     remaining_workdays = models.IntegerField(_("working days left"), null=True)
     statutory_overdue = models.BooleanField(_("past the statutory limit"), default=False)
@@ -142,12 +147,54 @@ class Case(models.Model):
             models.Index(fields=["department", "state", "-id"], name="case_dept_state"),
             models.Index(fields=["department", "level", "-id"], name="case_dept_level"),
             models.Index(fields=["state", "intake_due"], name="case_state_intake"),
-            models.Index(fields=["state", "clocks_on"], name="case_state_clocks"),
             models.Index(fields=["owner", "-id"], name="case_owner"),
             models.Index(fields=["applicant", "-id"], name="case_applicant"),
             models.Index(fields=["item", "-id"], name="case_item"),
             models.Index(fields=["received_on", "-id"], name="case_received"),
             models.Index(fields=["provisional", "state"], name="case_provisional"),
+            # The indicators (zhengwu.assessment): a period's cases by the date each family
+            # counts on, with every column the aggregates group and count by (index-only scans).
+            models.Index(
+                fields=[
+                    "received_on",
+                    "department",
+                    "channel",
+                    "window",
+                    "created_by",
+                    "item",
+                    "item_version",
+                ],
+                name="case_ind_received",
+            ),
+            models.Index(
+                fields=[
+                    "accepted_on",
+                    "department",
+                    "completed_on",
+                    "channel",
+                    "window",
+                    "created_by",
+                    "item",
+                ],
+                condition=models.Q(accepted_on__isnull=False),
+                name="case_ind_accepted",
+            ),
+            models.Index(
+                fields=[
+                    "completed_on",
+                    "department",
+                    "completion",
+                    "accepted_on",
+                    "workdays_used",
+                    "channel",
+                    "window",
+                    "created_by",
+                    "item",
+                    "item_version",
+                ],
+                condition=models.Q(completed_on__isnull=False),
+                name="case_ind_completed",
+            ),
             # The warning tabs of center-wide users: open cases by level, index-only counts.
             models.Index(
                 fields=["level", "-id"],

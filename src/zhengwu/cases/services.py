@@ -4,7 +4,8 @@ appended to the hash chain, and the stored clocks rewritten from ``compute_clock
 
 - ``submit``: a new application (window or online);
 - ``act``: any later action (``inputs.PUBLIC_ACTIONS``), by staff or by the applicant;
-- ``deem_overdue`` / ``refresh_clocks``: the supervision sweep (``manage.py supervise``);
+- ``deem_overdue``: deemed acceptances, the first step of the supervision sweep
+  (``zhengwu.supervision.sweep``, which brings the levels up to date set-based);
 - ``recompute_provisional``: after an official calendar year is entered.
 """
 
@@ -183,10 +184,24 @@ def _apply_clocks(case: Case, clocks: Clocks) -> list[str]:
         if getattr(case, name) != value:
             setattr(case, name, value)
             changed.append(name)
+    used = workdays_used(clocks)
+    if case.workdays_used != used:
+        case.workdays_used = used
+        changed.append("workdays_used")
     if case.clocks_on != clocks.as_of:
         case.clocks_on = clocks.as_of
         changed.append("clocks_on")
     return changed
+
+
+def workdays_used(clocks: Clocks) -> int | None:
+    """Working days a decided case took: from acceptance (not counted) to the decision day
+    (counted), less the working days of its special procedures; ``None`` until decided. The
+    speed-up indicators (docs/assessment.md) sum it."""
+    if clocks.completed_on is None or clocks.accepted_on is None:
+        return None
+    spent = int(get_calendar().between(clocks.accepted_on, clocks.completed_on))
+    return max(spent - clocks.suspended_workdays, 0)
 
 
 def _clocks(case: Case, events: Sequence[Event], as_of: dt.date) -> Clocks:
@@ -598,64 +613,36 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
 # ---------------------------------------------------------------- the sweep
 
 
-def deem_overdue(*, batch: int = 500) -> int:
-    """Record the deemed acceptance of every case whose intake limit has passed (DOMAIN §3.1)."""
+def deem_overdue() -> int:
+    """Record the deemed acceptance of every case whose intake limit has passed (DOMAIN §3.1).
+
+    Such cases are rare: one query on the (state, intake due) index finds them all (no ORDER BY
+    on the id, which would tempt PostgreSQL into walking the whole primary key), then each is
+    recorded under its row lock in its own transaction."""
     today = clock.today()
-    done = 0
-    last_id = 0
-    while True:
-        ids = list(
-            Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today, id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch]
+    ids = sorted(
+        Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
+            "id", flat=True
         )
-        if not ids:
-            return done
-        last_id = ids[-1]
-        for case_id in ids:
-            with transaction.atomic():
-                case = (
-                    Case.objects.select_for_update()
-                    .select_related("item_version")
-                    .filter(pk=case_id)
-                    .first()
-                )
-                if case is not None and _deem_if_due(case, today):
-                    done += 1
+    )
+    done = 0
+    for case_id in ids:
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update()
+                .select_related("item_version")
+                .filter(pk=case_id)
+                .first()
+            )
+            if case is not None and _deem_if_due(case, today):
+                done += 1
+    return done
 
 
 def _recompute(case: Case, as_of: dt.date) -> tuple[Clocks, list[str]]:
     events = [_event_tuple(r) for r in _stored_events(case)]
     clocks = _clocks(case, events, as_of)
     return clocks, _apply_clocks(case, clocks)
-
-
-def refresh_clocks(*, batch: int = 500) -> int:
-    """Bring the stored levels of open cases up to today (they move with time alone)."""
-    today = clock.today()
-    done = 0
-    last_id = 0
-    while True:
-        ids = list(
-            Case.objects.filter(state__in=OPEN_STATE_VALUES, clocks_on__lt=today, id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch]
-        )
-        if not ids:
-            return done
-        last_id = ids[-1]
-        with transaction.atomic():
-            locked = (
-                Case.objects.select_for_update()
-                .select_related("item_version")
-                .filter(pk__in=ids, state__in=OPEN_STATE_VALUES)
-                .order_by("id")
-            )
-            for case in locked:
-                _clocks_now, changed = _recompute(case, today)
-                if changed:
-                    case.save(update_fields=changed)
-                    done += 1
 
 
 def _jsonable(value):

@@ -10,8 +10,3 @@ from zhengwu.cases import services
 @task()
 def recompute_provisional(years: list[int]) -> int:
     return services.recompute_provisional(years=years)
-
-
-@task()
-def supervise() -> dict:
-    return {"deemed": services.deem_overdue(), "refreshed": services.refresh_clocks()}

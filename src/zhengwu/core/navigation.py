@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.assessment.definitions import NAVIGATION as ASSESSMENT
 from zhengwu.core.roles import Role
 
 ENTRIES: list[tuple[Role, str, object, object]] = [
@@ -49,6 +50,30 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
     ),
     (Role.LEADER, "cases:workbench", _("All cases"), _("Every department's cases.")),
     (
+        Role.SUPERVISOR,
+        "supervision:board",
+        _("Supervision board"),
+        _("Open cases by department and level, warnings and irregularities to review."),
+    ),
+    (
+        Role.LEADER,
+        "supervision:board",
+        _("Supervision board"),
+        _("Open cases by department and level, warnings and irregularities."),
+    ),
+    (
+        Role.DEPARTMENT_HEAD,
+        "supervision:board",
+        _("Department supervision"),
+        _("Your department's warnings and irregularities."),
+    ),
+    (
+        Role.REVIEWER,
+        "notifications:inbox",
+        _("Notifications"),
+        _("Warnings about your department's cases."),
+    ),
+    (
         Role.APPLICANT,
         "catalog:public_list",
         _("Service guides"),
@@ -87,6 +112,12 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
         _("Check the calendar and enter next year's official schedule."),
     ),
     (Role.ADMIN, "admin:index", _("System administration"), _("Users, departments and windows.")),
+    # The assessment app's entries (labels translated in its own catalogue).
+    *[
+        (Role(role), url, label, description)
+        for roles, url, label, description in ASSESSMENT
+        for role in roles
+    ],
 ]
 
 

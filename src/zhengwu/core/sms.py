@@ -23,7 +23,14 @@ class Message:
     text: str
 
 
-class LoggingBackend:
+class BaseBackend:
+    """What a deployment's SMS gateway class implements."""
+
+    def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingBackend(BaseBackend):
     def send(self, phone: str, text: str) -> None:
         log.info("SMS to %s: %s", mask_phone(phone), text)
 
@@ -31,7 +38,7 @@ class LoggingBackend:
 outbox: list[Message] = []
 
 
-class MemoryBackend:
+class MemoryBackend(BaseBackend):
     def send(self, phone: str, text: str) -> None:
         outbox.append(Message(phone, text))
 

@@ -192,10 +192,11 @@ def generate(
             if progress is not None and summary.cases % 100 == 0:
                 progress(summary.cases, count)
         summary.actions += 1
-    # The sweep of today: deemed acceptances and levels.
+    # The supervision sweep of today: deemed acceptances, levels, warnings, irregularities, seal.
+    from zhengwu.supervision import sweep
+
     with clock.frozen(end):
-        cases.deem_overdue()
-        cases.refresh_clocks()
+        sweep.run()
     return summary
 
 

@@ -1,0 +1,174 @@
+"""What each indicator means, in the users' words: its name, formula and the date its counts use.
+
+Shown beside every number (the definitions table of the pages, the brief, the .xlsx) and written
+out in docs/assessment.md. The keys are ``zhengwu.assessment.formulas.INDICATOR_KEYS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.assessment.formulas import INDICATOR_KEYS
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: object
+    formula: object
+    basis: object
+
+
+DEFINITIONS: dict[str, Definition] = {
+    d.key: d
+    for d in (
+        Definition(
+            "completion_rate",
+            _("Completion rate"),
+            _("Cases accepted in the period and decided by its last day ÷ cases accepted in it"),
+            _("Acceptance date in the period; decision date up to the period's end"),
+        ),
+        Definition(
+            "on_time_rate",
+            _("On-time completion rate"),
+            _("(Completed early + on time) ÷ cases completed"),
+            _("Decision date in the period"),
+        ),
+        Definition(
+            "early_rate",
+            _("Early completion rate"),
+            _("Completed before the promised due date ÷ cases completed"),
+            _("Decision date in the period"),
+        ),
+        Definition(
+            "late_rate",
+            _("Late completion rate"),
+            _("Completed after the promised due date ÷ cases completed"),
+            _("Decision date in the period"),
+        ),
+        Definition(
+            "immediate_rate",
+            _("On-the-spot completion rate"),
+            _("Completed on the acceptance day ÷ cases completed"),
+            _("Decision date in the period"),
+        ),
+        Definition(
+            "online_rate",
+            _("Online application rate"),
+            _("Applications submitted online ÷ applications received"),
+            _("Receipt date in the period"),
+        ),
+        Definition(
+            "parallel_rate",
+            _("Parallel approval use rate"),
+            _(
+                "Applications handled in parallel approval ÷ applications for items that allow "
+                "parallel approval (counts only what is recorded as parallel handling)"
+            ),
+            _("Receipt date in the period"),
+        ),
+        Definition(
+            "promised_speedup",
+            _("Speed-up on the promised limit"),
+            _("(Σ promised limit − Σ working days used) ÷ Σ promised limit"),
+            _(
+                "Decision date in the period; working days used = acceptance to decision, less "
+                "special procedures"
+            ),
+        ),
+        Definition(
+            "statutory_speedup",
+            _("Speed-up on the statutory limit"),
+            _("(Σ statutory limit − Σ working days used) ÷ Σ statutory limit"),
+            _(
+                "Decision date in the period; working days used = acceptance to decision, less "
+                "special procedures"
+            ),
+        ),
+        Definition(
+            "active_rating_rate",
+            _("Active rating rate"),
+            _("Rated completed cases ÷ completed cases"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+        Definition(
+            "good_rate",
+            _("Good rating rate"),
+            _("Ratings of 5 or 4 ÷ ratings"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+        Definition(
+            "satisfaction_rate",
+            _("Satisfaction rate"),
+            _("Ratings of 5, 4 or 3 ÷ ratings"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+        Definition(
+            "bad_rate",
+            _("Bad rating rate"),
+            _("Ratings of 2 or 1 ÷ ratings"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+        Definition(
+            "rectification_rate",
+            _("Bad rating rectification rate"),
+            _("Rectified bad ratings ÷ bad ratings (upheld appeals excluded)"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+        Definition(
+            "callback_rate",
+            _("Real-name bad rating callback rate"),
+            _("Callbacks done ÷ bad ratings with a real name"),
+            _("Ratings: no data until ratings are recorded"),
+        ),
+    )
+}
+
+assert tuple(DEFINITIONS) == INDICATOR_KEYS
+
+GROUP_LABELS = {
+    "department": _("Department"),
+    "window": _("Window"),
+    "staff": _("Staff member"),
+    "item": _("Service item"),
+    "center": _("Service center"),
+}
+
+
+def definitions() -> list[Definition]:
+    return list(DEFINITIONS.values())
+
+
+def label(key: str):
+    return DEFINITIONS[key].label
+
+
+# Home page entries (zhengwu.core.navigation): (role names, url name, label, description).
+NAVIGATION = (
+    (
+        ("department_head", "reviewer"),
+        "assessment:indicators",
+        _("Department indicators"),
+        _("Your department's completion, on-time and online rates, with their definitions."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:dashboard",
+        _("Leader dashboard"),
+        _("Cases by month, rates by department, open cases by level, irregularities."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:brief_index",
+        _("Monthly brief"),
+        _("Departments and windows ranked; download the brief as Word and Excel."),
+    ),
+    (
+        ("supervisor", "leader", "admin"),
+        "assessment:indicators",
+        _("Indicators"),
+        _("Every indicator for any period, by department, window, staff or item."),
+    ),
+)

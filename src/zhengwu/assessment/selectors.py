@@ -1,0 +1,320 @@
+"""Reads of the indicators: counts aggregated in the database, never cases loaded into Python.
+
+The cases provider runs one aggregate query per family of indicators, grouped by the requested
+dimension and limited to the caller's departments:
+
+- **received** (receipt date ``received_on`` in the period): applications received, submitted
+  online, for items whose version allows parallel approval;
+- **accepted** (acceptance date ``accepted_on`` in the period): accepted, and of those decided by
+  the period's last day;
+- **completed** (decision date ``completed_on`` in the period): decided, early / on time / late,
+  decided on the acceptance day, and for the decided cases whose ``workdays_used`` is stored
+  their number and the working days they used; the promised and statutory limits they are
+  measured against are those of ``cases.services.terms_for`` for their catalogue version.
+
+Each family reads one covering index of ``cases_case`` (``case_ind_*``, migration 0005): on
+PostgreSQL an index-only scan of the period's entries (docs/decisions/0002-indicators.md).
+
+Groups: ``department``, ``window`` (``None``: online applications, filed at no window),
+``staff`` (the clerk who filed a window application, ``created_by``; ``None``: online
+applications), ``item`` and ``center`` (the department's service center).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Case as Choose
+from django.db.models import Count as Counted
+from django.db.models import F, Q, Sum, When
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from zhengwu.accounts.models import Center, Department, User, Window
+from zhengwu.assessment import formulas, providers
+from zhengwu.assessment.formulas import Count
+from zhengwu.cases.models import OPEN_STATE_VALUES, Case
+from zhengwu.cases.selectors import STAFF_CASE_ROLES, staff_department_ids
+from zhengwu.cases.services import terms_for
+from zhengwu.catalog.models import ServiceItem, ServiceItemVersion
+from zhengwu.core.errors import Forbidden, ValidationFailed
+from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
+
+GROUPS = ("department", "window", "staff", "item", "center")
+MAX_PERIOD_DAYS = 3 * 366
+
+
+# ---------------------------------------------------------------- access and input
+
+
+def department_scope(user) -> list[int] | None:
+    """The departments whose indicators ``user`` may see: ``None`` for all (supervisors, leaders,
+    administrators), their own for department staff; anyone else is refused."""
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        return None
+    if roles & STAFF_CASE_ROLES:
+        return sorted(staff_department_ids(user))
+    raise Forbidden(_("Only staff of the center may see the indicators."))
+
+
+def sees_everything(user) -> bool:
+    return bool(role_names(user) & CENTER_WIDE_ROLES)
+
+
+def check_period(start, end, group: str = "department") -> tuple[dt.date, dt.date, str]:
+    """Validate a period and a group; ``ValidationFailed`` with a message per field."""
+    errors: dict[str, list] = {}
+    if not isinstance(start, dt.date):
+        errors["from"] = [_("Enter the first day as YYYY-MM-DD.")]
+    if not isinstance(end, dt.date):
+        errors["to"] = [_("Enter the last day as YYYY-MM-DD.")]
+    if group not in GROUPS:
+        errors["group"] = [_("Group by department, window, staff, item or center.")]
+    if not errors:
+        if end < start:
+            errors["to"] = [_("The last day cannot be before the first day.")]
+        elif (end - start).days >= MAX_PERIOD_DAYS:
+            errors["to"] = [_("A period is at most three years long.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return start, end, group
+
+
+def parse_date(text) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text or "").strip())
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- the cases provider
+
+
+def _group_expression(group: str):
+    if group == "department":
+        return F("department_id")
+    if group == "window":
+        return F("window_id")
+    if group == "staff":
+        return Choose(When(channel="window", then=F("created_by_id")), default=None)
+    if group == "item":
+        return F("item_id")
+    if group == "center":
+        return F("department__center_id")
+    raise ValueError(group)
+
+
+def _cases(start, end, date_field: str, group: str, department_ids, *also: str):
+    """The cases of a family in the period, grouped by ``group`` (as ``g``) and ``also``."""
+    queryset = Case.objects.filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
+    if department_ids is not None:
+        queryset = queryset.filter(department_id__in=list(department_ids))
+    return queryset.annotate(g=_group_expression(group)).values("g", *also).order_by()
+
+
+def case_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str, Count]]:
+    """The case indicators (``formulas.CASE_KEYS``): three aggregate queries, the received and
+    decided ones also by catalogue version, whose limits and parallel flag are then applied by the
+    cases app's own ``terms_for`` (one more query, over the versions seen)."""
+    totals: dict[Hashable, dict[str, Count]] = {}
+
+    def add(key, indicator, numerator, denominator):
+        row = totals.setdefault(key, {})
+        row[indicator] = row.get(indicator, Count()) + Count(int(numerator), int(denominator))
+
+    received = list(
+        _cases(start, end, "received_on", group, department_ids, "item_version_id").annotate(
+            received=Counted("received_on"),
+            online=Counted("received_on", filter=Q(channel="online")),
+        )
+    )
+    accepted = _cases(start, end, "accepted_on", group, department_ids).annotate(
+        accepted=Counted("accepted_on"),
+        decided=Counted("accepted_on", filter=Q(completed_on__lte=end)),
+    )
+    for row in accepted:
+        add(row["g"], "completion_rate", row["decided"], row["accepted"])
+    measured = Q(workdays_used__isnull=False)
+    completed = list(
+        _cases(start, end, "completed_on", group, department_ids, "item_version_id").annotate(
+            completed=Counted("completed_on"),
+            early=Counted("completed_on", filter=Q(completion="early")),
+            on_time=Counted("completed_on", filter=Q(completion="on_time")),
+            late=Counted("completed_on", filter=Q(completion="late")),
+            immediate=Counted("completed_on", filter=Q(completed_on=F("accepted_on"))),
+            measured=Counted("completed_on", filter=measured),
+            used=Sum("workdays_used", filter=measured),
+        )
+    )
+    versions = {
+        v.pk: v
+        for v in ServiceItemVersion.objects.filter(
+            pk__in={r["item_version_id"] for r in received + completed}
+        ).only("handling_type", "statutory_limit", "promised_limit", "parallel_approval")
+    }
+
+    for row in received:
+        key, version = row["g"], versions[row["item_version_id"]]
+        add(key, "online_rate", row["online"], row["received"])
+        # No case records parallel handling yet: the numerator counts what is recorded (none).
+        add(key, "parallel_rate", 0, row["received"] if version.parallel_approval else 0)
+
+    for row in completed:
+        key, done = row["g"], row["completed"]
+        terms = terms_for(versions[row["item_version_id"]])
+        add(key, "on_time_rate", row["early"] + row["on_time"], done)
+        add(key, "early_rate", row["early"], done)
+        add(key, "late_rate", row["late"], done)
+        add(key, "immediate_rate", row["immediate"], done)
+        used, measured_cases = row["used"] or 0, row["measured"]
+        promised = measured_cases * terms.promised
+        statutory = measured_cases * terms.statutory_limit
+        add(key, "promised_speedup", promised - used, promised)
+        add(key, "statutory_speedup", statutory - used, statutory)
+    return totals
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass
+class Row:
+    key: Hashable
+    name: str
+    indicators: dict[str, Count] = field(default_factory=dict)
+
+    def value(self, indicator: str):
+        return self.indicators[indicator].value
+
+
+def _names(group: str, keys: Iterable[Hashable], department_ids) -> dict[Hashable, str]:
+    ids = [k for k in keys if k is not None]
+    if group == "department":
+        return dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if group == "center":
+        return dict(Center.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if group == "window":
+        return {w.pk: str(w) for w in Window.objects.filter(pk__in=ids)}
+    if group == "staff":
+        return {
+            pk: full or username
+            for pk, full, username in User.objects.filter(pk__in=ids).values_list(
+                "pk", "full_name", "username"
+            )
+        }
+    if group == "item":
+        return dict(
+            ServiceItem.objects.filter(pk__in=ids).values_list("pk", "current_version__name")
+        )
+    raise ValueError(group)
+
+
+def _always_listed(group: str, department_ids) -> list[Hashable]:
+    """Departments (and centers) are listed even without a case in the period."""
+    departments = Department.objects.filter(is_active=True)
+    if department_ids is not None:
+        departments = departments.filter(pk__in=list(department_ids))
+    if group == "department":
+        return list(departments.order_by("sort_order", "code").values_list("pk", flat=True))
+    if group == "center":
+        return sorted(set(departments.values_list("center_id", flat=True)))
+    return []
+
+
+def table(
+    *, start: dt.date, end: dt.date, group: str, department_ids: list[int] | None
+) -> list[Row]:
+    """One row per group with every indicator (missing ones as 0 ÷ 0)."""
+    counts = providers.collect(start=start, end=end, group=group, department_ids=department_ids)
+    keys = _always_listed(group, department_ids)
+    keys += [k for k in counts if k not in set(keys)]
+    names = _names(group, keys, department_ids)
+    rows = []
+    for key in keys:
+        found = counts.get(key, {})
+        if key is None:
+            name = (
+                _("Online (no window)")
+                if group == "window"
+                else _("No clerk on record (online applications)")
+            )
+        else:
+            name = names.get(key) or str(key)
+        rows.append(
+            Row(
+                key=key,
+                name=name,
+                indicators={k: found.get(k, Count()) for k in formulas.INDICATOR_KEYS},
+            )
+        )
+    if group != "department":
+        rows.sort(key=lambda r: (r.key is None, r.name))
+    return rows
+
+
+def indicators_for(user, *, start, end, group: str = "department") -> list[Row]:
+    """The table ``user`` may see (``Forbidden`` for applicants; ``ValidationFailed``)."""
+    department_ids = department_scope(user)
+    start, end, group = check_period(start, end, group)
+    return table(start=start, end=end, group=group, department_ids=department_ids)
+
+
+def center_total(rows: list[Row]) -> Row:
+    """The whole of a table's rows (exact sums of numerators and denominators)."""
+    return Row(
+        key="total",
+        name=_("Total"),
+        indicators={
+            k: formulas.total(r.indicators[k] for r in rows) for k in formulas.INDICATOR_KEYS
+        },
+    )
+
+
+def center_name() -> str:
+    """The center's name for titles (a generic one when the deployment has several)."""
+    names = list(Center.objects.order_by("pk").values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else _("Government service center")
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+def monthly_flow(*, months: list[tuple[int, int]], department_ids) -> list[dict]:
+    """Cases received (by receipt date) and decided (by decision date) per month."""
+    start = formulas.month_range(*months[0])[0]
+    end = formulas.month_range(*months[-1])[1]
+    result = {
+        m: {
+            "month": f"{m[0]:04d}-{m[1]:02d}",
+            "label": f"{m[0]}年{m[1]}月",
+            "received": 0,
+            "completed": 0,
+        }
+        for m in months
+    }
+    for field_name, label in (("received_on", "received"), ("completed_on", "completed")):
+        queryset = Case.objects.filter(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+        if department_ids is not None:
+            queryset = queryset.filter(department_id__in=department_ids)
+        for row in (
+            queryset.annotate(m=TruncMonth(field_name))
+            .values("m")
+            .annotate(n=Counted(field_name))
+            .order_by()
+        ):
+            result[(row["m"].year, row["m"].month)][label] = row["n"]
+    return list(result.values())
+
+
+def open_by_level(*, department_ids) -> dict[str, int]:
+    """Open cases by their stored level now."""
+    queryset = Case.objects.filter(state__in=OPEN_STATE_VALUES)
+    if department_ids is not None:
+        queryset = queryset.filter(department_id__in=department_ids)
+    counts = dict(queryset.values("level").annotate(n=Counted("id")).values_list("level", "n"))
+    return {
+        level: counts.get(level, 0) for level in ("normal", "yellow", "red", "statutory_overdue")
+    }

@@ -1,0 +1,1 @@
+"""In-app notifications (the notification centre), with e-mail and SMS delivery."""

@@ -1,0 +1,230 @@
+"""E-supervision (电子监察, DOMAIN §4): warnings, irregularities and their reviews, the daily seal.
+
+Every row here is written by ``zhengwu.supervision.sweep`` (warnings, irregularities, seals) or
+``zhengwu.supervision.services`` (reviews). Warnings and irregularities carry the case's
+department (denormalised) and their date, indexed, so reports filter them without a join.
+Uniqueness constraints make every sweep idempotent: a second sweep, or two at once, records
+nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.cases.models import CaseLevel
+
+WARNING_LEVELS = (CaseLevel.YELLOW, CaseLevel.RED, CaseLevel.STATUTORY_OVERDUE)
+
+
+class WarningLevel(models.TextChoices):
+    YELLOW = CaseLevel.YELLOW.value, _("Yellow warning")
+    RED = CaseLevel.RED.value, _("Red warning")
+    STATUTORY_OVERDUE = CaseLevel.STATUTORY_OVERDUE.value, _("Past the statutory limit")
+
+
+class CaseWarning(models.Model):
+    """A case reached a warning level: recorded once per case, level and period (the original
+    promised limit is period 0, the limit after the extension period 1)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="warnings", verbose_name=_("case")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=WarningLevel.choices)
+    period = models.PositiveSmallIntegerField(_("period"), default=0)
+    due = models.DateField(_("due date"))
+    raised_on = models.DateField(_("raised on"))
+    raised_at = models.DateTimeField(_("raised at"))
+    sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "level", "period"], name="supervision_warning_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["raised_on", "department"], name="sup_warning_day"),
+            models.Index(fields=["department", "raised_on"], name="sup_warning_dept"),
+            models.Index(fields=["sweep"], name="sup_warning_sweep"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.level} {self.raised_on}"
+
+
+class IrregularityKind(models.TextChoices):
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("Deemed acceptance (intake limit missed)")
+    RETROACTIVE = "retroactive", _("Retroactive entry")
+    REPEAT_SUPPLEMENT = "repeat_supplement", _("Second supplement notice with new materials")
+    STEP_TIMEOUT = "step_timeout", _("Step over its time limit")
+    NO_CERTIFICATE = "no_certificate", _("Acceptance or decision without its certificate")
+
+
+class IrregularityStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    EXPLAINED = "explained", _("Explained")
+
+
+class Irregularity(models.Model):
+    """One irregularity of one case with its evidence; ``key`` tells two of one kind apart (the
+    event's sequence number, or the step)."""
+
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="irregularities",
+        verbose_name=_("case"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=IrregularityKind.choices)
+    key = models.CharField(_("key"), max_length=32)
+    event_seq = models.PositiveIntegerField(_("event"), null=True, blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    detected_on = models.DateField(_("detected on"))
+    detected_at = models.DateTimeField(_("detected at"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=IrregularityStatus.choices,
+        default=IrregularityStatus.OPEN,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        verbose_name = _("irregularity")
+        verbose_name_plural = _("irregularities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "key"], name="supervision_irregularity_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["detected_on", "department"], name="sup_irr_day"),
+            models.Index(fields=["department", "detected_on"], name="sup_irr_dept"),
+            models.Index(fields=["status", "detected_on"], name="sup_irr_status"),
+            models.Index(fields=["sweep"], name="sup_irr_sweep"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.key}"
+
+
+class ReviewOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed: an irregularity")
+    EXPLAINED = "explained", _("Explained: a justified exception")
+
+
+class IrregularityReview(models.Model):
+    """A supervisor's review of an irregularity, with a note: append-only, never deleted."""
+
+    irregularity = models.ForeignKey(
+        Irregularity,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("irregularity"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ReviewOutcome.choices)
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        verbose_name = _("irregularity review")
+        verbose_name_plural = _("irregularity reviews")
+        ordering = ["irregularity", "id"]
+
+    def __str__(self):
+        return f"{self.irregularity_id} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("reviews are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("reviews are never deleted")
+
+
+class SweepMark(models.Model):
+    """Where the sweep stands: the high-water mark of case events read for irregularities, the
+    fingerprint of the working-day table. Locked while a sweep runs (one sweep at a time)."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    text = models.CharField(_("text"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), null=True)
+
+    class Meta:
+        verbose_name = _("sweep mark")
+        verbose_name_plural = _("sweep marks")
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
+
+
+class WorkdayOrdinal(models.Model):
+    """The calendar as a table for the set-based sweep: ``ordinal`` counts working days through
+    ``day``, ``provisional_ordinal`` the days of provisional years through it. Rebuilt from
+    ``workdays.loader.get_calendar()`` whenever the calendar changes."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    ordinal = models.IntegerField(_("working-day ordinal"))
+    provisional_ordinal = models.IntegerField(_("provisional ordinal"))
+    workday = models.BooleanField(_("working day"))
+
+    class Meta:
+        verbose_name = _("working-day ordinal")
+        verbose_name_plural = _("working-day ordinals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ordinal"],
+                condition=models.Q(workday=True),
+                name="sup_workday_ordinal",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.ordinal}"
+
+
+class DailySeal(models.Model):
+    """One hash over the head of every case's event chain at the end of ``day``, chained to the
+    previous seal: deleting a whole chain (a case and all its events) changes it."""
+
+    day = models.DateField(_("day"), unique=True)
+    cases = models.PositiveIntegerField(_("cases"))
+    events = models.PositiveBigIntegerField(_("events"))
+    digest = models.CharField(_("digest of the chain heads"), max_length=64)
+    prev_hash = models.CharField(_("previous seal"), max_length=64)
+    hash = models.CharField(_("seal"), max_length=64)
+    created_at = models.DateTimeField(_("sealed at"))
+
+    class Meta:
+        verbose_name = _("daily seal")
+        verbose_name_plural = _("daily seals")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day} {self.hash[:12]}"

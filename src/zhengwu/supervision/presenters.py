@@ -1,0 +1,103 @@
+"""How supervision rows are shown: the evidence of an irregularity as labelled lines, rows of the
+exports. Dates the Chinese way."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label
+from zhengwu.supervision.models import CaseWarning, Irregularity, IrregularityKind
+
+
+def _moment(value: str | None) -> str:
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        return cn_datetime(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def evidence_lines(row: Irregularity) -> list[tuple[str, str]]:
+    """The evidence as (label, value) lines in the reader's language."""
+    e = row.evidence or {}
+    lines: list[tuple[str, str]] = []
+    if e.get("seq"):
+        lines.append((_("Event"), f"#{e['seq']}"))
+    if row.kind == IrregularityKind.DEEMED_ACCEPTANCE:
+        lines += [
+            (_("Intake due"), cn_date(e.get("intake_due"))),
+            (_("Deemed accepted as of"), cn_date(e.get("accepted_on"))),
+            (_("Recorded by the sweep"), _moment(e.get("recorded_at"))),
+        ]
+    elif row.kind == IrregularityKind.RETROACTIVE:
+        lines += [
+            (_("Action"), event_label(e.get("action", ""))),
+            (_("Stated as happened"), _moment(e.get("occurred_at"))),
+            (_("Recorded"), _moment(e.get("recorded_at"))),
+            (_("Working days later"), str(e.get("lag_workdays", ""))),
+            (_("Recorded by"), e.get("actor", "")),
+        ]
+    elif row.kind == IrregularityKind.REPEAT_SUPPLEMENT:
+        lines += [
+            (_("Notice round"), str(e.get("round", ""))),
+            (_("Materials not in the first notice"), "、".join(e.get("added", []))),
+            (_("Materials asked for"), "、".join(e.get("missing", []))),
+            (_("Issued by"), e.get("actor", "")),
+            (_("Issued"), _moment(e.get("occurred_at"))),
+        ]
+    elif row.kind == IrregularityKind.STEP_TIMEOUT:
+        lines += [
+            (_("Step"), _("Delivery") if e.get("step") == "delivery" else str(e.get("step"))),
+            (_("Decided on"), cn_date(e.get("decided_on"))),
+            (_("Step due"), cn_date(e.get("due"))),
+            (_("Still open on"), cn_date(e.get("as_of"))),
+        ]
+    elif row.kind == IrregularityKind.NO_CERTIFICATE:
+        lines += [
+            (
+                _("Missing certificate"),
+                _("Notice of acceptance")
+                if e.get("step") == "acceptance"
+                else _("Decision on the licence"),
+            ),
+            (_("State of the case"), e.get("state", "")),
+            (_("Accepted on"), cn_date(e.get("accepted_on"))),
+            (_("Decided on"), cn_date(e.get("completed_on"))),
+        ]
+    return [(label, value) for label, value in lines if value]
+
+
+WARNING_HEADERS = ("Case number", "Department", "Level", "Due date", "Raised on", "Told")
+IRREGULARITY_HEADERS = (
+    "Case number",
+    "Department",
+    "Kind",
+    "Detected on",
+    "Status",
+    "Evidence",
+)
+
+
+def warning_row(row: CaseWarning, told: list[str]) -> list[str]:
+    return [
+        row.case.number,
+        row.department.name,
+        str(row.get_level_display()),
+        cn_date(row.due),
+        cn_date(row.raised_on),
+        "、".join(told),
+    ]
+
+
+def irregularity_row(row: Irregularity) -> list[str]:
+    return [
+        row.case.number,
+        row.department.name,
+        str(row.get_kind_display()),
+        cn_date(row.detected_on),
+        str(row.get_status_display()),
+        "；".join(f"{label}：{value}" for label, value in evidence_lines(row)),
+    ]

@@ -1,0 +1,196 @@
+"""The daily seal (全程留痕): one hash over the head of every case's event chain at the end of a
+day, chained to the previous seal, and the daily check for acceptances and decisions without
+their certificate.
+
+The head of a case's chain at the end of day D is its last event recorded before midnight that
+ends D (Asia/Shanghai). The digest is SHA-256 over the lines ``case id:seq:hash`` of every case
+with an event by then, in case order. Events are append-only, so the heads of D can be found
+again at any later time: ``verify`` recomputes a seal and finds a chain altered, cut short, or
+deleted whole (a case and all its events), which the per-case chain check alone cannot see.
+Each seal's own hash covers the previous seal's, so a seal removed or rewritten shows too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
+
+from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.rules import Action, State
+from zhengwu.core import clock
+from zhengwu.core.audit import GENESIS, chain_hash
+from zhengwu.supervision.models import DailySeal, Irregularity, IrregularityKind
+from zhengwu.supervision.sweep import IRREGULARITY_ROLES, _table, notify
+
+# What a state requires in the trail: the event its dated written certificate is issued from
+# (cases.notices: 受理通知书 from accept / deem_accept, 准予/不予许可决定书 from decide_*).
+ACCEPTANCE_EVENTS = (Action.ACCEPT.value, Action.DEEM_ACCEPT.value)
+DECISION_EVENTS = (Action.DECIDE_GRANT.value, Action.DECIDE_DENY.value)
+ACCEPTED_STATES = (
+    State.ACCEPTED.value,
+    State.SUSPENDED.value,
+    State.GRANTED.value,
+    State.DENIED.value,
+    State.DELIVERED.value,
+)
+DECIDED_STATES = (State.GRANTED.value, State.DENIED.value, State.DELIVERED.value)
+
+
+@dataclass(frozen=True)
+class Heads:
+    cases: int
+    events: int
+    digest: str
+
+
+def heads(day: dt.date) -> Heads:
+    """The digest of every chain head at the end of ``day``, streamed in case order."""
+    end = clock.start_of_day(day + dt.timedelta(days=1))
+    event = _table(CaseEvent)
+    digest = hashlib.sha256()
+    cases = events = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT e.case_id, e.seq, e.hash
+            FROM {event} e
+            JOIN (SELECT case_id, max(seq) AS seq FROM {event}
+                  WHERE recorded_at < %s GROUP BY case_id) m
+              ON m.case_id = e.case_id AND m.seq = e.seq
+            ORDER BY e.case_id
+            """,  # noqa: S608
+            [end],
+        )
+        while rows := cursor.fetchmany(10_000):
+            for case_id, seq, head in rows:
+                digest.update(f"{case_id}:{seq}:{head}\n".encode())
+                cases += 1
+                events += seq
+    return Heads(cases, events, digest.hexdigest())
+
+
+def _payload(day: dt.date, found: Heads) -> dict:
+    return {"day": day, "cases": found.cases, "events": found.events, "digest": found.digest}
+
+
+def seal(day: dt.date) -> DailySeal | None:
+    """Seal ``day`` unless it is sealed already (two sweeps at once: one seal)."""
+    if DailySeal.objects.filter(day=day).exists():
+        return None
+    found = heads(day)
+    previous = DailySeal.objects.filter(day__lt=day).order_by("-day").first()
+    prev_hash = previous.hash if previous else GENESIS
+    try:
+        with transaction.atomic():
+            return DailySeal.objects.create(
+                day=day,
+                cases=found.cases,
+                events=found.events,
+                digest=found.digest,
+                prev_hash=prev_hash,
+                hash=chain_hash(prev_hash, _payload(day, found)),
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return None
+
+
+@dataclass(frozen=True)
+class SealProblem:
+    day: dt.date
+    reason: str
+    sealed: tuple[int, int]  # (cases, events) sealed
+    found: tuple[int, int]  # (cases, events) now
+
+
+def verify(*, all_seals: bool = False) -> list[SealProblem]:
+    """Recompute the latest seal (or every one) and check the chain of seals."""
+    problems = []
+    seals = list(DailySeal.objects.order_by("day"))
+    prev = GENESIS
+    for row in seals:
+        stated = Heads(row.cases, row.events, row.digest)
+        if row.prev_hash != prev or row.hash != chain_hash(prev, _payload(row.day, stated)):
+            problems.append(SealProblem(row.day, "seal_chain", (row.cases, row.events), (0, 0)))
+        prev = row.hash
+    for row in seals if all_seals else seals[-1:]:
+        found = heads(row.day)
+        if found.digest != row.digest:
+            problems.append(
+                SealProblem(
+                    row.day, "heads_changed", (row.cases, row.events), (found.cases, found.events)
+                )
+            )
+    return problems
+
+
+def missing_certificates(today: dt.date, now: dt.datetime, token: str) -> int:
+    """Cases whose state says accepted or decided while their trail holds no event the
+    certificate is issued from (state written behind the services' back: 体外循环)."""
+    found = 0
+    for key, states, kinds in (
+        ("acceptance", ACCEPTED_STATES, ACCEPTANCE_EVENTS),
+        ("decision", DECIDED_STATES, DECISION_EVENTS),
+    ):
+        has_event = CaseEvent.objects.filter(case_id=OuterRef("pk"), kind__in=kinds)
+        recorded = Irregularity.objects.filter(
+            case_id=OuterRef("pk"), kind=IrregularityKind.NO_CERTIFICATE, key=key
+        )
+        rows = (
+            Case.objects.filter(state__in=states)
+            .exclude(Exists(has_event))
+            .exclude(Exists(recorded))
+            .values("id", "department_id", "state", "accepted_on", "completed_on")
+        )
+        new = [
+            Irregularity(
+                case_id=row["id"],
+                department_id=row["department_id"],
+                kind=IrregularityKind.NO_CERTIFICATE,
+                key=key,
+                evidence={
+                    "step": key,
+                    "state": row["state"],
+                    "accepted_on": _iso(row["accepted_on"]),
+                    "completed_on": _iso(row["completed_on"]),
+                    "missing_events": list(kinds),
+                },
+                detected_on=today,
+                detected_at=now,
+                sweep=token,
+            )
+            for row in rows
+        ]
+        Irregularity.objects.bulk_create(new, ignore_conflicts=True, batch_size=1_000)
+        found += len(new)
+    return found
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def daily(today: dt.date) -> str:
+    """Seal yesterday and check the certificates, once a day; the day sealed, or ""."""
+    import uuid
+
+    from zhengwu.notifications.tasks import deliver
+
+    yesterday = today - dt.timedelta(days=1)
+    if DailySeal.objects.filter(day=yesterday).exists():
+        return ""
+    token = uuid.uuid4().hex
+    now = clock.now()
+    with transaction.atomic():
+        sealed = seal(yesterday)
+        if sealed is None:
+            return ""
+        if missing_certificates(today, now, token) and notify(
+            Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
+        ):
+            transaction.on_commit(lambda: deliver.enqueue(token))
+    return yesterday.isoformat()

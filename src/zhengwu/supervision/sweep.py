@@ -1,0 +1,466 @@
+"""The supervision sweep (电子监察, DOMAIN §4), set-based.
+
+``run()`` is one sweep (``manage.py supervise --once``, the ``supervise`` task, or every
+``--interval`` seconds):
+
+1. **Deemed acceptance**: ``cases.services.deem_overdue`` records it on every case whose intake
+   limit has passed (rare; one indexed query finds them, each is recorded under its row lock).
+2. **Levels**: one UPDATE per kind of open case brings ``level``, ``remaining_workdays``,
+   ``statutory_overdue`` (and for a suspended case its moving due dates) up to today. The
+   calendar is a table of working-day ordinals (``WorkdayOrdinal``): ``remaining_workdays`` is
+   ``ordinal(promised_due) - ordinal(today)``, the working days in (today, promised_due], exactly
+   ``WorkCalendar.between``. The result equals ``cases.clocks.compute_clocks`` (the one clock
+   computation; tests prove it case by case):
+   - ``statutory_overdue`` when today is after ``statutory_due``; otherwise ``red`` when today is
+     after ``promised_due``; otherwise ``yellow`` when at most 1 working day is left; otherwise
+     ``normal``. A case not accepted yet stays ``normal`` (its intake is watched through deemed
+     acceptance).
+   - A suspended case (special procedure) is treated as resuming tomorrow: a due date the
+     suspension started before moves on by the working days since the clocks were last computed,
+     so its working days left stay as they were; one it started after does not move (a special
+     procedure does not cure lateness).
+3. **Warnings**: one INSERT ... SELECT records every open case at a warning level that has no
+   warning of that level for its current limit yet (``period`` 0, or 1 after the extension), and
+   one more INSERT ... SELECT notifies the department's reviewers and heads and the department's
+   head. A unique constraint on (case, level, period) makes a second sweep, or two at once,
+   record nothing twice.
+4. **Irregularities** from the case events written since the last sweep (a high-water mark of
+   event ids, plus the last 15 minutes again for transactions that committed late): deemed
+   acceptance, retroactive entry, a second supplement notice that asks for new materials; and
+   from the cases: a granted case not delivered by its delivery due date (环节超时). Unique on
+   (case, kind, key). Each new one is told to the department's head.
+5. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
+   decisions without their certificate (``zhengwu.supervision.seal``).
+
+E-mail and SMS go out from a task enqueued when the sweep's transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from zhengwu.accounts.models import Department, User
+from zhengwu.cases import services as case_services
+from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
+from zhengwu.cases.rules import Action, State
+from zhengwu.core import clock
+from zhengwu.core.roles import Role
+from zhengwu.notifications.models import Notification
+from zhengwu.supervision.models import (
+    WARNING_LEVELS,
+    CaseWarning,
+    Irregularity,
+    IrregularityKind,
+    SweepMark,
+    WorkdayOrdinal,
+)
+from zhengwu.workdays.loader import get_calendar
+
+LOCK = "sweep"
+LEVELS = "levels"
+EVENTS = "events"
+WORKDAYS = "workdays"
+RESCAN = dt.timedelta(minutes=15)
+BATCH = 5_000
+# Who is told of a warning: the department's staff with these roles, and its head.
+WARNING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
+IRREGULARITY_ROLES = (Role.DEPARTMENT_HEAD,)
+
+
+@dataclass
+class Result:
+    deemed_accepted: int = 0
+    refreshed: int = 0
+    warnings: int = 0
+    irregularities: int = 0
+    notified: int = 0
+    sealed: str = ""
+
+    def line(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in asdict(self).items() if k != "sealed" or v)
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _lock() -> None:
+    """One sweep at a time (PostgreSQL: a row lock; SQLite serialises writers anyway)."""
+    SweepMark.objects.get_or_create(name=LOCK)
+    SweepMark.objects.select_for_update().get(name=LOCK)
+
+
+# ---------------------------------------------------------------- the calendar as a table
+
+
+def _calendar_rows(calendar):
+    day = calendar.first
+    provisional = 0
+    one = dt.timedelta(days=1)
+    while day <= calendar.last:
+        flag = calendar.is_workday(day)
+        if flag.provisional:
+            provisional += 1
+        yield day, calendar.workday_index(day), provisional, bool(flag)
+        day += one
+
+
+def sync_workdays(calendar=None) -> bool:
+    """Rebuild ``WorkdayOrdinal`` when the calendar differs from the one it was built from."""
+    calendar = calendar or get_calendar()
+    rows = list(_calendar_rows(calendar))
+    digest = hashlib.sha256(
+        "".join(f"{d.isoformat()}{w:d}{p}" for d, _o, p, w in rows).encode()
+    ).hexdigest()
+    mark, _created = SweepMark.objects.get_or_create(name=WORKDAYS)
+    if mark.text == digest:
+        return False
+    WorkdayOrdinal.objects.all().delete()
+    WorkdayOrdinal.objects.bulk_create(
+        [WorkdayOrdinal(day=d, ordinal=o, provisional_ordinal=p, workday=w) for d, o, p, w in rows],
+        batch_size=2_000,
+    )
+    SweepMark.objects.filter(pk=mark.pk).update(text=digest, updated_at=clock.now())
+    return True
+
+
+# ---------------------------------------------------------------- levels
+
+
+def _level(today: str, statutory: str, promised: str, left: str) -> str:
+    return (
+        f"CASE WHEN {statutory} < '{today}' THEN 'statutory_overdue' "
+        f"WHEN {promised} < '{today}' THEN 'red' "
+        f"WHEN {left} <= 1 THEN 'yellow' ELSE 'normal' END"
+    )
+
+
+def refresh_levels(today: dt.date | None = None) -> int:
+    """Bring the stored clocks of every open case up to ``today`` (default: today); the number of
+    cases written. Cases already computed for today are left alone."""
+    today = today or clock.today()
+    calendar = get_calendar()
+    sync_workdays(calendar)
+    t = today.isoformat()
+    tord = calendar.workday_index(today)
+    tprov = WorkdayOrdinal.objects.get(day=today).provisional_ordinal
+    case, w = _table(Case), _table(WorkdayOrdinal)
+    running_level = _level(
+        t, f"{case}.statutory_due", f"{case}.promised_due", f"wp.ordinal - {tord}"
+    )
+    running = _sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
+    waiting = _sql_list((State.SUBMITTED.value, State.SUPPLEMENT_REQUESTED.value))
+    statements = [
+        # Running clocks: the due dates stay, the days left and the level move with today.
+        f"""
+        UPDATE {case} SET
+            remaining_workdays = wp.ordinal - {tord},
+            level = {running_level},
+            statutory_overdue = ({case}.statutory_due < '{t}'),
+            provisional = ({case}.provisional OR wp.provisional_ordinal <> {tprov}),
+            clocks_on = '{t}'
+        FROM {w} wp
+        WHERE wp.day = {case}.promised_due AND {case}.state IN ({running})
+          AND {case}.clocks_on < '{t}'
+        """,  # noqa: S608 (dates and numbers of our own)
+        # Not accepted yet: normal, nothing to count.
+        f"""
+        UPDATE {case} SET clocks_on = '{t}'
+        WHERE state IN ({waiting}) AND promised_due IS NULL AND clocks_on < '{t}'
+        """,  # noqa: S608
+        # Suspended: resumes tomorrow at the earliest; a due date the suspension started before
+        # moves on by the working days since the clocks were computed.
+        f"""
+        WITH s AS (
+            SELECT c.id AS id,
+                   (c.promised_due >= c.suspended_since AND c.promised_due > c.accepted_on) AS mp,
+                   (c.statutory_due >= c.suspended_since AND c.statutory_due > c.accepted_on)
+                       AS ms,
+                   c.promised_due AS p, c.statutory_due AS sd,
+                   wp.ordinal AS po, wp.provisional_ordinal AS pp,
+                   ws.ordinal AS so, ws.provisional_ordinal AS sp,
+                   wy.ordinal AS yo, wy.provisional_ordinal AS yp
+            FROM {case} c
+            JOIN {w} wp ON wp.day = c.promised_due
+            JOIN {w} ws ON ws.day = c.statutory_due
+            JOIN {w} wy ON wy.day = c.clocks_on
+            WHERE c.state = '{State.SUSPENDED.value}' AND c.clocks_on < '{t}'
+        ), n AS (
+            SELECT s.id AS id, s.yo AS yo, s.yp AS yp,
+                   CASE WHEN s.mp AND np.day IS NOT NULL THEN np.day ELSE s.p END AS p,
+                   CASE WHEN s.mp AND np.day IS NOT NULL THEN np.ordinal ELSE s.po END AS po,
+                   CASE WHEN s.mp AND np.day IS NOT NULL THEN np.provisional_ordinal
+                        ELSE s.pp END AS pp,
+                   CASE WHEN s.ms AND ns.day IS NOT NULL THEN ns.day ELSE s.sd END AS sd,
+                   CASE WHEN s.ms AND ns.day IS NOT NULL THEN ns.provisional_ordinal
+                        ELSE s.sp END AS sp
+            FROM s
+            LEFT JOIN {w} np ON np.workday AND np.ordinal = {tord} + s.po - s.yo
+            LEFT JOIN {w} ns ON ns.workday AND ns.ordinal = {tord} + s.so - s.yo
+        )
+        UPDATE {case} SET
+            promised_due = n.p,
+            statutory_due = n.sd,
+            remaining_workdays = n.po - {tord},
+            level = {_level(t, "n.sd", "n.p", f"n.po - {tord}")},
+            statutory_overdue = (n.sd < '{t}'),
+            suspended_workdays = {case}.suspended_workdays + {tord} - n.yo,
+            provisional = ({case}.provisional OR n.pp <> {tprov} OR n.sp <> {tprov}
+                           OR n.yp <> {tprov}),
+            clocks_on = '{t}'
+        FROM n
+        WHERE {case}.id = n.id
+        """,  # noqa: S608
+    ]
+    done = 0
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+            done += max(cursor.rowcount, 0)
+    return done
+
+
+# ---------------------------------------------------------------- warnings and notifications
+
+
+def _recipients_sql(roles: Iterable[Role]) -> str:
+    """(user id, department id) of everyone told of a department's warnings."""
+    user, department = _table(User), _table(Department)
+    through = connection.ops.quote_name(User.groups.through._meta.db_table)
+    return f"""
+        SELECT u.id AS user_id, u.department_id AS department_id
+        FROM {user} u
+        JOIN {through} ug ON ug.user_id = u.id
+        JOIN auth_group g ON g.id = ug.group_id
+        WHERE u.is_active AND u.department_id IS NOT NULL AND g.name IN ({_sql_list(roles)})
+        UNION
+        SELECT d.head_id, d.id FROM {department} d
+        JOIN {user} h ON h.id = d.head_id
+        WHERE h.is_active
+    """  # noqa: S608
+
+
+def record_warnings(
+    today: dt.date, now: dt.datetime, token: str, *, since_event: int | None = None
+) -> int:
+    """Record the open cases at a warning level without a warning of it for their current limit:
+    all of them, or (``since_event``) only the cases with an event after that id."""
+    case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
+    period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
+    params: list = [today, now, token]
+    touched = ""
+    if since_event is not None:
+        touched = f"AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)"  # noqa: S608
+        params.append(since_event)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {warning}
+                (case_id, department_id, level, period, due, raised_on, raised_at, sweep)
+            SELECT c.id, c.department_id, c.level, {period},
+                   CASE WHEN c.level = 'statutory_overdue' THEN c.statutory_due
+                        ELSE c.promised_due END,
+                   %s, %s, %s
+            FROM {case} c
+            WHERE c.state IN ({_sql_list(OPEN_STATE_VALUES)})
+              AND c.level IN ({_sql_list(WARNING_LEVELS)})
+              AND NOT EXISTS (
+                  SELECT 1 FROM {warning} w
+                  WHERE w.case_id = c.id AND w.level = c.level AND w.period = {period})
+              {touched}
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608
+            params,
+        )
+        return max(cursor.rowcount, 0)
+
+
+def notify(model, kind: str, code_column: str, roles, token: str, now: dt.datetime) -> int:
+    """Notify everyone told of the rows of ``model`` this sweep recorded (one INSERT)."""
+    source, notification = _table(model), _table(Notification)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {notification}
+                (recipient_id, kind, code, source_id, case_id, batch, created_at)
+            SELECT DISTINCT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
+            FROM {source} x
+            JOIN ({_recipients_sql(roles)}) r ON r.department_id = x.department_id
+            WHERE x.sweep = %s
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608
+            [kind, token, now, token],
+        )
+        return max(cursor.rowcount, 0)
+
+
+# ---------------------------------------------------------------- irregularities
+
+
+def _evidence_of(event: dict, calendar) -> tuple[str, dict] | None:
+    """The irregularity an event shows, if any: (kind, evidence)."""
+    kind, data = event["kind"], event["data"] or {}
+    occurred = clock.local_date(event["occurred_at"])
+    recorded = clock.local_date(event["recorded_at"])
+    if event["retroactive"]:
+        return IrregularityKind.RETROACTIVE, {
+            "action": kind,
+            "occurred_at": event["occurred_at"].isoformat(),
+            "recorded_at": event["recorded_at"].isoformat(),
+            "actor": event["actor_name"],
+            "lag_workdays": int(calendar.between(occurred, recorded)),
+        }
+    if kind == Action.DEEM_ACCEPT:
+        return IrregularityKind.DEEMED_ACCEPTANCE, {
+            "intake_due": data.get("intake_due"),
+            "accepted_on": data.get("accepted_on"),
+            "recorded_at": event["recorded_at"].isoformat(),
+        }
+    if kind == Action.REQUEST_SUPPLEMENT and data.get("added"):
+        return IrregularityKind.REPEAT_SUPPLEMENT, {
+            "round": data.get("round"),
+            "added": list(data.get("added") or []),
+            "missing": list(data.get("missing") or []),
+            "actor": event["actor_name"],
+            "occurred_at": event["occurred_at"].isoformat(),
+        }
+    return None
+
+
+def _from_events(today: dt.date, now: dt.datetime, token: str) -> int:
+    mark, _created = SweepMark.objects.get_or_create(name=EVENTS)
+    suspicious = Q(retroactive=True) | Q(kind__in=[Action.DEEM_ACCEPT, Action.REQUEST_SUPPLEMENT])
+    fields = (
+        "id",
+        "case_id",
+        "case__department_id",
+        "seq",
+        "kind",
+        "occurred_at",
+        "recorded_at",
+        "actor_name",
+        "data",
+        "retroactive",
+    )
+    calendar = get_calendar()
+    high = mark.value
+    found = 0
+    recent = CaseEvent.objects.filter(suspicious, recorded_at__gte=now - RESCAN, id__lte=high)
+    batches = [list(recent.values(*fields))]
+    last = high
+    while True:
+        rows = list(
+            CaseEvent.objects.filter(suspicious, id__gt=last).order_by("id").values(*fields)[:BATCH]
+        )
+        if not rows:
+            break
+        batches.append(rows)
+        last = rows[-1]["id"]
+    top = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for rows in batches:
+        new = []
+        for row in rows:
+            found_kind = _evidence_of(row, calendar)
+            if found_kind is None:
+                continue
+            kind, evidence = found_kind
+            new.append(
+                Irregularity(
+                    case_id=row["case_id"],
+                    department_id=row["case__department_id"],
+                    kind=kind,
+                    key=f"event:{row['seq']}",
+                    event_seq=row["seq"],
+                    evidence={"seq": row["seq"], **evidence},
+                    detected_on=today,
+                    detected_at=now,
+                    sweep=token,
+                )
+            )
+        Irregularity.objects.bulk_create(new, ignore_conflicts=True, batch_size=1_000)
+        found += len(new)
+    SweepMark.objects.filter(pk=mark.pk).update(value=max(top, high), updated_at=now)
+    return found
+
+
+def _step_timeouts(today: dt.date, now: dt.datetime, token: str) -> None:
+    """环节超时 inside a case still being handled: granted, not delivered by its due date."""
+    late = (
+        Case.objects.filter(state=State.GRANTED, delivered_on__isnull=True, delivery_due__lt=today)
+        .exclude(irregularities__kind=IrregularityKind.STEP_TIMEOUT, irregularities__key="delivery")
+        .values("id", "department_id", "delivery_due", "completed_on")
+    )
+    Irregularity.objects.bulk_create(
+        [
+            Irregularity(
+                case_id=row["id"],
+                department_id=row["department_id"],
+                kind=IrregularityKind.STEP_TIMEOUT,
+                key="delivery",
+                evidence={
+                    "step": "delivery",
+                    "decided_on": row["completed_on"].isoformat(),
+                    "due": row["delivery_due"].isoformat(),
+                    "as_of": today.isoformat(),
+                },
+                detected_on=today,
+                detected_at=now,
+                sweep=token,
+            )
+            for row in late
+        ],
+        ignore_conflicts=True,
+        batch_size=1_000,
+    )
+
+
+def detect_irregularities(today: dt.date, now: dt.datetime, token: str) -> int:
+    _from_events(today, now, token)
+    _step_timeouts(today, now, token)
+    return Irregularity.objects.filter(sweep=token).count()
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def run(*, daily: bool = True) -> Result:
+    """One sweep (see the module docstring). Safe to run twice, or on two machines at once."""
+    from zhengwu.notifications.tasks import deliver
+    from zhengwu.supervision import seal
+
+    result = Result(deemed_accepted=case_services.deem_overdue())
+    today, now = clock.today(), clock.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        _lock()
+        # The first sweep of a day rewrites every open case's clocks and looks at every case at a
+        # warning level; the later ones only at the cases with new events (the services keep the
+        # clocks of a case they change up to date).
+        levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
+        events, _created = SweepMark.objects.get_or_create(name=EVENTS)
+        if levels.text != today.isoformat():
+            result.refreshed = refresh_levels(today)
+            result.warnings = record_warnings(today, now, token)
+            SweepMark.objects.filter(pk=levels.pk).update(text=today.isoformat(), updated_at=now)
+        else:
+            result.warnings = record_warnings(today, now, token, since_event=events.value)
+        result.irregularities = detect_irregularities(today, now, token)
+        result.notified = notify(
+            CaseWarning, "warning", "level", WARNING_ROLES, token, now
+        ) + notify(Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now)
+        if result.notified:
+            transaction.on_commit(lambda: deliver.enqueue(token))
+    if daily:
+        result.sealed = seal.daily(today)
+    return result

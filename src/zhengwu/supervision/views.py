@@ -1,0 +1,219 @@
+"""Supervision pages: the board (open cases by department and level, live), the drill-down to
+cases, the lists of warnings and irregularities with their Excel export, and an irregularity's
+page with its evidence and reviews. Thin: they parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import io
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengwu.cases.models import CaseLevel
+from zhengwu.core import clock
+from zhengwu.core.errors import Forbidden, NotFound, ValidationFailed
+from zhengwu.supervision import presenters, selectors, services
+from zhengwu.supervision.forms import ListFilterForm, ReviewForm
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 50_000
+
+
+def supervision_page(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not selectors.may_supervise(request.user):
+            raise PermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden:
+            raise PermissionDenied from None
+
+    return wrapped
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _query(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    return params.urlencode()
+
+
+@supervision_page
+def board(request):
+    rows, totals = selectors.board(request.user)
+    context = {
+        "rows": rows,
+        "totals": totals,
+        "levels": [(level.value, level.label) for level in selectors.BOARD_LEVELS],
+        "seal": selectors.latest_seal(),
+        "as_of": clock.now(),
+        "center_wide": selectors.department_scope(request.user) is None,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "supervision/_board_table.html", context)
+    return render(request, "supervision/board.html", context)
+
+
+@supervision_page
+def board_cases(request):
+    level = str(request.GET.get("level", ""))
+    if level and level not in CaseLevel.values:
+        level = ""
+    try:
+        department = int(request.GET.get("department") or 0) or None
+    except ValueError:
+        department = None
+    page = _page(
+        request, selectors.board_cases(request.user, department_id=department, level=level)
+    )
+    names = {d.pk: d.name for d in selectors.visible_departments(request.user)}
+    return render(
+        request,
+        "supervision/cases.html",
+        {
+            "page": page,
+            "level": level,
+            "level_label": dict(CaseLevel.choices).get(level, ""),
+            "department": names.get(department, ""),
+            "query": _query(request, page=""),
+        },
+    )
+
+
+def _xlsx(title: str, headers, rows) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([_(h) for h in headers])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = clock.today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="{title}-{stamp}.xlsx"'
+    return response
+
+
+def _filters(request):
+    form = ListFilterForm(
+        request.GET or None, departments=selectors.visible_departments(request.user)
+    )
+    return form, form.filters()
+
+
+@supervision_page
+def warnings(request):
+    form, filters = _filters(request)
+    queryset = selectors.warnings(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        rows = list(queryset[:EXPORT_LIMIT])
+        told = selectors.recipients([w.pk for w in rows])
+        return _xlsx(
+            "warnings",
+            presenters.WARNING_HEADERS,
+            (presenters.warning_row(w, told.get(w.pk, [])) for w in rows),
+        )
+    page = _page(request, queryset)
+    told = selectors.recipients([w.pk for w in page.object_list])
+    return render(
+        request,
+        "supervision/warnings.html",
+        {
+            "form": form,
+            "fields": [form[n] for n in ("department", "level", "start", "end", "number")],
+            "page": page,
+            "rows": [(w, told.get(w.pk, [])) for w in page.object_list],
+            "query": _query(request, page=""),
+            "export": _query(request, page="", export="xlsx"),
+        },
+    )
+
+
+@supervision_page
+def irregularities(request):
+    form, filters = _filters(request)
+    queryset = selectors.irregularities(request.user, filters)
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(
+            "irregularities",
+            presenters.IRREGULARITY_HEADERS,
+            (presenters.irregularity_row(r) for r in queryset[:EXPORT_LIMIT]),
+        )
+    page = _page(request, queryset)
+    return render(
+        request,
+        "supervision/irregularities.html",
+        {
+            "form": form,
+            "fields": [form[n] for n in ("department", "kind", "status", "start", "end", "number")],
+            "page": page,
+            "query": _query(request, page=""),
+            "export": _query(request, page="", export="xlsx"),
+        },
+    )
+
+
+def _render_irregularity(request, found, form, status=200):
+    return render(
+        request,
+        "supervision/irregularity.html",
+        {
+            "row": found,
+            "evidence": presenters.evidence_lines(found),
+            "reviews": found.reviews.select_related("reviewer").order_by("id"),
+            "form": form,
+            "may_review": services.may_review(request.user),
+        },
+        status=status,
+    )
+
+
+@supervision_page
+def irregularity(request, pk: int):
+    found = selectors.get_irregularity(request.user, pk)
+    return _render_irregularity(request, found, ReviewForm())
+
+
+@supervision_page
+@require_POST
+def review(request, pk: int):
+    found = selectors.get_irregularity(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_irregularity(request, found, form, status=422)
+    try:
+        services.review(
+            actor=request.user,
+            pk=found.pk,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationFailed as error:
+        for field, messages in error.errors.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return _render_irregularity(request, found, form, status=422)
+    return redirect("supervision:irregularity", pk=found.pk)
