@@ -127,11 +127,13 @@ def _mount() -> None:
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.workdays.api import router as workdays_router
+    from zhengwu.tickets.api import router as tickets_router
 
     api.add_router("/v1", accounts_router)
     api.add_router("/v1/workdays", workdays_router)
     api.add_router("/v1/items", catalog_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1", tickets_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

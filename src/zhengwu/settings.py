@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhengwu.accounts",
     "zhengwu.catalog",
     "zhengwu.cases",
+    "zhengwu.tickets",
     "zhengwu.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("zhengwu.cases.urls")),
     path("portal/", include("zhengwu.cases.portal_urls")),
     path("workdays/", include("zhengwu.workdays.urls")),
+    path("tickets/", include("zhengwu.tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
