@@ -195,3 +195,17 @@ SITE_NAME = _("Zhengwu government service platform")
 WORKDAYS_RECHECK_SECONDS = float(os.environ.get("ZHENGWU_WORKDAYS_RECHECK_SECONDS", "5"))
 # The bench-only endpoints (bench/) exist only when this is on; never in production.
 BENCH_ENDPOINTS = env_bool("ZHENGWU_BENCH_ENDPOINTS")
+
+# Tickets: the classifier's model file (falls back to the model shipped with the package when
+# this file does not exist), the least probability a suggestion needs, and what counts as a
+# possible duplicate of a call (similarity threshold 0..1 over a window of days).
+TICKET_CLASSIFIER_PATH = Path(
+    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_PATH", VAR_DIR / "tickets" / "classifier.json.gz")
+)
+TICKET_CLASSIFIER_MIN_PROBABILITY = float(
+    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_MIN_PROBABILITY", "0.3")
+)
+TICKET_DUPLICATE_THRESHOLD = float(os.environ.get("ZHENGWU_TICKET_DUPLICATE_THRESHOLD", "0.3"))
+TICKET_DUPLICATE_DAYS = int(os.environ.get("ZHENGWU_TICKET_DUPLICATE_DAYS", "7"))
+# The knowledge base: how many of the latest answered consultations it learns from.
+TICKET_KNOWLEDGE_ANSWERS = int(os.environ.get("ZHENGWU_TICKET_KNOWLEDGE_ANSWERS", "5000"))

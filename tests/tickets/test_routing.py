@@ -1,0 +1,67 @@
+"""The routing matcher: ordered rules, first match wins on category, keywords and area."""
+
+from __future__ import annotations
+
+from zhengwu.tickets.routing import Rule, match, parse_keywords
+
+RULES = [
+    Rule(order=30, id=3, category="CG", department="CGJ"),
+    Rule(order=10, id=1, keywords=("油烟", "噪音"), area="东城区", department="HBJ"),
+    Rule(order=20, id=2, category="SP", keywords=("食品", "过期"), department="SCJ"),
+    Rule(order=20, id=4, keywords=("过期",), department="WJW"),
+    Rule(order=99, id=9, department="SPJ"),  # the catch-all
+]
+
+
+def test_first_match_by_order_wins():
+    decision = match(RULES, content="小区楼下饭店油烟大", area="东城区")
+    assert (decision.department, decision.rule.id) == ("HBJ", 1)
+
+
+def test_area_is_a_condition():
+    # Outside 东城区 the area rule does not hold; nothing else hits before the catch-all.
+    decision = match(RULES, content="小区楼下饭店油烟大", area="西城区")
+    assert decision.department == "SPJ"
+
+
+def test_area_may_be_named_in_the_address():
+    decision = match(RULES, content="油烟扰民", address="东城区幸福路8号")
+    assert decision.department == "HBJ"
+
+
+def test_ties_in_order_go_to_the_lower_id():
+    decision = match(RULES, content="超市卖过期食品", category="SP")
+    assert decision.rule.id == 2
+    reordered = [*RULES[:2], Rule(order=20, id=5, keywords=("过期",), department="WJW"), RULES[2]]
+    assert match(reordered, content="超市卖过期食品", category="SP").rule.id == 2
+
+
+def test_category_condition_uses_the_chosen_category_or_its_ancestors():
+    assert match(RULES, content="占道经营", category="CG").department == "CGJ"
+    assert match(RULES, content="占道经营", category="CG-ZD", ancestors=["CG"]).department == "CGJ"
+    # Another category: the category rule does not hold.
+    assert match(RULES, content="占道经营", category="JT").department == "SPJ"
+
+
+def test_without_a_category_keywords_vouch_for_the_rules_category():
+    decision = match(RULES, content="买到过期食品")
+    assert (decision.department, decision.category) == ("SCJ", "SP")
+    # A category rule without keywords cannot hold before a category is chosen.
+    assert match(RULES[:1], content="占道经营") is None
+
+
+def test_chosen_category_is_kept_in_the_decision():
+    decision = match(RULES, content="买到过期食品", category="SP")
+    assert decision.category == "SP"
+
+
+def test_no_rule_no_decision():
+    assert match([], content="任何内容") is None
+    assert match([Rule(order=1, keywords=("油烟",), department="")], content="油烟") is None
+
+
+def test_keywords_parse_from_text_or_list():
+    assert parse_keywords("油烟，噪音、 烧烤;夜市") == ("油烟", "噪音", "烧烤", "夜市")
+    assert parse_keywords(["油烟", "油烟", " "]) == ("油烟",)
+    assert parse_keywords("") == ()
+    assert parse_keywords("ＡＢＣ") == ("abc",)
