@@ -209,3 +209,29 @@ TICKET_DUPLICATE_THRESHOLD = float(os.environ.get("ZHENGWU_TICKET_DUPLICATE_THRE
 TICKET_DUPLICATE_DAYS = int(os.environ.get("ZHENGWU_TICKET_DUPLICATE_DAYS", "7"))
 # The knowledge base: how many of the latest answered consultations it learns from.
 TICKET_KNOWLEDGE_ANSWERS = int(os.environ.get("ZHENGWU_TICKET_KNOWLEDGE_ANSWERS", "5000"))
+
+
+def _env_map(name: str, default: str) -> dict[str, int]:
+    """``key=number,key=number`` (e.g. ``consult=3,complaint=5``) over the default's keys."""
+    values = {}
+    for source in (default, os.environ.get(name, "")):
+        for part in source.split(","):
+            key, sep, number = part.partition("=")
+            if sep and key.strip():
+                values[key.strip()] = int(number)
+    return values
+
+
+# Ticket deadlines (DOMAIN.md §7, docs/tickets.md): working days to reply by kind; an urgent
+# ticket's hours (0: the end of the dispatch day); working days for the unit to accept; the most
+# working days one extension may add; the response working days of a 督办 by level.
+TICKET_REPLY_WORKDAYS = _env_map(
+    "ZHENGWU_TICKET_REPLY_WORKDAYS", "consult=3,help=3,complaint=5,report=5,suggestion=5"
+)
+TICKET_URGENT_HOURS = int(os.environ.get("ZHENGWU_TICKET_URGENT_HOURS", "0"))
+TICKET_ACCEPT_WORKDAYS = int(os.environ.get("ZHENGWU_TICKET_ACCEPT_WORKDAYS", "1"))
+TICKET_EXTENSION_MAX_WORKDAYS = int(os.environ.get("ZHENGWU_TICKET_EXTENSION_MAX_WORKDAYS", "5"))
+TICKET_URGE_RESPONSE_WORKDAYS = {
+    int(level): days
+    for level, days in _env_map("ZHENGWU_TICKET_URGE_RESPONSE_WORKDAYS", "1=2,2=1,3=1").items()
+}
