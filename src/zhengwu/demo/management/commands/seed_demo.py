@@ -5,12 +5,20 @@ from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import services
+from zhengwu.demo import tickets as demo_tickets
 
 
 class Command(BaseCommand):
     help = "Load the demo city (idempotent) and print the demo accounts."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--tickets",
+            type=int,
+            default=360,
+            help="Hotline tickets to make over the past eighteen months when there are none yet "
+            "(default 360; 0 for none).",
+        )
         parser.add_argument(
             "--history",
             type=int,
@@ -19,7 +27,7 @@ class Command(BaseCommand):
             "(default 1500; 0 for none).",
         )
 
-    def handle(self, *args, history=1500, **options):
+    def handle(self, *args, history=1500, tickets=360, **options):
         services.seed()
         if history > 0 and not Case.objects.exists():
             self.stdout.write(
@@ -33,6 +41,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(cases)d cases with %(actions)d steps.")
                 % {"cases": made.cases, "actions": made.actions}
+            )
+        demo_tickets.seed_categories()
+        if tickets > 0 and not demo_tickets.Ticket.objects.exists():
+            self.stdout.write(
+                _("Making the hotline's history (%(count)d calls)...") % {"count": tickets}
+            )
+            made = demo_tickets.generate(count=tickets)
+            self.stdout.write(
+                _("%(tickets)d tickets with %(actions)d steps.")
+                % {"tickets": made.tickets, "actions": made.actions}
             )
         self.stdout.write(
             _("Demo data is loaded. Demo accounts (password: %(password)s):")
