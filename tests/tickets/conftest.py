@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cases.conftest import travel  # noqa: F401  (the fixture, shared)
+from tests.cases.conftest import clerk, item, travel  # noqa: F401  (fixtures, shared)
 from tests.cases.helpers import AT
 from zhengwu.core.roles import Role
 from zhengwu.tickets import services

@@ -477,11 +477,34 @@ def act(
         ticket = _lock(actor, number)
         if version is not None and version != ticket.version:
             raise rule_error("stale_version")
-        at = _stated(occurred_at, not_before=_last_event_at(ticket))
         roles = acting_roles(actor, ticket)
+        _precheck(ticket.state, action, roles)
+        at = _stated(occurred_at, not_before=_last_event_at(ticket))
         handler(actor, ticket, roles, data, at)
         _save(ticket)
     return ticket
+
+
+# Public actions whose table action depends on what is sent.
+_OUTCOMES = {
+    "review_return": (Action.RETURN_APPROVED, Action.RETURN_REJECTED),
+    "approve_extension": (Action.EXTENSION_APPROVED, Action.EXTENSION_REJECTED),
+    "callback": (Action.CALLBACK, Action.CALLBACK_OPEN),
+}
+
+
+def _precheck(state: str, action: str, roles) -> None:
+    """The state and the roles first: a ticket in the wrong state gets a 409 (and a caller
+    without the role a 403) whatever was sent with the action."""
+    candidates = _OUTCOMES[action] if action in _OUTCOMES else (Action(action),)
+    first = None
+    for candidate in candidates:
+        try:
+            rules.transition(state, candidate, roles)
+            return
+        except TicketRuleError as error:
+            first = first or error
+    raise rule_error(first.code) from first
 
 
 def _step(ticket, roles, action: Action, actor, at, event_data: dict) -> None:
