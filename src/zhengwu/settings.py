@@ -202,8 +202,10 @@ BENCH_ENDPOINTS = env_bool("ZHENGWU_BENCH_ENDPOINTS")
 TICKET_CLASSIFIER_PATH = Path(
     os.environ.get("ZHENGWU_TICKET_CLASSIFIER_PATH", VAR_DIR / "tickets" / "classifier.json.gz")
 )
+# 0 turns off the model shipped with the package (the routing rules decide until one is trained).
+TICKET_CLASSIFIER_SHIPPED = env_bool("ZHENGWU_TICKET_CLASSIFIER_SHIPPED", default=True)
 TICKET_CLASSIFIER_MIN_PROBABILITY = float(
-    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_MIN_PROBABILITY", "0.3")
+    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_MIN_PROBABILITY", "0.2")
 )
 TICKET_DUPLICATE_THRESHOLD = float(os.environ.get("ZHENGWU_TICKET_DUPLICATE_THRESHOLD", "0.3"))
 TICKET_DUPLICATE_DAYS = int(os.environ.get("ZHENGWU_TICKET_DUPLICATE_DAYS", "7"))

@@ -142,16 +142,16 @@ def test_configured_model_wins_and_reloads_when_changed(trained, settings, tmp_p
     assert classifier.predict("出租车拒载").category.code == "HB"
 
 
-def test_without_a_configured_file_the_shipped_model_is_used(settings, tmp_path):
+def test_the_shipped_model_ships_and_predicts_the_demo_categories(settings, tmp_path):
     settings.TICKET_CLASSIFIER_PATH = tmp_path / "missing.json"
-    assert classifier.model_path() == (
-        classifier.SHIPPED_PATH if classifier.SHIPPED_PATH.is_file() else None
-    )
+    assert classifier.model_path() == classifier.SHIPPED_PATH
+    guess = classifier.predict("小区电梯坏了一个月，物业不管")
+    assert (guess.category.code, guess.department.code) == ("ZFCJ01", "ZJJ")
 
 
-def test_no_model_at_all_predicts_nothing(settings, tmp_path, monkeypatch):
+def test_no_model_at_all_predicts_nothing(settings, tmp_path):
     settings.TICKET_CLASSIFIER_PATH = tmp_path / "missing.json"
-    monkeypatch.setattr(classifier, "SHIPPED_PATH", tmp_path / "also-missing.json")
+    settings.TICKET_CLASSIFIER_SHIPPED = False
     assert classifier.current_model() is None
     assert classifier.predict("油烟扰民") is None
 
@@ -160,3 +160,12 @@ def test_an_unreadable_file_counts_as_no_model(settings, tmp_path):
     settings.TICKET_CLASSIFIER_PATH = tmp_path / "broken.json"
     settings.TICKET_CLASSIFIER_PATH.write_text("not json", encoding="utf-8")
     assert classifier.current_model() is None
+
+
+def test_samples_without_a_department_train_only_the_category():
+    rows = [*samples(2), Sample("营业执照怎么办理", "ZW", ""), Sample("营业执照要多少钱", "ZW", "")]
+    model, report = train(rows, test_share=0.25, seed=3)
+    assert "ZW" in model.category.classes
+    assert "" not in model.department.classes
+    assert set(model.department.classes) == {"HBJ", "SCJ", "JTJ"}
+    assert report.department_accuracy is not None

@@ -165,6 +165,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Sample:
+    """A text and its labels; an empty label leaves the sample out of that target."""
+
     text: str
     category: str
     department: str
@@ -200,10 +202,14 @@ def _fit(samples: Sequence[Sample], *, min_df: int = 1) -> Model:
     x = vectorizer.fit_transform([s.text for s in samples])
 
     def head(labels: list[str]) -> Head:
-        classes = sorted(set(labels))
+        """One target, fitted on the samples that have a label for it."""
+        rows = [i for i, label in enumerate(labels) if label]
+        classes = sorted({labels[i] for i in rows})
         if len(classes) < 2:
             return Head(classes, np.zeros((len(classes), x.shape[1])), np.zeros(len(classes)))
-        fitted = LogisticRegression(C=10.0, max_iter=2000).fit(x, labels)
+        fitted = LogisticRegression(C=10.0, max_iter=2000).fit(
+            x[rows], [labels[i] for i in rows]
+        )
         return Head([str(c) for c in fitted.classes_], fitted.coef_, fitted.intercept_)
 
     return Model(
@@ -212,6 +218,13 @@ def _fit(samples: Sequence[Sample], *, min_df: int = 1) -> Model:
         category=head([s.category for s in samples]),
         department=head([s.department for s in samples]),
     )
+
+
+def _accuracy(pairs: list[tuple[Guess | None, str]]) -> float | None:
+    """The share of guesses that name the true label (None when there is nothing to check)."""
+    if not pairs:
+        return None
+    return sum(g is not None and g.code == label for g, label in pairs) / len(pairs)
 
 
 def train(
@@ -225,15 +238,13 @@ def train(
     category_accuracy = department_accuracy = None
     if test_rows:
         held_out = _fit(train_rows)
-        guesses = [held_out.predict(s.text) for s in test_rows]
-        category_accuracy = sum(
-            g.category is not None and g.category.code == s.category
-            for g, s in zip(guesses, test_rows, strict=True)
-        ) / len(test_rows)
-        department_accuracy = sum(
-            g.department is not None and g.department.code == s.department
-            for g, s in zip(guesses, test_rows, strict=True)
-        ) / len(test_rows)
+        guesses = [(held_out.predict(s.text), s) for s in test_rows]
+        category_accuracy = _accuracy(
+            [(g.category, s.category) for g, s in guesses if s.category]
+        )
+        department_accuracy = _accuracy(
+            [(g.department, s.department) for g, s in guesses if s.department]
+        )
     model = _fit(samples)
     report = Report(
         trained_on=len(train_rows),
@@ -264,8 +275,14 @@ def configured_path() -> Path:
 
 
 def model_path() -> Path | None:
-    """The file the current model comes from: the configured one, else the shipped one."""
-    for path in (configured_path(), SHIPPED_PATH):
+    """The file the current model comes from: the configured one, else the shipped one (unless
+    ``TICKET_CLASSIFIER_SHIPPED`` is off)."""
+    from django.conf import settings
+
+    paths = [configured_path()]
+    if getattr(settings, "TICKET_CLASSIFIER_SHIPPED", True):
+        paths.append(SHIPPED_PATH)
+    for path in paths:
         if path.is_file():
             return path
     return None

@@ -1,7 +1,7 @@
 """What the intake form suggests while the operator types: a category and a handling unit.
 
 The classifier decides when a model exists and it is sure enough (probability at least
-``TICKET_CLASSIFIER_MIN_PROBABILITY``, default 0.3); otherwise the routing rules decide; a
+``TICKET_CLASSIFIER_MIN_PROBABILITY``, default 0.2); otherwise the routing rules decide; a
 department the classifier cannot name comes from the rules too. The operator always confirms:
 nothing here is written anywhere.
 """

@@ -6,6 +6,7 @@ from zhengwu.core.roles import ROLE_LABELS
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
+from zhengwu.tickets.models import Ticket
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 % {"cases": made.cases, "actions": made.actions}
             )
         demo_tickets.seed_categories()
-        if tickets > 0 and not demo_tickets.Ticket.objects.exists():
+        if tickets > 0 and not Ticket.objects.exists():
             self.stdout.write(
                 _("Making the hotline's history (%(count)d calls)...") % {"count": tickets}
             )
