@@ -111,6 +111,9 @@ def test_report_api_gives_numerator_and_denominator(client, study, supervisor, u
     assert [(r["year"], r["received"]) for r in years] == [(2023, 120), (2024, 300)]
     assert years[1]["substantiation_rate"]["value"] == 37.0
     assert years[1]["yoy"] == {"numerator": 180, "denominator": 120, "value": 150.0}
+    per_category = {r["code"]: r for r in years[1]["categories"]}
+    assert per_category["XNTS02"]["diff_points"] == 12.7
+    assert per_category["XNTS02"]["yoy"] == {"numerator": 31, "denominator": 120, "value": 25.8}
     # Bad periods and a handling unit: 4xx.
     assert (
         client.get(

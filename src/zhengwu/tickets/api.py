@@ -239,7 +239,11 @@ def create_ticket(request, payload: TicketIn):
             related_department=body["related_department"] or None,
             occurred_at=body["occurred_at"],
         )
-        return 201, _detail(request, ticket)
+        # The ticket create_ticket returned has its category and links loaded: present it as
+        # it is (no second read), with its one event.
+        return 201, presenters.detail(
+            ticket, selectors.events(ticket), masked=presenters.masked_for(request.user)
+        )
 
     status, answer, _replayed = run_once(
         user=request.user,

@@ -264,20 +264,48 @@ def category_report(*, start: dt.date, end: dt.date, efficiency_only: bool = Tru
 
 
 def year_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -> list[dict]:
-    """Received and substantiated per year (Shanghai calendar years) of ``start`` … ``end``."""
+    """Received and substantiated per year (Shanghai calendar years) of ``start`` … ``end``,
+    each year with its categories (``reports.category_rows`` within the year, year on year
+    against the year before when it is in the period)."""
     base = Ticket.objects.filter(_period(start, end))
     if efficiency_only:
         base = base.filter(category__is_efficiency=True)
-    rows = (
+    rows = list(
         base.annotate(year=ExtractYear("received_at", tzinfo=clock.LOCAL_TZ))
         .order_by()
-        .values("year")
+        .values("year", "category_id")
         .annotate(
             received=Count("id"),
             substantiated=Count("id", filter=Q(investigation_outcome__in=SUBSTANTIATED)),
         )
     )
-    return reports.year_rows((r["year"], r["received"], r["substantiated"]) for r in rows)
+    names = dict(
+        Category.objects.filter(pk__in={r["category_id"] for r in rows}).values_list("pk", "code")
+    )
+    labels = dict(Category.objects.filter(pk__in=list(names)).values_list("pk", "name"))
+    by_year: dict[int, dict[int, tuple[int, int]]] = {}
+    for r in rows:
+        by_year.setdefault(r["year"], {})[r["category_id"]] = (r["received"], r["substantiated"])
+    totals = [
+        (year, sum(v[0] for v in cats.values()), sum(v[1] for v in cats.values()))
+        for year, cats in by_year.items()
+    ]
+    result = reports.year_rows(totals)
+    for row in result:
+        this, before = by_year[row["year"]], by_year.get(row["year"] - 1, {})
+        row["categories"] = reports.category_rows(
+            [
+                reports.CategoryCount(
+                    code=names[pk],
+                    name=labels[pk],
+                    received=received,
+                    substantiated=substantiated,
+                    previous_received=before.get(pk, (0, 0))[0],
+                )
+                for pk, (received, substantiated) in this.items()
+            ]
+        )["rows"]
+    return result
 
 
 def performance_report(*, start: dt.date, end: dt.date) -> list[dict]:
