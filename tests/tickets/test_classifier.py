@@ -169,3 +169,35 @@ def test_samples_without_a_department_train_only_the_category():
     assert "" not in model.department.classes
     assert set(model.department.classes) == {"HBJ", "SCJ", "JTJ"}
     assert report.department_accuracy is not None
+
+
+@pytest.mark.django_db
+def test_the_training_command_learns_from_closed_tickets(
+    new_ticket, operator, department, settings, tmp_path
+):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from zhengwu.tickets import services
+
+    with pytest.raises(CommandError):
+        call_command("train_ticket_classifier", stdout=io.StringIO())
+    for (category, _dept), texts in TEXTS.items():
+        code = {"HB": "STHJ02", "SP": "SCJG01", "JT": "JTCX01"}[category]
+        for text in texts * 2:
+            ticket = new_ticket(category=code, content=text)
+            services.act(
+                actor=operator, number=ticket.number, action="close", data={"note": "已处理"}
+            )
+    new_ticket(category="STHJ02", content="还没办结的不学")
+    settings.TICKET_CLASSIFIER_PATH = tmp_path / "trained.json.gz"
+    out = io.StringIO()
+    call_command("train_ticket_classifier", "--min-samples=10", stdout=out)
+    assert "36" in out.getvalue()
+    assert settings.TICKET_CLASSIFIER_PATH.is_file()
+    guess = classifier.predict("饭店油烟太大")
+    assert guess.category.code == "STHJ02"
+    assert guess.department is None  # closed at the desk: no unit to learn from
+    with pytest.raises(CommandError):
+        call_command("train_ticket_classifier", "--test-share=1", stdout=io.StringIO())

@@ -80,3 +80,56 @@ def test_the_threshold_is_a_parameter():
     assert [m.number for m in rank(NEAR_MISS[0], "13900000001", "", candidates, threshold=0.1)] == [
         "MISS"
     ]
+
+
+# --- the selector over the database --------------------------------------------------------------
+
+
+@pytest.fixture
+def at_noon(travel):
+    from tests.cases.helpers import AT
+
+    travel(AT("2026-03-10 12:00"))
+    return AT
+
+
+@pytest.mark.django_db
+def test_find_looks_back_seven_days_by_caller_or_address(at_noon, travel, new_ticket, settings):
+    old = new_ticket(content=SAME[1], caller_phone="13900000001")
+    travel(at_noon("2026-03-12 12:00"))
+    by_phone = new_ticket(content=SAME[1], caller_phone="13900000001")
+    by_address = new_ticket(content=SAME[1], caller_phone="13900000009", address="幸福小区 3栋")
+    stranger = new_ticket(content=SAME[1], caller_phone="13900000008", address="阳光花园")
+    other_matter = new_ticket(content=NEAR_MISS[1], caller_phone="13900000001")
+    travel(at_noon("2026-03-18 09:00"))  # ``old`` is now 8 days back
+    found = duplicates.find(content=SAME[0], caller_phone="13900000001", address="幸福小区3栋")
+    numbers = {t.number for t, _m in found}
+    assert numbers == {by_phone.number, by_address.number}
+    assert old.number not in numbers
+    assert stranger.number not in numbers and other_matter.number not in numbers
+    settings.TICKET_DUPLICATE_DAYS = 9
+    numbers = {t.number for t, _m in duplicates.find(content=SAME[0], caller_phone="13900000001")}
+    assert old.number in numbers
+
+
+@pytest.mark.django_db
+def test_find_leaves_out_merged_tickets_and_the_ticket_itself(at_noon, new_ticket, operator):
+    first = new_ticket(content=SAME[0], caller_phone="13900000001")
+    again = new_ticket(content=SAME[1], caller_phone="13900000001")
+    from zhengwu.tickets import services
+
+    services.merge_duplicate(actor=operator, number=again.number, into=first.number)
+    found = duplicates.find(content=SAME[1], caller_phone="13900000001", exclude=first.number)
+    assert found == []
+    assert [t.number for t, _m in duplicates.find(content=SAME[1], caller_phone="13900000001")] == [
+        first.number
+    ]
+
+
+@pytest.mark.django_db
+def test_find_needs_content_and_a_caller_or_address(at_noon, new_ticket, settings):
+    new_ticket(content=SAME[1], caller_phone="13900000001")
+    assert duplicates.find(content="", caller_phone="13900000001") == []
+    assert duplicates.find(content=SAME[0]) == []
+    settings.TICKET_DUPLICATE_THRESHOLD = 0.99
+    assert duplicates.find(content=SAME[0], caller_phone="13900000001") == []

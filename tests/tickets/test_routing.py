@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from zhengwu.tickets.routing import Rule, match, parse_keywords
 
 RULES = [
@@ -65,3 +67,51 @@ def test_keywords_parse_from_text_or_list():
     assert parse_keywords(["油烟", "油烟", " "]) == ("油烟",)
     assert parse_keywords("") == ()
     assert parse_keywords("ＡＢＣ") == ("abc",)
+
+
+# --- the rules as administrators keep them, with the classifier -----------------------------------
+
+
+@pytest.fixture
+def rules_only(settings, tmp_path):
+    settings.TICKET_CLASSIFIER_PATH = tmp_path / "none.json"
+    settings.TICKET_CLASSIFIER_SHIPPED = False
+
+
+@pytest.mark.django_db
+def test_active_rules_are_loaded_in_order(categories, department, other_department):
+    from zhengwu.tickets.models import Category, RoutingRule
+    from zhengwu.tickets.suggestions import load_rules, route
+
+    food = Category.objects.get(code="SCJG01")
+    RoutingRule.objects.create(order=5, category=food.parent, department=other_department)
+    RoutingRule.objects.create(order=1, category=food, keywords="过期，变质", department=department)
+    RoutingRule.objects.create(order=0, keywords="过期", department=other_department, active=False)
+    assert [r.order for r in load_rules()] == [1, 5]
+    assert route(content="买到过期牛奶", category=food).department == "SCJ"
+    # Another food call without those words: the parent category's rule (an ancestor) holds.
+    assert route(content="饭店后厨很脏", category=food).department == "ZJJ"
+
+
+@pytest.mark.django_db
+def test_suggestion_falls_back_to_the_rules(categories, department, rules_only):
+    from zhengwu.tickets.models import Category, RoutingRule
+    from zhengwu.tickets.suggestions import suggest
+
+    noise = Category.objects.get(code="STHJ01")
+    RoutingRule.objects.create(order=1, category=noise, keywords="噪音", department=department)
+    made = suggest(content="工地噪音扰民")
+    assert (made.category, made.department.code) == (noise, "SCJ")
+    assert (made.category_source, made.department_source) == ("rule", "rule")
+    assert suggest(content="天气很好").category is None
+
+
+@pytest.mark.django_db
+def test_the_operators_category_is_kept(categories, department, settings, tmp_path):
+    from zhengwu.tickets.models import Category
+    from zhengwu.tickets.suggestions import suggest
+
+    settings.TICKET_CLASSIFIER_PATH = tmp_path / "none.json"  # the shipped model
+    chosen = Category.objects.get(code="SCJG03")
+    made = suggest(content="小区电梯坏了一个月，物业不管", category=chosen)
+    assert made.category == chosen and made.category_source == ""

@@ -125,10 +125,12 @@ class Model:
         if data.get("format") != FORMAT:
             raise ValueError(f"not a ticket classifier model: {data.get('format')!r}")
 
+        terms = len(data["terms"])
+
         def head(h: dict) -> Head:
             return Head(
                 list(h["classes"]),
-                np.asarray(h["coef"], dtype=float).reshape(len(h["coef"]), -1),
+                np.asarray(h["coef"], dtype=float).reshape(len(h["coef"]), terms),
                 np.asarray(h["intercept"], dtype=float),
             )
 

@@ -124,8 +124,8 @@ def find(
     since = clock.now() - dt.timedelta(days=days)
     where = Q(caller_phone=phone) if phone else Q()
     if key:
-        # Addresses are compared normalised; the database narrows by the first characters.
-        near = Q(address__icontains=(address or "").strip()[:6])
+        # Addresses are compared normalised; the database narrows by their first word.
+        near = Q(address__icontains=(address or "").split()[0][:4])
         where = (where | near) if phone else near
     queryset = (
         Ticket.objects.filter(where, received_at__gte=since, number__isnull=False)
