@@ -209,9 +209,7 @@ def _fit(samples: Sequence[Sample], *, min_df: int = 1) -> Model:
         classes = sorted({labels[i] for i in rows})
         if len(classes) < 2:
             return Head(classes, np.zeros((len(classes), x.shape[1])), np.zeros(len(classes)))
-        fitted = LogisticRegression(C=10.0, max_iter=2000).fit(
-            x[rows], [labels[i] for i in rows]
-        )
+        fitted = LogisticRegression(C=10.0, max_iter=2000).fit(x[rows], [labels[i] for i in rows])
         return Head([str(c) for c in fitted.classes_], fitted.coef_, fitted.intercept_)
 
     return Model(
@@ -241,9 +239,7 @@ def train(
     if test_rows:
         held_out = _fit(train_rows)
         guesses = [(held_out.predict(s.text), s) for s in test_rows]
-        category_accuracy = _accuracy(
-            [(g.category, s.category) for g, s in guesses if s.category]
-        )
+        category_accuracy = _accuracy([(g.category, s.category) for g, s in guesses if s.category])
         department_accuracy = _accuracy(
             [(g.department, s.department) for g, s in guesses if s.department]
         )
