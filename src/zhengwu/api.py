@@ -126,8 +126,8 @@ def _mount() -> None:
     from zhengwu.accounts.api import router as accounts_router
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
-    from zhengwu.workdays.api import router as workdays_router
     from zhengwu.tickets.api import router as tickets_router
+    from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
     api.add_router("/v1/workdays", workdays_router)
