@@ -114,3 +114,40 @@ def test_two_concurrent_sweeps_record_each_urge_once(travel, dispatched, departm
     assert sum(r["urged"] for r in results) == 6
     for ticket in tickets:
         assert len(urges(ticket)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(_shared_cache_sqlite(), reason="in-memory SQLite cannot queue writers")
+def test_two_replies_with_the_same_version_one_wins(travel, dispatched, unit):
+    """The row lock and the version: of two units' staff replying at once, one is recorded, the
+    other gets a 409."""
+    from zhengwu.core.errors import DomainError
+
+    travel(AT("2025-11-03 10:00"))
+    ticket = act(unit, dispatched(), "accept")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run(text):
+        try:
+            barrier.wait()
+            services.act(
+                actor=unit,
+                number=ticket.number,
+                action="reply",
+                data={"result": text},
+                version=ticket.version,
+            )
+            outcomes.append("ok")
+        except DomainError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(text,)) for text in ("甲", "乙")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "stale_version"]
+    assert TicketEvent.objects.filter(ticket=ticket, kind="reply").count() == 1
