@@ -121,3 +121,9 @@ def test_public_statistics_need_no_login_and_show_no_personal_data(client, new_t
     assert "王小明" not in page and "13800138000" not in page
     assert 'id="stats-data" type="application/json"' in page
     assert len(re.findall(r'data-testid="stats-row"', page)) == 12
+
+
+def test_the_public_home_page_leads_to_following_and_statistics(client):
+    page = text(client.get("/"))
+    assert 'href="/tickets/follow/"' in page and 'href="/tickets/stats/"' in page
+    assert "诉求查询" in page

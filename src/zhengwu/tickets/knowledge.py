@@ -27,6 +27,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from zhengwu.catalog.selectors import published_versions, with_children
+from zhengwu.tickets.models import Ticket
 from zhengwu.tickets.segment import tokens
 
 TITLE_WEIGHT = 3
@@ -140,8 +141,6 @@ def guide_entry(version) -> Entry:
 
 
 def _answered():
-    from zhengwu.tickets.models import Ticket
-
     return Ticket.objects.filter(kind="consult", state="closed", duplicate_of__isnull=True).exclude(
         reply=""
     )
