@@ -120,3 +120,12 @@ def test_the_index_is_rebuilt_only_when_its_sources_change(guides, django_assert
     )
     assert knowledge.current_index() is not first
     assert knowledge.search("小餐饮")[0].entry.title == "小餐饮登记"
+
+
+def test_the_same_answer_to_the_same_question_shows_once():
+    twice = [
+        *ENTRIES,
+        Entry("answer", "T2", "医保卡丢了怎么补办", "先挂失，再持身份证到社保窗口补办"),
+    ]
+    hits = Index(twice).search("医保卡丢了")
+    assert [h.entry.key for h in hits].count("T1") + [h.entry.key for h in hits].count("T2") == 1

@@ -115,3 +115,20 @@ def test_the_operators_category_is_kept(categories, department, settings, tmp_pa
     chosen = Category.objects.get(code="SCJG03")
     made = suggest(content="小区电梯坏了一个月，物业不管", category=chosen)
     assert made.category == chosen and made.category_source == ""
+
+
+@pytest.mark.django_db
+def test_the_rules_route_the_classifiers_category(categories, department, settings, tmp_path):
+    from zhengwu.tickets.models import Category, RoutingRule
+    from zhengwu.tickets.suggestions import suggest
+
+    settings.TICKET_CLASSIFIER_PATH = tmp_path / "none.json"  # the shipped model
+    text = "小区电梯坏了一个月，物业不管"
+    made = suggest(content=text)
+    assert (made.category.code, made.category_source) == ("ZFCJ01", "model")
+    assert made.department is None  # the model's unit (ZJJ) does not exist here
+    RoutingRule.objects.create(
+        order=1, category=Category.objects.get(code="ZFCJ01"), department=department
+    )
+    made = suggest(content=text)
+    assert (made.department.code, made.department_source) == ("SCJ", "rule")

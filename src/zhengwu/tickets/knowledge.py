@@ -88,10 +88,12 @@ class Index:
                 scores[doc] += idf * tf * (K1 + 1) / (tf + norm)
         ranked = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
         hits = []
+        seen = set()
         for doc, score in ranked:
             entry = self.entries[doc]
-            if kind and entry.kind != kind:
-                continue
+            if (kind and entry.kind != kind) or (entry.title, entry.text) in seen:
+                continue  # the same answer given to the same question shows once
+            seen.add((entry.title, entry.text))
             hits.append(Hit(entry, round(score, 3)))
             if len(hits) >= limit:
                 break

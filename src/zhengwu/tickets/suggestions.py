@@ -1,9 +1,9 @@
 """What the intake form suggests while the operator types: a category and a handling unit.
 
-The classifier decides when a model exists and it is sure enough (probability at least
-``TICKET_CLASSIFIER_MIN_PROBABILITY``, default 0.2); otherwise the routing rules decide; a
-department the classifier cannot name comes from the rules too. The operator always confirms:
-nothing here is written anywhere.
+The category: the classifier's when a model exists and it is sure enough (probability at least
+``TICKET_CLASSIFIER_MIN_PROBABILITY``, default 0.2), else a routing rule's. The unit: the routing
+rules for that category and text, else the classifier's. The operator always confirms: nothing
+here is written anywhere.
 """
 
 from __future__ import annotations
@@ -76,33 +76,33 @@ def route(
 def suggest(
     *, content: str, address: str = "", area: str = "", category: Category | None = None
 ) -> Suggestion:
-    """The suggestion for a call; ``category`` is the one the operator chose, if any (the
-    department then follows the rules for it when the model is unsure)."""
+    """The suggestion for a call; ``category`` is the one the operator chose, if any.
+
+    Category: the operator's, else the classifier's when sure enough, else a routing rule's.
+    Unit: the routing rules for that category and text (the administrators' explicit routing
+    wins), else the classifier's when sure enough."""
     floor = settings.TICKET_CLASSIFIER_MIN_PROBABILITY
     guess = classifier.predict(content) if (content or "").strip() else None
-    chosen = category
-    category_source = ""
-    category_probability = None
+    chosen, category_source, category_probability = category, "", None
     if chosen is None and guess is not None and guess.category is not None:
         if guess.category.probability >= floor:
             chosen = Category.objects.filter(code=guess.category.code, active=True).first()
             if chosen is not None:
                 category_source, category_probability = "model", guess.category.probability
-    department = None
-    department_source = ""
-    department_probability = None
-    if guess is not None and guess.department is not None and guess.department.probability >= floor:
-        department = Department.objects.filter(code=guess.department.code).first()
-        if department is not None:
-            department_source, department_probability = "model", guess.department.probability
     decision = route(content=content, address=address, area=area, category=chosen)
+    if chosen is None and decision is not None and decision.category:
+        chosen = Category.objects.filter(code=decision.category, active=True).first()
+        category_source = "rule" if chosen is not None else ""
+    department, department_source, department_probability = None, "", None
     if decision is not None:
-        if chosen is None and decision.category:
-            chosen = Category.objects.filter(code=decision.category, active=True).first()
-            category_source = "rule" if chosen is not None else ""
-        if department is None:
-            department = Department.objects.filter(code=decision.department).first()
-            department_source = "rule" if department is not None else ""
+        department = Department.objects.filter(code=decision.department).first()
+        department_source = "rule" if department is not None else ""
+    if department is None and guess is not None and guess.department is not None:
+        if guess.department.probability >= floor:
+            department = Department.objects.filter(code=guess.department.code).first()
+            if department is not None:
+                department_source = "model"
+                department_probability = guess.department.probability
     return Suggestion(
         category=chosen,
         department=department,

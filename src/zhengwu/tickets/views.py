@@ -90,7 +90,7 @@ EVENT_LABELS = {
     "transfer": gettext_lazy("Transferred to emergency services"),
     "merge": gettext_lazy("Merged as a duplicate"),
     "dispatch": gettext_lazy("Dispatched"),
-    "accept": gettext_lazy("Accepted"),
+    "accept": gettext_lazy("Accepted by the unit"),
     "return": gettext_lazy("Returned by the unit"),
     "return_approved": gettext_lazy("Return approved"),
     "return_rejected": gettext_lazy("Return rejected"),
@@ -121,7 +121,7 @@ DETAIL_LABELS = {
     "satisfaction": gettext_lazy("Satisfaction"),
     "outcome": gettext_lazy("Outcome"),
     "staff": gettext_lazy("Staff member named"),
-    "round": gettext_lazy("Round"),
+    "round": gettext_lazy("Redo round"),
 }
 
 
