@@ -541,7 +541,7 @@ def generate(
         kind, template, answer = rng.choice(CALLS[code])
         related = rng.choice(complained) if code.startswith("XNTS") else None
         content = _fill(template, rng, [related.name] if related else [])
-        address = f"{area}{rng.choice(ROADS)}{rng.randrange(1, 300)}号" if kind != "consult" else ""
+        address = f"{rng.choice(ROADS)}{rng.randrange(1, 300)}号" if kind != "consult" else ""
         ticket = run(
             at,
             tickets.create_ticket,

@@ -346,5 +346,5 @@ ACTIONS = {
     "answer": (AnswerForm, _("Answer on the spot"), "success"),
     "merge": (MergeForm, _("Merge as a duplicate"), "outline-secondary"),
     "transfer": (TransferForm, _("Emergency transfer"), "danger"),
-    "close": (CloseForm, _("Close"), "outline-secondary"),
+    "close": (CloseForm, _("Close the ticket"), "outline-secondary"),
 }

@@ -89,7 +89,7 @@ EVENT_LABELS = {
     "answer": gettext_lazy("Answered on the spot"),
     "transfer": gettext_lazy("Transferred to emergency services"),
     "merge": gettext_lazy("Merged as a duplicate"),
-    "dispatch": gettext_lazy("Dispatched"),
+    "dispatch": gettext_lazy("Dispatched to a unit"),
     "accept": gettext_lazy("Accepted by the unit"),
     "return": gettext_lazy("Returned by the unit"),
     "return_approved": gettext_lazy("Return approved"),
