@@ -413,3 +413,27 @@ def test_reports_default_to_this_year(client, supervisor):
     response = client.get("/tickets/reports/")
     assert response.context["start"] == dt.date(2026, 1, 1)
     assert response.context["end"] == dt.date(2026, 3, 2)
+
+
+def test_a_supervisor_investigates_and_urges_within_the_roles_levels(
+    client, dispatched, supervisor, operator
+):
+    ticket = dispatched()
+    client.force_login(operator)
+    page = text(client.get(f"/tickets/{ticket.number}/"))
+    assert re.findall(r'<option value="(\d)"', page.split('data-testid="action-urge"')[1])[:3] == [
+        "1"
+    ]
+    client.force_login(supervisor)
+    page = text(client.get(f"/tickets/{ticket.number}/"))
+    levels = re.findall(r'<option value="(\d)"', page.split('data-testid="action-urge"')[1])
+    assert levels[:2] == ["1", "2"] and "3" not in levels[:3]
+    response = client.post(
+        f"/tickets/{ticket.number}/act/investigate/",
+        {"outcome": "substantiated", "department": "", "staff": "张某", "note": "调阅记录属实"},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.investigation_outcome == "substantiated"
+    assert "investigate" not in actions(client, ticket.number)
+    assert f'data-number="{ticket.number}"' not in text(client.get("/tickets/?queue=investigate"))
