@@ -220,6 +220,9 @@ class Ticket(models.Model):
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
     callback_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    # The redo round (``redo_count``) of the reply the latest callback was about: equal to
+    # ``redo_count`` while that reply is the current one, smaller once the ticket is sent back.
+    callback_round = models.PositiveIntegerField(_("callback round"), null=True, blank=True)
     investigation_outcome = models.CharField(
         _("investigation outcome"), max_length=16, choices=Outcome.choices, blank=True
     )

@@ -20,9 +20,11 @@ the ticket last):
 
 - 响应率 response rate = accepted by the acceptance deadline ÷ dispatched;
 - 按时办结率 on-time rate = replied by the reply deadline ÷ replied;
-- 回访率 callback rate = called back ÷ replied;
-- 解决率 resolution rate = resolved ÷ callbacks that reached the caller;
-- 满意率 satisfaction rate = (satisfied + basically satisfied) ÷ callbacks that reached the caller;
+- 回访率 callback rate = replied with the current reply called back ÷ replied (a redo withdraws
+  the reply: numerator ⊆ denominator);
+- 解决率 resolution rate = latest callback resolved ÷ latest callback reached the caller;
+- 满意率 satisfaction rate = latest callback satisfied or basically satisfied ÷ latest callback
+  reached the caller;
 - returns (退单) and redo rounds (返工) as counts.
 Units are ranked by satisfaction, then resolution, on-time and response rates (higher first; a
 rate without data ranks below any rate), then by code.

@@ -37,6 +37,9 @@ UNIT_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 SUBSTANTIATED = (Outcome.SUBSTANTIATED, Outcome.PARTLY)
 # Replied by the deadline (a consultation answered on the spot has none and is on time).
 ON_TIME = Q(replied_at__isnull=False) & (Q(due_at__isnull=True) | Q(replied_at__lte=F("due_at")))
+# The current reply has been called back (a redo clears the reply and starts a new round, so an
+# earlier round's callback does not count): always a subset of the replied tickets.
+CALLED_BACK = Q(replied_at__isnull=False, callback_round=F("redo_count"))
 SATISFIED = Q(callback_reached=True, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
 
 
@@ -321,7 +324,7 @@ def performance_report(*, start: dt.date, end: dt.date) -> list[dict]:
             accepted_in_time=Count("id", filter=Q(accepted_at__lte=F("accept_due"))),
             replied=Count("id", filter=Q(replied_at__isnull=False)),
             replied_on_time=Count("id", filter=ON_TIME),
-            called_back=Count("id", filter=Q(callback_at__isnull=False)),
+            called_back=Count("id", filter=CALLED_BACK),
             reached=Count("id", filter=Q(callback_reached=True)),
             resolved=Count("id", filter=Q(callback_reached=True, callback_resolved=True)),
             satisfied=Count("id", filter=SATISFIED),

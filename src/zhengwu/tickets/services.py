@@ -730,6 +730,7 @@ def _callback(actor, ticket, roles, data, at):
     ticket.callback_resolved = resolved
     ticket.satisfaction = satisfaction
     ticket.callback_at = at
+    ticket.callback_round = ticket.redo_count
     if settled:
         ticket.closed_at = at
     _step(
