@@ -128,6 +128,40 @@ def test_register_and_dispatch_in_one_step(client, operator, categories, departm
     assert ticket.created_by == operator
 
 
+def once_token(response) -> str:
+    """The one-time token of the form on the page."""
+    return re.search(r'name="once" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_call_sent_twice_makes_one_ticket(client, operator, categories, department):
+    """A double click or a reload sends the form again: the second submit goes to the first
+    ticket; a new form has a new token and makes a new ticket."""
+    client.force_login(operator)
+    token = once_token(client.get("/tickets/new/"))
+    first = client.post("/tickets/new/", {**CALL, "intent": "dispatch", "once": token})
+    ticket = Ticket.objects.get()
+    again = client.post("/tickets/new/", {**CALL, "intent": "dispatch", "once": token}, follow=True)
+    assert Ticket.objects.count() == 1
+    assert first["Location"] == again.redirect_chain[0][0] == f"/tickets/{ticket.number}/"
+    assert f"这张表已经提交过，即工单 {ticket.number}" in text(again)
+    # An answer on the spot goes back to a new form; sent again, it shows the first ticket.
+    token = once_token(client.get("/tickets/new/"))
+    consult = {**CALL, "kind": "consult", "intent": "answer", "answer": "可网上办理", "once": token}
+    assert client.post("/tickets/new/", consult)["Location"] == "/tickets/new/"
+    answered = Ticket.objects.latest("id")
+    assert client.post("/tickets/new/", consult)["Location"] == f"/tickets/{answered.number}/"
+    assert Ticket.objects.count() == 2
+
+
+def test_a_failed_call_keeps_its_token_and_can_be_sent_again(client, operator, categories):
+    client.force_login(operator)
+    token = once_token(client.get("/tickets/new/"))
+    failed = client.post("/tickets/new/", {**CALL, "caller_phone": "12", "once": token})
+    assert failed.status_code == 422 and once_token(failed) == token
+    assert client.post("/tickets/new/", {**CALL, "once": token}).status_code == 302
+    assert Ticket.objects.count() == 1
+
+
 def test_a_bad_call_keeps_what_was_typed_and_says_why_in_chinese(client, operator, categories):
     client.force_login(operator)
     response = client.post("/tickets/new/", {**CALL, "caller_phone": "12", "intent": "register"})

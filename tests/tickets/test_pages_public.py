@@ -45,6 +45,17 @@ def test_a_citizen_sends_a_request_from_the_web(client, citizen):
     assert f'data-testid="my-ticket" data-number="{ticket.number}"' in page
 
 
+def test_a_request_sent_twice_makes_one_ticket(client, citizen):
+    client.force_login(citizen)
+    page = client.get("/tickets/submit/").content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    client.post("/tickets/submit/", {**REQUEST, "once": token})
+    again = client.post("/tickets/submit/", {**REQUEST, "once": token}, follow=True)
+    ticket = Ticket.objects.get()
+    assert again.redirect_chain[0][0] == "/tickets/mine/"
+    assert f"这张表已经提交过，即工单 {ticket.number}" in text(again)
+
+
 def test_from_a_phone_the_channel_is_mobile(client, citizen):
     client.force_login(citizen)
     client.post("/tickets/submit/", REQUEST, HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile/15E148")

@@ -3,11 +3,14 @@ from ``zhengwu.tickets.services`` (``ValidationFailed`` errors are put back on t
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.models import Department
 from zhengwu.cases.forms import NOTE_WIDGET, StyledForm
+from zhengwu.core.idempotency import MAX_KEY_LENGTH
 from zhengwu.tickets.models import EmergencyService, Kind, Outcome, Satisfaction
 from zhengwu.tickets.selectors import categories as category_queryset
 
@@ -38,7 +41,20 @@ def yes_no(value) -> bool | None:
 # --- intake --------------------------------------------------------------------------------------
 
 
-class IntakeForm(StyledForm):
+class OnceForm(StyledForm):
+    """A form that creates something once: a fresh form carries a one-time token (``once``, a
+    hidden field) that the page sends as the idempotency key, so sending the same form twice
+    gives the first result. A form shown again after a failure keeps its token."""
+
+    once = forms.CharField(max_length=MAX_KEY_LENGTH, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("once", secrets.token_urlsafe(24))
+
+
+class IntakeForm(OnceForm):
     """A call as the operator takes it; ``intent`` says what to do once it is registered."""
 
     caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20)
@@ -70,7 +86,7 @@ class IntakeForm(StyledForm):
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
 
 
-class CitizenForm(StyledForm):
+class CitizenForm(OnceForm):
     """A request sent by a logged-in citizen from the web or a phone."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengwu.cases.portal import applicant_required, rate_limited
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
 from zhengwu.core.roles import Role, role_names
 from zhengwu.tickets import duplicates, knowledge, lookup, presenters, rules, selectors, services
@@ -180,6 +181,34 @@ def attempt(form, write):
         return None, [str(error.message)], 403
 
 
+def once(request, form, scope: str, write) -> tuple[Ticket | None, str]:
+    """Run ``write()`` (which makes a ticket) once per form token (``zhengwu.core.idempotency``):
+    ``(ticket, number)`` the first time; ``(None, number of the first ticket)`` when the same
+    form is sent again (a double click, a reload). A form without a token is written each time."""
+
+    def create():
+        ticket = write()
+        created[:] = [ticket]
+        return 201, {"number": ticket.number}
+
+    created: list[Ticket] = []
+    _status, body, _replayed = run_once(
+        user=request.user,
+        scope=scope,
+        key=form.cleaned_data.get("once") or None,
+        # The token alone: whatever is sent again with it, the form was sent once.
+        fingerprint=fingerprint({"form": scope}),
+        create=create,
+    )
+    return (created[0] if created else None), body["number"]
+
+
+def sent_again(request, number: str) -> None:
+    messages.info(
+        request, _("This form was already sent: it is ticket %(number)s.") % {"number": number}
+    )
+
+
 # --- queues --------------------------------------------------------------------------------------
 
 
@@ -267,10 +296,20 @@ def new(request):
     # A duplicate's button sends the number to merge into; the others send their intent.
     intent = "merge" if request.POST.get("into") else request.POST.get("intent", "register")
     intent = intent if intent in INTENTS else "register"
-    ticket, problems, status = attempt(
-        form, lambda: _take_call(request.user, form.cleaned_data, intent)
+    result, problems, status = attempt(
+        form,
+        lambda: once(
+            request,
+            form,
+            "tickets.intake",
+            lambda: _take_call(request.user, form.cleaned_data, intent),
+        ),
     )
-    if ticket is not None:
+    if result is not None:
+        ticket, number = result
+        if ticket is None:
+            sent_again(request, number)
+            return redirect("tickets:detail", number=number)
         messages.success(request, _outcome_message(ticket, intent))
         if intent in ("answer", "transfer", "merge"):
             return redirect("tickets:new")
@@ -618,13 +657,22 @@ def submit(request):
         form = f.CitizenForm(request.POST)
         mobile = "Mobile" in request.headers.get("User-Agent", "")
         channel = "mobile" if mobile else "web"
-        ticket, problems, status = attempt(form, lambda: _citizen_ticket(user, form, channel))
-        if ticket is not None:
-            messages.success(
-                request,
-                _("Your request is registered as %(number)s. Keep the number to follow it.")
-                % {"number": ticket.number},
-            )
+        result, problems, status = attempt(
+            form,
+            lambda: once(
+                request, form, "tickets.submit", lambda: _citizen_ticket(user, form, channel)
+            ),
+        )
+        if result is not None:
+            ticket, number = result
+            if ticket is None:
+                sent_again(request, number)
+            else:
+                messages.success(
+                    request,
+                    _("Your request is registered as %(number)s. Keep the number to follow it.")
+                    % {"number": number},
+                )
             return redirect("tickets:mine")
     else:
         applicant = getattr(user, "applicant", None)
