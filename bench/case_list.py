@@ -46,6 +46,7 @@ from harness import (
     build_request,
     manage,
     percentile,
+    plain_indexes,
     project_env,
     scratch_database,
     seed_demo,
@@ -169,19 +170,6 @@ def _person_id(n: int) -> str:
     return first17 + resident_id_check_char(first17)
 
 
-def _plain_indexes(cursor) -> list[tuple[str, str]]:
-    """The indexes of the cases table that no constraint owns: (name, CREATE INDEX ...)."""
-    cursor.execute(
-        """
-        SELECT i.relname, pg_get_indexdef(i.oid)
-        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = 'cases_case'::regclass
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
-        """
-    )
-    return list(cursor.fetchall())
-
-
 def load(total: int, *, chunk: int = 250_000) -> dict:
     """Applicants and ``total`` cases, straight into the tables; the plain indexes are built
     after the rows are in (much faster than row by row), then ANALYZE."""
@@ -212,7 +200,7 @@ def load(total: int, *, chunk: int = 250_000) -> dict:
         cursor.execute("SELECT count(*) FROM bench_items")
         item_count = cursor.fetchone()[0]
 
-        indexes = _plain_indexes(cursor)
+        indexes = plain_indexes(cursor, "cases_case")
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         # Every key is valid by construction: skip the per-row foreign-key triggers.

@@ -130,6 +130,7 @@ def _mount() -> None:
     from zhengwu.notifications.api import router as notifications_router
     from zhengwu.ratings.api import router as ratings_router
     from zhengwu.supervision.api import router as supervision_router
+    from zhengwu.tickets.api import router as tickets_router
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
@@ -141,6 +142,7 @@ def _mount() -> None:
     api.add_router("/v1", supervision_router)
     api.add_router("/v1", notifications_router)
     api.add_router("/v1", assessment_router)
+    api.add_router("/v1", tickets_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhengwu.supervision",
     "zhengwu.notifications",
     "zhengwu.assessment",
+    "zhengwu.tickets",
     "zhengwu.demo",
 ]
 
@@ -225,3 +226,44 @@ RATINGS_PUSH_BASE_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_BASE_SECO
 RATINGS_PUSH_CAP_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_CAP_SECONDS", "3600"))
 RATINGS_PUSH_JITTER = float(os.environ.get("ZHENGWU_RATINGS_PUSH_JITTER", "0.2"))
 RATINGS_PUSH_MAX_ATTEMPTS = int(os.environ.get("ZHENGWU_RATINGS_PUSH_MAX_ATTEMPTS", "20"))
+# Tickets: the classifier's model file (falls back to the model shipped with the package when
+# this file does not exist), the least probability a suggestion needs, and what counts as a
+# possible duplicate of a call (similarity threshold 0..1 over a window of days).
+TICKET_CLASSIFIER_PATH = Path(
+    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_PATH", VAR_DIR / "tickets" / "classifier.json.gz")
+)
+# 0 turns off the model shipped with the package (the routing rules decide until one is trained).
+TICKET_CLASSIFIER_SHIPPED = env_bool("ZHENGWU_TICKET_CLASSIFIER_SHIPPED", default=True)
+TICKET_CLASSIFIER_MIN_PROBABILITY = float(
+    os.environ.get("ZHENGWU_TICKET_CLASSIFIER_MIN_PROBABILITY", "0.2")
+)
+TICKET_DUPLICATE_THRESHOLD = float(os.environ.get("ZHENGWU_TICKET_DUPLICATE_THRESHOLD", "0.3"))
+TICKET_DUPLICATE_DAYS = int(os.environ.get("ZHENGWU_TICKET_DUPLICATE_DAYS", "7"))
+# The knowledge base: how many of the latest answered consultations it learns from.
+TICKET_KNOWLEDGE_ANSWERS = int(os.environ.get("ZHENGWU_TICKET_KNOWLEDGE_ANSWERS", "5000"))
+
+
+def _env_map(name: str, default: str) -> dict[str, int]:
+    """``key=number,key=number`` (e.g. ``consult=3,complaint=5``) over the default's keys."""
+    values = {}
+    for source in (default, os.environ.get(name, "")):
+        for part in source.split(","):
+            key, sep, number = part.partition("=")
+            if sep and key.strip():
+                values[key.strip()] = int(number)
+    return values
+
+
+# Ticket deadlines (DOMAIN.md §7, docs/tickets.md): working days to reply by kind; an urgent
+# ticket's hours (0: the end of the dispatch day); working days for the unit to accept; the most
+# working days one extension may add; the response working days of a 督办 by level.
+TICKET_REPLY_WORKDAYS = _env_map(
+    "ZHENGWU_TICKET_REPLY_WORKDAYS", "consult=3,help=3,complaint=5,report=5,suggestion=5"
+)
+TICKET_URGENT_HOURS = int(os.environ.get("ZHENGWU_TICKET_URGENT_HOURS", "0"))
+TICKET_ACCEPT_WORKDAYS = int(os.environ.get("ZHENGWU_TICKET_ACCEPT_WORKDAYS", "1"))
+TICKET_EXTENSION_MAX_WORKDAYS = int(os.environ.get("ZHENGWU_TICKET_EXTENSION_MAX_WORKDAYS", "5"))
+TICKET_URGE_RESPONSE_WORKDAYS = {
+    int(level): days
+    for level, days in _env_map("ZHENGWU_TICKET_URGE_RESPONSE_WORKDAYS", "1=2,2=1,3=1").items()
+}

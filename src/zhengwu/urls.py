@@ -22,6 +22,7 @@ urlpatterns = [
     path("supervision/", include("zhengwu.supervision.urls")),
     path("notifications/", include("zhengwu.notifications.urls")),
     path("assessment/", include("zhengwu.assessment.urls")),
+    path("tickets/", include("zhengwu.tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

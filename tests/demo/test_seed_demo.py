@@ -23,7 +23,7 @@ REQUIRED_ITEMS = [
 
 def seed(history: int = 0):
     out = io.StringIO()
-    call_command("seed_demo", f"--history={history}", stdout=out)
+    call_command("seed_demo", f"--history={history}", "--tickets=0", stdout=out)
     return out.getvalue()
 
 

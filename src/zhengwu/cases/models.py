@@ -15,6 +15,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.rules import State
+from zhengwu.core.models import ChainedEvent
 
 OPEN_STATE_VALUES = ("submitted", "supplement_requested", "accepted", "suspended")
 
@@ -211,16 +212,12 @@ class Case(models.Model):
         return self.state in OPEN_STATE_VALUES
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChainedEvent):
     """One step of a case: append-only and hash-chained (DESIGN.md Events)."""
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )
-    seq = models.PositiveIntegerField(_("sequence"))
-    kind = models.CharField(_("kind"), max_length=32)
-    occurred_at = models.DateTimeField(_("occurred at"))
-    recorded_at = models.DateTimeField(_("recorded at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -229,11 +226,6 @@ class CaseEvent(models.Model):
         related_name="case_events",
         verbose_name=_("actor"),
     )
-    actor_name = models.CharField(_("actor"), max_length=150)
-    data = models.JSONField(_("data"), default=dict)
-    retroactive = models.BooleanField(_("retroactive entry"), default=False)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("case event")
@@ -249,14 +241,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("case events are append-only")
 
 
 class _PrivateStorage(LazyObject):

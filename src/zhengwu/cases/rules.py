@@ -45,6 +45,7 @@ __all__ = [
     "INTAKE_ACTIONS",
     "LEADER",
     "OPEN_STATES",
+    "OPERATOR",
     "REVIEWER",
     "ROLES",
     "SUPERVISOR",
@@ -99,9 +100,21 @@ DEPARTMENT_HEAD = "department_head"
 SUPERVISOR = "supervisor"
 LEADER = "leader"
 ADMIN = "admin"
+# The hotline operator handles tickets (zhengwu.tickets), never cases: no row of the table names it.
+OPERATOR = "operator"
 SYSTEM = "system"
 ROLES = frozenset(
-    {APPLICANT, WINDOW_CLERK, REVIEWER, DEPARTMENT_HEAD, SUPERVISOR, LEADER, ADMIN, SYSTEM}
+    {
+        APPLICANT,
+        WINDOW_CLERK,
+        REVIEWER,
+        DEPARTMENT_HEAD,
+        SUPERVISOR,
+        LEADER,
+        ADMIN,
+        OPERATOR,
+        SYSTEM,
+    }
 )
 
 # States in which the case is still being handled (the clocks and levels apply).

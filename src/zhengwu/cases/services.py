@@ -29,15 +29,14 @@ from zhengwu.cases.rules import Action, State, TransitionError, transition
 from zhengwu.cases.selectors import scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.catalog.selectors import intake_version, material_codes
-from zhengwu.core import clock
-from zhengwu.core.audit import GENESIS, chain_hash
+from zhengwu.core import clock, trail
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
 from zhengwu.workdays.loader import get_calendar
 
 log = logging.getLogger(__name__)
 
-SYSTEM_ACTOR = "system"
+SYSTEM_ACTOR = trail.SYSTEM_ACTOR
 RECOMPUTED = "clocks_recomputed"
 # Clock fields copied onto the case (name on Clocks → name on Case).
 CLOCK_FIELDS = (
@@ -110,26 +109,9 @@ def _event_tuple(row: CaseEvent) -> Event:
     return Event(row.kind, clock.local_date(row.occurred_at), row.data)
 
 
-def _payload(case_number: str, row: CaseEvent) -> dict:
-    """What the hash covers: everything about the event but its own hashes."""
-    return {
-        "case": case_number,
-        "seq": row.seq,
-        "kind": row.kind,
-        "occurred_at": row.occurred_at,
-        "recorded_at": row.recorded_at,
-        "actor": row.actor_name,
-        "data": row.data,
-        "retroactive": row.retroactive,
-    }
-
-
 def event_payload(row: CaseEvent, case_number: str) -> dict:
-    return _payload(case_number, row)
-
-
-def _actor_name(actor: User | None) -> str:
-    return actor.get_username() if actor is not None else SYSTEM_ACTOR
+    """What the hash of a case event covers (``zhengwu.core.trail.payload``)."""
+    return trail.payload("case", case_number, row)
 
 
 def _chained(
@@ -146,23 +128,14 @@ def _chained(
     and head hash already count it."""
     row = CaseEvent(
         case=case,
-        seq=case.event_count + 1,
         kind=kind,
         occurred_at=occurred_at,
-        recorded_at=recorded_at or clock.now(),
+        recorded_at=recorded_at,
         actor=actor,
-        actor_name=_actor_name(actor),
-        data=dict(data),
+        data=data,
         retroactive=retroactive,
-        prev_hash=case.head_hash or GENESIS,
     )
-    # The JSON round trip the database makes, so the hash verifies against what is stored.
-    row.occurred_at = row.occurred_at.astimezone(dt.UTC)
-    row.recorded_at = row.recorded_at.astimezone(dt.UTC)
-    row.hash = chain_hash(row.prev_hash, _payload(case.number, row))
-    case.event_count = row.seq
-    case.head_hash = row.hash
-    return row
+    return trail.chain(case, row, label="case")
 
 
 def _append(case: Case, **event) -> CaseEvent:
@@ -224,18 +197,12 @@ def clocks_after(case: Case, rows: Sequence[CaseEvent]) -> Clocks:
 
 
 def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
-    now = clock.now()
-    if value is None:
-        return now
-    if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        raise ValidationFailed({field: [_("Enter a date and time with its time zone.")]})
-    if value > now:
-        raise ValidationFailed({field: [_("The time cannot be in the future.")]})
-    if not_before is not None and value < not_before:
-        raise ValidationFailed(
-            {field: [_("The time cannot be earlier than the case's last step.")]}
-        )
-    return value
+    return trail.stated_time(
+        value,
+        field=field,
+        not_before=not_before,
+        earlier_message=_("The time cannot be earlier than the case's last step."),
+    )
 
 
 def _is_retroactive(occurred_at: dt.datetime) -> bool:

@@ -26,3 +26,32 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+class ChainedEvent(models.Model):
+    """One step of an append-only, hash-chained trail (DESIGN.md Events; ``zhengwu.core.trail``).
+
+    A concrete event adds the foreign key to what it belongs to and its ``actor``. Rows are only
+    ever inserted: saving an existing row or deleting one raises.
+    """
+
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=32)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    actor_name = models.CharField(_("actor"), max_length=150)
+    data = models.JSONField(_("data"), default=dict)
+    retroactive = models.BooleanField(_("retroactive entry"), default=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only")

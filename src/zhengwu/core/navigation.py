@@ -118,6 +118,69 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
         for roles, url, label, description in ASSESSMENT
         for role in roles
     ],
+    # Hotline tickets (12345).
+    (
+        Role.OPERATOR,
+        "tickets:new",
+        _("Take a call"),
+        _("Register a call with suggestions, answer on the spot or transfer an emergency."),
+    ),
+    (
+        Role.OPERATOR,
+        "tickets:workbench",
+        _("Hotline tickets"),
+        _("Dispatch, review returns and extensions, call callers back."),
+    ),
+    (
+        Role.OPERATOR,
+        "tickets:knowledge",
+        _("Knowledge base"),
+        _("Guides and earlier answers for the caller's question."),
+    ),
+    (
+        Role.WINDOW_CLERK,
+        "tickets:workbench",
+        _("Hotline tickets"),
+        _("Accept, return, extend and reply to the tickets sent to your unit."),
+    ),
+    (
+        Role.REVIEWER,
+        "tickets:workbench",
+        _("Hotline tickets"),
+        _("Accept, return, extend and reply to the tickets sent to your unit."),
+    ),
+    (
+        Role.DEPARTMENT_HEAD,
+        "tickets:workbench",
+        _("Hotline tickets"),
+        _("Your department's tickets and their deadlines."),
+    ),
+    (
+        Role.SUPERVISOR,
+        "tickets:workbench",
+        _("Hotline supervision"),
+        _("Urge late tickets and investigate efficiency complaints."),
+    ),
+    (Role.LEADER, "tickets:workbench", _("Hotline tickets"), _("Overdue and urged tickets.")),
+    (
+        Role.SUPERVISOR,
+        "tickets:reports",
+        _("Ticket reports"),
+        _("Efficiency complaints by category, substantiation rates, units' rates."),
+    ),
+    (
+        Role.LEADER,
+        "tickets:reports",
+        _("Ticket reports"),
+        _("Efficiency complaints by category, substantiation rates, units' rates."),
+    ),
+    (Role.ADMIN, "tickets:workbench", _("Hotline tickets"), _("Every ticket and queue.")),
+    (
+        Role.APPLICANT,
+        "tickets:submit",
+        _("Send a request to the hotline"),
+        _("Ask, ask for help, complain, report or suggest, and follow the answer."),
+    ),
 ]
 
 

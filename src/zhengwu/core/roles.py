@@ -15,6 +15,9 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     LEADER = "leader"
     ADMIN = "admin"
+    # The hotline operator and dispatcher (话务员/派单员): registers and dispatches tickets, calls
+    # callers back. A staff role; tickets are its own scope, cases are not (not center-wide).
+    OPERATOR = "operator"
 
     @property
     def label(self):
@@ -29,6 +32,7 @@ ROLE_LABELS = {
     Role.SUPERVISOR: _("Supervisor"),
     Role.LEADER: _("Leader"),
     Role.ADMIN: _("Administrator"),
+    Role.OPERATOR: _("Hotline operator"),
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}

@@ -43,6 +43,7 @@ ACCOUNTS = [
     DemoAccount("supervisor", Role.SUPERVISOR, "吴监察"),
     DemoAccount("leader", Role.LEADER, "郑主任"),
     DemoAccount("citizen", Role.APPLICANT, "张三"),
+    DemoAccount("operator", Role.OPERATOR, "刘话务"),
 ]
 CITIZEN_ID_NUMBER = "11010519491231002X"
 

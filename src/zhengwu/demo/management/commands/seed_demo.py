@@ -6,12 +6,21 @@ from zhengwu.core.roles import ROLE_LABELS
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
+from zhengwu.demo import tickets as demo_tickets
+from zhengwu.tickets.models import Ticket
 
 
 class Command(BaseCommand):
     help = "Load the demo city (idempotent) and print the demo accounts."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--tickets",
+            type=int,
+            default=360,
+            help="Hotline tickets to make over the past eighteen months when there are none yet "
+            "(default 360; 0 for none).",
+        )
         parser.add_argument(
             "--history",
             type=int,
@@ -20,7 +29,7 @@ class Command(BaseCommand):
             "(default 1500; 0 for none).",
         )
 
-    def handle(self, *args, history=1500, **options):
+    def handle(self, *args, history=1500, tickets=360, **options):
         services.seed()
         if history > 0 and not Case.objects.exists():
             self.stdout.write(
@@ -37,6 +46,16 @@ class Command(BaseCommand):
             )
             rated = demo_ratings.generate()
             self.stdout.write(_("%(count)d ratings.") % {"count": rated})
+        demo_tickets.seed_categories()
+        if tickets > 0 and not Ticket.objects.exists():
+            self.stdout.write(
+                _("Making the hotline's history (%(count)d calls)...") % {"count": tickets}
+            )
+            made = demo_tickets.generate(count=tickets)
+            self.stdout.write(
+                _("%(tickets)d tickets with %(actions)d steps.")
+                % {"tickets": made.tickets, "actions": made.actions}
+            )
         self.stdout.write(
             _("Demo data is loaded. Demo accounts (password: %(password)s):")
             % {"password": services.DEMO_PASSWORD}

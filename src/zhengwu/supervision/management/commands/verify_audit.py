@@ -1,9 +1,10 @@
-"""Check the hash chain of every case's events, and the daily seals over the chain heads.
+"""Check the hash chain of every case's and every ticket's events, and the daily seals over the
+case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
 
-Exits 0 when everything verifies; otherwise prints each case whose events were altered,
+Exits 0 when everything verifies; otherwise prints each case or ticket whose events were altered,
 reordered or deleted, and each seal that no longer matches (a chain deleted whole), and exits 1.
 """
 
@@ -15,23 +16,32 @@ from django.core.management.base import BaseCommand
 
 from zhengwu.cases.integrity import verify
 from zhengwu.supervision import seal
+from zhengwu.tickets.integrity import verify as verify_tickets
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chains of all case events and the daily seals; exit 1 on any break."
+    help = (
+        "Verify the hash chains of all case and ticket events and the daily seals; "
+        "exit 1 on any break."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--all-seals", action="store_true", help="Recompute every seal.")
 
-    def handle(self, *args, all_seals=False, **options):
+    def _chains(self, chains, noun: str) -> int:
         checked = broken = 0
-        for _case_id, problem in verify():
+        for _owner_id, problem in chains:
             checked += 1
             if problem is not None:
                 broken += 1
                 where = f" (event {problem.seq})" if problem.seq else ""
                 self.stderr.write(f"BROKEN {problem.number}{where}: {problem.reason}")
-        self.stdout.write(f"checked {checked} cases, {broken} broken")
+        self.stdout.write(f"checked {checked} {noun}, {broken} broken")
+        return broken
+
+    def handle(self, *args, all_seals=False, **options):
+        broken = self._chains(verify(), "cases")
+        broken += self._chains(verify_tickets(), "tickets")
         problems = seal.verify(all_seals=all_seals)
         for problem in problems:
             if problem.reason == "seal_chain":
