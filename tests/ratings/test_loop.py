@@ -76,8 +76,10 @@ def test_steps_are_hash_chained(bad, reviewer):
         }
         assert row.prev_hash == prev and row.hash == chain_hash(prev, payload)
         prev = row.hash
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="append-only"):
         row.save()
+    with pytest.raises(TypeError, match="append-only"):
+        row.delete()
 
 
 def test_out_of_order_steps_are_409(bad, reviewer):

@@ -15,6 +15,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.rules import State
+from zhengwu.core.models import AppendOnly
 
 OPEN_STATE_VALUES = ("submitted", "supplement_requested", "accepted", "suspended")
 
@@ -211,8 +212,10 @@ class Case(models.Model):
         return self.state in OPEN_STATE_VALUES
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly, models.Model):
     """One step of a case: append-only and hash-chained (DESIGN.md Events)."""
+
+    append_only_message = "case events are append-only"
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
@@ -249,14 +252,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("case events are append-only")
 
 
 class _PrivateStorage(LazyObject):

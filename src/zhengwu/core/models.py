@@ -3,6 +3,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnly:
+    """A row that is written once and never updated or deleted (event trails, reviews).
+
+    Put it before ``models.Model`` in the bases; it adds no field, so no migration. Set
+    ``append_only_message`` to say what the rows are in the error."""
+
+    append_only_message = "rows of this table are append-only"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(self.append_only_message)
+
+
 class IdempotencyKey(models.Model):
     """The first answer to a creating request sent with an ``Idempotency-Key`` header."""
 
