@@ -69,6 +69,7 @@ class IrregularityKind(models.TextChoices):
     REPEAT_SUPPLEMENT = "repeat_supplement", _("Second supplement notice with new materials")
     STEP_TIMEOUT = "step_timeout", _("Step over its time limit")
     NO_CERTIFICATE = "no_certificate", _("Acceptance or decision without its certificate")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Bad-rating rectification overdue")
 
 
 class IrregularityStatus(models.TextChoices):
