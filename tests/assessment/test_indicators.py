@@ -79,11 +79,14 @@ def test_every_case_formula_on_hand_built_data(october):
     assert zjj["online_rate"] == Count(0, 1)
 
 
-def test_rating_indicators_are_present_and_empty(october):
+def test_rating_indicators_without_ratings(october):
+    """No rating given: the decided cases are the active-rating denominator, the rest is empty."""
     rows = selectors.table(start=OCT[0], end=OCT[1], group="department", department_ids=None)
     for row in rows:
         assert set(row.indicators) == set(formulas.INDICATOR_KEYS)
-        for key in formulas.RATING_KEYS:
+        decided = row.indicators["on_time_rate"].denominator
+        assert row.indicators["active_rating_rate"] == Count(0, decided)
+        for key in formulas.RATING_KEYS[1:]:
             assert row.indicators[key] == Count(0, 0)
             assert row.indicators[key].value is None
 

@@ -106,3 +106,35 @@ def test_bad_rating_loop_closes(completed, open_as):
     closed = supervisor.locator(f"[data-testid=sup-closed] [data-task='{task.pk}']")
     assert closed.get_attribute("data-state") == "closed"
     assert supervisor.locator(f"[data-testid=sup-overdue] [data-task='{task.pk}']").count() == 0
+
+
+def test_supervisor_sees_an_overdue_rectification_on_the_board(completed, open_as):
+    """A bad rating whose task passed its deadline: the sweep records it, the supervisor finds it
+    on the board, opens its evidence, and follows the link to the ratings' supervision page."""
+    import datetime as dt
+
+    from tests.ratings.helpers import rate
+    from zhengwu.core import clock
+    from zhengwu.supervision import sweep
+
+    UserFactory(roles=[Role.DEPARTMENT_HEAD], department=completed.department, username="head")
+    task = rate(completed, 1, comment="等了很久", real_name=True).task
+    due = clock.today() - dt.timedelta(days=3)
+    RectificationTask.objects.filter(pk=task.pk).update(due_on=due)
+    sweep.run(daily=False)
+
+    supervisor = open_as("supervisor")
+    supervisor.goto("/supervision/")
+    row = supervisor.locator(f"[data-testid=overdue-{completed.number}]")
+    assert f"{due.year}年{due.month}月{due.day}日" in row.inner_text()
+    assert completed.number in supervisor.locator("[data-testid=no-callback]").inner_text()
+    row.get_by_role("link", name=completed.number).click()
+    assert supervisor.locator("[data-testid=irregularity-kind]").inner_text() == "差评整改超期"
+    assert "整改期限" in supervisor.locator("[data-testid=evidence]").inner_text()
+    supervisor.goto("/supervision/")
+    supervisor.get_by_role("link", name="好差评监督页面").click()
+    supervisor.wait_for_url("**/ratings/supervision/")
+    # the department's head was told
+    head = open_as("head")
+    head.goto("/notifications/")
+    assert "差评整改超期" in head.locator("main").inner_text()

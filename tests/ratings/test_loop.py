@@ -76,8 +76,10 @@ def test_steps_are_hash_chained(bad, reviewer):
         }
         assert row.prev_hash == prev and row.hash == chain_hash(prev, payload)
         prev = row.hash
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="append-only"):
         row.save()
+    with pytest.raises(TypeError, match="append-only"):
+        row.delete()
 
 
 def test_out_of_order_steps_are_409(bad, reviewer):
@@ -167,8 +169,8 @@ def test_appeal_upheld_leaves_the_statistics_but_not_the_database(bad, head, rev
     with pytest.raises(Forbidden):
         services.decide_appeal(actor=head, appeal_id=appeal.pk, upheld=True, note="x")
     before = selectors.rating_indicator_counts(
-        start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30), group="center"
-    )["center"]
+        start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30), group="department"
+    )[bad.department_id]
     assert before["bad_rate"] == (1, 1)
     services.decide_appeal(
         actor=supervisor, appeal_id=appeal.pk, upheld=True, note="查实为恶意差评"
@@ -176,8 +178,8 @@ def test_appeal_upheld_leaves_the_statistics_but_not_the_database(bad, head, rev
     rating = Rating.objects.get(pk=bad.rating_id)
     assert rating.excluded and rating.task.state == "appeal_upheld"
     after = selectors.rating_indicator_counts(
-        start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30), group="center"
-    )["center"]
+        start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30), group="department"
+    )[bad.department_id]
     assert after["bad_rate"] == (0, 0) and after["rectification_rate"] == (0, 0)
     assert after["active_rating_rate"] == (0, 1)
     with pytest.raises(DomainError):

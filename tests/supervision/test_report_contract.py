@@ -80,6 +80,7 @@ def test_irregularity_counts_most_first_with_labels(cases):
         "repeat_supplement",
         "step_timeout",
         "no_certificate",
+        "rectification_overdue",
     }
     assert all(isinstance(r[1], str) and r[1] for r in rows)
 

@@ -91,37 +91,46 @@ DEFINITIONS: dict[str, Definition] = {
             "active_rating_rate",
             _("Active rating rate"),
             _("Rated completed cases ÷ completed cases"),
-            _("Ratings: no data until ratings are recorded"),
+            _(
+                "Decision date in the period; rated = has a rating counted in the statistics "
+                "(a rating whose appeal was upheld does not count)"
+            ),
         ),
         Definition(
             "good_rate",
             _("Good rating rate"),
             _("Ratings of 5 or 4 ÷ ratings"),
-            _("Ratings: no data until ratings are recorded"),
+            _("Rating date in the period; ratings whose appeal was upheld are left out"),
         ),
         Definition(
             "satisfaction_rate",
             _("Satisfaction rate"),
             _("Ratings of 5, 4 or 3 ÷ ratings"),
-            _("Ratings: no data until ratings are recorded"),
+            _("Rating date in the period; ratings whose appeal was upheld are left out"),
         ),
         Definition(
             "bad_rate",
             _("Bad rating rate"),
             _("Ratings of 2 or 1 ÷ ratings"),
-            _("Ratings: no data until ratings are recorded"),
+            _("Rating date in the period; ratings whose appeal was upheld are left out"),
         ),
         Definition(
             "rectification_rate",
             _("Bad rating rectification rate"),
             _("Rectified bad ratings ÷ bad ratings (upheld appeals excluded)"),
-            _("Ratings: no data until ratings are recorded"),
+            _(
+                "Rating date of the bad rating in the period; rectified = the task was fed back "
+                "or closed, whenever that happened"
+            ),
         ),
         Definition(
             "callback_rate",
             _("Real-name bad rating callback rate"),
             _("Callbacks done ÷ bad ratings with a real name"),
-            _("Ratings: no data until ratings are recorded"),
+            _(
+                "Rating date of the bad rating in the period; called back = the first callback "
+                "is recorded, whenever that happened"
+            ),
         ),
     )
 }

@@ -93,17 +93,19 @@ def parse_date(text) -> dt.date | None:
 # ---------------------------------------------------------------- the cases provider
 
 
-def _group_expression(group: str):
+def group_expression(group: str, prefix: str = ""):
+    """The key of a case's group; ``prefix`` reaches the case from another model (``case__``),
+    so that every provider groups the same way."""
     if group == "department":
-        return F("department_id")
+        return F(f"{prefix}department_id")
     if group == "window":
-        return F("window_id")
+        return F(f"{prefix}window_id")
     if group == "staff":
-        return Choose(When(channel="window", then=F("created_by_id")), default=None)
+        return Choose(When(**{f"{prefix}channel": "window"}, then=F(f"{prefix}created_by_id")))
     if group == "item":
-        return F("item_id")
+        return F(f"{prefix}item_id")
     if group == "center":
-        return F("department__center_id")
+        return F(f"{prefix}department__center_id")
     raise ValueError(group)
 
 
@@ -112,7 +114,7 @@ def _cases(start, end, date_field: str, group: str, department_ids, *also: str):
     queryset = Case.objects.filter(**{f"{date_field}__gte": start, f"{date_field}__lte": end})
     if department_ids is not None:
         queryset = queryset.filter(department_id__in=list(department_ids))
-    return queryset.annotate(g=_group_expression(group)).values("g", *also).order_by()
+    return queryset.annotate(g=group_expression(group)).values("g", *also).order_by()
 
 
 def case_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str, Count]]:

@@ -215,6 +215,8 @@ class Case(models.Model):
 class CaseEvent(ChainedEvent):
     """One step of a case: append-only and hash-chained (DESIGN.md Events)."""
 
+    append_only_message = "case events are append-only"
+
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )

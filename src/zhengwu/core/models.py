@@ -3,6 +3,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnly:
+    """A row that is written once and never updated or deleted (event trails, reviews).
+
+    Put it before ``models.Model`` in the bases; it adds no field, so no migration. Set
+    ``append_only_message`` to say what the rows are in the error."""
+
+    append_only_message = "rows of this table are append-only"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(self.append_only_message)
+
+
 class IdempotencyKey(models.Model):
     """The first answer to a creating request sent with an ``Idempotency-Key`` header."""
 
@@ -28,7 +45,7 @@ class IdempotencyKey(models.Model):
         return f"{self.scope}:{self.key}"
 
 
-class ChainedEvent(models.Model):
+class ChainedEvent(AppendOnly, models.Model):
     """One step of an append-only, hash-chained trail (DESIGN.md Events; ``zhengwu.core.trail``).
 
     A concrete event adds the foreign key to what it belongs to and its ``actor``. Rows are only
@@ -47,11 +64,3 @@ class ChainedEvent(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} rows are append-only")

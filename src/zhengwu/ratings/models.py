@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.models import AppendOnly
 from zhengwu.ratings.rules import Outcome, TaskState
 
 
@@ -169,8 +170,10 @@ class RectificationTask(models.Model):
         return f"#{self.pk} {self.state}"
 
 
-class TaskEvent(models.Model):
+class TaskEvent(AppendOnly, models.Model):
     """One step of a task: append-only and hash-chained, like a case's events."""
+
+    append_only_message = "task steps are append-only"
 
     task = models.ForeignKey(
         RectificationTask, on_delete=models.PROTECT, related_name="events", verbose_name=_("task")
@@ -202,14 +205,6 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.task_id}#{self.seq} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("task steps are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("task steps are append-only")
 
 
 class Appeal(models.Model):

@@ -14,12 +14,17 @@ rectification_rate     bad ratings whose task was fed back or closed ÷ bad rati
 callback_rate          real-name bad ratings whose rater was called back ÷ real-name bad ratings
 =====================  =====================================================================
 
-Date basis: ratings (and so bad ratings) count in the period of their rating date
-(``Rating.rated_on``, Asia/Shanghai); completed cases by their completion date. A rating whose
-appeal was upheld (``excluded``) counts nowhere, numerator or denominator. Groups: ``department``
-(department id), ``window`` (window id; cases without a window are left out of this grouping),
-``staff`` (user id of the clerk who filed the case, ``Case.created_by``; likewise), ``item``
-(service item id) and ``center`` (one key, ``"center"``). A group with no data is absent.
+Date basis: ``active_rating_rate`` counts cases by their completion date (``Case.completed_on``);
+the five others count ratings by their rating date (``Rating.rated_on``, Asia/Shanghai), so a bad
+rating and its task's progress count in the period the rating was given, whenever the task moves.
+A rating whose appeal was upheld (``excluded``) counts nowhere, numerator or denominator.
+
+Groups are those of the assessment indicators (``assessment.selectors.group_expression``, applied
+to the rated case): ``department`` (department id), ``window`` (window id; ``None``: online
+applications), ``staff`` (the clerk who filed a window application, ``Case.created_by``;
+``None``: online applications), ``item`` (service item id) and ``center`` (the department's
+service center id). A group with no data is absent. ``rating_counts`` is the same figures as
+the assessment app's provider (``assessment.providers``), registered in ``RatingsConfig.ready``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from zhengwu.assessment.formulas import Count as IndicatorCount
+from zhengwu.assessment.selectors import GROUPS, group_expression
 from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core import clock
@@ -43,34 +50,12 @@ from zhengwu.ratings.rules import (
     Tally,
 )
 
-GROUPS = {
-    # group -> (field on Rating, field on Case)
-    "department": ("department_id", "department_id"),
-    "window": ("window_id", "window_id"),
-    "staff": ("staff_id", "created_by_id"),
-    "item": ("item_id", "item_id"),
-    "center": (None, None),
-}
-
-
-def _key(row: dict, field: str | None):
-    return "center" if field is None else row[field]
-
-
-def _grouped(queryset, field: str | None, **aggregates) -> list[dict]:
-    """One row of ``aggregates`` per value of ``field``; one row in all when it is None."""
-    if field is None:
-        row = queryset.aggregate(**aggregates)
-        return [row] if any(row.values()) else []
-    return list(queryset.values(field).annotate(**aggregates).order_by())
-
 
 def rating_indicator_counts(
     *, start: dt.date, end: dt.date, group: str, department_ids=None
 ) -> dict[object, dict[str, tuple[int, int]]]:
     if group not in GROUPS:
         raise ValueError(f"unknown group {group!r}; one of {sorted(GROUPS)}")
-    rating_field, case_field = GROUPS[group]
     tallies: dict[object, Tally] = defaultdict(Tally)
 
     cases = Case.objects.filter(completed_on__gte=start, completed_on__lte=end)
@@ -78,47 +63,55 @@ def rating_indicator_counts(
     if department_ids is not None:
         cases = cases.filter(department_id__in=list(department_ids))
         ratings = ratings.filter(department_id__in=list(department_ids))
-    if case_field is not None:
-        cases = cases.exclude(**{f"{case_field}__isnull": True})
-        ratings = ratings.exclude(**{f"{rating_field}__isnull": True})
     counted = Rating.objects.filter(case=OuterRef("pk"), excluded=False)
-    case_rows = _grouped(
-        cases.annotate(rated=Exists(counted)),
-        case_field,
-        completed=Count("id"),
-        rated_completed=Count("id", filter=Q(rated=True)),
+    case_rows = (
+        cases.annotate(g=group_expression(group), rated=Exists(counted))
+        .values("g")
+        .annotate(completed=Count("id"), rated_completed=Count("id", filter=Q(rated=True)))
+        .order_by()
     )
     for row in case_rows:
-        tally = tallies[_key(row, case_field)]
+        tally = tallies[row["g"]]
         tally.completed, tally.rated_completed = row["completed"], row["rated_completed"]
 
     bad = Q(level__lte=2)
-    rating_rows = _grouped(
-        ratings,
-        rating_field,
-        ratings=Count("id"),
-        good=Count("id", filter=Q(level__gte=4)),
-        satisfied=Count("id", filter=Q(level__in=sorted(SATISFIED_LEVELS))),
-        bad=Count("id", filter=bad),
-        rectified_bad=Count(
-            "id", filter=bad & Q(task__state__in=[s.value for s in RECTIFIED_STATES])
-        ),
-        real_name_bad=Count("id", filter=bad & Q(real_name=True)),
-        called_back=Count("id", filter=bad & Q(real_name=True, task__called_back_at__isnull=False)),
+    rating_rows = (
+        ratings.annotate(g=group_expression(group, prefix="case__"))
+        .values("g")
+        .annotate(
+            ratings=Count("id"),
+            good=Count("id", filter=Q(level__gte=4)),
+            satisfied=Count("id", filter=Q(level__in=sorted(SATISFIED_LEVELS))),
+            bad=Count("id", filter=bad),
+            rectified_bad=Count(
+                "id", filter=bad & Q(task__state__in=[s.value for s in RECTIFIED_STATES])
+            ),
+            real_name_bad=Count("id", filter=bad & Q(real_name=True)),
+            called_back=Count(
+                "id", filter=bad & Q(real_name=True, task__called_back_at__isnull=False)
+            ),
+        )
+        .order_by()
     )
     for row in rating_rows:
-        tally = tallies[_key(row, rating_field)]
-        for name in (
-            "ratings",
-            "good",
-            "satisfied",
-            "bad",
-            "rectified_bad",
-            "real_name_bad",
-            "called_back",
-        ):
+        tally = tallies[row["g"]]
+        for name in TALLIED:
             setattr(tally, name, row[name])
     return {key: tally.indicators() for key, tally in tallies.items()}
+
+
+TALLIED = ("ratings", "good", "satisfied", "bad", "rectified_bad", "real_name_bad", "called_back")
+
+
+def rating_counts(*, start, end, group, department_ids) -> dict[object, dict[str, IndicatorCount]]:
+    """The assessment provider: ``rating_indicator_counts`` as ``formulas.Count`` values."""
+    counts = rating_indicator_counts(
+        start=start, end=end, group=group, department_ids=department_ids
+    )
+    return {
+        key: {name: IndicatorCount(*pair) for name, pair in row.items()}
+        for key, row in counts.items()
+    }
 
 
 def overdue_rectifications(*, today: dt.date | None = None) -> QuerySet[RectificationTask]:

@@ -379,7 +379,13 @@ def month_indicators(today: dt.date) -> list[dict]:
     """The center's six rating indicators for the month so far, each with its formula."""
     start = today.replace(day=1)
     pairs = selectors.rating_indicator_counts(start=start, end=today, group="center")
-    center = pairs.get("center", rules.Tally().indicators())
+    center = {
+        key: (
+            sum(row[key][0] for row in pairs.values()),
+            sum(row[key][1] for row in pairs.values()),
+        )
+        for key in rules.INDICATORS
+    }
     return [
         {
             "key": key,

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import CaseLevel
+from zhengwu.core.models import AppendOnly
 
 WARNING_LEVELS = (CaseLevel.YELLOW, CaseLevel.RED, CaseLevel.STATUTORY_OVERDUE)
 
@@ -68,6 +69,7 @@ class IrregularityKind(models.TextChoices):
     REPEAT_SUPPLEMENT = "repeat_supplement", _("Second supplement notice with new materials")
     STEP_TIMEOUT = "step_timeout", _("Step over its time limit")
     NO_CERTIFICATE = "no_certificate", _("Acceptance or decision without its certificate")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Bad-rating rectification overdue")
 
 
 class IrregularityStatus(models.TextChoices):
@@ -131,8 +133,10 @@ class ReviewOutcome(models.TextChoices):
     EXPLAINED = "explained", _("Explained: a justified exception")
 
 
-class IrregularityReview(models.Model):
+class IrregularityReview(AppendOnly, models.Model):
     """A supervisor's review of an irregularity, with a note: append-only, never deleted."""
+
+    append_only_message = "reviews are never changed or deleted"
 
     irregularity = models.ForeignKey(
         Irregularity,
@@ -157,14 +161,6 @@ class IrregularityReview(models.Model):
 
     def __str__(self):
         return f"{self.irregularity_id} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("reviews are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("reviews are never deleted")
 
 
 class SweepMark(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label
+from zhengwu.ratings.templatetags.rating_tags import task_state_label
 from zhengwu.supervision.models import CaseWarning, Irregularity, IrregularityKind
 
 
@@ -66,6 +67,16 @@ def evidence_lines(row: Irregularity) -> list[tuple[str, str]]:
             (_("State of the case"), e.get("state", "")),
             (_("Accepted on"), cn_date(e.get("accepted_on"))),
             (_("Decided on"), cn_date(e.get("completed_on"))),
+        ]
+    elif row.kind == IrregularityKind.RECTIFICATION_OVERDUE:
+        lines += [
+            (_("Rectification task"), f"#{e['task']}" if e.get("task") else ""),
+            (_("Rating"), str(e.get("level", ""))),
+            (_("Real name"), _("Yes") if e.get("real_name") else _("No")),
+            (_("Rated on"), cn_date(e.get("rated_on"))),
+            (_("Rectification due"), cn_date(e.get("due"))),
+            (_("Task state"), task_state_label(e.get("state", ""))),
+            (_("Still waiting on"), cn_date(e.get("as_of"))),
         ]
     return [(label, value) for label, value in lines if value]
 

@@ -25,6 +25,7 @@ from zhengwu.supervision.models import (
     DailySeal,
     Irregularity,
     IrregularityKind,
+    IrregularityStatus,
     WarningLevel,
 )
 
@@ -189,6 +190,26 @@ def board(user) -> tuple[list[BoardRow], dict[str, int]]:
     return rows, totals
 
 
+def rating_loop(user, *, limit: int = 10) -> dict:
+    """The bad-rating loop on the board: overdue rectifications recorded and not reviewed yet,
+    and real-name bad ratings whose rater has not been called back, in the user's scope."""
+    from zhengwu.ratings.selectors import real_name_bad_without_callback
+
+    overdue = _scoped(
+        Irregularity.objects.filter(
+            kind=IrregularityKind.RECTIFICATION_OVERDUE, status=IrregularityStatus.OPEN
+        ),
+        user,
+    ).select_related("case", "department")
+    no_callback = _scoped(real_name_bad_without_callback(), user)
+    return {
+        "overdue": list(overdue.order_by("-detected_at", "-id")[:limit]),
+        "overdue_count": overdue.count(),
+        "no_callback": list(no_callback[:limit]),
+        "no_callback_count": no_callback.count(),
+    }
+
+
 def board_cases(user, *, department_id: int | None, level: str) -> QuerySet[Case]:
     """The open cases behind one cell of the board, newest first."""
     cases = _scoped(Case.objects.filter(state__in=OPEN_STATE_VALUES), user)
@@ -300,6 +321,7 @@ __all__ = [
     "irregularity_counts",
     "latest_seal",
     "may_supervise",
+    "rating_loop",
     "top_irregular_cases",
     "warning_counts",
     "warnings",

@@ -61,6 +61,7 @@ from zhengwu.supervision.models import (
     SweepMark,
     WorkdayOrdinal,
 )
+from zhengwu.supervision.rectifications import record_overdue_rectifications
 from zhengwu.workdays.loader import get_calendar
 
 LOCK = "sweep"
@@ -456,6 +457,7 @@ def run(*, daily: bool = True) -> Result:
         else:
             result.warnings = record_warnings(today, now, token, since_event=events.value)
         result.irregularities = detect_irregularities(today, now, token)
+        result.irregularities += record_overdue_rectifications(today, now, token)
         result.notified = notify(
             CaseWarning, "warning", "level", WARNING_ROLES, token, now
         ) + notify(Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now)

@@ -20,6 +20,7 @@ from zhengwu.core import clock
 from zhengwu.core.errors import Forbidden, NotFound, ValidationFailed
 from zhengwu.supervision import presenters, selectors, services
 from zhengwu.supervision.forms import ListFilterForm, ReviewForm
+from zhengwu.supervision.models import IrregularityKind
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 50_000
@@ -68,6 +69,8 @@ def board(request):
     }
     if request.headers.get("HX-Request"):
         return render(request, "supervision/_board_table.html", context)
+    context["loop"] = selectors.rating_loop(request.user)
+    context["overdue_kind"] = IrregularityKind.RECTIFICATION_OVERDUE.value
     return render(request, "supervision/board.html", context)
 
 

@@ -286,6 +286,8 @@ class Ticket(models.Model):
 class TicketEvent(ChainedEvent):
     """One step of a ticket: append-only and hash-chained (DESIGN.md Events)."""
 
+    append_only_message = "ticket events are append-only"
+
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")
     )
