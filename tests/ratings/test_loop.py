@@ -9,6 +9,7 @@ import pytest
 
 from tests.cases.helpers import AT
 from tests.ratings.helpers import rate
+from zhengwu.core import trail
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role
@@ -65,15 +66,7 @@ def test_steps_are_hash_chained(bad, reviewer):
     loop_to_feedback(bad, reviewer)
     prev = GENESIS
     for row in bad.events.order_by("seq"):
-        payload = {
-            "task": bad.pk,
-            "seq": row.seq,
-            "kind": row.kind,
-            "occurred_at": row.occurred_at,
-            "recorded_at": row.recorded_at,
-            "actor": row.actor_name,
-            "data": row.data,
-        }
+        payload = trail.payload("task", f"{bad.rating.case.number}/{bad.pk}", row)
         assert row.prev_hash == prev and row.hash == chain_hash(prev, payload)
         prev = row.hash
     with pytest.raises(TypeError, match="append-only"):

@@ -12,9 +12,9 @@ on top of the ORM:
 - ``stated_time``: the rules for a time staff state for a step (never in the future, never before
   the previous step). Whether it is 先办后录 is ``zhengwu.cases.clocks.is_retroactive``.
 
-An owner model has ``number``, ``event_count`` and ``head_hash``; an event model has ``seq``,
-``kind``, ``occurred_at``, ``recorded_at``, ``actor``, ``actor_name``, ``data``, ``retroactive``,
-``prev_hash`` and ``hash``.
+An owner model has ``number`` (a field or a property), ``event_count`` and ``head_hash``; an
+event model has ``seq``, ``kind``, ``occurred_at``, ``recorded_at``, ``actor``, ``actor_name``,
+``data``, ``retroactive``, ``prev_hash`` and ``hash``.
 """
 
 from __future__ import annotations
@@ -99,12 +99,19 @@ def check(label: str, number: str, rows: list, *, event_count: int, head_hash: s
 
 
 def verify(
-    owners, events, *, label: str, owner_field: str, batch: int = 500
+    owners,
+    events,
+    *,
+    label: str,
+    owner_field: str,
+    number_fields: tuple[str, ...] = ("number",),
+    batch: int = 500,
 ) -> Iterator[tuple[int, Break | None]]:
     """Every owner in id order: ``(owner id, break or None)``; memory stays flat.
 
     ``owners`` and ``events`` are the owner and event querysets (or managers); ``owner_field`` the
-    event's foreign key to its owner.
+    event's foreign key to its owner; ``number_fields`` what the owner's ``number`` is made of
+    when it is a property (with ``owners`` selecting the relations they cross).
     """
     last_id = 0
     key = f"{owner_field}_id"
@@ -112,7 +119,7 @@ def verify(
         chunk = list(
             owners.filter(id__gt=last_id)
             .order_by("id")
-            .only("id", "number", "event_count", "head_hash")[:batch]
+            .only("id", *number_fields, "event_count", "head_hash")[:batch]
         )
         if not chunk:
             return

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.core.models import AppendOnly
+from zhengwu.core.models import ChainedEvent
 from zhengwu.ratings.rules import Outcome, TaskState
 
 
@@ -169,19 +169,26 @@ class RectificationTask(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.state}"
 
+    @property
+    def number(self) -> str:
+        """The task's name in its trail and in ``verify_audit``: the rated case's number and the
+        task id (a case is rated once per service event, so it may have several tasks)."""
+        return task_number(self.rating.case.number, self.pk)
 
-class TaskEvent(AppendOnly, models.Model):
-    """One step of a task: append-only and hash-chained, like a case's events."""
+
+def task_number(case_number: str, task_id: int) -> str:
+    return f"{case_number}/{task_id}"
+
+
+class TaskEvent(ChainedEvent):
+    """One step of a task: append-only and hash-chained like a case's events
+    (``zhengwu.core.trail``, label ``task``, the task's ``number``)."""
 
     append_only_message = "task steps are append-only"
 
     task = models.ForeignKey(
         RectificationTask, on_delete=models.PROTECT, related_name="events", verbose_name=_("task")
     )
-    seq = models.PositiveIntegerField(_("sequence"))
-    kind = models.CharField(_("kind"), max_length=20)
-    occurred_at = models.DateTimeField(_("occurred at"))
-    recorded_at = models.DateTimeField(_("recorded at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -190,10 +197,6 @@ class TaskEvent(AppendOnly, models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    actor_name = models.CharField(_("actor"), max_length=150)
-    data = models.JSONField(_("data"), default=dict)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         verbose_name = _("task step")

@@ -23,17 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import User
+from zhengwu.cases.clocks import is_retroactive
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.selectors import staff_department_ids
-from zhengwu.core import clock
-from zhengwu.core.audit import GENESIS, chain_hash
+from zhengwu.core import clock, trail
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
 from zhengwu.core.sms import send_sms
 from zhengwu.ratings import presenters, push, rules, tokens
 from zhengwu.ratings.models import Appeal, Invitation, Rating, RectificationTask, TaskEvent
 from zhengwu.ratings.rules import Channel, LoopError, Outcome, TaskAction, TaskState
-from zhengwu.workdays.loader import add_workdays
+from zhengwu.workdays.loader import add_workdays, get_calendar
 
 DECISION_KINDS = ("decide_grant", "decide_deny")
 MAX_TEXT = 2000
@@ -215,34 +215,20 @@ def _open_task(rating: Rating, *, actor, party: str) -> RectificationTask:
 def _append(
     task: RectificationTask, *, kind: str, actor, data: Mapping, occurred_at=None
 ) -> TaskEvent:
-    now = clock.now()
+    """A step of the task's trail (``zhengwu.core.trail``); a stated ``occurred_at`` (already
+    checked by ``trail.stated_time``) marks it 先办后录 when recorded too late."""
+    retroactive = occurred_at is not None and is_retroactive(
+        clock.local_date(occurred_at), clock.today(), get_calendar()
+    )
     row = TaskEvent(
         task=task,
-        seq=task.event_count + 1,
         kind=kind,
-        occurred_at=(occurred_at or now).astimezone(dt.UTC),
-        recorded_at=now.astimezone(dt.UTC),
+        occurred_at=occurred_at or clock.now(),
         actor=actor,
-        actor_name=actor.get_username() if actor is not None else "rater",
-        data=dict(data),
-        prev_hash=task.head_hash or GENESIS,
+        data=data,
+        retroactive=retroactive,
     )
-    row.hash = chain_hash(
-        row.prev_hash,
-        {
-            "task": task.pk,
-            "seq": row.seq,
-            "kind": kind,
-            "occurred_at": row.occurred_at,
-            "recorded_at": row.recorded_at,
-            "actor": row.actor_name,
-            "data": row.data,
-        },
-    )
-    row.save(force_insert=True)
-    task.event_count = row.seq
-    task.head_hash = row.hash
-    return row
+    return trail.append(task, row, label="task")
 
 
 # ---------------------------------------------------------------- the loop
@@ -323,17 +309,18 @@ def record_callback(
     said = _text(rater_said, "rater_said", errors, required=True)
     if method not in CALLBACK_METHODS:
         errors["method"] = [_("Choose one of the allowed values.")]
-    now = clock.now()
-    if called_at is not None and (called_at.tzinfo is None or called_at > now):
-        errors["called_at"] = [_("The time cannot be in the future.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         task = _department_task(actor, task_id, version)
         step = _step(task, TaskAction.CALLBACK, rules.DEPARTMENT)
-        called_at = called_at or now
-        if called_at < task.rating.rated_at:
-            raise ValidationFailed({"called_at": [_("The call cannot be before the rating.")]})
+        last = task.events.order_by("-seq").values_list("occurred_at", flat=True).first()
+        called_at = trail.stated_time(
+            called_at,
+            field="called_at",
+            not_before=max(task.rating.rated_at, last or task.rating.rated_at),
+            earlier_message=_("The call cannot be before the rating or the task's last step."),
+        )
         if task.called_back_at is None:
             task.called_back_at = called_at
         _append(

@@ -1,11 +1,12 @@
-"""Check the hash chain of every case's and every ticket's events, and the daily seals over the
-case chain heads.
+"""Check the hash chain of every case's, ticket's and rectification task's events, and the daily
+seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
 
-Exits 0 when everything verifies; otherwise prints each case or ticket whose events were altered,
-reordered or deleted, and each seal that no longer matches (a chain deleted whole), and exits 1.
+Exits 0 when everything verifies; otherwise prints each case, ticket or task whose events were
+altered, reordered or deleted, and each seal that no longer matches (a chain deleted whole), and
+exits 1.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import sys
 from django.core.management.base import BaseCommand
 
 from zhengwu.cases.integrity import verify
+from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.supervision import seal
 from zhengwu.tickets.integrity import verify as verify_tickets
 
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case and ticket events and the daily seals; "
+        "Verify the hash chains of all case, ticket and rectification-task events and the daily "
+        "seals; "
         "exit 1 on any break."
     )
 
@@ -42,6 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args, all_seals=False, **options):
         broken = self._chains(verify(), "cases")
         broken += self._chains(verify_tickets(), "tickets")
+        broken += self._chains(verify_tasks(), "tasks")
         problems = seal.verify(all_seals=all_seals)
         for problem in problems:
             if problem.reason == "seal_chain":
