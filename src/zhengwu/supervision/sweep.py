@@ -282,17 +282,27 @@ def _recipients_sql(roles: Iterable[Role]) -> str:
 
 
 def record_warnings(
-    today: dt.date, now: dt.datetime, token: str, *, since_event: int | None = None
+    today: dt.date,
+    now: dt.datetime,
+    token: str,
+    *,
+    since_event: int | None = None,
+    written_since: dt.date | None = None,
 ) -> int:
     """Record the open cases at a warning level without a warning of it for their current limit:
-    all of them, or (``since_event``) only the cases with an event after that id."""
+    all of them, or only the cases with an event after ``since_event`` and (``written_since``)
+    those whose clocks were written on or after that day (by the sweep or a step)."""
     case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
     period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
     params: list = [today, now, token]
-    touched = ""
+    touched = []
     if since_event is not None:
-        touched = f"AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)"  # noqa: S608
+        touched.append(f"c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)")  # noqa: S608
         params.append(since_event)
+    if written_since is not None:
+        touched.append("c.clocks_on >= %s")
+        params.append(written_since)
+    touched = f"AND ({' OR '.join(touched)})" if touched else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -481,7 +491,17 @@ def run(*, daily: bool = True) -> Result:
         events, _created = SweepMark.objects.get_or_create(name=EVENTS)
         if levels.text != today.isoformat():
             result.refreshed = refresh_levels(today)
-            result.warnings = record_warnings(today, now, token)
+            # A case at a warning level was recorded by the sweep that wrote its level, unless
+            # it was written since the last day's sweep or has events since the last sweep; the
+            # first sweep ever looks at every case.
+            since = dt.date.fromisoformat(levels.text) if levels.text else None
+            result.warnings = record_warnings(
+                today,
+                now,
+                token,
+                since_event=events.value if since else None,
+                written_since=since,
+            )
             SweepMark.objects.filter(pk=levels.pk).update(text=today.isoformat(), updated_at=now)
         else:
             result.warnings = record_warnings(today, now, token, since_event=events.value)
