@@ -23,7 +23,8 @@
      procedure does not cure lateness). Suspended cases are written every working day.
    ``clocks_on`` is the day the stored clocks were last computed for; they hold unchanged until
    today for a case the sweep did not write.
-3. **Warnings**: one INSERT ... SELECT records every open case at a warning level that has no
+3. **Warnings**: one INSERT ... SELECT records every open case at a warning level (among those
+   written since the previous day's sweep or with new events; the first sweep ever: all) that has no
    warning of that level for its current limit yet (``period`` 0, or 1 after the extension), and
    one more INSERT ... SELECT notifies the department's reviewers and heads and the department's
    head. A unique constraint on (case, level, period) makes a second sweep, or two at once,
@@ -484,9 +485,9 @@ def run(*, daily: bool = True) -> Result:
     token = uuid.uuid4().hex
     with transaction.atomic():
         _lock()
-        # The first sweep of a day rewrites every open case's clocks and looks at every case at a
-        # warning level; the later ones only at the cases with new events (the services keep the
-        # clocks of a case they change up to date).
+        # The first sweep of a day brings the levels up to today (writing the cases that change)
+        # and records their warnings; the later ones look only at the cases with new events (the
+        # services keep the clocks of a case they change up to date).
         levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
         events, _created = SweepMark.objects.get_or_create(name=EVENTS)
         if levels.text != today.isoformat():
