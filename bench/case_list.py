@@ -92,7 +92,7 @@ INSERT INTO cases_case (
     channel, window_id, created_by_id, state, materials, missing, received_at, received_on,
     intake_due, accepted_on, deemed_accepted, promised_due, statutory_due, delivery_due,
     delivered_on, suspended_since, suspended_workdays, extension_workdays, completed_on,
-    completion, level, remaining_workdays, statutory_overdue, delivery_overdue, provisional,
+    completion, level, statutory_overdue, delivery_overdue, provisional,
     clocks_on, version, event_count, head_hash, created_at, updated_at)
 SELECT
     g, to_char(received_on, 'YYYYMMDD') || lpad(g::text, 8, '0'), it.item_id, it.version_id,
@@ -114,8 +114,6 @@ SELECT
              ELSE 'late' END
     ELSE '' END,
     lv.level,
-    CASE WHEN lv.level <> '' THEN
-        ((d.accepted_on + it.promised * 7 / 5) - %(today)s::date) * 5 / 7 END,
     lv.level = 'statutory_overdue' OR (lv.level = '' AND r_level < 0.01), false, false,
     CASE WHEN st.open THEN %(today)s::date ELSE coalesce(d.completed_on, received_on + 3) END,
     CASE WHEN st.open THEN 2 ELSE 5 END, 0, '',

@@ -69,7 +69,7 @@ INSERT INTO cases_case (
     channel, window_id, created_by_id, state, materials, missing, received_at, received_on,
     intake_due, accepted_on, deemed_accepted, promised_due, statutory_due, delivery_due,
     delivered_on, suspended_since, suspended_workdays, extension_workdays, completed_on,
-    completion, workdays_used, level, remaining_workdays, statutory_overdue, delivery_overdue,
+    completion, workdays_used, level, statutory_overdue, delivery_overdue,
     provisional, clocks_on, version, event_count, head_hash, created_at, updated_at)
 SELECT
     g, 'B' || lpad(g::text, 10, '0'), it.item_id, it.version_id, it.department_id,
@@ -84,7 +84,6 @@ SELECT
          WHEN sd.day < %(clocks_on)s::date THEN 'statutory_overdue'
          WHEN pd.day < %(clocks_on)s::date THEN 'red'
          WHEN pd.ordinal - %(o0)s <= 1 THEN 'yellow' ELSE 'normal' END,
-    CASE WHEN st.accepted THEN pd.ordinal - %(o0)s END,
     st.accepted AND sd.day < %(clocks_on)s::date, false, false,
     %(clocks_on)s::date, 2, 0, '', now(), now()
 FROM base

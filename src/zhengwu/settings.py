@@ -215,6 +215,8 @@ PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "").rstrip("/")
 # Text messages (zhengwu.core.sms): a dotted path to a backend class; the default logs them.
 SMS_BACKEND = os.environ.get("ZHENGWU_SMS_BACKEND", "zhengwu.core.sms.LoggingBackend")
 # 好差评 (docs/ratings.md).
+# 先办后录 (DOMAIN §4): an action recorded more than this many working days after it occurred.
+RETROACTIVE_MARGIN_WORKDAYS = int(os.environ.get("ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS", "1"))
 RATINGS_WINDOW_DAYS = int(os.environ.get("ZHENGWU_RATINGS_WINDOW_DAYS", "7"))
 RATINGS_INVITE_AFTER_DAYS = int(os.environ.get("ZHENGWU_RATINGS_INVITE_AFTER_DAYS", "3"))
 RATINGS_RECTIFY_WORKDAYS = int(os.environ.get("ZHENGWU_RATINGS_RECTIFY_WORKDAYS", "5"))

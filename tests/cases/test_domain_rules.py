@@ -20,6 +20,7 @@ from zhengwu.accounts.services import issue_token
 from zhengwu.cases import rules, services
 from zhengwu.cases.models import Case
 from zhengwu.cases.rules import Action, State
+from zhengwu.cases.selectors import remaining_workdays
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.choices import SPECIAL_PROCEDURE_CODES
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -381,7 +382,8 @@ def test_clock_rule(filed, run, filing, steps, expected):
     case = filed(at, by=by, item=item_code, materials=materials)
     for moment, who, action, data in steps:
         case = run(who, case, action, data, at=moment)
-    row = stored(case)
+    # the working days left are computed on read, not stored
+    row = {**stored(case), "remaining_workdays": remaining_workdays(case)}
     assert {key: _value(row[key]) for key in expected} == expected
     assert row["event_count"] == len(steps) + 1
     assert row["version"] == len(steps) + 1
@@ -774,6 +776,25 @@ def test_a_window_receipt_stated_two_working_days_back_is_retroactive(filed):
     assert case.events.get(seq=1).retroactive is True
     case = filed("2025-10-20 09:30", received_at=AT("2025-10-17 15:00"))
     assert case.events.get(seq=1).retroactive is False
+
+
+@pytest.mark.parametrize(
+    ("occurred", "recorded", "retroactive"),
+    [
+        # Thursday's action recorded on Monday: two working days, within a margin of 2
+        ("2025-10-16 15:00", "2025-10-20 09:00", False),
+        # Wednesday's action recorded on Monday: three working days
+        ("2025-10-15 15:00", "2025-10-20 09:00", True),
+    ],
+)
+def test_the_retroactive_margin_is_a_setting(filed, run, settings, occurred, recorded, retroactive):
+    """ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS (DOMAIN §4), for steps and window receipts alike."""
+    settings.RETROACTIVE_MARGIN_WORKDAYS = 2
+    case = filed("2025-10-15 09:00")
+    case = run("clerk", case, "accept", at=recorded, occurred_at=occurred)
+    assert case.events.get(seq=2).retroactive is retroactive
+    receipt = filed(recorded, received_at=AT(occurred))
+    assert receipt.events.get(seq=1).retroactive is retroactive
 
 
 # ------------------------------------------------------------------ withdrawal and scope

@@ -182,3 +182,21 @@ def test_the_admin_lists_the_records_read_only(world, admin_user):
     found = world["irregularity"]
     assert client.get(f"/admin/supervision/irregularity/{found.pk}/change/").status_code == 200
     assert client.get("/admin/supervision/irregularity/add/").status_code == 403
+
+
+def test_working_days_left_are_computed_when_read(world, travel):
+    """Not stored: a later day shows the later figure without a sweep, on the board and in the
+    API (promised due 22 October; 23, 24 and 27 October are the working days after it)."""
+    from tests.cases.test_api import bearer
+
+    travel(AT("2025-10-27 09:00"))
+    red = world["red"]
+    body = (
+        client_for(world["supervisor"])
+        .get(f"/supervision/cases/?department={red.department_id}&level=red")
+        .content.decode()
+    )
+    row = body.split(f'data-testid="case-{red.number}"')[1].split("</tr>")[0]
+    assert row.rstrip().endswith("<td>-3</td>")
+    case = Client().get(f"/api/v1/cases/{red.number}", **bearer(world["reviewer"])).json()
+    assert case["remaining_workdays"] == -3

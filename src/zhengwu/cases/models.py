@@ -129,7 +129,6 @@ class Case(models.Model):
         help_text=_("From acceptance to decision, less special procedures."),
     )
     level = models.CharField(_("level"), max_length=20, choices=CaseLevel.choices, blank=True)
-    remaining_workdays = models.IntegerField(_("working days left"), null=True)
     statutory_overdue = models.BooleanField(_("past the statutory limit"), default=False)
     delivery_overdue = models.BooleanField(_("delivery overdue"), default=False)
     provisional = models.BooleanField(_("relies on a provisional calendar"), default=False)

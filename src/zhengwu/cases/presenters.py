@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.selectors import remaining_workdays
 from zhengwu.core import clock
 from zhengwu.core.identity import mask_id, mask_name
 
@@ -44,7 +45,7 @@ def summary(case: Case, *, masked: bool = False) -> dict:
         "completed_on": _day(case.completed_on),
         "completion": case.completion or None,
         "level": case.level or None,
-        "remaining_workdays": case.remaining_workdays,
+        "remaining_workdays": remaining_workdays(case),
         "version": case.version,
     }
 

@@ -10,10 +10,32 @@ from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import Window
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
+from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
+
+
+def remaining_workdays(case, *, today: dt.date | None = None, calendar=None) -> int | None:
+    """The working days left on an open case's promised clock: the working days in (today,
+    ``promised_due``], negative when the due date has passed; ``None`` for a case not accepted yet
+    or closed. Not stored (it changes every working day): computed here, O(1), the same figure as
+    ``compute_clocks(..., as_of=today).remaining_workdays``. A suspended case counts from the day
+    its clocks were last computed (``clocks_on``; the sweep moves its due dates every working day
+    and the figure stays frozen during the special procedure)."""
+    if case.state not in OPEN_STATE_VALUES or case.promised_due is None:
+        return None
+    if calendar is None:
+        from zhengwu.workdays.loader import get_calendar
+
+        calendar = get_calendar()
+    today = today or clock.today()
+    as_of = case.clocks_on if case.state == "suspended" and case.clocks_on else today
+    try:
+        return int(calendar.between(as_of, case.promised_due))
+    except (ValueError, TypeError):
+        return None
 
 
 def staff_department_ids(user) -> set[int]:

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +55,6 @@ CLOCK_FIELDS = (
     "completed_on",
     "completion",
     "level",
-    "remaining_workdays",
     "statutory_overdue",
     "delivery_overdue",
     "provisional",
@@ -177,6 +177,57 @@ def workdays_used(clocks: Clocks) -> int | None:
     return max(spent - clocks.suspended_workdays, 0)
 
 
+def backfill_workdays_used(*, cases=None, events=None, batch: int = 500) -> int:
+    """Fill ``workdays_used`` of the decided cases that lack it (decided before the field
+    existed), ``batch`` cases per transaction, from their events through ``compute_clocks`` (the
+    one clock computation) as of the decision day; the number of cases filled. ``cases`` and
+    ``events`` default to ``Case`` and ``CaseEvent``; a migration passes its historical models.
+    A case whose events break a clock rule is left empty (and logged)."""
+    cases = cases or Case
+    events = events or CaseEvent
+    calendar = None
+    done = last_id = 0
+    while True:
+        rows = list(
+            cases.objects.filter(
+                workdays_used__isnull=True,
+                completed_on__isnull=False,
+                accepted_on__isnull=False,
+                id__gt=last_id,
+            )
+            .select_related("item_version")
+            .order_by("id")[:batch]
+        )
+        if not rows:
+            return done
+        last_id = rows[-1].id
+        calendar = calendar or get_calendar()
+        steps: dict[int, list[Event]] = {row.id: [] for row in rows}
+        for row in (
+            events.objects.filter(case_id__in=list(steps))
+            .order_by("case_id", "seq")
+            .only("case_id", "kind", "occurred_at", "data")
+        ):
+            steps[row.case_id].append(_event_tuple(row))
+        with transaction.atomic():
+            for case in rows:
+                try:
+                    clocks = compute_clocks(
+                        terms=terms_for(case.item_version),
+                        events=steps[case.id],
+                        calendar=calendar,
+                        as_of=case.completed_on,
+                    )
+                except (TransitionError, ClockError, ValueError) as error:
+                    log.warning("workdays_used not filled for case %s: %s", case.number, error)
+                    continue
+                used = workdays_used(clocks)
+                if used is not None:
+                    done += cases.objects.filter(pk=case.pk, workdays_used__isnull=True).update(
+                        workdays_used=used
+                    )
+
+
 def _clocks(case: Case, events: Sequence[Event], as_of: dt.date) -> Clocks:
     try:
         return compute_clocks(
@@ -207,7 +258,10 @@ def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.dateti
 
 def _is_retroactive(occurred_at: dt.datetime) -> bool:
     return is_retroactive(
-        clock.local_date(occurred_at), clock.today(), get_calendar(), margin_workdays=1
+        clock.local_date(occurred_at),
+        clock.today(),
+        get_calendar(),
+        margin_workdays=settings.RETROACTIVE_MARGIN_WORKDAYS,
     )
 
 
@@ -645,11 +699,7 @@ def recompute_provisional(*, years: Iterable[int] = (), batch: int = 200) -> int
                 before = {name: getattr(case, name) for name in CLOCK_FIELDS}
                 as_of = today if case.state in OPEN_STATE_VALUES else case.clocks_on
                 _clocks_now, changed = _recompute(case, as_of)
-                dates = [
-                    n
-                    for n in changed
-                    if n not in ("clocks_on", "remaining_workdays", "level", "provisional")
-                ]
+                dates = [n for n in changed if n not in ("clocks_on", "level", "provisional")]
                 if dates:
                     _append(
                         case,

@@ -5,21 +5,26 @@
 
 1. **Deemed acceptance**: ``cases.services.deem_overdue`` records it on every case whose intake
    limit has passed (rare; one indexed query finds them, each is recorded under its row lock).
-2. **Levels**: one UPDATE per kind of open case brings ``level``, ``remaining_workdays``,
-   ``statutory_overdue`` (and for a suspended case its moving due dates) up to today. The
-   calendar is a table of working-day ordinals (``WorkdayOrdinal``): ``remaining_workdays`` is
-   ``ordinal(promised_due) - ordinal(today)``, the working days in (today, promised_due], exactly
-   ``WorkCalendar.between``. The result equals ``cases.clocks.compute_clocks`` (the one clock
-   computation; tests prove it case by case):
+2. **Levels**: one UPDATE per kind of open case brings ``level``, ``statutory_overdue`` (and for a
+   suspended case its moving due dates) up to today, writing only the rows whose stored values
+   change. The working days left are not stored (they change daily for every case; read them
+   through ``zhengwu.cases.selectors.remaining_workdays``), so the levels are pure date
+   comparisons with thresholds computed once (``thresholds``). The result equals
+   ``cases.clocks.compute_clocks`` (the one clock computation; tests prove it case by case):
    - ``statutory_overdue`` when today is after ``statutory_due``; otherwise ``red`` when today is
-     after ``promised_due``; otherwise ``yellow`` when at most 1 working day is left; otherwise
-     ``normal``. A case not accepted yet stays ``normal`` (its intake is watched through deemed
-     acceptance).
+     after ``promised_due``; otherwise ``yellow`` when at most 1 working day is left (the promised
+     due date comes before the second working day after today); otherwise ``normal``. A case not
+     accepted yet stays ``normal`` (its intake is watched through deemed acceptance) and is not
+     written.
    - A suspended case (special procedure) is treated as resuming tomorrow: a due date the
-     suspension started before moves on by the working days since the clocks were last computed,
-     so its working days left stay as they were; one it started after does not move (a special
-     procedure does not cure lateness).
-3. **Warnings**: one INSERT ... SELECT records every open case at a warning level that has no
+     suspension started before moves on by the working days since the clocks were last computed
+     (``clocks_on``; the calendar as a table of working-day ordinals, ``WorkdayOrdinal``), so its
+     working days left stay as they were; one it started after does not move (a special
+     procedure does not cure lateness). Suspended cases are written every working day.
+   ``clocks_on`` is the day the stored clocks were last computed for; they hold unchanged until
+   today for a case the sweep did not write.
+3. **Warnings**: one INSERT ... SELECT records every open case at a warning level (among those
+   written since the previous day's sweep or with new events; the first sweep ever: all) that has no
    warning of that level for its current limit yet (``period`` 0, or 1 after the extension), and
    one more INSERT ... SELECT notifies the department's reviewers and heads and the department's
    head. A unique constraint on (case, level, period) makes a second sweep, or two at once,
@@ -139,47 +144,75 @@ def sync_workdays(calendar=None) -> bool:
 # ---------------------------------------------------------------- levels
 
 
-def _level(today: str, statutory: str, promised: str, left: str) -> str:
+def _level(today: str, yellow_before: str, statutory: str, promised: str) -> str:
+    """The level of an open accepted case at the end of ``today`` as a pure date comparison
+    (``compute_clocks``: at most 1 working day left ⇔ the promised due date comes before the
+    second working day after today, ``yellow_before``)."""
     return (
         f"CASE WHEN {statutory} < '{today}' THEN 'statutory_overdue' "
         f"WHEN {promised} < '{today}' THEN 'red' "
-        f"WHEN {left} <= 1 THEN 'yellow' ELSE 'normal' END"
+        f"WHEN {promised} < '{yellow_before}' THEN 'yellow' ELSE 'normal' END"
+    )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The dates the day's levels are compared with, computed once per sweep."""
+
+    today: dt.date
+    ordinal: int  # working-day ordinal of today
+    provisional_ordinal: int  # provisional days up to today
+    yellow_before: dt.date  # the second working day after today
+    firm_from: dt.date  # a due date before it has a provisional day in (due, today]
+    provisional_from: dt.date | None  # one on or after it has a provisional day in (today, due]
+
+
+def thresholds(today: dt.date, calendar) -> Thresholds:
+    tprov = WorkdayOrdinal.objects.get(day=today).provisional_ordinal
+    days = WorkdayOrdinal.objects.order_by("day").values_list("day", flat=True)
+    return Thresholds(
+        today=today,
+        ordinal=calendar.workday_index(today),
+        provisional_ordinal=tprov,
+        yellow_before=calendar.add(today, 2),
+        firm_from=days.filter(provisional_ordinal=tprov).first(),
+        provisional_from=days.filter(provisional_ordinal__gt=tprov).first(),
     )
 
 
 def refresh_levels(today: dt.date | None = None) -> int:
-    """Bring the stored clocks of every open case up to ``today`` (default: today); the number of
-    cases written. Cases already computed for today are left alone."""
+    """Bring the stored clocks of the open cases up to ``today`` (default: today); the number of
+    cases written. Only the rows whose stored values change are written: the accepted cases whose
+    level (or statutory flag, or provisional flag) moves today, and the suspended cases, whose due
+    dates move every working day. The working days left are not stored
+    (``zhengwu.cases.selectors.remaining_workdays``)."""
     today = today or clock.today()
     calendar = get_calendar()
     sync_workdays(calendar)
-    t = today.isoformat()
-    tord = calendar.workday_index(today)
-    tprov = WorkdayOrdinal.objects.get(day=today).provisional_ordinal
+    th = thresholds(today, calendar)
+    t, y2 = today.isoformat(), th.yellow_before.isoformat()
+    tord, tprov = th.ordinal, th.provisional_ordinal
     case, w = _table(Case), _table(WorkdayOrdinal)
-    running_level = _level(
-        t, f"{case}.statutory_due", f"{case}.promised_due", f"wp.ordinal - {tord}"
-    )
+    # A provisional day between today and the promised due date, in either direction.
+    touches = f"{case}.promised_due < '{th.firm_from.isoformat()}'"
+    if th.provisional_from is not None:
+        touches += f" OR {case}.promised_due >= '{th.provisional_from.isoformat()}'"
+    level = _level(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
     running = _sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
-    waiting = _sql_list((State.SUBMITTED.value, State.SUPPLEMENT_REQUESTED.value))
     statements = [
-        # Running clocks: the due dates stay, the days left and the level move with today.
+        # Running clocks: the due dates stay; a row is written only when its level crosses a
+        # threshold (one pass over the open cases, a write per changed row).
         f"""
         UPDATE {case} SET
-            remaining_workdays = wp.ordinal - {tord},
-            level = {running_level},
+            level = {level},
             statutory_overdue = ({case}.statutory_due < '{t}'),
-            provisional = ({case}.provisional OR wp.provisional_ordinal <> {tprov}),
+            provisional = ({case}.provisional OR {touches}),
             clocks_on = '{t}'
-        FROM {w} wp
-        WHERE wp.day = {case}.promised_due AND {case}.state IN ({running})
-          AND {case}.clocks_on < '{t}'
+        WHERE {case}.state IN ({running}) AND {case}.promised_due IS NOT NULL
+          AND ({case}.level <> {level}
+               OR {case}.statutory_overdue <> ({case}.statutory_due < '{t}')
+               OR (NOT {case}.provisional AND ({touches})))
         """,  # noqa: S608 (dates and numbers of our own)
-        # Not accepted yet: normal, nothing to count.
-        f"""
-        UPDATE {case} SET clocks_on = '{t}'
-        WHERE state IN ({waiting}) AND promised_due IS NULL AND clocks_on < '{t}'
-        """,  # noqa: S608
         # Suspended: resumes tomorrow at the earliest; a due date the suspension started before
         # moves on by the working days since the clocks were computed.
         f"""
@@ -200,7 +233,6 @@ def refresh_levels(today: dt.date | None = None) -> int:
         ), n AS (
             SELECT s.id AS id, s.yo AS yo, s.yp AS yp,
                    CASE WHEN s.mp AND np.day IS NOT NULL THEN np.day ELSE s.p END AS p,
-                   CASE WHEN s.mp AND np.day IS NOT NULL THEN np.ordinal ELSE s.po END AS po,
                    CASE WHEN s.mp AND np.day IS NOT NULL THEN np.provisional_ordinal
                         ELSE s.pp END AS pp,
                    CASE WHEN s.ms AND ns.day IS NOT NULL THEN ns.day ELSE s.sd END AS sd,
@@ -213,8 +245,7 @@ def refresh_levels(today: dt.date | None = None) -> int:
         UPDATE {case} SET
             promised_due = n.p,
             statutory_due = n.sd,
-            remaining_workdays = n.po - {tord},
-            level = {_level(t, "n.sd", "n.p", f"n.po - {tord}")},
+            level = {_level(t, y2, "n.sd", "n.p")},
             statutory_overdue = (n.sd < '{t}'),
             suspended_workdays = {case}.suspended_workdays + {tord} - n.yo,
             provisional = ({case}.provisional OR n.pp <> {tprov} OR n.sp <> {tprov}
@@ -253,17 +284,27 @@ def _recipients_sql(roles: Iterable[Role]) -> str:
 
 
 def record_warnings(
-    today: dt.date, now: dt.datetime, token: str, *, since_event: int | None = None
+    today: dt.date,
+    now: dt.datetime,
+    token: str,
+    *,
+    since_event: int | None = None,
+    written_since: dt.date | None = None,
 ) -> int:
     """Record the open cases at a warning level without a warning of it for their current limit:
-    all of them, or (``since_event``) only the cases with an event after that id."""
+    all of them, or only the cases with an event after ``since_event`` and (``written_since``)
+    those whose clocks were written on or after that day (by the sweep or a step)."""
     case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
     period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
     params: list = [today, now, token]
-    touched = ""
+    touched = []
     if since_event is not None:
-        touched = f"AND c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)"  # noqa: S608
+        touched.append(f"c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)")  # noqa: S608
         params.append(since_event)
+    if written_since is not None:
+        touched.append("c.clocks_on >= %s")
+        params.append(written_since)
+    touched = f"AND ({' OR '.join(touched)})" if touched else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -445,14 +486,24 @@ def run(*, daily: bool = True) -> Result:
     token = uuid.uuid4().hex
     with transaction.atomic():
         _lock()
-        # The first sweep of a day rewrites every open case's clocks and looks at every case at a
-        # warning level; the later ones only at the cases with new events (the services keep the
-        # clocks of a case they change up to date).
+        # The first sweep of a day brings the levels up to today (writing the cases that change)
+        # and records their warnings; the later ones look only at the cases with new events (the
+        # services keep the clocks of a case they change up to date).
         levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
         events, _created = SweepMark.objects.get_or_create(name=EVENTS)
         if levels.text != today.isoformat():
             result.refreshed = refresh_levels(today)
-            result.warnings = record_warnings(today, now, token)
+            # A case at a warning level was recorded by the sweep that wrote its level, unless
+            # it was written since the last day's sweep or has events since the last sweep; the
+            # first sweep ever looks at every case.
+            since = dt.date.fromisoformat(levels.text) if levels.text else None
+            result.warnings = record_warnings(
+                today,
+                now,
+                token,
+                since_event=events.value if since else None,
+                written_since=since,
+            )
             SweepMark.objects.filter(pk=levels.pk).update(text=today.isoformat(), updated_at=now)
         else:
             result.warnings = record_warnings(today, now, token, since_event=events.value)

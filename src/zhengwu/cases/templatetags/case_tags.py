@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import CaseCompletion, CaseLevel, CaseState
+from zhengwu.cases.selectors import remaining_workdays
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.core import clock
 
@@ -90,14 +91,12 @@ def _calendar():
     return get_calendar()
 
 
-def _left(due: dt.date, today: dt.date, calendar, stored: int | None, stored_on) -> int | None:
-    """Working days in (today, due]; the stored figure when it was computed for today."""
-    if stored is not None and stored_on == today:
-        return stored
+def _left(due: dt.date, today: dt.date, calendar) -> int | None:
+    """Working days in (today, due] (the intake clock)."""
     try:
         return int((calendar or _calendar()).between(today, due))
     except (ValueError, TypeError):
-        return stored
+        return None
 
 
 def remaining(case, *, today: dt.date | None = None, calendar=None) -> str:
@@ -120,12 +119,12 @@ def remaining(case, *, today: dt.date | None = None, calendar=None) -> str:
             return _("Intake limit passed")
         if today == due:
             return _("Intake due today")
-        left = _left(due, today, calendar, None, None)
+        left = _left(due, today, calendar)
         return _("%(n)s working days left for intake") % {"n": left}
     due = case.promised_due
     if today == due:
         return _("Due today")
-    left = _left(due, today, calendar, case.remaining_workdays, case.clocks_on)
+    left = remaining_workdays(case, today=today, calendar=calendar)
     if today > due:
         late = -left if left is not None else 0
         if late <= 0:
@@ -210,3 +209,9 @@ def state_badge(case):
 @register.inclusion_tag("cases/staff/_level_badge.html")
 def level_badge(case):
     return {"level": case.level, "is_open": case.state in OPEN}
+
+
+@register.filter(name="workdays_left")
+def workdays_left_filter(case):
+    """The working days left on an open case's promised clock (computed, not stored)."""
+    return remaining_workdays(case)
