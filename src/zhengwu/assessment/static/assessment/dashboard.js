@@ -34,7 +34,7 @@
   draw("chart-rates", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
     legend: { data: [labels.on_time, labels.online] },
-    grid: { left: 120 },
+    grid: { left: 16, containLabel: true },
     xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", inverse: true, data: data.rates.map(function (r) { return r.name; }) },
     series: [
@@ -51,7 +51,7 @@
 
   draw("chart-irregularities", {
     tooltip: { trigger: "axis" },
-    grid: { left: 180 },
+    grid: { left: 16, containLabel: true },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: data.irregularities.map(function (r) { return r.name; }) },
     series: [{ type: "bar", name: labels.cases, data: data.irregularities.map(function (r) { return r.value; }) }]
