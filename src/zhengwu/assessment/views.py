@@ -3,10 +3,6 @@ dashboard (center-wide roles). Thin: parse, call a selector or the brief, render
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,26 +12,10 @@ from zhengwu.assessment import documents, formulas, presenters, selectors
 from zhengwu.assessment.definitions import GROUP_LABELS
 from zhengwu.core import clock
 from zhengwu.core.errors import Forbidden, ValidationFailed
+from zhengwu.core.views import guarded
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _guarded(may):
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not may(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except Forbidden:
-                raise PermissionDenied from None
-
-        return wrapped
-
-    return decorate
 
 
 def _may_see_indicators(user) -> bool:
@@ -46,8 +26,8 @@ def _may_see_indicators(user) -> bool:
     return True
 
 
-staff_page = _guarded(_may_see_indicators)
-center_page = _guarded(briefs.may_read)
+staff_page = guarded(_may_see_indicators)
+center_page = guarded(briefs.may_read)
 
 
 def _month_choices(count: int = 12) -> list[dict]:

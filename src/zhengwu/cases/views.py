@@ -4,8 +4,6 @@ result with the services' own messages (422 / 409 / 403 re-render the page; 404 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,26 +28,13 @@ from zhengwu.cases.templatetags.case_tags import (
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, is_center_wide, role_names
+from zhengwu.core.views import guarded
 
 PAGE_SIZE = 20
 
 
-def staff_page(view):
-    """Login, a workbench role, and the domain errors a read can raise turned into 403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not queues.may_use_workbench(request.user):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+# Login, a workbench role, and the domain errors a read can raise turned into 403 / 404.
+staff_page = guarded(queues.may_use_workbench)
 
 
 def _case_or_404(user, number: str) -> Case:

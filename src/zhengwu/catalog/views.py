@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,7 +19,8 @@ from zhengwu.catalog import forms as f
 from zhengwu.catalog import permissions, selectors, services
 from zhengwu.catalog.models import KIND_CHOICES, ServiceItem
 from zhengwu.core import clock
-from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.views import guarded
 
 PAGE_SIZE = 20
 ATTACHMENT_KINDS = ("blank_form", "sample")
@@ -89,20 +88,7 @@ def material_file(request, material_id: int, kind: str):
 # --- staff ---------------------------------------------------------------------------------------
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_manage(request.user):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden:
-            raise PermissionDenied from None
-        except NotFound:
-            raise Http404 from None
-
-    return wrapped
+staff_required = guarded(permissions.can_manage)
 
 
 def _staff_item(request, impl_code: str) -> ServiceItem:

@@ -1,10 +1,37 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from zhengwu.core.errors import Forbidden, NotFound
 from zhengwu.core.navigation import ENTRIES
 from zhengwu.core.roles import role_names
+
+
+def guarded(may):
+    """A decorator for staff pages: login, ``may(user)`` or 403, and the domain errors a view
+    raises turned into pages (NotFound → 404, Forbidden → 403)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not may(request.user):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound:
+                raise Http404 from None
+            except Forbidden:
+                raise PermissionDenied from None
+
+        return wrapped
+
+    return decorate
 
 
 def _entries_for(user):

@@ -12,12 +12,10 @@ result with the services' own messages (422 / 409 re-render the form with what w
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,8 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengwu.accounts.models import Department, Window
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
-from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, ZhengwuError
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed, ZhengwuError
 from zhengwu.core.roles import Role, has_role, is_center_wide
+from zhengwu.core.views import guarded
 from zhengwu.ratings import presenters, push, rules, selectors, services, tokens
 from zhengwu.ratings.models import Appeal, Channel, PushRecord, Rating
 
@@ -44,19 +43,7 @@ CALLBACK_METHODS = {
 
 
 def _guard(view, allowed):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not allowed(request.user):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+    return guarded(allowed)(view)
 
 
 def staff_page(view):

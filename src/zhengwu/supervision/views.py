@@ -5,19 +5,17 @@ page with its evidence and reviews. Thin: they parse, call a selector or a servi
 from __future__ import annotations
 
 import io
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.models import CaseLevel
 from zhengwu.core import clock
-from zhengwu.core.errors import Forbidden, NotFound, ValidationFailed
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.views import guarded
 from zhengwu.supervision import presenters, selectors, services
 from zhengwu.supervision.forms import ListFilterForm, ReviewForm
 from zhengwu.supervision.models import IrregularityKind
@@ -26,20 +24,7 @@ PAGE_SIZE = 25
 EXPORT_LIMIT = 50_000
 
 
-def supervision_page(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.may_supervise(request.user):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+supervision_page = guarded(selectors.may_supervise)
 
 
 def _page(request, queryset):

@@ -9,10 +9,8 @@ messages (422 / 409 / 403 re-render the page with what was typed; 404 never says
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -27,6 +25,7 @@ from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFail
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
 from zhengwu.core.roles import Role, role_names
+from zhengwu.core.views import guarded
 from zhengwu.tickets import duplicates, knowledge, lookup, presenters, rules, selectors, services
 from zhengwu.tickets import forms as f
 from zhengwu.tickets.models import HANDLING_STATE_VALUES, Category, Kind, Ticket, TicketState
@@ -130,22 +129,8 @@ def _roles(user) -> frozenset[str]:
     return role_names(user)
 
 
-def staff_page(view):
-    """Login, a ticket staff role, and the domain errors of a read turned into 403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not (_roles(request.user) & STAFF):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+# Login, a ticket staff role, and the domain errors of a read turned into 403 / 404.
+staff_page = guarded(lambda user: bool(_roles(user) & STAFF))
 
 
 def _desk_only(user) -> None:
