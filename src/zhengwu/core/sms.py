@@ -6,6 +6,7 @@ keeps the messages in ``outbox`` (tests, demos). A deployment plugs its SMS gate
 
 from __future__ import annotations
 
+import abc
 import logging
 from dataclasses import dataclass
 
@@ -23,11 +24,11 @@ class Message:
     text: str
 
 
-class BaseBackend:
-    """What a deployment's SMS gateway class implements."""
+class BaseBackend(abc.ABC):
+    """What a deployment's SMS gateway class implements: ``send`` raises when the gateway fails."""
 
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class LoggingBackend(BaseBackend):
