@@ -4,7 +4,8 @@ A fresh PostgreSQL database gets the demo city (``migrate``, ``seed_demo``), a f
 applicants and ``--cases`` cases loaded with SQL (``INSERT ... SELECT ... generate_series``): the
 published items of the demo catalogue with their current versions and departments, received over
 the last two years (ids rise with the day received), most of them closed, 5-10 % open (the recent
-ones), some yellow and red, numbers unique, no events. Then ANALYZE, and gunicorn serves it.
+ones), some yellow and red with due dates that agree with their level (as the sweep leaves them),
+numbers unique, no events. Then ANALYZE, and gunicorn serves it.
 
 Timed over real HTTP, one request at a time, ``--requests`` per URL after a short warm-up:
 - as the demo window clerk and as the demo supervisor (session cookie):
@@ -102,8 +103,7 @@ SELECT
     '["M01", "M02"]'::jsonb,
     CASE WHEN st.state = 'supplement_requested' THEN '["M03"]' ELSE '[]' END::jsonb,
     ((received_on + time '09:00') + minute * interval '1 minute') AT TIME ZONE 'Asia/Shanghai',
-    received_on, received_on + 7, d.accepted_on, false,
-    d.accepted_on + it.promised * 7 / 5, d.accepted_on + it.statutory * 7 / 5,
+    received_on, received_on + 7, d.accepted_on, false, dd.promised_due, dd.statutory_due,
     CASE WHEN st.state IN ('granted', 'delivered') THEN d.completed_on + 14 END,
     CASE WHEN st.state = 'delivered' THEN least(d.completed_on + 2, %(today)s::date) END,
     CASE WHEN st.state = 'suspended' THEN received_on + 3 END,
@@ -157,6 +157,24 @@ CROSS JOIN LATERAL (
         WHEN r_level < 0.98 THEN 'red'
         ELSE 'statutory_overdue' END AS level
 ) AS lv
+CROSS JOIN LATERAL (
+    SELECT CASE
+        WHEN d.accepted_on IS NULL THEN NULL
+        WHEN lv.level = 'yellow' THEN %(today)s::date
+        WHEN lv.level = 'red' THEN %(today)s::date - 1 - (minute %% 5)
+        WHEN lv.level = 'statutory_overdue' THEN %(today)s::date - 6 - (minute %% 5)
+        WHEN lv.level = 'normal'
+            THEN greatest(d.accepted_on + it.promised * 7 / 5, %(yellow_before)s::date)
+        ELSE d.accepted_on + it.promised * 7 / 5 END AS promised_due,
+    CASE
+        WHEN d.accepted_on IS NULL THEN NULL
+        WHEN lv.level = 'statutory_overdue' THEN %(today)s::date - 1 - (minute %% 5)
+        WHEN lv.level IN ('yellow', 'red')
+            THEN greatest(d.accepted_on + it.statutory * 7 / 5, %(today)s::date)
+        WHEN lv.level = 'normal'
+            THEN greatest(d.accepted_on + it.statutory * 7 / 5, %(yellow_before)s::date)
+        ELSE d.accepted_on + it.statutory * 7 / 5 END AS statutory_due
+) AS dd
 """
 
 
@@ -174,6 +192,7 @@ def load(total: int, *, chunk: int = 250_000) -> dict:
     from django.db import connection
 
     from zhengwu.core import clock
+    from zhengwu.workdays.loader import get_calendar
 
     today = clock.today()
     now = clock.now()
@@ -206,6 +225,7 @@ def load(total: int, *, chunk: int = 250_000) -> dict:
         cursor.execute("SELECT setseed(0.42)")
         params = {
             "today": today,
+            "yellow_before": get_calendar().add(today, 2),
             "first_day": today - dt.timedelta(days=DAYS - 1),
             "days": DAYS,
             "total": total,

@@ -51,9 +51,10 @@ class CaseCompletion(models.TextChoices):
 
 
 class Case(models.Model):
-    number = models.CharField(_("case number"), max_length=32, unique=True, null=True)
+    number = models.CharField(_("case number"), max_length=32, null=True)
     item = models.ForeignKey(
         "catalog.ServiceItem",
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("service item"),
@@ -66,18 +67,21 @@ class Case(models.Model):
     )
     department = models.ForeignKey(
         "accounts.Department",
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("department"),
     )
     applicant = models.ForeignKey(
         "accounts.Applicant",
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("applicant"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -89,6 +93,7 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     window = models.ForeignKey(
         "accounts.Window",
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -97,6 +102,7 @@ class Case(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -143,15 +149,34 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # Every index here is written by each filing and by each update that changes one of its
+        # columns, so the table keeps only the ones a query needs (docs/cases.md, "Indexes"):
+        # most foreign keys are not indexed on their own (each leads a composite index below, or
+        # is looked up only when an account or a window is deleted, which the platform does not
+        # do; the catalogue version keeps its index: a draft version is deleted while cases
+        # protect the published ones), and ``level`` is in none of them, so the supervision
+        # sweep moves levels with heap-only updates.
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+        ]
         indexes = [
             models.Index(fields=["department", "state", "-id"], name="case_dept_state"),
-            models.Index(fields=["department", "level", "-id"], name="case_dept_level"),
             models.Index(fields=["state", "intake_due"], name="case_state_intake"),
             models.Index(fields=["owner", "-id"], name="case_owner"),
             models.Index(fields=["applicant", "-id"], name="case_applicant"),
             models.Index(fields=["item", "-id"], name="case_item"),
             models.Index(fields=["received_on", "-id"], name="case_received"),
-            models.Index(fields=["provisional", "state"], name="case_provisional"),
+            models.Index(
+                fields=["state"], condition=models.Q(provisional=True), name="case_provisional"
+            ),
+            # The open cases at warning levels: ``level`` is in no index (the sweep changes it
+            # daily; heap-only updates), so lists find them by the due date each level implies
+            # (``selectors.at_levels``).
+            models.Index(
+                fields=["department", "promised_due"],
+                condition=models.Q(state__in=OPEN_STATE_VALUES),
+                name="case_open_due",
+            ),
             # The indicators (zhengwu.assessment): a period's cases by the date each family
             # counts on, with every column the aggregates group and count by (index-only scans).
             models.Index(
@@ -194,12 +219,6 @@ class Case(models.Model):
                 ],
                 condition=models.Q(completed_on__isnull=False),
                 name="case_ind_completed",
-            ),
-            # The warning tabs of center-wide users: open cases by level, index-only counts.
-            models.Index(
-                fields=["level", "-id"],
-                condition=models.Q(state__in=OPEN_STATE_VALUES),
-                name="case_open_level",
             ),
         ]
 

@@ -1,9 +1,9 @@
 """The workbench queues (办件工作台): which cases each tab lists and which tab each role opens on.
 
-A queue is a ``CaseFilters`` (the selectors' vocabulary) plus, where a filter cannot say it, a
-``Q``. ``queryset()`` combines the queue with the caller's own filters on top of
-``selectors.filtered``, so every tab stays inside the caller's scope. Tab counts use
-``selectors.capped_count``: never a full-table COUNT.
+A queue is a ``CaseFilters`` (the selectors' vocabulary) plus, where a filter cannot say it, the
+levels it lists (``selectors.at_levels``). ``queryset()`` combines the queue with the caller's
+own filters on top of ``selectors.filtered``, so every tab stays inside the caller's scope. Tab
+counts use ``selectors.capped_count``: never a full-table COUNT.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, capped_count, filtered
+from zhengwu.cases.selectors import CaseFilters, at_levels, capped_count, filtered
 from zhengwu.core.roles import Role, role_names
 
 COUNT_CAP = 999
@@ -33,7 +33,7 @@ class Queue:
     key: str
     label: object
     filters: CaseFilters
-    q: Q | None = None
+    levels: tuple[str, ...] = ()
     # The roles that open the workbench on this tab when no tab is asked for.
     default_for: frozenset[str] = frozenset()
 
@@ -75,7 +75,7 @@ QUEUES: tuple[Queue, ...] = (
         "overdue",
         _("Overdue"),
         CaseFilters(open_only=True),
-        q=Q(level__in=[CaseLevel.RED.value, CaseLevel.STATUTORY_OVERDUE.value]),
+        levels=(CaseLevel.RED.value, CaseLevel.STATUTORY_OVERDUE.value),
         default_for=frozenset({r.value for r in WATCHING_ROLES}),
     ),
     Queue("done", _("Completed"), CaseFilters(state=DONE_STATES)),
@@ -125,8 +125,8 @@ def hints(roles, key: str) -> list[str]:
 def queryset(user, queue: Queue, base: CaseFilters | None = None) -> QuerySet[Case]:
     """The cases of ``queue`` that ``user`` may see, narrowed by the caller's ``base`` filters."""
     queryset = filtered(user, queue.apply(base or CaseFilters()))
-    if queue.q is not None:
-        queryset = queryset.filter(queue.q)
+    if queue.levels:
+        queryset = at_levels(queryset, queue.levels)
     return queryset
 
 

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import Window
+from zhengwu.cases.clocks import promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
+from zhengwu.core.queries import DateLiteral
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
@@ -160,7 +162,7 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
     if filters.open_only:
         queryset = queryset.filter(state__in=OPEN_STATE_VALUES)
     if filters.level:
-        queryset = queryset.filter(level=filters.level)
+        queryset = at_levels(queryset, [filters.level])
     if filters.department:
         queryset = queryset.filter(department__code=_text(filters.department))
     if filters.item:
@@ -176,6 +178,26 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
         queryset = queryset.filter(received_on__lte=filters.received_to)
     if filters.due_before:
         queryset = queryset.filter(promised_due__lte=filters.due_before)
+    return queryset
+
+
+def at_levels(queryset: QuerySet[Case], levels, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """The cases of ``queryset`` stored at one of ``levels``. For warning levels the due-date
+    bound they imply (``clocks.promised_due_bound``) is added, so the open cases are found through
+    the ``case_open_due`` index rather than by reading every open case (``level`` is not
+    indexed); the result is the same. The bound and the open states are written into the SQL
+    (``core.queries``): a prepared statement's generic plan could not otherwise use the index."""
+    from zhengwu.workdays.loader import get_calendar
+
+    levels = [str(level) for level in levels]
+    queryset = (
+        queryset.filter(level__in=levels) if len(levels) > 1 else queryset.filter(level=levels[0])
+    )
+    bound = promised_due_bound(levels, today or clock.today(), get_calendar())
+    if bound is not None:
+        queryset = queryset.filter(
+            state__literal_in=OPEN_STATE_VALUES, promised_due__lt=DateLiteral(bound)
+        )
     return queryset
 
 

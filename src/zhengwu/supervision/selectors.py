@@ -17,7 +17,7 @@ from django.db.models import Count, Max, QuerySet
 
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
-from zhengwu.cases.selectors import staff_department_ids
+from zhengwu.cases.selectors import at_levels, staff_department_ids
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import is_center_wide, role_names
 from zhengwu.supervision.models import (
@@ -167,7 +167,7 @@ class BoardRow:
 
 
 def board(user) -> tuple[list[BoardRow], dict[str, int]]:
-    """Open cases by department and level, one GROUP BY over the open-case index; rows for
+    """Open cases by department and level, one GROUP BY over the open cases; rows for
     every visible department (zeros included) and the totals by level."""
     cases = _scoped(Case.objects.filter(state__in=OPEN_STATE_VALUES), user)
     counts: dict[int, dict[str, int]] = {}
@@ -216,7 +216,7 @@ def board_cases(user, *, department_id: int | None, level: str) -> QuerySet[Case
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
     if level:
-        cases = cases.filter(level=level)
+        cases = at_levels(cases, [level])
     return cases.select_related("department", "item_version").order_by("-id")
 
 
