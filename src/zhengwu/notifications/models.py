@@ -15,9 +15,12 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
+    # The keys have no index of their own: ``notification_inbox`` leads with the recipient, and
+    # notifications are never looked up by case (the sweep writes every index of this table).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        db_index=False,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
@@ -29,6 +32,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("case"),
     )

@@ -29,12 +29,19 @@ class CaseWarning(models.Model):
     """A case reached a warning level: recorded once per case, level and period (the original
     promised limit is period 0, the limit after the extension period 1)."""
 
+    # Neither key has an index of its own: the unique constraint leads with the case and
+    # ``sup_warning_dept`` with the department (the sweep writes every index of this table).
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="warnings", verbose_name=_("case")
+        "cases.Case",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="warnings",
+        verbose_name=_("case"),
     )
     department = models.ForeignKey(
         "accounts.Department",
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
         verbose_name=_("department"),
     )

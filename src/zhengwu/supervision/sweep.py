@@ -24,8 +24,9 @@
    ``clocks_on`` is the day the stored clocks were last computed for; they hold unchanged until
    today for a case the sweep did not write.
 3. **Warnings**: one INSERT ... SELECT records every open case at a warning level (among those
-   written since the previous day's sweep or with new events; the first sweep ever: all) that has no
-   warning of that level for its current limit yet (``period`` 0, or 1 after the extension), and
+   written after the previous day's sweep's day or with new events; the first sweep ever: all)
+   that has no warning of that level for its current limit yet (``period`` 0, or 1 after the
+   extension; the unique constraint skips the others), and
    one more INSERT ... SELECT notifies the department's reviewers and heads and the department's
    head. A unique constraint on (case, level, period) makes a second sweep, or two at once,
    record nothing twice.
@@ -252,7 +253,8 @@ def refresh_levels(today: dt.date | None = None) -> int:
                            OR n.yp <> {tprov}),
             clocks_on = '{t}'
         FROM n
-        WHERE {case}.id = n.id
+        WHERE {case}.id = n.id AND {case}.state = '{State.SUSPENDED.value}'
+          AND {case}.clocks_on < '{t}'
         """,  # noqa: S608
     ]
     done = 0
@@ -293,7 +295,10 @@ def record_warnings(
 ) -> int:
     """Record the open cases at a warning level without a warning of it for their current limit:
     all of them, or only the cases with an event after ``since_event`` and (``written_since``)
-    those whose clocks were written on or after that day (by the sweep or a step)."""
+    those whose clocks were written after that day (by the sweep or a step). The unique
+    constraint on (case, level, period) is what keeps each warning single: a candidate already
+    recorded is skipped by the insert itself (``ON CONFLICT DO NOTHING``), so the candidates are
+    read once and checked against the warnings through that index only."""
     case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
     period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
     params: list = [today, now, token]
@@ -302,7 +307,7 @@ def record_warnings(
         touched.append(f"c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)")  # noqa: S608
         params.append(since_event)
     if written_since is not None:
-        touched.append("c.clocks_on >= %s")
+        touched.append("c.clocks_on > %s")
         params.append(written_since)
     touched = f"AND ({' OR '.join(touched)})" if touched else ""
     with connection.cursor() as cursor:
@@ -317,9 +322,6 @@ def record_warnings(
             FROM {case} c
             WHERE c.state IN ({_sql_list(OPEN_STATE_VALUES)})
               AND c.level IN ({_sql_list(WARNING_LEVELS)})
-              AND NOT EXISTS (
-                  SELECT 1 FROM {warning} w
-                  WHERE w.case_id = c.id AND w.level = c.level AND w.period = {period})
               {touched}
             ON CONFLICT DO NOTHING
             """,  # noqa: S608
@@ -494,8 +496,10 @@ def run(*, daily: bool = True) -> Result:
         if levels.text != today.isoformat():
             result.refreshed = refresh_levels(today)
             # A case at a warning level was recorded by the sweep that wrote its level, unless
-            # it was written since the last day's sweep or has events since the last sweep; the
-            # first sweep ever looks at every case.
+            # it was written after the last day's sweep's day or has events since the last sweep
+            # (a step written on that day after its sweep has an event; a level changes without
+            # an event only when the sweep of its day has not run yet); the first sweep ever
+            # looks at every case.
             since = dt.date.fromisoformat(levels.text) if levels.text else None
             result.warnings = record_warnings(
                 today,
