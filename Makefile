@@ -33,7 +33,7 @@ demo: migrate
 ## run: install, migrate the SQLite database under var/, load the demo data once, serve on :8000
 run: demo
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn zhengwu.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn zhengwu.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --reuse-port --access-logfile -
 
 ## serve: the development server (auto-reload)
 serve: migrate

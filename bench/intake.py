@@ -10,7 +10,8 @@ and parses alike and inserts one case row with no business rules. Anything but 2
 
 Prints one JSON line:
 {"bench": "intake", "clients": 32, "seconds": ..., "cases": {"rps", "p50_ms", "p99_ms", "errors",
- "requests", "cpu_ms_per_request": {"app", "db", "client"}}, "baseline": {...},
+ "requests", "cpu_ms_per_request": {"app", "db", "client"}, "connections_per_worker": [...]},
+ "baseline": {...},
  "ratio": cases rps / baseline rps, "db": "postgresql", "server": "gunicorn ...",
  "load_avg_1m": the machine's load just before the timing}
 
@@ -29,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 
 from harness import (
     DEFAULT_PG,
@@ -36,6 +38,7 @@ from harness import (
     Gunicorn,
     backend_pids,
     build_request,
+    connection_shares,
     drive,
     issue_token,
     manage,
@@ -94,6 +97,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--no-reuse-port",
+        dest="reuse_port",
+        action="store_false",
+        help="one listening socket shared by the workers (gunicorn's default)",
+    )
     parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_intake")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -108,7 +117,9 @@ def main() -> None:
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
         token = issue_token(env, CLERK)
-        with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
+        with Gunicorn(
+            env, workers=args.workers, threads=args.threads, reuse_port=args.reuse_port
+        ) as server:
             cases_path, bench_path = "/api/v1/cases", "/api/bench/cases-row"
             # Each phase files new applicants: offsets keep every ID number distinct.
             phases = [
@@ -121,11 +132,21 @@ def main() -> None:
             load_avg = os.getloadavg()[0]  # what else ran on the machine just before
             for label, path, offset, span in phases:
                 make = request_maker(path, server.port, token, offset)
+                shares: list[int] = []
+                sampler = threading.Timer(
+                    min(2.0, span / 2),
+                    lambda held=shares: held.extend(
+                        connection_shares(server.worker_pids(), server.port)
+                    ),
+                )
+                sampler.start()
                 with CpuMeter(server.worker_pids(), backend_pids(url)) as cpu:
                     result = drive(server.port, make, clients=args.clients, seconds=span)
+                sampler.join()
                 report_samples(label, result)
                 results[label] = result.figures()
                 results[label]["cpu_ms_per_request"] = cpu.per_request(len(result.latencies))
+                results[label]["connections_per_worker"] = shares
             description = server.description
 
     cases, baseline = results["cases"], results["baseline"]

@@ -139,16 +139,20 @@ class Gunicorn:
     """``gunicorn zhengwu.wsgi`` on a free loopback port: gthread workers (they keep connections
     alive; the sync worker closes every connection after one request)."""
 
-    def __init__(self, env: dict[str, str], *, workers: int, threads: int):
+    def __init__(self, env: dict[str, str], *, workers: int, threads: int, reuse_port=True):
         self.env = env
         self.workers = workers
         self.threads = threads
+        # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads the new
+        # connections over them, as ``make run`` does; otherwise the workers race for each one.
+        self.reuse_port = reuse_port
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     @property
     def description(self) -> str:
-        return f"gunicorn gthread workers={self.workers} threads={self.threads}"
+        shared = " reuse-port" if self.reuse_port else ""
+        return f"gunicorn gthread workers={self.workers} threads={self.threads}{shared}"
 
     def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(
@@ -169,6 +173,7 @@ class Gunicorn:
                 "256",
                 "--log-level",
                 "warning",
+                *(["--reuse-port"] if self.reuse_port else []),
             ],
             env=self.env,
             cwd=ROOT,
@@ -241,6 +246,27 @@ def child_pids(parent: int) -> list[int]:
             if int(fields[1]) == parent:
                 pids.append(int(entry.name))
     return pids
+
+
+def connection_shares(pids: list[int], port: int) -> list[int]:
+    """How many established connections to ``port`` each of ``pids`` holds, largest first (Linux:
+    the sockets of /proc/net/tcp matched with each process's file descriptors)."""
+    inodes = set()
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            parts = line.split()
+            if parts[3] == "01" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(parts[9])
+    shares = []
+    for pid in pids:
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    held += target.startswith("socket:[") and target[8:-1] in inodes
+        shares.append(held)
+    return sorted(shares, reverse=True)
 
 
 def backend_pids(url: str) -> list[int]:
