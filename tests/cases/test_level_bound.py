@@ -84,3 +84,23 @@ def test_bounded_lists_equal_the_stored_levels_with_stale_clocks(item, clerk, re
         day += dt.timedelta(days=1)
     # The walk went through every level.
     assert {"normal", "yellow", "red", "statutory_overdue"} <= seen
+
+
+def test_the_open_states_are_stated_once_in_a_warning_list(item, clerk, supervisor):
+    """A condition written twice makes PostgreSQL count its selectivity twice and pick a plan
+    for a handful of rows (nested loops over thousands)."""
+    from zhengwu.cases import queues
+    from zhengwu.cases.selectors import CaseFilters, filtered
+
+    lists = [
+        queues.queryset(user, queues.BY_KEY[key])
+        for user in (clerk, supervisor)
+        for key in ("due_soon", "overdue")
+    ]
+    lists.append(filtered(supervisor, CaseFilters(level="red", open_only=True)))
+    for queryset in lists:
+        sql = str(queryset.query)
+        assert sql.count('"state" IN') == 1, sql
+    # Not a warning level: the open condition stays.
+    normal = filtered(supervisor, CaseFilters(level="normal", open_only=True))
+    assert str(normal.query).count('"state" IN') == 1

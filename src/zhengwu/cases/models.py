@@ -44,6 +44,10 @@ class CaseLevel(models.TextChoices):
     STATUTORY_OVERDUE = "statutory_overdue", _("Past the statutory limit")
 
 
+# The levels the supervision sweep warns of; only an open case holds one.
+WARNING_LEVELS = (CaseLevel.YELLOW, CaseLevel.RED, CaseLevel.STATUTORY_OVERDUE)
+
+
 class CaseCompletion(models.TextChoices):
     EARLY = "early", _("Early")
     ON_TIME = "on_time", _("On time")

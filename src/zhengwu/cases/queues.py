@@ -74,7 +74,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue(
         "overdue",
         _("Overdue"),
-        CaseFilters(open_only=True),
+        CaseFilters(),  # open only: the levels imply it (``at_levels``)
         levels=(CaseLevel.RED.value, CaseLevel.STATUTORY_OVERDUE.value),
         default_for=frozenset({r.value for r in WATCHING_ROLES}),
     ),

@@ -10,13 +10,14 @@ from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import Window
 from zhengwu.cases.clocks import promised_due_bound
-from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
+from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import DateLiteral
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
+WARNING_LEVEL_VALUES = frozenset(level.value for level in WARNING_LEVELS)
 
 
 def remaining_workdays(case, *, today: dt.date | None = None, calendar=None) -> int | None:
@@ -159,7 +160,9 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
     queryset = visible_cases(user)
     if filters.state:
         queryset = queryset.filter(state__in=list(filters.state))
-    if filters.open_only:
+    if filters.open_only and filters.level not in WARNING_LEVEL_VALUES:
+        # (A warning level holds only open cases, and ``at_levels`` says so itself: the same
+        # condition twice would make the planner think it twice as selective.)
         queryset = queryset.filter(state__in=OPEN_STATE_VALUES)
     if filters.level:
         queryset = at_levels(queryset, [filters.level])
@@ -182,10 +185,11 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
 
 
 def at_levels(queryset: QuerySet[Case], levels, *, today: dt.date | None = None) -> QuerySet[Case]:
-    """The cases of ``queryset`` stored at one of ``levels``. For warning levels the due-date
-    bound they imply (``clocks.promised_due_bound``) is added, so the open cases are found through
-    the ``case_open_due`` index rather than by reading every open case (``level`` is not
-    indexed); the result is the same. The bound and the open states are written into the SQL
+    """The cases of ``queryset`` stored at one of ``levels``. Only an open case holds a warning
+    level: for warning levels the open states and the due-date bound the levels imply
+    (``clocks.promised_due_bound``) are added, so the cases are found through the
+    ``case_open_due`` index rather than by reading every open case (``level`` is not indexed);
+    the result is the same. The bound and the open states are written into the SQL
     (``core.queries``): a prepared statement's generic plan could not otherwise use the index."""
     from zhengwu.workdays.loader import get_calendar
 

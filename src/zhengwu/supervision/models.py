@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.cases.models import CaseLevel
 from zhengwu.core.models import AppendOnly
 
-WARNING_LEVELS = (CaseLevel.YELLOW, CaseLevel.RED, CaseLevel.STATUTORY_OVERDUE)
-
 
 class WarningLevel(models.TextChoices):
     YELLOW = CaseLevel.YELLOW.value, _("Yellow warning")

@@ -54,13 +54,12 @@ from django.db.models import Q
 
 from zhengwu.accounts.models import Department, User
 from zhengwu.cases import services as case_services
-from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent
+from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
 from zhengwu.notifications.models import Notification
 from zhengwu.supervision.models import (
-    WARNING_LEVELS,
     CaseWarning,
     Irregularity,
     IrregularityKind,
