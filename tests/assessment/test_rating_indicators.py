@@ -24,12 +24,14 @@ OCT = {"start": dt.date(2025, 10, 1), "end": dt.date(2025, 10, 31)}
 URL = "/api/v1/indicators?from=2025-10-01&to=2025-10-31&group="
 
 
-def give(case, level, on, *, real_name=False, excluded=False, task_state="", called_back=False):
+def give(
+    case, level, on, *, real_name=False, excluded=False, task_state="", called_back=False, event=1
+):
     """A rating row as the ratings services leave it (copied from its case), with its task."""
     day = dt.date.fromisoformat(on)
     rating = Rating.objects.create(
         case=case,
-        service_event=1,
+        service_event=event,
         channel="onsite",
         level=level,
         real_name=real_name,
@@ -196,3 +198,15 @@ def test_an_upheld_appeal_leaves_the_figures(rated, department):
     assert row.indicators["bad_rate"] == Count(0, 3)
     assert row.indicators["active_rating_rate"] == Count(2, 5)
     assert row.indicators["callback_rate"] == Count(0, 0)
+
+
+def test_a_case_rated_twice_counts_once_among_the_rated(rated, department):
+    """A case rated at two service events (or through two channels) is one rated case."""
+    a = Rating.objects.get(level=5).case
+    give(a, 4, "2025-10-12", event=2)
+    for group in ("center", "department", "window", "staff", "item"):
+        rows = selectors.table(**OCT, group=group, department_ids=[department.pk])
+        rated_cases = sum(row.indicators["active_rating_rate"].numerator for row in rows)
+        assert rated_cases == 3, group
+    center = selectors.table(**OCT, group="center", department_ids=[department.pk])[0]
+    assert center.indicators["active_rating_rate"] == Count(3, 5)
