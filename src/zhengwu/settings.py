@@ -123,7 +123,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file too, so concurrent writers queue as they do in production
     # (pytest-xdist gives each worker its own copy).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_zhengwu.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "ZHENGWU_DB_JIT", False
+):
+    # No JIT compilation: the reports are index scans of a period, and compiling their
+    # expressions cost more than it saved (bench/indicators.py: 160 ms of JIT in a 320 ms query).
+    # Behind pgbouncer, add ``options`` to its ``ignore_startup_parameters``.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "ZHENGWU_DB_PREPARED_STATEMENTS", True
 ):
     # Parameters bound by the server, and a statement run twice on a connection is prepared
