@@ -1,6 +1,8 @@
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from tests.factories import valid_id_number, valid_uscc
@@ -96,6 +98,43 @@ def test_register_person_and_org_upserts_by_number():
     )
     assert org.number == valid_uscc(3)
     assert Applicant.objects.count() == 2
+
+
+def test_registering_again_keeps_stored_details_left_empty_and_the_account_link():
+    user = User.objects.create_user(username="citizen", password="pass-1234")
+    number = valid_id_number(8)
+    with time_machine.travel(dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False):
+        first = services.register_applicant(
+            kind="person", name="张三", id_number=number, phone="13800000000", user=user
+        )
+    with time_machine.travel(dt.datetime(2025, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        again = services.register_applicant(kind="person", name=" 张三丰 ", id_number=number)
+    assert again.pk == first.pk
+    assert (again.name, again.phone, again.user_id) == ("张三丰", "13800000000", user.pk)
+    assert again.created_at == dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+    stored = Applicant.objects.get(pk=first.pk)
+    assert (stored.name, stored.phone, stored.user_id) == ("张三丰", "13800000000", user.pk)
+    org = services.register_applicant(
+        kind="org", name="示范公司", uscc=valid_uscc(4), contact="王五", phone="057100000000"
+    )
+    renamed = services.register_applicant(
+        kind="org", name="示范有限公司", uscc=valid_uscc(4), legal_representative="李四"
+    )
+    assert renamed.pk == org.pk
+    assert (renamed.name, renamed.contact, renamed.legal_representative, renamed.phone) == (
+        "示范有限公司",
+        "王五",
+        "李四",
+        "057100000000",
+    )
+
+
+def test_a_person_and_an_organisation_never_collide_on_an_empty_number():
+    person = services.register_applicant(kind="person", name="张三", id_number=valid_id_number(9))
+    first = services.register_applicant(kind="org", name="甲公司", uscc=valid_uscc(5))
+    second = services.register_applicant(kind="org", name="乙公司", uscc=valid_uscc(6))
+    assert len({person.pk, first.pk, second.pk}) == 3
+    assert Applicant.objects.get(pk=person.pk).name == "张三"
 
 
 def test_register_rejects_bad_numbers_with_the_exact_reason():

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.cases.helpers import AT, applicant_payload, file_case
+from zhengwu.accounts.models import Applicant
 from zhengwu.accounts.services import issue_token
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case, CaseEvent
@@ -165,3 +166,32 @@ def test_concurrent_filings_get_distinct_numbers_fixed_at_filing(item, clerk, tr
         assert case.event_count == 1
         assert case.head_hash == CaseEvent.objects.get(case=case).hash
     assert not [b for _pk, b in verify() if b is not None]
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_concurrent_filings_by_one_new_applicant_register_them_once(item, clerk, travel, attempt):
+    """Windows filing at once for a person never seen before: every filing succeeds and all of
+    them name the one applicant row (the insert and the collision are one statement)."""
+    travel(AT("2025-09-30 10:00"))
+    person = applicant_payload(900 + attempt)
+    calls = [
+        poster(
+            bearer(clerk),
+            "/api/v1/cases",
+            {
+                "item": "11330100SCJ-XK-0001",
+                "channel": "window",
+                "applicant": {**person, "phone": f"1390000000{n}"},
+                "materials": ["M01", "M02"],
+            },
+        )
+        for n in range(4)
+    ]
+    results = race(*calls)
+    assert [status for status, _body in results] == [201] * 4, results
+    registered = Applicant.objects.get(id_number=person["id_number"])
+    numbers = [answer["number"] for _status, answer in results]
+    assert set(Case.objects.filter(number__in=numbers).values_list("applicant", flat=True)) == {
+        registered.pk
+    }
+    assert registered.phone in {f"1390000000{n}" for n in range(4)}

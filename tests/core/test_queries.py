@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhengwu.core.queries import DateLiteral, unique_or_none
+from zhengwu.core.queries import DateLiteral, unique_or_none, upsert
 from zhengwu.supervision.models import WorkdayOrdinal
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,40 @@ def test_literal_in_takes_only_lowercase_codes(codes):
 
     with pytest.raises(ValueError):
         Department.objects.filter(code__literal_in=codes)
+
+
+def test_an_upsert_inserts_then_updates_only_the_named_fields_in_one_statement():
+    day = dt.date(2025, 10, 9)
+    with CaptureQueriesContext(connection) as captured:
+        first = upsert(
+            WorkdayOrdinal,
+            values={"day": day, "ordinal": 5, "provisional_ordinal": 1, "workday": True},
+            conflict=["day"],
+            update=["ordinal"],
+        )
+    assert len(captured.captured_queries) == 1
+    assert (first.day, first.ordinal, first.provisional_ordinal, first.workday) == (day, 5, 1, True)
+    again = upsert(
+        WorkdayOrdinal,
+        values={"day": day, "ordinal": 6, "provisional_ordinal": 9, "workday": False},
+        conflict=["day"],
+        update=["ordinal"],
+    )
+    assert again.pk == first.pk and type(again.day) is dt.date
+    assert (again.ordinal, again.provisional_ordinal, again.workday) == (6, 1, True)
+    stored = WorkdayOrdinal.objects.get(day=day)
+    assert (stored.ordinal, stored.provisional_ordinal, stored.workday) == (6, 1, True)
+    assert WorkdayOrdinal.objects.count() == 1
+
+
+@pytest.mark.parametrize("code", ["Person", "person'; --", "", 1])
+def test_an_upsert_condition_takes_only_lowercase_codes(code):
+    with pytest.raises(ValueError):
+        upsert(
+            WorkdayOrdinal,
+            values={"day": dt.date(2025, 1, 2), "ordinal": 1, "provisional_ordinal": 1},
+            conflict=["day"],
+            condition={"workday": code},
+            update=["ordinal"],
+        )
+    assert not WorkdayOrdinal.objects.exists()

@@ -8,13 +8,13 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.models import ApiToken, Applicant, Department, User
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.queries import unique_or_none
+from zhengwu.core.queries import unique_or_none, upsert
 from zhengwu.core.roles import Role
 from zhengwu.core.validators import clean_resident_id, clean_uscc
 
@@ -153,7 +153,8 @@ def register_applicant(
     contact: str = "",
     user: User | None = None,
 ) -> Applicant:
-    """Find the applicant by ID number / credit code or create it; the newest details win.
+    """Find the applicant by ID number / credit code or create it; the newest details win. One
+    statement either way (``upsert``), which leaves the row locked until the transaction ends.
 
     Invalid numbers are rejected with the exact reason (DOMAIN.md §9).
     """
@@ -162,37 +163,25 @@ def register_applicant(
         errors["name"] = [_("Enter the applicant's name.")]
     if errors:
         raise ValidationFailed(errors)
-    with transaction.atomic(savepoint=False):
-        return _upsert_applicant(kind, number, name, phone, legal_representative, contact, user)
-
-
-def _upsert_applicant(kind, number, name, phone, legal_representative, contact, user):
-    lookup = {"id_number": number} if kind == Applicant.Kind.PERSON else {"uscc": number}
-    details = {
+    lookup = "id_number" if kind == Applicant.Kind.PERSON else "uscc"
+    values = {
+        "kind": kind,
         "name": name.strip(),
-        "phone": phone,
+        "id_number": "",
+        "uscc": "",
+        lookup: number,
         "legal_representative": legal_representative,
         "contact": contact,
+        "phone": phone,
+        "user": user.pk if user is not None else None,
+        "created_at": clock.now(),
     }
+    # The newest details win; a detail left empty keeps the stored one, and so does the account
+    # link unless one is given.
+    update = ["name"]
+    update += [field for field in ("phone", "legal_representative", "contact") if values[field]]
     if user is not None:
-        details["user_id"] = user.pk
-    applicant = unique_or_none(Applicant.objects.select_for_update().filter(kind=kind, **lookup))
-    if applicant is None:
-        try:
-            with transaction.atomic():
-                return Applicant.objects.create(
-                    kind=kind, **lookup, **details, created_at=clock.now()
-                )
-        except IntegrityError:  # a concurrent registration of the same number won the race
-            applicant = Applicant.objects.select_for_update().get(kind=kind, **lookup)
-    # The newest details win; a detail left empty keeps the stored one.
-    changed = [
-        field
-        for field, value in details.items()
-        if (value or field == "name") and getattr(applicant, field) != value
-    ]
-    for field in changed:
-        setattr(applicant, field, details[field])
-    if changed:
-        applicant.save(update_fields=changed)
-    return applicant
+        update.append("user")
+    return upsert(
+        Applicant, values=values, conflict=[lookup], condition={"kind": kind}, update=update
+    )

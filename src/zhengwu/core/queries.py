@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import CharField, DateField, Expression, Lookup, Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 def unique_or_none(queryset: QuerySet) -> Model | None:
@@ -59,3 +64,61 @@ class LiteralIn(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         codes = ", ".join(f"'{code}'" for code in self.rhs)
         return f"{lhs} IN ({codes})", params
+
+
+def upsert(
+    model: type[M],
+    *,
+    values: Mapping[str, Any],
+    conflict: Sequence[str],
+    condition: Mapping[str, str] | None = None,
+    update: Sequence[str],
+) -> M:
+    """Insert a row, or update the row it collides with, in one statement, and return the row as
+    stored: ``INSERT ... ON CONFLICT (conflict) [WHERE condition] DO UPDATE SET update = the new
+    values RETURNING *``. Either way the row stays locked until the transaction ends, and no
+    concurrent insert of the same key can fail (no savepoint, no retry). PostgreSQL and SQLite.
+
+    ``values`` by field name, every column the row needs; ``conflict`` the fields of a unique
+    constraint; ``condition`` that constraint's partial condition as field -> lowercase code (the
+    database matches the partial index by it); ``update`` the fields the new values overwrite."""
+    if not update:
+        raise ValueError("upsert updates at least one field")
+    meta = model._meta
+    alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    qn = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in values]
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    where = ""
+    if condition:
+        if not all(isinstance(code, str) and _CODE.fullmatch(code) for code in condition.values()):
+            raise ValueError("upsert conditions take lowercase codes")
+        where = " WHERE " + " AND ".join(
+            f"{qn(meta.get_field(name).column)} = '{code}'" for name, code in condition.items()
+        )
+    returned = meta.concrete_fields
+    columns = ", ".join(qn(f.column) for f in fields)
+    target = ", ".join(qn(meta.get_field(name).column) for name in conflict)
+    changes = ", ".join(
+        f"{qn(column)} = EXCLUDED.{qn(column)}"
+        for column in (meta.get_field(name).column for name in update)
+    )
+    # Only the model's own names and the checked codes are written into the text.
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        f" ON CONFLICT ({target}){where} DO UPDATE SET {changes}"
+        f" RETURNING {', '.join(qn(f.column) for f in returned)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    stored = []
+    for field, value in zip(returned, row, strict=True):
+        column = field.get_col(meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            value = convert(value, column, connection)
+        stored.append(value)
+    return model.from_db(alias, [f.attname for f in returned], stored)
