@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhengwu.core.queries import DateLiteral, unique_or_none, upsert
+from zhengwu.accounts.models import Applicant
+from zhengwu.core.queries import CompiledQuery, DateLiteral, unique_or_none, upsert
 from zhengwu.supervision.models import WorkdayOrdinal
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,66 @@ def test_an_upsert_condition_takes_only_lowercase_codes(code):
             update=["ordinal"],
         )
     assert not WorkdayOrdinal.objects.exists()
+
+
+def _applicants(*names: str) -> None:
+    for n, name in enumerate(names):
+        Applicant.objects.create(
+            kind="person",
+            name=name,
+            id_number=f"1101051949123100{n}X",
+            created_at=dt.datetime(2025, 3, 3, 9, n, tzinfo=dt.UTC),
+        )
+
+
+def _applicants_from(built: list):
+    def build(name, pk):
+        built.append((name, pk))
+        return (
+            Applicant.objects.filter(kind="person", name__gte=name, pk__gte=pk)
+            .order_by("name")
+            .values_list("name", "created_at", "user_id")
+        )
+
+    return build
+
+
+def test_a_compiled_query_is_built_once_and_answers_as_its_queryset_does():
+    _applicants("张三", "李四", "王五")
+    first = Applicant.objects.order_by("pk").first().pk
+    built: list = []
+    query = CompiledQuery(_applicants_from(built), kinds=(str, int))
+    for name, pk in [("", 0), ("李", 0), ("", first + 1), ("王五", first + 3)]:
+        expected = list(
+            Applicant.objects.filter(kind="person", name__gte=name, pk__gte=pk)
+            .order_by("name")
+            .values_list("name", "created_at", "user_id")
+        )
+        assert query.rows(name, pk) == expected
+    assert query.rows("李", first) == [
+        ("李四", dt.datetime(2025, 3, 3, 9, 1, tzinfo=dt.UTC), None),
+        ("王五", dt.datetime(2025, 3, 3, 9, 2, tzinfo=dt.UTC), None),
+    ]
+    assert len(built) == 1
+
+
+def test_a_compiled_query_binds_its_values_and_checks_their_kinds():
+    _applicants("张三")
+    query = CompiledQuery(_applicants_from([]), kinds=(str, int))
+    assert query.rows("张三' OR '1'='1", 0) == []
+    for values in [("张三",), ("张三", "0"), (0, 0), ("张三", True)]:
+        with pytest.raises(TypeError):
+            query.rows(*values)
+
+
+def test_a_compiled_query_refuses_a_value_it_cannot_place():
+    twice = CompiledQuery(
+        lambda name: Applicant.objects.filter(name__gte=name, name__lte=name).values_list("pk"),
+        kinds=(str,),
+    )
+    unused = CompiledQuery(lambda name: Applicant.objects.values_list("pk"), kinds=(str,))
+    for query in (twice, unused):
+        with pytest.raises(ValueError):
+            query.rows("张三")
+    with pytest.raises(TypeError):
+        CompiledQuery(lambda day: Applicant.objects.values_list("pk"), kinds=(dt.date,))

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from zhengwu.accounts.models import Window
+from zhengwu.accounts.models import User, Window
 from zhengwu.cases.clocks import promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
-from zhengwu.core.queries import DateLiteral
+from zhengwu.core.queries import CompiledQuery, DateLiteral
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
@@ -41,6 +41,16 @@ def remaining_workdays(case, *, today: dt.date | None = None, calendar=None) -> 
         return None
 
 
+_ROLES_AND_WINDOW = CompiledQuery(
+    lambda pk: (
+        User.objects.filter(pk=pk)
+        .order_by()
+        .values_list("groups__name", "window__department_id", "window__serves")
+    ),
+    kinds=(int,),
+)
+
+
 def staff_department_ids(user) -> set[int]:
     """The departments whose cases a clerk, reviewer or head handles: their own, and for a clerk
     at a comprehensive window every department the window serves. For a user at a window whose
@@ -50,12 +60,7 @@ def staff_department_ids(user) -> set[int]:
         return cached
     window_rows = None
     if user.window_id and not roles_read(user):
-        rows = (
-            type(user)
-            .objects.filter(pk=user.pk)
-            .order_by()
-            .values_list("groups__name", "window__department_id", "window__serves")
-        )
+        rows = _ROLES_AND_WINDOW.rows(user.pk)
         remember_roles(user, {group for group, _own, _served in rows if group})
         window_rows = [(own, served) for _group, own, served in rows]
     roles = role_names(user)

@@ -15,7 +15,7 @@ from zhengwu.catalog import permissions, rules
 from zhengwu.catalog.models import Fee, Material, ProcessStep, ServiceItem, ServiceItemVersion
 from zhengwu.catalog.problem_messages import problem_message
 from zhengwu.core.errors import NotFound
-from zhengwu.core.queries import unique_or_none
+from zhengwu.core.queries import CompiledQuery
 
 Published = ServiceItemVersion.Status.PUBLISHED
 
@@ -106,21 +106,29 @@ def forget_intake_versions() -> None:
         _intake_versions.clear()
 
 
+_INTAKE_ITEM = CompiledQuery(
+    lambda impl_code: (
+        ServiceItem.objects.filter(
+            impl_code=impl_code,
+            status=ServiceItem.Status.PUBLISHED,
+            current_version__isnull=False,
+        )
+        .order_by()
+        .values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")[:1]
+    ),
+    kinds=(str,),
+)
+
+
 def intake_version(impl_code: str) -> ServiceItemVersion:
     """The version new cases of ``impl_code`` are filed under, for intake: its materials (no fees,
     no steps) and its item with the item's department; else NotFound. One query of the columns
     intake uses: the item and its department carry those (any other field loads when read), the
     version's immutable content comes from the cache above."""
-    row = unique_or_none(
-        ServiceItem.objects.filter(
-            impl_code=_text(impl_code),
-            status=ServiceItem.Status.PUBLISHED,
-            current_version__isnull=False,
-        ).values_list(*_INTAKE_ITEM_FIELDS, "updated_at", "department__code", "department__name")
-    )
-    if row is None:
+    rows = _INTAKE_ITEM.rows(_text(impl_code))
+    if not rows:
         raise NotFound()
-    item_id, code, department_id, status, version_id, changed, department_code, name = row
+    item_id, code, department_id, status, version_id, changed, department_code, name = rows[0]
     item = ServiceItem.from_db(
         DEFAULT_DB_ALIAS, _INTAKE_ITEM_FIELDS, (item_id, code, department_id, status, version_id)
     )
