@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.factories import DepartmentFactory, UserFactory
 from zhengwu.catalog import selectors as catalog_selectors
@@ -76,6 +77,10 @@ def browser():
             yield instance
         finally:
             instance.close()
+            # The queries a test makes while Playwright runs leave a connection open that
+            # pytest-django does not close; on PostgreSQL it kept the test database from being
+            # dropped at the end of the run.
+            connections.close_all()
 
 
 @pytest.fixture
