@@ -37,6 +37,20 @@ def test_a_history_has_every_kind_of_case(city):
     assert Case.objects.filter(completion="late").exists()
     assert Case.objects.filter(completion="early").exists()
     assert CaseEvent.objects.filter(retroactive=True).exists()
+    # Online applications, filed by portal accounts in their own name, more of them late in the
+    # year than early.
+    online = Case.objects.filter(channel="online").select_related("owner", "applicant")
+    assert online.count() > 5
+    for case in online:
+        assert case.owner.groups.filter(name="applicant").exists()
+        assert case.window_id is None
+        if case.applicant.kind == "person":
+            assert case.applicant.user_id == case.owner_id
+    halfway = END.date() - dt.timedelta(days=182)
+    assert (
+        online.filter(received_on__gte=halfway).count()
+        > online.filter(received_on__lt=halfway).count()
+    )
     # Every chain verifies and the stored clocks are those of the events.
     assert all(problem is None for _id, problem in verify())
     for case in Case.objects.select_related("item_version"):

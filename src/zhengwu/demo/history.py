@@ -1,10 +1,13 @@
 """A year of case history for the demo city, made through the case services at the moments the
 steps happened (``clock.frozen``), so every clock, event and hash is what the live system makes.
 
-The mix is what a real center sees: most cases accepted at once and decided early, some with a
-one-time notice and a supplement, some refused or withdrawn, some suspended for a special procedure,
-some extended, a few late, a few past the statutory limit, a few deemed accepted because nobody
-answered within five working days, and some steps entered days after they happened (先办后录).
+The mix is what a real center sees: most cases filed at a window, a share growing through the
+year filed online by portal accounts (for items offered online with acceptance online, depth Ⅲ
+or Ⅳ, the applicant supplementing and withdrawing online too); most accepted at once and decided
+early, some with a one-time notice and a supplement, some refused or withdrawn, some suspended
+for a special procedure, some extended, a few late, a few past the statutory limit, a few deemed
+accepted because nobody answered within five working days, and some steps entered days after they
+happened (先办后录).
 Cases whose plan runs past the present stay open in whatever state they reached.
 
 Deterministic: the same ``seed`` and ``end`` give the same history.
@@ -53,6 +56,15 @@ class HistorySummary:
     refused_actions: int = 0
     refusals: dict = field(default_factory=dict)
     staff_created: int = 0
+    applicants_created: int = 0
+
+
+# Online applications: for items offered online with acceptance online (depth Ⅲ and Ⅳ), a share
+# of the applications that grows through the year from the first value to the second.
+ONLINE_DEPTH = 3
+ONLINE_SHARE = (0.10, 0.45)
+CITIZENS = 40
+ENTERPRISES = 12
 
 
 def _person(rng: random.Random, seq: int) -> dict:
@@ -120,6 +132,50 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
     return staff, created
 
 
+def ensure_online_applicants() -> tuple[list[tuple[User, dict]], int]:
+    """Portal accounts that apply online, each with the applicant it applies as: the demo
+    citizen, people ``applicant_NN`` and companies ``enterprise_NN``; and how many were made."""
+    from django.contrib.auth.hashers import make_password
+
+    from zhengwu.demo.services import CITIZEN_ID_NUMBER, DEMO_PASSWORD
+
+    rng = random.Random(8)  # noqa: S311 - demo data, not secrets
+    pool: list[tuple[User, dict]] = []
+    citizen = User.objects.filter(username="citizen").first()
+    if citizen is not None:
+        pool.append(
+            (
+                citizen,
+                {
+                    "kind": "person",
+                    "name": citizen.full_name or "张三",
+                    "id_number": CITIZEN_ID_NUMBER,
+                    "phone": "13800138000",
+                },
+            )
+        )
+    wanted = [(f"applicant_{n:02d}", _person(rng, 900 + n)) for n in range(1, CITIZENS + 1)]
+    wanted += [(f"enterprise_{n:02d}", _org(rng, 900 + n)) for n in range(1, ENTERPRISES + 1)]
+    encoded = None
+    created = 0
+    for username, applicant in wanted:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = accounts.create_user(
+                username=username,
+                roles=[Role.APPLICANT],
+                full_name=applicant.get("contact") or applicant["name"],
+                phone=applicant["phone"],
+            )
+            # One hash for all of them: hashing is slow on purpose.
+            encoded = encoded or make_password(DEMO_PASSWORD)
+            User.objects.filter(pk=user.pk).update(password=encoded)
+            created += 1
+        accounts.register_applicant(**applicant, user=user)
+        pool.append((user, applicant))
+    return pool, created
+
+
 def _moment(day: dt.date, rng: random.Random, start_hour: int = 9) -> dt.datetime:
     minutes = rng.randrange(start_hour * 60, 17 * 60)
     return dt.datetime.combine(
@@ -142,7 +198,8 @@ def generate(
     calendar = get_calendar()
     end_day = clock.local_date(end)
     staff, created = ensure_staff()
-    summary = HistorySummary(staff_created=created)
+    online, applicants_created = ensure_online_applicants()
+    summary = HistorySummary(staff_created=created, applicants_created=applicants_created)
     versions = list(published_versions().prefetch_related("materials"))
     if not versions:
         return summary
@@ -158,11 +215,25 @@ def generate(
     def later(day: dt.date, n: int) -> dt.date:
         return calendar.add(day, n) if n > 0 else day
 
+    low, high = ONLINE_SHARE
     for index in range(count):
         version = rng.choice(versions)
         received_day = rng.choice(workdays)
+        share = low + (high - low) * (received_day - first_day).days / max(days, 1)
+        portal = None
+        if version.online_depth >= ONLINE_DEPTH and rng.random() < share:
+            portal = rng.choice(online)
         plan = _increasing(
-            rng, _plan(rng, version, received_day, later, index, staff[version.item.department_id])
+            rng,
+            _plan(
+                rng,
+                version,
+                received_day,
+                later,
+                index,
+                staff[version.item.department_id],
+                portal,
+            ),
         )
         for moment, run in plan:
             if moment <= end:
@@ -200,9 +271,20 @@ def generate(
     return summary
 
 
-def _plan(rng, version: ServiceItemVersion, received: dt.date, later, seq: int, people):
-    """The steps of one case: ``[(moment, run(number) -> Case | None)]`` in time order."""
+def _plan(
+    rng,
+    version: ServiceItemVersion,
+    received: dt.date,
+    later,
+    seq: int,
+    people,
+    portal: tuple[User, dict] | None = None,
+):
+    """The steps of one case: ``[(moment, run(number) -> Case | None)]`` in time order. With a
+    ``portal`` account (and the applicant it applies as) the case is filed online, and the
+    applicant supplements and withdraws it; otherwise the window clerk does all three."""
     clerk, reviewer, head = people["clerk"], people["reviewer"], people["head"]
+    own = portal[0] if portal is not None else clerk
     materials = list(version.materials.all())
     required = [m.code for m in materials if m.required]
     optional = [m.code for m in materials if not m.required]
@@ -210,6 +292,8 @@ def _plan(rng, version: ServiceItemVersion, received: dt.date, later, seq: int, 
     promised = 0 if immediate else (version.promised_limit or version.statutory_limit)
     statutory = version.statutory_limit
     person = _person(rng, seq) if rng.random() < 0.7 else _org(rng, seq)
+    if portal is not None:
+        person = portal[1]
     roll = rng.random()
     incomplete = not immediate and roll < 0.16 and required
     handed = list(required)
@@ -217,11 +301,14 @@ def _plan(rng, version: ServiceItemVersion, received: dt.date, later, seq: int, 
         handed = [c for c in required if rng.random() < 0.5 and c != required[0]]
     handed += [c for c in optional if rng.random() < 0.3]
     steps = []
-    backfill = rng.random() < 0.05  # the window types in the paper application days later
+    # The window types in the paper application days later (never online).
+    backfill = rng.random() < 0.05 and portal is None
 
     t_received = _moment(received, rng)
 
-    if backfill:
+    if portal is not None:
+        steps.append((t_received, _submit_online(portal[0], version, person, handed)))
+    elif backfill:
         recorded = _moment(later(received, rng.choice((2, 3, 4))), rng)
         steps.append((recorded, _submit_at(clerk, version, person, handed, t_received)))
     else:
@@ -256,10 +343,10 @@ def _plan(rng, version: ServiceItemVersion, received: dt.date, later, seq: int, 
         )
         if rng.random() < 0.08:
             day = later(day, rng.randrange(3, 15))
-            steps.append((_moment(day, rng), act(clerk, "withdraw", {"reason": "申请人放弃"})))
+            steps.append((_moment(day, rng), act(own, "withdraw", {"reason": "申请人放弃"})))
             return steps
         day = later(day, rng.randrange(1, 8))
-        steps.append((_moment(day, rng), act(clerk, "supplement", {"materials": missing})))
+        steps.append((_moment(day, rng), act(own, "supplement", {"materials": missing})))
         steps.append((_moment(day, rng, 13), act(clerk, "accept")))
     else:
         day = received if immediate or rng.random() < 0.7 else later(received, 1)
@@ -281,7 +368,7 @@ def _plan(rng, version: ServiceItemVersion, received: dt.date, later, seq: int, 
 
     if rng.random() < 0.03:
         day = later(accepted, rng.randrange(1, max(2, promised)))
-        steps.append((_moment(day, rng), act(clerk, "withdraw", {"reason": "申请人申请撤回"})))
+        steps.append((_moment(day, rng), act(own, "withdraw", {"reason": "申请人申请撤回"})))
         return steps
 
     pause = 0
@@ -364,6 +451,19 @@ def _submit_at(clerk, version, person, handed, received_at):
             applicant=cases.ApplicantInput(**person),
             materials=handed,
             received_at=received_at,
+        )
+
+    return run
+
+
+def _submit_online(user, version, person, handed):
+    def run(_number):
+        return cases.submit(
+            actor=user,
+            item=version.item.impl_code,
+            channel="online",
+            applicant=cases.ApplicantInput(**person),
+            materials=handed,
         )
 
     return run
