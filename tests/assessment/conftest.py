@@ -78,6 +78,7 @@ def make_case(items, applicant):
         filed_by=None,
         used: int | None = None,
         state: str | None = None,
+        parallel: bool = False,
     ) -> Case:
         service_item = items[impl_code]
         day = dt.date.fromisoformat
@@ -101,6 +102,7 @@ def make_case(items, applicant):
             completed_on=day(completed) if completed else None,
             completion=completion,
             workdays_used=used,
+            parallel=parallel,
             level="" if completed else "normal",
             clocks_on=day(received),
             created_at=now,

@@ -79,6 +79,24 @@ def test_every_case_formula_on_hand_built_data(october):
     assert zjj["online_rate"] == Count(0, 1)
 
 
+def test_parallel_approval_counts_the_applications_accepted_into_it(make_case, windows, staff):
+    scj, clerk = windows["SCJ"], staff["clerk"]
+    make_case(SCJ_PARALLEL, received="2025-10-08", accepted="2025-10-09", window=scj,
+              filed_by=clerk, parallel=True)  # fmt: skip
+    make_case(SCJ_PARALLEL, received="2025-10-10", accepted="2025-10-10", window=scj,
+              filed_by=clerk)  # fmt: skip
+    make_case(SCJ_PARALLEL, received="2025-10-30", window=scj, filed_by=clerk)
+    # received in September: counts in September, whenever it was accepted
+    make_case(SCJ_PARALLEL, received="2025-09-30", accepted="2025-10-08", window=scj,
+              filed_by=clerk, parallel=True)  # fmt: skip
+    # an item without parallel approval is in neither count
+    make_case(received="2025-10-08", accepted="2025-10-08", window=scj, filed_by=clerk)
+    rows = selectors.table(start=OCT[0], end=OCT[1], group="department", department_ids=None)
+    scj_row = next(r for r in rows if r.name == "市场监督管理局")
+    assert scj_row.indicators["parallel_rate"] == Count(1, 3)
+    assert formulas.percent_text(scj_row.indicators["parallel_rate"].value) == "33.33%"
+
+
 def test_rating_indicators_without_ratings(october):
     """No rating given: the decided cases are the active-rating denominator, the rest is empty."""
     rows = selectors.table(start=OCT[0], end=OCT[1], group="department", department_ids=None)

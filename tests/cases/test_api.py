@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.cases.helpers import AT, applicant_payload
+from tests.catalog.builders import item_dict
 from zhengwu.accounts.services import issue_token
+from zhengwu.cases.integrity import verify
+from zhengwu.cases.models import Case
+from zhengwu.catalog import services as catalog_services
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +117,47 @@ def test_errors_follow_the_contract(client, item, clerk, reviewer, travel):
     stale = post(client, clerk, f"/api/v1/cases/{number}/accept", {"version": 99})
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
     assert post(client, clerk, "/api/v1/cases/nope/accept", {}).status_code == 404
+
+
+PARALLEL_ITEM = "11330100SCJ-XK-0009"
+
+
+@pytest.fixture
+def parallel_item(item, travel):
+    """An item of the same department whose catalogue version allows parallel approval."""
+    travel(AT("2025-01-02 09:00"))
+    catalog_services.import_items(
+        [item_dict(impl_code=PARALLEL_ITEM, name="建设项目联合审批", parallel=True)],
+        valid_from=dt.date(2025, 1, 1),
+    )
+    return PARALLEL_ITEM
+
+
+def test_a_clerk_accepts_into_parallel_approval_where_the_item_allows_it(
+    client, item, parallel_item, clerk, travel
+):
+    travel(AT("2025-10-09 09:00"))
+    plain = new_case(client, clerk).json()["number"]
+    joint = new_case(client, clerk, item=parallel_item).json()["number"]
+
+    refused = post(client, clerk, f"/api/v1/cases/{plain}/accept", {"parallel": True})
+    assert refused.status_code == 422
+    assert refused.json()["errors"]["parallel"] == ["该事项不适用并联审批。"]
+    not_bool = post(client, clerk, f"/api/v1/cases/{joint}/accept", {"parallel": "yes"})
+    assert not_bool.status_code == 422
+    stored = Case.objects.get(number=joint)
+    assert (stored.state, stored.parallel, stored.version) == ("submitted", False, 1)
+
+    accepted = post(client, clerk, f"/api/v1/cases/{joint}/accept", {"parallel": True})
+    assert accepted.status_code == 200, accepted.json()
+    body = accepted.json()
+    assert body["parallel"] is True and body["state"] == "accepted"
+    assert body["events"][-1]["kind"] == "accept"
+    assert body["events"][-1]["data"] == {"parallel": True}
+    assert client.get(f"/api/v1/cases/{joint}", **bearer(clerk)).json()["parallel"] is True
+    assert Case.objects.get(number=joint).parallel is True
+
+    ordinary = post(client, clerk, f"/api/v1/cases/{plain}/accept", {})
+    assert ordinary.json()["parallel"] is False
+    assert ordinary.json()["events"][-1]["data"] == {}
+    assert not [problem for _id, problem in verify() if problem is not None]

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from tests.cases.helpers import AT, applicant_payload, file_case
 from tests.catalog.builders import item_dict
 from zhengwu.accounts.services import issue_token
-from zhengwu.cases import rules, services
+from zhengwu.cases import inputs, rules, services
 from zhengwu.cases.models import Case
 from zhengwu.cases.rules import Action, State
 from zhengwu.cases.selectors import remaining_workdays
@@ -1012,3 +1012,18 @@ def test_illegal_transitions_through_the_api(in_state, client, head, state):
         assert response.status_code == 409, (action, response.json())
         assert response.json()["code"] == "illegal_transition"
     assert client.get(f"/api/v1/cases/{number}", **auth).json() == before
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, [True]])
+def test_parallel_approval_on_acceptance_is_yes_or_no(value):
+    with pytest.raises(ValidationFailed) as caught:
+        inputs.clean_action(
+            "accept",
+            {"parallel": value},
+            known_codes=[],
+            required_codes=[],
+            handed_in=[],
+            extension_max=10,
+            parallel_allowed=True,
+        )
+    assert caught.value.errors == {"parallel": ["是否并联审批只能为是或否。"]}

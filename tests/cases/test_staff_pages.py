@@ -463,3 +463,31 @@ def test_uploaded_files_are_listed(client, item, clerk, travel):
     assert f'data-testid="file-{row.pk}"' in html
     assert f'href="/portal/cases/{case.number}/files/{row.pk}/"' in html
     assert "申请书.pdf" in html
+
+
+def test_the_accept_form_offers_parallel_approval_only_where_the_item_allows_it(
+    client, item, clerk, travel
+):
+    joint_item = "11330100SCJ-XK-0009"
+    catalog_services.import_items(
+        [item_dict(impl_code=joint_item, name="建设项目联合审批", parallel=True)],
+        valid_from=dt.date(2025, 1, 1),
+    )
+    travel(AT("2025-10-09 09:00"))
+    plain = file_case(clerk, applicant=applicant_payload(1))
+    joint = file_case(clerk, item=joint_item, applicant=applicant_payload(2))
+    _response, html = page_of(client, clerk, f"/cases/{plain.number}/")
+    assert 'name="parallel"' not in html
+    _response, html = page_of(client, clerk, f"/cases/{joint.number}/")
+    assert 'name="parallel"' in html and "受理并进入并联审批" in html
+
+    response = act(client, clerk, joint, "accept", {"parallel": "on"})
+    assert response.status_code == 302
+    joint.refresh_from_db()
+    assert joint.parallel and joint.state == "accepted"
+    _response, html = page_of(client, clerk, f"/cases/{joint.number}/")
+    assert "并联审批" in text_of(html, "accepted-on")
+    # The box cannot be forced onto an item without parallel approval: it is not in the form.
+    act(client, clerk, plain, "accept", {"parallel": "on"})
+    plain.refresh_from_db()
+    assert plain.state == "accepted" and not plain.parallel

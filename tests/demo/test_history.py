@@ -46,6 +46,10 @@ def test_a_history_has_every_kind_of_case(city):
         assert case.window_id is None
         if case.applicant.kind == "person":
             assert case.applicant.user_id == case.owner_id
+    # Some applications for items that allow it are accepted into parallel approval, no others.
+    parallel = Case.objects.filter(parallel=True)
+    assert parallel.exists()
+    assert not parallel.filter(item_version__parallel_approval=False).exists()
     halfway = END.date() - dt.timedelta(days=182)
     assert (
         online.filter(received_on__gte=halfway).count()

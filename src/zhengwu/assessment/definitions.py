@@ -64,8 +64,8 @@ DEFINITIONS: dict[str, Definition] = {
             "parallel_rate",
             _("Parallel approval use rate"),
             _(
-                "Applications handled in parallel approval ÷ applications for items that allow "
-                "parallel approval (counts only what is recorded as parallel handling)"
+                "Applications accepted into parallel approval ÷ applications for items that "
+                "allow parallel approval"
             ),
             _("Receipt date in the period"),
         ),

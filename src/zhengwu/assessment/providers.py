@@ -5,7 +5,7 @@ A provider is a callable ``provider(*, start, end, group, department_ids)`` that
 included), grouped by ``group`` (``department``, ``window``, ``staff``, ``item`` or ``center``),
 limited to ``department_ids`` (``None``: every department). The counts of every provider for one
 group and indicator are added up, so a provider may fill an indicator alone (the ratings app: the
-six rating indicators) or add a numerator to another's denominator (parallel approval records).
+six rating indicators) or add a numerator to another's denominator.
 An indicator no provider counts is reported with a denominator of 0 and no value.
 
 The cases app's counts are the built-in provider (``zhengwu.assessment.selectors``); the ratings

@@ -4,7 +4,8 @@ The cases provider runs one aggregate query per family of indicators, grouped by
 dimension and limited to the caller's departments:
 
 - **received** (receipt date ``received_on`` in the period): applications received, submitted
-  online, for items whose version allows parallel approval;
+  online, and accepted into parallel approval (``Case.parallel``), by catalogue version (whose
+  parallel flag decides which count towards the parallel approval rate);
 - **accepted** (acceptance date ``accepted_on`` in the period): accepted, and of those decided by
   the period's last day;
 - **completed** (decision date ``completed_on`` in the period): decided, early / on time / late,
@@ -131,6 +132,7 @@ def case_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str
         _cases(start, end, "received_on", group, department_ids, "item_version_id").annotate(
             received=Counted("received_on"),
             online=Counted("received_on", filter=Q(channel="online")),
+            parallel=Counted("received_on", filter=Q(parallel=True)),
         )
     )
     accepted = _cases(start, end, "accepted_on", group, department_ids).annotate(
@@ -161,8 +163,10 @@ def case_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str
     for row in received:
         key, version = row["g"], versions[row["item_version_id"]]
         add(key, "online_rate", row["online"], row["received"])
-        # No case records parallel handling yet: the numerator counts what is recorded (none).
-        add(key, "parallel_rate", 0, row["received"] if version.parallel_approval else 0)
+        if version.parallel_approval:
+            add(key, "parallel_rate", row["parallel"], row["received"])
+        else:
+            add(key, "parallel_rate", 0, 0)
 
     for row in completed:
         key, done = row["g"], row["completed"]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from zhengwu.accounts.auth import api_auth
 from zhengwu.cases import presenters, selectors, services
@@ -54,6 +54,12 @@ class ActionIn(Schema):
         None, description="Staff only: when the step happened (backfilling paper work)"
     )
     version: int | None = Field(None, description="The version you saw; a stale one gets 409")
+
+
+class AcceptIn(ActionIn):
+    parallel: StrictBool = Field(
+        False, description="Accept into parallel approval (并联审批), if the item allows it"
+    )
 
 
 class SupplementRequestIn(ActionIn):
@@ -137,6 +143,7 @@ class CaseOut(CaseSummaryOut):
     materials: list[str]
     missing: list[str]
     deemed_accepted: bool
+    parallel: bool
     delivery_due: str | None
     delivered_on: str | None
     suspended_since: str | None
@@ -266,7 +273,7 @@ def _action(name: str, schema, summary: str):
 
 _action("request_supplement", SupplementRequestIn, "Issue a one-time notice (一次性告知)")
 _action("supplement", SupplementIn, "Hand in the materials a notice asked for")
-_action("accept", ActionIn, "Accept the application (受理)")
+_action("accept", AcceptIn, "Accept the application (受理)")
 _action("refuse", ReasonIn, "Refuse the application in writing (不予受理)")
 _action("suspend", SuspendIn, "Start a special procedure (特别程序)")
 _action("resume", ResumeIn, "End the special procedure")

@@ -190,6 +190,20 @@ class ActionForm(StyledForm):
 
 class AcceptForm(ActionForm):
     action = "accept"
+    parallel = forms.BooleanField(
+        label=_("Accept into parallel approval"),
+        required=False,
+        help_text=_("The departments concerned review the application at the same time."),
+    )
+
+    def __init__(self, *args, parallel: bool = False, **kwargs):
+        """``parallel``: the item allows parallel approval (otherwise the choice is not shown)."""
+        super().__init__(*args, **kwargs)
+        if not parallel:
+            del self.fields["parallel"]
+
+    def payload(self) -> dict:
+        return {"parallel": True} if self.cleaned_data.get("parallel") else {}
 
 
 class RequestSupplementForm(ActionForm):

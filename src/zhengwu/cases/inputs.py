@@ -87,14 +87,24 @@ def clean_action(
     required_codes: Sequence[str],
     handed_in: Sequence[str],
     extension_max: int,
+    parallel_allowed: bool = False,
 ) -> tuple[Action, dict]:
-    """``(table action, event data)`` for the public action ``name`` and what was sent with it."""
+    """``(table action, event data)`` for the public action ``name`` and what was sent with it.
+    ``parallel_allowed``: the case's item allows acceptance into parallel approval."""
     if name not in PUBLIC_ACTIONS:
         raise ValidationFailed({"action": [_("Unknown action.")]})
     errors: dict[str, list] = {}
     out: dict = {}
     action = PUBLIC_ACTIONS[name][0]
-    if name == "request_supplement":
+    if name == "accept":
+        parallel = data.get("parallel", False)
+        if not isinstance(parallel, bool):
+            errors["parallel"] = [_("Parallel approval is yes or no.")]
+        elif parallel and not parallel_allowed:
+            errors["parallel"] = [_("This service item does not allow parallel approval.")]
+        elif parallel:
+            out["parallel"] = True
+    elif name == "request_supplement":
         missing = material_codes(
             data.get("missing"), "missing", known=known_codes, errors=errors, required=True
         )

@@ -122,6 +122,8 @@ class Case(models.Model):
     intake_due = models.DateField(_("intake due"))
     accepted_on = models.DateField(_("accepted on"), null=True)
     deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    # Accepted into parallel approval (并联审批), for an item whose version allows it.
+    parallel = models.BooleanField(_("parallel approval"), default=False, db_default=False)
     promised_due = models.DateField(_("promised due"), null=True)
     statutory_due = models.DateField(_("statutory due"), null=True)
     delivery_due = models.DateField(_("delivery due"), null=True)
@@ -188,6 +190,7 @@ class Case(models.Model):
                     "received_on",
                     "department",
                     "channel",
+                    "parallel",
                     "window",
                     "created_by",
                     "item",

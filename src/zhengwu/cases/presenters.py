@@ -69,6 +69,7 @@ def detail(case: Case, events, *, masked: bool = False) -> dict:
         "materials": list(case.materials),
         "missing": list(case.missing),
         "deemed_accepted": case.deemed_accepted,
+        "parallel": case.parallel,
         "delivery_due": _day(case.delivery_due),
         "delivered_on": _day(case.delivered_on),
         "suspended_since": _day(case.suspended_since),

@@ -569,6 +569,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
         required_codes=required,
         handed_in=case.materials,
         extension_max=terms_for(item_version).extension_max,
+        parallel_allowed=item_version.parallel_approval,
     )
     try:
         transition(
@@ -621,6 +622,8 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
     )
     case.state = clocks.state
     case.materials = materials
+    if event_data.get("parallel"):
+        case.parallel = True
     if table_action is Action.REQUEST_SUPPLEMENT:
         case.missing = event_data["missing"]
     elif table_action is Action.SUPPLEMENT:

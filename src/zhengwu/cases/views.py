@@ -240,7 +240,9 @@ def _due_lines(case: Case) -> list[dict]:
         add(
             "accepted-on",
             _("Accepted on %(date)s") % {"date": cn_date(case.accepted_on)},
-            _("Deemed accepted") if case.deemed_accepted else "",
+            _("Deemed accepted")
+            if case.deemed_accepted
+            else (_("Parallel approval") if case.parallel else ""),
         )
     if case.promised_due:
         add(
@@ -298,6 +300,8 @@ def _event_details(row, names: dict) -> list[tuple[str, str]]:
     if kind == "submit":
         out.append((_("Channel"), channel_label(data.get("channel", ""))))
         out.append((_("Materials"), _names(data.get("materials"), names) or "—"))
+    elif kind == "accept" and data.get("parallel"):
+        out.append((_("Procedure"), _("Parallel approval")))
     elif kind == "request_supplement":
         out.append((_("Materials asked for"), _names(data.get("missing"), names)))
         if data.get("round"):
@@ -350,7 +354,7 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
                 initial["missing"] = [
                     m.code for m in materials if m.required and m.code not in handed_in
                 ]
-            form = form_class(initial=initial, materials=materials)
+            form = form_class(initial=initial, materials=materials, **_form_options(name, case))
         forms.append({"name": name, "label": f.ACTION_LABELS[name], "form": form})
     timeline = []
     for row in selectors.events(case):
@@ -400,6 +404,13 @@ def detail(request, number: str):
     return _render_detail(request, _case_or_404(request.user, number))
 
 
+def _form_options(action: str, case) -> dict:
+    """What an action's form needs to know of the case beyond its materials."""
+    if action == "accept":
+        return {"parallel": case.item_version.parallel_approval}
+    return {}
+
+
 @staff_page
 @require_POST
 def act(request, number: str, action: str):
@@ -408,7 +419,7 @@ def act(request, number: str, action: str):
     user = request.user
     case = _case_or_404(user, number)
     materials = list(case.item_version.materials.order_by("position", "id"))
-    form = f.ACTION_FORMS[action](request.POST, materials=materials)
+    form = f.ACTION_FORMS[action](request.POST, materials=materials, **_form_options(action, case))
     problems: list[str] = []
     status = 422
     if not form.is_valid():

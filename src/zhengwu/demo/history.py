@@ -4,7 +4,8 @@ steps happened (``clock.frozen``), so every clock, event and hash is what the li
 The mix is what a real center sees: most cases filed at a window, a share growing through the
 year filed online by portal accounts (for items offered online with acceptance online, depth Ⅲ
 or Ⅳ, the applicant supplementing and withdrawing online too); most accepted at once and decided
-early, some with a one-time notice and a supplement, some refused or withdrawn, some suspended
+early (about a third of those for items that allow it into parallel approval), some with a
+one-time notice and a supplement, some refused or withdrawn, some suspended
 for a special procedure, some extended, a few late, a few past the statutory limit, a few deemed
 accepted because nobody answered within five working days, and some steps entered days after they
 happened (先办后录).
@@ -323,6 +324,8 @@ def _plan(
 
         return run
 
+    # Where the item allows it, about a third of the acceptances start a parallel approval.
+    accepting = {"parallel": True} if version.parallel_approval and rng.random() < 0.35 else None
     if roll < 0.02 and not immediate:  # nobody answers: deemed accepted by the sweep
         day = later(received, 6)
         steps.append((_moment(day, rng), None))
@@ -347,7 +350,7 @@ def _plan(
             return steps
         day = later(day, rng.randrange(1, 8))
         steps.append((_moment(day, rng), act(own, "supplement", {"materials": missing})))
-        steps.append((_moment(day, rng, 13), act(clerk, "accept")))
+        steps.append((_moment(day, rng, 13), act(clerk, "accept", accepting)))
     else:
         day = received if immediate or rng.random() < 0.7 else later(received, 1)
         stated = None
@@ -355,7 +358,7 @@ def _plan(
         if not immediate and rng.random() < 0.04:  # acceptance recorded days later
             stated = max(when, t_received + dt.timedelta(minutes=20))
             when = _moment(later(day, rng.choice((2, 3))), rng)
-        steps.append((when, act(clerk, "accept", stated=stated)))
+        steps.append((when, act(clerk, "accept", accepting, stated=stated)))
     steps = [s for s in steps if s[1] is not None]
     accepted = day
 
