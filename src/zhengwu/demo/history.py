@@ -308,7 +308,7 @@ def _plan(
     t_received = _moment(received, rng)
 
     if portal is not None:
-        steps.append((t_received, _submit_online(portal[0], version, person, handed)))
+        steps.append((t_received, _submit_at(portal[0], version, person, handed, None, "online")))
     elif backfill:
         recorded = _moment(later(received, rng.choice((2, 3, 4))), rng)
         steps.append((recorded, _submit_at(clerk, version, person, handed, t_received)))
@@ -445,28 +445,15 @@ def _increasing(rng, steps):
     return ordered
 
 
-def _submit_at(clerk, version, person, handed, received_at):
+def _submit_at(actor, version, person, handed, received_at, channel="window"):
     def run(_number):
         return cases.submit(
-            actor=clerk,
+            actor=actor,
             item=version.item.impl_code,
-            channel="window",
+            channel=channel,
             applicant=cases.ApplicantInput(**person),
             materials=handed,
             received_at=received_at,
-        )
-
-    return run
-
-
-def _submit_online(user, version, person, handed):
-    def run(_number):
-        return cases.submit(
-            actor=user,
-            item=version.item.impl_code,
-            channel="online",
-            applicant=cases.ApplicantInput(**person),
-            materials=handed,
         )
 
     return run
