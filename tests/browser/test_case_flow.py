@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cases.helpers import applicant_payload, file_case
 from tests.catalog.builders import item_dict
 from tests.factories import DepartmentFactory, UserFactory, valid_id_number
 from zhengwu.catalog import services as catalog_services
@@ -134,3 +135,24 @@ def test_apply_notice_supplement_accept_grant_deliver(people, open_as, tmp_path)
     links.first.click()
     citizen.wait_for_load_state()
     assert number in citizen.content()
+
+
+def test_a_clerk_accepts_into_parallel_approval(open_as):
+    """Where the item allows parallel approval the accept form offers it; the case page then
+    says so beside the acceptance date and in the trail."""
+    department = DepartmentFactory(code="SCJ", name="市场监督管理局")
+    joint = item_dict(impl_code="11330100SCJ-XK-0009", name="建设项目联合审批", parallel=True)
+    catalog_services.import_items([joint])
+    clerk = UserFactory(roles=[Role.WINDOW_CLERK], department=department, username="clerk")
+    case = file_case(clerk, item=joint["impl_code"], applicant=applicant_payload(3))
+
+    page = open_as("clerk")
+    page.goto(f"/cases/{case.number}/")
+    section = page.locator("[data-testid=action-accept]")
+    section.get_by_label("受理并进入并联审批").check()
+    section.locator("[data-testid=submit-accept]").click()
+    page.wait_for_load_state()
+    assert "并联审批" in page.locator("[data-testid=accepted-on]").inner_text()
+    assert "办理方式" in page.locator("body").inner_text()  # the accept step in the trail
+    case.refresh_from_db()
+    assert case.parallel and case.state == "accepted"
