@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import threading
@@ -84,46 +85,59 @@ def upsert(
     ``values`` by field name, every column the row needs; ``conflict`` the fields of a unique
     constraint; ``condition`` that constraint's partial condition as field -> lowercase code (the
     database matches the partial index by it); ``update`` the fields the new values overwrite."""
-    if not update:
-        raise ValueError("upsert updates at least one field")
-    meta = model._meta
     alias = router.db_for_write(model) or DEFAULT_DB_ALIAS
     connection = connections[alias]
-    qn = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in values]
+    sql, fields, returned = _upsert_statement(
+        model,
+        alias,
+        tuple(values),
+        tuple(conflict),
+        tuple((condition or {}).items()),
+        tuple(update),
+    )
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    stored = []
+    for column, value in zip(returned, row, strict=True):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            value = convert(value, column, connection)
+        stored.append(value)
+    return model.from_db(alias, [column.target.attname for column in returned], stored)
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(model, alias: str, names, conflict, condition, update):
+    """The SQL of ``upsert`` for one shape of call, the fields of its values and the columns it
+    returns (built once per shape; only the model's own names and checked codes are in it)."""
+    if not update:
+        raise ValueError("upsert updates at least one field")
+    if not all(isinstance(code, str) and _CODE.fullmatch(code) for _name, code in condition):
+        raise ValueError("upsert conditions take lowercase codes")
+    meta = model._meta
+    qn = connections[alias].ops.quote_name
+    fields = [meta.get_field(name) for name in names]
     where = ""
     if condition:
-        if not all(isinstance(code, str) and _CODE.fullmatch(code) for code in condition.values()):
-            raise ValueError("upsert conditions take lowercase codes")
         where = " WHERE " + " AND ".join(
-            f"{qn(meta.get_field(name).column)} = '{code}'" for name, code in condition.items()
+            f"{qn(meta.get_field(name).column)} = '{code}'" for name, code in condition
         )
-    returned = meta.concrete_fields
     columns = ", ".join(qn(f.column) for f in fields)
     target = ", ".join(qn(meta.get_field(name).column) for name in conflict)
     changes = ", ".join(
         f"{qn(column)} = EXCLUDED.{qn(column)}"
         for column in (meta.get_field(name).column for name in update)
     )
-    # Only the model's own names and the checked codes are written into the text.
+    returned = [field.get_col(meta.db_table) for field in meta.concrete_fields]
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         f" ON CONFLICT ({target}){where} DO UPDATE SET {changes}"
-        f" RETURNING {', '.join(qn(f.column) for f in returned)}"
+        f" RETURNING {', '.join(qn(column.target.column) for column in returned)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    stored = []
-    for field, value in zip(returned, row, strict=True):
-        column = field.get_col(meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        stored.append(value)
-    return model.from_db(alias, [f.attname for f in returned], stored)
+    return sql, fields, returned
 
 
 _marker_numbers = itertools.count(1)
