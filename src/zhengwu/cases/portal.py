@@ -5,12 +5,10 @@ phone. Thin: the rules and their messages come from the services and the file ch
 from __future__ import annotations
 
 import re
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,9 +25,10 @@ from zhengwu.cases.models import Case, CaseFile, CaseState
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.catalog.selectors import published_version
 from zhengwu.core import clock
-from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identity import mask_name
 from zhengwu.core.roles import Role, has_role
+from zhengwu.core.views import guarded
 
 PAGE_SIZE = 20
 TRACK_LIMIT = 20  # tries per client address ...
@@ -84,40 +83,16 @@ _KEY_SAFE = re.compile(r"[^0-9A-Za-z.:_-]")
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def owner_only(view):
-    """Logged in (else to the login page with ``next``); the case pages then answer 404 to
-    anyone but the case's owner (``_owned_case``), and the services' Forbidden becomes a 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+def _anyone(user) -> bool:
+    return True
 
 
-def applicant_required(view):
-    """Logged in (else to the login page with ``next``) and holding the applicant role (else
-    403); the services' NotFound becomes a 404 and Forbidden a 403."""
+# Logged in (else to the login page with ``next``); the case pages then answer 404 to anyone but
+# the case's owner (``_owned_case``), and the services' Forbidden becomes a 403.
+owner_only = guarded(_anyone)
 
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not has_role(request.user, Role.APPLICANT):
-            raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
+# Logged in and holding the applicant role (else 403); NotFound becomes a 404, Forbidden a 403.
+applicant_required = guarded(lambda user: has_role(user, Role.APPLICANT))
 
 
 def client_address(request) -> str:

@@ -13,8 +13,8 @@ from zhengwu.core.roles import role_names
 
 
 def guarded(may):
-    """A decorator for staff pages: login, ``may(user)`` or 403, and the domain errors a view
-    raises turned into pages (NotFound → 404, Forbidden → 403)."""
+    """A decorator for pages that need a login: login, ``may(user)`` or 403, and the domain errors
+    a view raises turned into pages (NotFound → 404, Forbidden → 403)."""
 
     def decorate(view):
         @login_required
