@@ -22,6 +22,7 @@ from zhengwu.cases.clocks import (
     Event,
     Level,
     Terms,
+    carry_forward,
     compute_clocks,
     due_date,
     is_retroactive,
@@ -811,3 +812,129 @@ def test_provisional_when_a_date_falls_in_a_provisional_year(accepted, statutory
     )
     dates = (result.intake_due, result.promised_due, result.statutory_due)
     assert result.provisional is any(day.year >= 2027 for day in dates)
+
+
+# --- a suspended case read on a later day ------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Stored:
+    """The stored clock fields of a case (what ``carry_forward`` reads)."""
+
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    suspended_since: dt.date | None
+    suspended_workdays: int
+    provisional: bool
+    clocks_on: dt.date
+
+
+def stored(result, as_of) -> Stored:
+    return Stored(
+        accepted_on=result.accepted_on,
+        promised_due=result.promised_due,
+        statutory_due=result.statutory_due,
+        suspended_since=result.suspended_since,
+        suspended_workdays=result.suspended_workdays,
+        provisional=result.provisional,
+        clocks_on=as_of,
+    )
+
+
+def test_carrying_a_suspension_forward_moves_the_dates_by_the_working_days_waited():
+    # Suspended Monday 13 October 2025; read on Monday 20 October: 14-17 and 20 October waited.
+    before = Stored(
+        accepted_on=D(2025, 10, 9),
+        promised_due=D(2025, 10, 23),
+        statutory_due=D(2025, 11, 6),
+        suspended_since=D(2025, 10, 13),
+        suspended_workdays=1,
+        provisional=False,
+        clocks_on=D(2025, 10, 13),
+    )
+    after = carry_forward(before, D(2025, 10, 20), official())
+    assert (after.promised_due, after.statutory_due) == (D(2025, 10, 30), D(2025, 11, 13))
+    assert (after.suspended_workdays, after.as_of, after.provisional) == (6, D(2025, 10, 20), False)
+    # a Sunday adds nothing to the Friday before it
+    sunday = carry_forward(before, D(2025, 10, 19), official())
+    assert sunday == dataclasses.replace(
+        carry_forward(before, D(2025, 10, 17), official()), as_of=D(2025, 10, 19)
+    )
+
+
+def test_a_due_date_the_suspension_began_after_is_not_carried():
+    before = Stored(
+        accepted_on=D(2025, 10, 9),
+        promised_due=D(2025, 10, 10),
+        statutory_due=D(2025, 11, 6),
+        suspended_since=D(2025, 10, 13),
+        suspended_workdays=1,
+        provisional=False,
+        clocks_on=D(2025, 10, 13),
+    )
+    after = carry_forward(before, D(2025, 10, 20), official())
+    assert (after.promised_due, after.statutory_due) == (D(2025, 10, 10), D(2025, 11, 13))
+
+
+def test_nothing_to_carry_on_or_before_the_clocks_day():
+    before = Stored(
+        accepted_on=D(2025, 10, 9),
+        promised_due=D(2025, 10, 23),
+        statutory_due=D(2025, 11, 6),
+        suspended_since=D(2025, 10, 13),
+        suspended_workdays=1,
+        provisional=False,
+        clocks_on=D(2025, 10, 13),
+    )
+    assert carry_forward(before, D(2025, 10, 13), official()) is None
+    assert carry_forward(before, D(2025, 10, 1), official()) is None
+
+
+def test_a_suspension_reaching_into_a_provisional_year_is_flagged():
+    before = Stored(
+        accepted_on=D(2026, 12, 1),
+        promised_due=D(2026, 12, 21),
+        statutory_due=D(2026, 12, 29),
+        suspended_since=D(2026, 12, 10),
+        suspended_workdays=1,
+        provisional=False,
+        clocks_on=D(2026, 12, 10),
+    )
+    assert carry_forward(before, D(2026, 12, 28), official()).provisional
+
+
+@quick
+@given(
+    days,
+    st.integers(5, 45),
+    limits,
+    st.integers(0, 40),
+    st.integers(0, 40),
+    st.integers(1, 60),
+)
+def test_carried_forward_clocks_are_the_clocks_of_the_later_day(
+    accepted, statutory, promised, before_pause, waited_before, waited
+):
+    """What a read shows for a suspended case equals ``compute_clocks`` as of the reading day,
+    from the clocks stored on any day of the suspension; its level moves only past a due date
+    that stays put (the sweep writes those cases)."""
+    terms = {"statutory_limit": statutory, "promised_limit": min(promised, statutory)}
+    suspended = accepted + before_pause * DAY
+    events = [*opened(accepted), ev("suspend", suspended)]
+    kept_on = suspended + waited_before * DAY
+    read_on = kept_on + waited * DAY
+    then = clocks(events, kept_on, **terms)
+    now = clocks(events, read_on, **terms)
+    carried = carry_forward(stored(then, kept_on), read_on, official())
+    assert (carried.promised_due, carried.statutory_due) == (now.promised_due, now.statutory_due)
+    assert carried.suspended_workdays == now.suspended_workdays
+    assert carried.provisional == now.provisional
+    if (then.level, then.statutory_overdue) != (now.level, now.statutory_overdue):
+        # only by passing a due date no pause moves: one before the suspension or on acceptance
+        stays = [
+            due
+            for due in (then.promised_due, then.statutory_due)
+            if due < suspended or due <= accepted
+        ]
+        assert stays and min(stays) < read_on

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests.cases.helpers import AT, applicant_payload, file_case
 from zhengwu.cases import services
-from zhengwu.cases.selectors import remaining_workdays
+from zhengwu.cases.selectors import get_case, remaining_workdays
 from zhengwu.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,58 @@ def test_a_red_case_stays_red_when_suspended(item, clerk, reviewer, travel):
     sweep(travel, "2025-10-30 07:00")
     case.refresh_from_db()
     assert case.level == "red" and case.promised_due == D("2025-10-22")
+
+
+def test_the_sweep_leaves_a_waiting_suspended_case_and_reads_carry_it_forward(
+    item, clerk, reviewer, travel, client
+):
+    """A suspended case keeps the clocks of its last step; what is shown is as of today."""
+    travel(AT("2025-10-09 09:00"))
+    case = act(clerk, file_case(clerk), "accept")
+    travel(AT("2025-10-13 09:00"))
+    case = act(reviewer, case, "suspend", {"procedure": "inspection", "reason": "送检"})
+    stored = (case.promised_due, case.statutory_due, case.suspended_workdays, case.version)
+    output = sweep(travel, "2025-11-20 07:00")
+    assert "refreshed=0" in output
+    case.refresh_from_db()
+    assert (case.promised_due, case.statutory_due, case.suspended_workdays, case.version) == stored
+    assert case.clocks_on == D("2025-10-13")
+    # read on 20 November: 13 October to 20 November suspended (29 working days), resuming on
+    # the 21st; the same dates the resumption would give that day
+    shown = get_case(reviewer, case.number)
+    assert (shown.promised_due, shown.suspended_workdays, shown.clocks_on) == (
+        D("2025-12-02"),
+        29,
+        D("2025-11-20"),
+    )
+    assert left(shown) == 8
+    client.force_login(reviewer)
+    body = client.get(f"/api/v1/cases/{case.number}").json()
+    assert (body["promised_due"], body["suspended_workdays"]) == ("2025-12-02", 29)
+    travel(AT("2025-11-21 09:00"))
+    resumed = act(reviewer, case, "resume")
+    assert (resumed.promised_due, resumed.suspended_workdays) == (D("2025-12-02"), 29)
+
+
+def test_an_immediate_case_suspended_on_its_due_day_is_late_the_next_day(
+    item, clerk, reviewer, travel
+):
+    """A due date on the acceptance day is not moved by a pause (the acceptance day is never
+    counted): the sweep writes the suspended case when the day has passed."""
+    travel(AT("2025-10-09 09:00"))
+    case = act(clerk, file_case(clerk, "11330100SCJ-QT-0002"), "accept")
+    case = act(reviewer, case, "suspend", {"procedure": "inspection", "reason": "送检"})
+    assert (case.state, case.level) == ("suspended", "yellow")
+    sweep(travel, "2025-10-10 07:00")
+    case.refresh_from_db()
+    # statutory limit 0 too: past both limits the next day
+    assert (case.state, case.level, case.statutory_overdue) == (
+        "suspended",
+        "statutory_overdue",
+        True,
+    )
+    assert (case.promised_due, case.clocks_on) == (D("2025-10-09"), D("2025-10-10"))
+    assert case.warnings.filter(level="statutory_overdue").count() == 1
 
 
 def test_an_immediate_item_still_open_the_next_day_is_red(item, clerk, travel):

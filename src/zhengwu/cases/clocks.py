@@ -96,7 +96,9 @@ __all__ = [
     "Completion",
     "Event",
     "Level",
+    "SuspendedClocks",
     "Terms",
+    "carry_forward",
     "compute_clocks",
     "due_date",
     "is_retroactive",
@@ -473,6 +475,70 @@ def promised_due_bound(
         else:
             return None
     return max(bounds) if bounds else None
+
+
+class StoredSuspension(Protocol):
+    """The stored clock fields of a suspended case (a ``Case``, or anything with them)."""
+
+    accepted_on: dt.date | None
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    suspended_since: dt.date | None
+    suspended_workdays: int
+    provisional: bool
+    clocks_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedClocks:
+    """A suspended case's moving clock fields as of ``as_of``."""
+
+    as_of: dt.date
+    promised_due: dt.date | None
+    statutory_due: dt.date | None
+    suspended_workdays: int
+    provisional: bool
+
+
+def carry_forward(
+    stored: StoredSuspension, today: dt.date, calendar: WorkCalendar
+) -> SuspendedClocks | None:
+    """The clocks of a case suspended at ``stored.clocks_on`` as of ``today``, when it is still
+    suspended then: ``compute_clocks(..., as_of=today)`` gives the same dates, count and flag from
+    the events, and nothing else of the clocks moves while the case waits.
+
+    A due date the suspension started on or before (and after the acceptance day) moves on by
+    the working days in (``clocks_on``, ``today``], so the working days left stay as they were; one
+    it started after stays (a special procedure does not cure lateness). The suspended working
+    days grow by the same count. So the working days left, and with them the level, stay as they
+    were, unless today passes a due date that stays put (one the suspension began after, or one
+    on the acceptance day itself, which no pause can move): the supervision sweep writes those
+    cases. The others keep the clocks of their last step (``clocks_on``), carried forward when
+    read (``zhengwu.cases.selectors.as_of_today``) rather than rewritten every working day.
+
+    ``None`` when there is nothing to carry: ``today`` is not after ``clocks_on`` or the case
+    was never accepted."""
+    since = stored.suspended_since
+    if stored.clocks_on is None or today <= stored.clocks_on or since is None:
+        return None
+    if stored.accepted_on is None:
+        return None
+    waited = calendar.between(stored.clocks_on, today)
+    provisional = stored.provisional or waited.provisional
+    dues = []
+    for due in (stored.promised_due, stored.statutory_due):
+        if due is not None and due >= since and due > stored.accepted_on and int(waited):
+            moved = calendar.add(due, int(waited))
+            provisional |= moved.provisional
+            due = _plain(moved)
+        dues.append(due)
+    return SuspendedClocks(
+        as_of=today,
+        promised_due=dues[0],
+        statutory_due=dues[1],
+        suspended_workdays=stored.suspended_workdays + int(waited),
+        provisional=provisional,
+    )
 
 
 def _closed(pauses: list[list[dt.date | None]], stop: dt.date) -> list[tuple[dt.date, dt.date]]:

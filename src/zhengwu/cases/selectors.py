@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import User, Window
-from zhengwu.cases.clocks import promised_due_bound
+from zhengwu.cases.clocks import carry_forward, promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
@@ -20,13 +20,43 @@ STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_
 WARNING_LEVEL_VALUES = frozenset(level.value for level in WARNING_LEVELS)
 
 
+def as_of_today(cases, *, today: dt.date | None = None, calendar=None):
+    """Bring the stored clocks of the suspended cases among ``cases`` (one case or an iterable)
+    forward to ``today``, in memory: their due dates, suspended working days, provisional flag
+    and ``clocks_on`` become what ``compute_clocks`` gives as of today
+    (``clocks.carry_forward``). Stored, a suspended case keeps the clocks of its last step: the
+    supervision sweep does not rewrite it every working day. Every read that shows a case
+    goes through here; the services lock and recompute their own rows. Returns ``cases``."""
+    many = not isinstance(cases, Case)
+    rows = cases if many else (cases,)
+    today = today or clock.today()
+    for case in rows:
+        if case.state != "suspended" or case.clocks_on is None or case.clocks_on >= today:
+            continue
+        if calendar is None:
+            from zhengwu.workdays.loader import get_calendar
+
+            calendar = get_calendar()
+        try:
+            carried = carry_forward(case, today, calendar)
+        except (ValueError, TypeError):  # beyond the calendar's range: keep the stored clocks
+            continue
+        if carried is not None:
+            case.promised_due = carried.promised_due
+            case.statutory_due = carried.statutory_due
+            case.suspended_workdays = carried.suspended_workdays
+            case.provisional = carried.provisional
+            case.clocks_on = carried.as_of
+    return cases
+
+
 def remaining_workdays(case, *, today: dt.date | None = None, calendar=None) -> int | None:
     """The working days left on an open case's promised clock: the working days in (today,
     ``promised_due``], negative when the due date has passed; ``None`` for a case not accepted yet
     or closed. Not stored (it changes every working day): computed here, O(1), the same figure as
     ``compute_clocks(..., as_of=today).remaining_workdays``. A suspended case counts from the day
-    its clocks were last computed (``clocks_on``; the sweep moves its due dates every working day
-    and the figure stays frozen during the special procedure)."""
+    its clocks were computed for (``clocks_on``: today once carried forward by ``as_of_today``);
+    a due date that moves while it waits keeps the figure frozen."""
     if case.state not in OPEN_STATE_VALUES or case.promised_due is None:
         return None
     if calendar is None:
@@ -117,7 +147,7 @@ def get_case(user, number: str) -> Case:
     )
     if case is None:
         raise NotFound()
-    return case
+    return as_of_today(case)
 
 
 def find_by_number_and_phone(number: str, phone: str) -> Case:
@@ -131,7 +161,7 @@ def find_by_number_and_phone(number: str, phone: str) -> Case:
     )
     if not number or not phone or case is None:
         raise NotFound()
-    return case
+    return as_of_today(case)
 
 
 def events(case: Case) -> QuerySet[CaseEvent] | list[CaseEvent]:
@@ -237,7 +267,7 @@ def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple
         ]
     )
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = as_of_today(rows[:limit])
     return rows, encode_cursor(rows[-1].pk) if more and rows else ""
 
 

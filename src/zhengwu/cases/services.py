@@ -27,7 +27,7 @@ from zhengwu.cases import inputs
 from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks, is_retroactive
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
-from zhengwu.cases.selectors import scope, staff_department_ids
+from zhengwu.cases.selectors import as_of_today, scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock, trail
@@ -699,6 +699,9 @@ def recompute_provisional(*, years: Iterable[int] = (), batch: int = 200) -> int
                 )
                 if case is None:
                     continue
+                # a suspended case's dates as they stand today, so only the schedule's changes
+                # are recorded
+                as_of_today(case, today=today)
                 before = {name: getattr(case, name) for name in CLOCK_FIELDS}
                 as_of = today if case.state in OPEN_STATE_VALUES else case.clocks_on
                 _clocks_now, changed = _recompute(case, as_of)

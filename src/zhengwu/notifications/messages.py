@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhengwu.cases.models import CaseLevel
+from zhengwu.cases.selectors import as_of_today
 from zhengwu.notifications.models import Notification, NotificationKind
 
 
@@ -24,6 +25,7 @@ def body(notification: Notification) -> str:
     case = notification.case
     if case is None:
         return title(notification)
+    as_of_today(case)
     if notification.kind == NotificationKind.WARNING:
         return _(
             "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "

@@ -16,11 +16,13 @@
      due date comes before the second working day after today); otherwise ``normal``. A case not
      accepted yet stays ``normal`` (its intake is watched through deemed acceptance) and is not
      written.
-   - A suspended case (special procedure) is treated as resuming tomorrow: a due date the
-     suspension started before moves on by the working days since the clocks were last computed
-     (``clocks_on``; the calendar as a table of working-day ordinals, ``WorkdayOrdinal``), so its
-     working days left stay as they were; one it started after does not move (a special
-     procedure does not cure lateness). Suspended cases are written every working day.
+   - A suspended case (special procedure) keeps the clocks of its last step: while it waits, a
+     due date the suspension began on or before moves on by the working days waited, so its
+     working days left and its level stay as they were, and every read carries the dates forward
+     to today (``cases.clocks.carry_forward``, ``cases.selectors.as_of_today``). Only a due date
+     that stays put (the suspension began after it, or it is the acceptance day itself) can be
+     passed while the case waits; the sweep writes those cases, their clocks carried to today
+     with the new level (the calendar as a table of working-day ordinals, ``WorkdayOrdinal``).
    ``clocks_on`` is the day the stored clocks were last computed for; they hold unchanged until
    today for a case the sweep did not write.
 3. **Warnings**: one INSERT ... SELECT records every open case at a warning level (among those
@@ -181,11 +183,11 @@ def thresholds(today: dt.date, calendar) -> Thresholds:
 
 
 def refresh_levels(today: dt.date | None = None) -> int:
-    """Bring the stored clocks of the open cases up to ``today`` (default: today); the number of
-    cases written. Only the rows whose stored values change are written: the accepted cases whose
-    level (or statutory flag, or provisional flag) moves today, and the suspended cases, whose due
-    dates move every working day. The working days left are not stored
-    (``zhengwu.cases.selectors.remaining_workdays``)."""
+    """Bring the stored levels of the open cases up to ``today`` (default: today); the number of
+    cases written. Only the rows whose level (or statutory flag, or provisional flag) moves today
+    are written. A suspended case is written only when it passes a due date that stays put; the
+    others keep the clocks of their last step, carried forward when read. The working days left
+    are not stored (``zhengwu.cases.selectors.remaining_workdays``)."""
     today = today or clock.today()
     calendar = get_calendar()
     sync_workdays(calendar)
@@ -199,6 +201,14 @@ def refresh_levels(today: dt.date | None = None) -> int:
         touches += f" OR {case}.promised_due >= '{th.provisional_from.isoformat()}'"
     level = _level(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
     running = _sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
+    # A suspended case's level moves only when today passes a due date that stays put.
+    stays = "NOT (c.{0} >= c.suspended_since AND c.{0} > c.accepted_on)"
+    passed = (
+        f"(({stays.format('promised_due')} AND c.promised_due < '{t}'"
+        f" AND c.level NOT IN ('red', 'statutory_overdue'))"
+        f" OR ({stays.format('statutory_due')} AND c.statutory_due < '{t}'"
+        f" AND c.level <> 'statutory_overdue'))"
+    )
     statements = [
         # Running clocks: the due dates stay; a row is written only when its level crosses a
         # threshold (one pass over the open cases, a write per changed row).
@@ -213,8 +223,10 @@ def refresh_levels(today: dt.date | None = None) -> int:
                OR {case}.statutory_overdue <> ({case}.statutory_due < '{t}')
                OR (NOT {case}.provisional AND ({touches})))
         """,  # noqa: S608 (dates and numbers of our own)
-        # Suspended: resumes tomorrow at the earliest; a due date the suspension started before
-        # moves on by the working days since the clocks were computed.
+        # Suspended, only those passing a due date that does not move (one the suspension began
+        # after, or one on the acceptance day): their level moves, and their clocks are
+        # carried forward to today with it. A due date the suspension began on or before moves
+        # on by the working days since the clocks were computed.
         f"""
         WITH s AS (
             SELECT c.id AS id,
@@ -230,6 +242,7 @@ def refresh_levels(today: dt.date | None = None) -> int:
             JOIN {w} ws ON ws.day = c.statutory_due
             JOIN {w} wy ON wy.day = c.clocks_on
             WHERE c.state = '{State.SUSPENDED.value}' AND c.clocks_on < '{t}'
+              AND {passed}
         ), n AS (
             SELECT s.id AS id, s.yo AS yo, s.yp AS yp,
                    CASE WHEN s.mp AND np.day IS NOT NULL THEN np.day ELSE s.p END AS p,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.models import CaseLevel
+from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.views import guarded
@@ -71,6 +72,7 @@ def board_cases(request):
     page = _page(
         request, selectors.board_cases(request.user, department_id=department, level=level)
     )
+    page.object_list = as_of_today(list(page.object_list))
     names = {d.pk: d.name for d in selectors.visible_departments(request.user)}
     return render(
         request,
