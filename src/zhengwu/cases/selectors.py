@@ -182,7 +182,6 @@ class CaseFilters:
     number: str = ""
     received_from: dt.date | None = None
     received_to: dt.date | None = None
-    due_before: dt.date | None = None
     open_only: bool = False
 
 
@@ -214,8 +213,6 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
         queryset = queryset.filter(received_on__gte=filters.received_from)
     if filters.received_to:
         queryset = queryset.filter(received_on__lte=filters.received_to)
-    if filters.due_before:
-        queryset = queryset.filter(promised_due__lte=filters.due_before)
     return queryset
 
 
