@@ -243,3 +243,32 @@ def test_the_constraint_alone_keeps_concurrent_inserts_single(item, staff, trave
 
     _race(insert("a" * 32), insert("b" * 32))
     assert CaseWarning.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_what_a_warning_names_cannot_be_deleted_under_it(item, staff, travel):
+    """The warnings' and notifications' keys are not database constraints
+    (docs/decisions/0004-sweep-writes.md); what they name stays because the database keeps a case
+    while its events exist and a department while it has cases, and Django deletes a user's
+    notifications with the user."""
+    from django.db import IntegrityError
+
+    travel(AT("2025-10-09 09:00"))
+    case = act(staff["clerk"], file_case(staff["clerk"]), "accept")
+    run(travel, "2025-10-23 07:00")
+    warning = CaseWarning.objects.get(case=case, level="red")
+    quote = connection.ops.quote_name
+    for table, key in (
+        (Case._meta.db_table, case.pk),
+        (case.department._meta.db_table, warning.department_id),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {quote(table)} WHERE id = %s", [key])  # noqa: S608
+            connection.check_constraints()
+    assert Case.objects.filter(pk=case.pk).exists()
+    reviewer = staff["reviewer"]
+    assert Notification.objects.filter(recipient=reviewer, case=case).count() == 1
+    reviewer.delete()
+    assert not Notification.objects.filter(recipient_id=reviewer.pk).exists()
+    assert Notification.objects.filter(case=case).count() == 2  # the two heads'

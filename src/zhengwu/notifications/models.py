@@ -17,10 +17,14 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     # The keys have no index of their own: ``notification_inbox`` leads with the recipient, and
     # notifications are never looked up by case (the sweep writes every index of this table).
+    # Nor are they database constraints (docs/decisions/0004-sweep-writes.md): the sweep inserts
+    # notifications from the recipients and cases themselves; deleting a user deletes theirs
+    # (``on_delete``, carried out by Django), and a case cannot be deleted while its events exist.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         db_index=False,
+        db_constraint=False,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
@@ -33,6 +37,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("case"),
     )

@@ -29,10 +29,15 @@ class CaseWarning(models.Model):
 
     # Neither key has an index of its own: the unique constraint leads with the case and
     # ``sup_warning_dept`` with the department (the sweep writes every index of this table).
+    # Neither is a database constraint (docs/decisions/0004-sweep-writes.md): the sweep inserts
+    # warnings from the cases themselves, and a case cannot be deleted while its events (a real
+    # constraint) exist, nor a department while it has cases; checking each of a day's tens of
+    # thousands of warnings against them again at commit cost more than the rest of the insert.
     case = models.ForeignKey(
         "cases.Case",
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
         related_name="warnings",
         verbose_name=_("case"),
     )
@@ -40,6 +45,7 @@ class CaseWarning(models.Model):
         "accounts.Department",
         on_delete=models.PROTECT,
         db_index=False,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("department"),
     )
