@@ -188,7 +188,16 @@ def refresh_levels(today: dt.date | None = None) -> int:
     are written. A suspended case is written only when it passes a due date that stays put; the
     others keep the clocks of their last step, carried forward when read. The working days left
     are not stored (``zhengwu.cases.selectors.remaining_workdays``)."""
-    today = today or clock.today()
+    done = 0
+    with connection.cursor() as cursor:
+        for statement in level_statements(today or clock.today()):
+            cursor.execute(statement)
+            done += max(cursor.rowcount, 0)
+    return done
+
+
+def level_statements(today: dt.date) -> list[str]:
+    """The UPDATEs of ``refresh_levels``: the cases whose clocks run, then the suspended ones."""
     calendar = get_calendar()
     sync_workdays(calendar)
     th = thresholds(today, calendar)
@@ -209,7 +218,7 @@ def refresh_levels(today: dt.date | None = None) -> int:
         f" OR ({stays.format('statutory_due')} AND c.statutory_due < '{t}'"
         f" AND c.level <> 'statutory_overdue'))"
     )
-    statements = [
+    return [
         # Running clocks: the due dates stay; a row is written only when its level crosses a
         # threshold (one pass over the open cases, a write per changed row).
         f"""
@@ -269,12 +278,6 @@ def refresh_levels(today: dt.date | None = None) -> int:
           AND {case}.clocks_on < '{t}'
         """,  # noqa: S608
     ]
-    done = 0
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-            done += max(cursor.rowcount, 0)
-    return done
 
 
 # ---------------------------------------------------------------- warnings and notifications
@@ -297,6 +300,92 @@ def _recipients_sql(roles: Iterable[Role]) -> str:
     """  # noqa: S608
 
 
+@dataclass
+class Recorded:
+    """What one step of the sweep wrote."""
+
+    written: int = 0  # cases whose levels were written
+    warnings: int = 0
+    notified: int = 0
+
+    def __add__(self, other: Recorded) -> Recorded:
+        return Recorded(
+            self.written + other.written,
+            self.warnings + other.warnings,
+            self.notified + other.notified,
+        )
+
+
+# The columns of a case a warning is made from (the candidates' rows).
+_CANDIDATE = (
+    "id",
+    "department_id",
+    "level",
+    "state",
+    "extension_workdays",
+    "statutory_due",
+    "promised_due",
+)
+
+
+def _chained() -> bool:
+    """PostgreSQL writes a step's levels, warnings and notifications in one statement (data-
+    modifying ``WITH``); other databases write them one after the other."""
+    return connection.vendor == "postgresql"
+
+
+def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, token: str):
+    """Record the open ``candidates`` (SQL yielding ``_CANDIDATE`` columns: a SELECT, or on
+    PostgreSQL an ``UPDATE … RETURNING``) at a warning level without a warning of it for their
+    current limit, and tell the department's reviewers and heads. The unique constraint on (case,
+    level, period) is what keeps each warning single: a candidate already recorded is skipped by
+    the insert itself (``ON CONFLICT DO NOTHING``), so the candidates are read once and checked
+    against the warnings through that index only; (recipient, kind, source) does the same for the
+    notifications."""
+    warning = _table(CaseWarning)
+    row = f"""
+        INSERT INTO {warning}
+            (case_id, department_id, level, period, due, raised_on, raised_at, sweep)
+        SELECT c.id, c.department_id, c.level,
+               CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END,
+               CASE WHEN c.level = 'statutory_overdue' THEN c.statutory_due
+                    ELSE c.promised_due END,
+               %s, %s, %s
+        FROM {{source}} c
+        WHERE c.state IN ({_sql_list(OPEN_STATE_VALUES)})
+          AND c.level IN ({_sql_list(WARNING_LEVELS)})
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608
+    told = _notifications_sql("warned", "warning", "level", WARNING_ROLES).format(where="")
+    with connection.cursor() as cursor:
+        if _chained():
+            cursor.execute(
+                f"""
+                WITH changed AS ({candidates}),
+                warned AS ({row.format(source="changed")}
+                           RETURNING id, case_id, department_id, level),
+                told AS ({told} RETURNING 1)
+                SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM warned),
+                       (SELECT count(*) FROM told)
+                """,  # noqa: S608
+                [*params, today, now, token, "warning", token, now],
+            )
+            return Recorded(*cursor.fetchone())
+        cursor.execute(row.format(source=f"({candidates})"), [today, now, token, *params])
+        warnings = max(cursor.rowcount, 0)
+    return Recorded(0, warnings, notify(CaseWarning, "warning", "level", WARNING_ROLES, token, now))
+
+
+def advance(today: dt.date, now: dt.datetime, token: str) -> Recorded:
+    """The day's first step on PostgreSQL: each of ``level_statements`` with the warnings and
+    notifications of the cases it wrote, in one statement each (one pass over the open cases)."""
+    columns = ", ".join(f"{_table(Case)}.{name}" for name in _CANDIDATE)
+    done = Recorded()
+    for statement in level_statements(today):
+        done += _record(f"{statement} RETURNING {columns}", [], today, now, token)
+    return done
+
+
 def record_warnings(
     today: dt.date,
     now: dt.datetime,
@@ -304,16 +393,13 @@ def record_warnings(
     *,
     since_event: int | None = None,
     written_since: dt.date | None = None,
-) -> int:
-    """Record the open cases at a warning level without a warning of it for their current limit:
-    all of them, or only the cases with an event after ``since_event`` and (``written_since``)
-    those whose clocks were written after that day (by the sweep or a step). The unique
-    constraint on (case, level, period) is what keeps each warning single: a candidate already
-    recorded is skipped by the insert itself (``ON CONFLICT DO NOTHING``), so the candidates are
-    read once and checked against the warnings through that index only."""
-    case, warning, event = _table(Case), _table(CaseWarning), _table(CaseEvent)
-    period = "CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END"
-    params: list = [today, now, token]
+) -> Recorded:
+    """Record (``_record``) the open cases at a warning level without a warning of it for their
+    current limit: all of them, or only the cases with an event after ``since_event`` and
+    (``written_since``) those whose clocks were written after that day (by the sweep or a
+    step)."""
+    case, event = _table(Case), _table(CaseEvent)
+    params: list = []
     touched = []
     if since_event is not None:
         touched.append(f"c.id IN (SELECT e.case_id FROM {event} e WHERE e.id > %s)")  # noqa: S608
@@ -321,43 +407,31 @@ def record_warnings(
     if written_since is not None:
         touched.append("c.clocks_on > %s")
         params.append(written_since)
-    touched = f"AND ({' OR '.join(touched)})" if touched else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {warning}
-                (case_id, department_id, level, period, due, raised_on, raised_at, sweep)
-            SELECT c.id, c.department_id, c.level, {period},
-                   CASE WHEN c.level = 'statutory_overdue' THEN c.statutory_due
-                        ELSE c.promised_due END,
-                   %s, %s, %s
-            FROM {case} c
-            WHERE c.state IN ({_sql_list(OPEN_STATE_VALUES)})
-              AND c.level IN ({_sql_list(WARNING_LEVELS)})
-              {touched}
-            ON CONFLICT DO NOTHING
-            """,  # noqa: S608
-            params,
-        )
-        return max(cursor.rowcount, 0)
+    where = f"WHERE {' OR '.join(touched)}" if touched else ""
+    columns = ", ".join(f"c.{name}" for name in _CANDIDATE)
+    return _record(f"SELECT {columns} FROM {case} c {where}", params, today, now, token)  # noqa: S608
+
+
+def _notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
+    """INSERT the notifications of the rows of ``source`` (a table or a ``WITH`` name with id,
+    case_id, department_id and ``code_column``); parameters: kind, batch, created_at."""
+    notification = _table(Notification)
+    return f"""
+        INSERT INTO {notification}
+            (recipient_id, kind, code, source_id, case_id, batch, created_at)
+        SELECT DISTINCT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
+        FROM {source} x
+        JOIN ({_recipients_sql(roles)}) r ON r.department_id = x.department_id
+        {{where}}
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608
 
 
 def notify(model, kind: str, code_column: str, roles, token: str, now: dt.datetime) -> int:
     """Notify everyone told of the rows of ``model`` this sweep recorded (one INSERT)."""
-    source, notification = _table(model), _table(Notification)
+    statement = _notifications_sql(_table(model), kind, code_column, roles)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {notification}
-                (recipient_id, kind, code, source_id, case_id, batch, created_at)
-            SELECT DISTINCT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
-            FROM {source} x
-            JOIN ({_recipients_sql(roles)}) r ON r.department_id = x.department_id
-            WHERE x.sweep = %s
-            ON CONFLICT DO NOTHING
-            """,  # noqa: S608
-            [kind, token, now, token],
-        )
+        cursor.execute(statement.format(where="WHERE x.sweep = %s"), [kind, token, now, token])
         return max(cursor.rowcount, 0)
 
 
@@ -506,28 +580,36 @@ def run(*, daily: bool = True) -> Result:
         levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
         events, _created = SweepMark.objects.get_or_create(name=EVENTS)
         if levels.text != today.isoformat():
-            result.refreshed = refresh_levels(today)
             # A case at a warning level was recorded by the sweep that wrote its level, unless
             # it was written after the last day's sweep's day or has events since the last sweep
             # (a step written on that day after its sweep has an event; a level changes without
             # an event only when the sweep of its day has not run yet); the first sweep ever
             # looks at every case.
             since = dt.date.fromisoformat(levels.text) if levels.text else None
-            result.warnings = record_warnings(
-                today,
-                now,
-                token,
-                since_event=events.value if since else None,
-                written_since=since,
-            )
+            if _chained():
+                # the cases written now are recorded with their writes
+                recorded = advance(today, now, token)
+                recorded += record_warnings(
+                    today, now, token, since_event=events.value if since else None
+                )
+            else:
+                recorded = Recorded(written=refresh_levels(today))
+                recorded += record_warnings(
+                    today,
+                    now,
+                    token,
+                    since_event=events.value if since else None,
+                    written_since=since,
+                )
             SweepMark.objects.filter(pk=levels.pk).update(text=today.isoformat(), updated_at=now)
         else:
-            result.warnings = record_warnings(today, now, token, since_event=events.value)
+            recorded = record_warnings(today, now, token, since_event=events.value)
+        result.refreshed, result.warnings = recorded.written, recorded.warnings
         result.irregularities = detect_irregularities(today, now, token)
         result.irregularities += record_overdue_rectifications(today, now, token)
-        result.notified = notify(
-            CaseWarning, "warning", "level", WARNING_ROLES, token, now
-        ) + notify(Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now)
+        result.notified = recorded.notified + notify(
+            Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
+        )
         if result.notified:
             transaction.on_commit(lambda: deliver.enqueue(token))
     if daily:
