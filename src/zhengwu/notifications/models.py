@@ -15,8 +15,9 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    # The keys have no index of their own: ``notification_inbox`` leads with the recipient, and
-    # notifications are never looked up by case (the sweep writes every index of this table).
+    # The keys have no index of their own: ``notification_inbox`` leads with the recipient,
+    # ``notification_once`` with the source (who was told of a warning), and notifications are
+    # never looked up by case (the sweep writes every index of this table).
     # Nor are they database constraints (docs/decisions/0004-sweep-writes.md): the sweep inserts
     # notifications from the recipients and cases themselves; deleting a user deletes theirs
     # (``on_delete``, carried out by Django), and a case cannot be deleted while its events exist.
@@ -52,7 +53,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "kind", "source_id"], name="notification_once"
+                fields=["kind", "source_id", "recipient"], name="notification_once"
             ),
         ]
         indexes = [
@@ -64,7 +65,6 @@ class Notification(models.Model):
                 name="notification_unread",
             ),
             models.Index(fields=["batch"], name="notification_batch"),
-            models.Index(fields=["kind", "source_id"], name="notification_source"),
         ]
 
     def __str__(self):

@@ -27,8 +27,9 @@ class CaseWarning(models.Model):
     """A case reached a warning level: recorded once per case, level and period (the original
     promised limit is period 0, the limit after the extension period 1)."""
 
-    # Neither key has an index of its own: the unique constraint leads with the case and
-    # ``sup_warning_dept`` with the department (the sweep writes every index of this table).
+    # Neither key has an index of its own: the unique constraint leads with the case, and a
+    # department's warnings of a period are read through ``sup_warning_day`` (the sweep writes
+    # every index of this table, tens of thousands of rows on a busy day).
     # Neither is a database constraint (docs/decisions/0004-sweep-writes.md): the sweep inserts
     # warnings from the cases themselves, and a case cannot be deleted while its events (a real
     # constraint) exist, nor a department while it has cases; checking each of a day's tens of
@@ -66,8 +67,6 @@ class CaseWarning(models.Model):
         ]
         indexes = [
             models.Index(fields=["raised_on", "department"], name="sup_warning_day"),
-            models.Index(fields=["department", "raised_on"], name="sup_warning_dept"),
-            models.Index(fields=["sweep"], name="sup_warning_sweep"),
         ]
 
     def __str__(self):
