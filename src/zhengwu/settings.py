@@ -221,6 +221,9 @@ BENCH_ENDPOINTS = env_bool("ZHENGWU_BENCH_ENDPOINTS")
 PUBLIC_URL = os.environ.get("ZHENGWU_PUBLIC_URL", "").rstrip("/")
 # Text messages (zhengwu.core.sms): a dotted path to a backend class; the default logs them.
 SMS_BACKEND = os.environ.get("ZHENGWU_SMS_BACKEND", "zhengwu.core.sms.LoggingBackend")
+# Connections the day's supervision sweep writes the levels of a large cases table on at once
+# (PostgreSQL; docs/supervision.md).
+SWEEP_WORKERS = int(os.environ.get("ZHENGWU_SWEEP_WORKERS", "2"))
 # 好差评 (docs/ratings.md).
 # 先办后录 (DOMAIN §4): an action recorded more than this many working days after it occurred.
 RETROACTIVE_MARGIN_WORKDAYS = int(os.environ.get("ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS", "1"))

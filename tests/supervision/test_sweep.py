@@ -272,3 +272,35 @@ def test_what_a_warning_names_cannot_be_deleted_under_it(item, staff, travel):
     reviewer.delete()
     assert not Notification.objects.filter(recipient_id=reviewer.pk).exists()
     assert Notification.objects.filter(case=case).count() == 2  # the two heads'
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranges of blocks: PostgreSQL")
+def test_the_day_s_levels_written_in_ranges_of_blocks_at_once(item, staff, travel, settings):
+    """A large cases table is swept in ranges of blocks on several connections at once: the same
+    levels, warnings and notifications as one connection, nothing twice, and the e-mail of each
+    range's notifications enqueued with it."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    _many_cases(staff["clerk"], travel, n=40)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size('cases_case') / 8192")
+        assert cursor.fetchone()[0] >= 3
+    travel(AT("2025-10-23 07:00"))
+    result = sweep.run(workers=3, part_blocks=1, daily=False)
+    assert (result.refreshed, result.warnings, result.notified) == (40, 40, 40 * 3)
+    assert Case.objects.filter(level="red", clocks_on=D("2025-10-23")).count() == 40
+    assert CaseWarning.objects.filter(level="red").count() == 40
+    assert Notification.objects.filter(kind="warning").count() == 40 * 3
+    delivering = DBTaskResult.objects.filter(task_path="zhengwu.notifications.tasks.deliver")
+    assert delivering.count() >= 2  # one per range that notified, on its own commit
+    again = sweep.run(workers=3, part_blocks=1, daily=False)
+    assert (again.refreshed, again.warnings, again.notified) == (0, 0, 0)
+    # the next day's sweep in ranges too: nothing new at red, nothing twice
+    travel(AT("2025-10-24 07:00"))
+    later = sweep.run(workers=3, part_blocks=1, daily=False)
+    assert (later.refreshed, later.warnings) == (0, 0)
+    assert CaseWarning.objects.count() == 40

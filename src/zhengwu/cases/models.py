@@ -183,6 +183,21 @@ class Case(models.Model):
                 condition=models.Q(state__in=OPEN_STATE_VALUES),
                 name="case_open_due",
             ),
+            # The suspended cases with a due date no pause moves (the suspension began after it,
+            # or it is the acceptance day): the only ones whose level can change while they
+            # wait, which the sweep looks for (``supervision.sweep``, ``FIXED_DUE_SQL``). None
+            # of these columns changes with a level, so level writes stay heap-only.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(state="suspended")
+                & (
+                    models.Q(promised_due__lt=models.F("suspended_since"))
+                    | models.Q(promised_due__lte=models.F("accepted_on"))
+                    | models.Q(statutory_due__lt=models.F("suspended_since"))
+                    | models.Q(statutory_due__lte=models.F("accepted_on"))
+                ),
+                name="case_suspended_fixed_due",
+            ),
             # The indicators (zhengwu.assessment): a period's cases by the date each family
             # counts on, with every column the aggregates group and count by (index-only scans).
             models.Index(

@@ -49,8 +49,10 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -77,6 +79,9 @@ EVENTS = "events"
 WORKDAYS = "workdays"
 RESCAN = dt.timedelta(minutes=15)
 BATCH = 5_000
+# The day's level writes are cut into ranges of at least this many blocks of the cases table
+# (8 KB each: about 30,000 cases), swept on ``settings.SWEEP_WORKERS`` connections at once.
+PART_BLOCKS = 4_096
 # Who is told of a warning: the department's staff with these roles, and its head.
 WARNING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
 IRREGULARITY_ROLES = (Role.DEPARTMENT_HEAD,)
@@ -107,6 +112,14 @@ def _lock() -> None:
     """One sweep at a time (PostgreSQL: a row lock; SQLite serialises writers anyway)."""
     SweepMark.objects.get_or_create(name=LOCK)
     SweepMark.objects.select_for_update().get(name=LOCK)
+
+
+# The suspended cases with a due date no pause moves: the predicate of the partial index
+# ``case_suspended_fixed_due`` (cases.models), written the same way so the planner uses it.
+FIXED_DUE_SQL = (
+    "(c.promised_due < c.suspended_since OR c.promised_due <= c.accepted_on"
+    " OR c.statutory_due < c.suspended_since OR c.statutory_due <= c.accepted_on)"
+)
 
 
 # ---------------------------------------------------------------- the calendar as a table
@@ -196,8 +209,18 @@ def refresh_levels(today: dt.date | None = None) -> int:
     return done
 
 
-def level_statements(today: dt.date) -> list[str]:
-    """The UPDATEs of ``refresh_levels``: the cases whose clocks run, then the suspended ones."""
+def _in_blocks(alias: str, blocks: tuple[int, int | None] | None) -> str:
+    """``AND`` the rows of heap blocks [first, last) (PostgreSQL's TID range scan), or nothing."""
+    if blocks is None:
+        return ""
+    first, last = (int(b) if b is not None else None for b in blocks)
+    cond = f" AND {alias}.ctid >= '({first},0)'::tid"
+    return cond + (f" AND {alias}.ctid < '({last},0)'::tid" if last is not None else "")
+
+
+def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = None) -> list[str]:
+    """The UPDATEs of ``refresh_levels``: the cases whose clocks run, then the suspended ones;
+    with ``blocks`` (PostgreSQL), only the cases stored in that range of the table's blocks."""
     calendar = get_calendar()
     sync_workdays(calendar)
     th = thresholds(today, calendar)
@@ -210,7 +233,9 @@ def level_statements(today: dt.date) -> list[str]:
         touches += f" OR {case}.promised_due >= '{th.provisional_from.isoformat()}'"
     level = _level(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
     running = _sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
-    # A suspended case's level moves only when today passes a due date that stays put.
+    in_blocks = _in_blocks(case, blocks)
+    # A suspended case's level moves only when today passes a due date that stays put
+    # (FIXED_DUE_SQL: through the partial index ``case_suspended_fixed_due``).
     stays = "NOT (c.{0} >= c.suspended_since AND c.{0} > c.accepted_on)"
     passed = (
         f"(({stays.format('promised_due')} AND c.promised_due < '{t}'"
@@ -227,7 +252,7 @@ def level_statements(today: dt.date) -> list[str]:
             statutory_overdue = ({case}.statutory_due < '{t}'),
             provisional = ({case}.provisional OR {touches}),
             clocks_on = '{t}'
-        WHERE {case}.state IN ({running}) AND {case}.promised_due IS NOT NULL
+        WHERE {case}.state IN ({running}) AND {case}.promised_due IS NOT NULL{in_blocks}
           AND ({case}.level <> {level}
                OR {case}.statutory_overdue <> ({case}.statutory_due < '{t}')
                OR (NOT {case}.provisional AND ({touches})))
@@ -250,8 +275,8 @@ def level_statements(today: dt.date) -> list[str]:
             JOIN {w} wp ON wp.day = c.promised_due
             JOIN {w} ws ON ws.day = c.statutory_due
             JOIN {w} wy ON wy.day = c.clocks_on
-            WHERE c.state = '{State.SUSPENDED.value}' AND c.clocks_on < '{t}'
-              AND {passed}
+            WHERE c.state = '{State.SUSPENDED.value}' AND {FIXED_DUE_SQL}
+              AND c.clocks_on < '{t}' AND {passed}{_in_blocks("c", blocks)}
         ), n AS (
             SELECT s.id AS id, s.yo AS yo, s.yp AS yp,
                    CASE WHEN s.mp AND np.day IS NOT NULL THEN np.day ELSE s.p END AS p,
@@ -284,7 +309,8 @@ def level_statements(today: dt.date) -> list[str]:
 
 
 def _recipients_sql(roles: Iterable[Role]) -> str:
-    """(user id, department id) of everyone told of a department's warnings."""
+    """(user id, department id) of everyone told of a department's warnings, each pair once
+    (``UNION``: a head who also has a told role is told once)."""
     user, department = _table(User), _table(Department)
     through = connection.ops.quote_name(User.groups.through._meta.db_table)
     return f"""
@@ -376,14 +402,74 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
     return Recorded(0, warnings, notify(CaseWarning, "warning", "level", WARNING_ROLES, token, now))
 
 
-def advance(today: dt.date, now: dt.datetime, token: str) -> Recorded:
+def advance(
+    today: dt.date,
+    now: dt.datetime,
+    token: str,
+    *,
+    workers: int = 1,
+    part_blocks: int = PART_BLOCKS,
+) -> Recorded:
     """The day's first step on PostgreSQL: each of ``level_statements`` with the warnings and
-    notifications of the cases it wrote, in one statement each (one pass over the open cases)."""
+    notifications of the cases it wrote, in one statement each (one pass over the open cases).
+
+    With ``workers`` > 1 and a cases table of more than ``part_blocks`` blocks, the table is cut
+    into ranges of blocks swept at once on their own connections, each range in its own
+    transaction (which also enqueues the e-mail and SMS of what it notified). Every statement
+    writes only rows whose stored values differ from today's, and every warning and notification
+    is single by its unique key, so a range committed before another failed is simply found done
+    by the next sweep. The caller must not hold uncommitted writes the ranges need to see."""
+    ranges = _block_ranges(workers, part_blocks)
+    if len(ranges) <= 1:
+        return _advance_blocks(level_statements(today), today, now, token)
+    statements = [level_statements(today, blocks) for blocks in ranges]
+    with ThreadPoolExecutor(max_workers=min(workers, len(ranges))) as pool:
+        parts = [pool.submit(_advance_range, part, today, now, token) for part in statements]
+        done = Recorded()
+        for part in parts:
+            done += part.result()
+    return done
+
+
+def _advance_blocks(statements: list[str], today, now, token) -> Recorded:
     columns = ", ".join(f"{_table(Case)}.{name}" for name in _CANDIDATE)
     done = Recorded()
-    for statement in level_statements(today):
+    for statement in statements:
         done += _record(f"{statement} RETURNING {columns}", [], today, now, token)
     return done
+
+
+def _advance_range(statements: list[str], today, now, token) -> Recorded:
+    """One range of blocks, on this thread's own connection, in its own transaction."""
+    from zhengwu.notifications.tasks import deliver
+
+    try:
+        with transaction.atomic():
+            done = _advance_blocks(statements, today, now, token)
+            if done.notified:
+                transaction.on_commit(lambda: deliver.enqueue(token))
+        return done
+    finally:
+        connection.close()
+
+
+def _block_ranges(workers: int, part_blocks: int) -> list[tuple[int, int | None]]:
+    """[first, last) block ranges of about equal size cutting the cases table for ``workers``
+    (the last one open, for rows stored past the end while the sweep runs); one range when the
+    table is small, on a database that is not PostgreSQL, or for one worker."""
+    if workers <= 1 or not _chained():
+        return [(0, None)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s) / current_setting('block_size')::bigint",
+            [Case._meta.db_table],
+        )
+        blocks = int(cursor.fetchone()[0])
+    parts = max(1, min(workers, -(-blocks // max(part_blocks, 1))))
+    if parts == 1:
+        return [(0, None)]
+    step = -(-blocks // parts)
+    return [(k * step, (k + 1) * step if k < parts - 1 else None) for k in range(parts)]
 
 
 def record_warnings(
@@ -409,7 +495,8 @@ def record_warnings(
         params.append(written_since)
     where = f"WHERE {' OR '.join(touched)}" if touched else ""
     columns = ", ".join(f"c.{name}" for name in _CANDIDATE)
-    return _record(f"SELECT {columns} FROM {case} c {where}", params, today, now, token)  # noqa: S608
+    found = _record(f"SELECT {columns} FROM {case} c {where}", params, today, now, token)  # noqa: S608
+    return Recorded(0, found.warnings, found.notified)  # read, not written
 
 
 def _notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
@@ -419,7 +506,7 @@ def _notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
     return f"""
         INSERT INTO {notification}
             (recipient_id, kind, code, source_id, case_id, batch, created_at)
-        SELECT DISTINCT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
+        SELECT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
         FROM {source} x
         JOIN ({_recipients_sql(roles)}) r ON r.department_id = x.department_id
         {{where}}
@@ -564,14 +651,23 @@ def detect_irregularities(today: dt.date, now: dt.datetime, token: str) -> int:
 # ---------------------------------------------------------------- the sweep
 
 
-def run(*, daily: bool = True) -> Result:
-    """One sweep (see the module docstring). Safe to run twice, or on two machines at once."""
+def run(
+    *, daily: bool = True, workers: int | None = None, part_blocks: int = PART_BLOCKS
+) -> Result:
+    """One sweep (see the module docstring). Safe to run twice, or on two machines at once.
+    ``workers`` (default ``settings.SWEEP_WORKERS``) connections write the day's levels of a
+    large cases table at once (``advance``); one when called inside a transaction."""
     from zhengwu.notifications.tasks import deliver
     from zhengwu.supervision import seal
 
+    if workers is None:
+        workers = settings.SWEEP_WORKERS
+    if connection.in_atomic_block:
+        workers = 1
     result = Result(deemed_accepted=case_services.deem_overdue())
     today, now = clock.today(), clock.now()
     token = uuid.uuid4().hex
+    told = 0
     with transaction.atomic():
         _lock()
         # The first sweep of a day brings the levels up to today (writing the cases that change)
@@ -588,7 +684,8 @@ def run(*, daily: bool = True) -> Result:
             since = dt.date.fromisoformat(levels.text) if levels.text else None
             if _chained():
                 # the cases written now are recorded with their writes
-                recorded = advance(today, now, token)
+                recorded = advance(today, now, token, workers=workers, part_blocks=part_blocks)
+                told = -recorded.notified if workers > 1 else 0  # the ranges enqueue their own
                 recorded += record_warnings(
                     today, now, token, since_event=events.value if since else None
                 )
@@ -610,7 +707,7 @@ def run(*, daily: bool = True) -> Result:
         result.notified = recorded.notified + notify(
             Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
         )
-        if result.notified:
+        if result.notified + told:
             transaction.on_commit(lambda: deliver.enqueue(token))
     if daily:
         result.sealed = seal.daily(today)
