@@ -21,6 +21,8 @@ Timed, with ``zhengwu.core.clock`` frozen:
   open cases in a parallel scan of the table);
 - ``ratio``: ``sweep_s / scan_s``.
 The daily step (seal, certificate check) is not part of the timed sweep (``run(daily=False)``).
+The sweep runs as ``manage.py supervise`` does: the day's levels on ``ZHENGWU_SWEEP_WORKERS``
+connections (default 2, docs/supervision.md).
 
 Prints one JSON line:
 {"bench": "supervise", "cases": N, "load_s": ..., "first_sweep_s": ..., "sweep_s": ...,
