@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import assume, given, settings
@@ -817,91 +818,66 @@ def test_provisional_when_a_date_falls_in_a_provisional_year(accepted, statutory
 # --- a suspended case read on a later day ------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Stored:
-    """The stored clock fields of a case (what ``carry_forward`` reads)."""
-
-    accepted_on: dt.date | None
-    promised_due: dt.date | None
-    statutory_due: dt.date | None
-    suspended_since: dt.date | None
-    suspended_workdays: int
-    provisional: bool
-    clocks_on: dt.date
+STORED = (
+    "accepted_on",
+    "promised_due",
+    "statutory_due",
+    "suspended_since",
+    "suspended_workdays",
+    "provisional",
+)
 
 
-def stored(result, as_of) -> Stored:
-    return Stored(
-        accepted_on=result.accepted_on,
-        promised_due=result.promised_due,
-        statutory_due=result.statutory_due,
-        suspended_since=result.suspended_since,
-        suspended_workdays=result.suspended_workdays,
-        provisional=result.provisional,
-        clocks_on=as_of,
-    )
+def stored(result, as_of, **changes) -> SimpleNamespace:
+    """The clock fields a suspended case stores (what ``carry_forward`` reads), as of ``as_of``."""
+    fields = {name: getattr(result, name) for name in STORED}
+    return SimpleNamespace(**{**fields, "clocks_on": as_of, **changes})
+
+
+# Accepted Thursday 9 October 2025 and suspended Monday 13 October, as stored that day.
+WAITING = SimpleNamespace(
+    accepted_on=D(2025, 10, 9),
+    promised_due=D(2025, 10, 23),
+    statutory_due=D(2025, 11, 6),
+    suspended_since=D(2025, 10, 13),
+    suspended_workdays=1,
+    provisional=False,
+    clocks_on=D(2025, 10, 13),
+)
 
 
 def test_carrying_a_suspension_forward_moves_the_dates_by_the_working_days_waited():
-    # Suspended Monday 13 October 2025; read on Monday 20 October: 14-17 and 20 October waited.
-    before = Stored(
-        accepted_on=D(2025, 10, 9),
-        promised_due=D(2025, 10, 23),
-        statutory_due=D(2025, 11, 6),
-        suspended_since=D(2025, 10, 13),
-        suspended_workdays=1,
-        provisional=False,
-        clocks_on=D(2025, 10, 13),
-    )
-    after = carry_forward(before, D(2025, 10, 20), official())
+    # read on Monday 20 October: 14-17 and 20 October waited
+    after = carry_forward(WAITING, D(2025, 10, 20), official())
     assert (after.promised_due, after.statutory_due) == (D(2025, 10, 30), D(2025, 11, 13))
     assert (after.suspended_workdays, after.as_of, after.provisional) == (6, D(2025, 10, 20), False)
     # a Sunday adds nothing to the Friday before it
-    sunday = carry_forward(before, D(2025, 10, 19), official())
-    assert sunday == dataclasses.replace(
-        carry_forward(before, D(2025, 10, 17), official()), as_of=D(2025, 10, 19)
-    )
+    sunday = carry_forward(WAITING, D(2025, 10, 19), official())
+    friday = carry_forward(WAITING, D(2025, 10, 17), official())
+    assert sunday == dataclasses.replace(friday, as_of=D(2025, 10, 19))
 
 
 def test_a_due_date_the_suspension_began_after_is_not_carried():
-    before = Stored(
-        accepted_on=D(2025, 10, 9),
-        promised_due=D(2025, 10, 10),
-        statutory_due=D(2025, 11, 6),
-        suspended_since=D(2025, 10, 13),
-        suspended_workdays=1,
-        provisional=False,
-        clocks_on=D(2025, 10, 13),
-    )
-    after = carry_forward(before, D(2025, 10, 20), official())
+    late = stored(WAITING, WAITING.clocks_on, promised_due=D(2025, 10, 10))
+    after = carry_forward(late, D(2025, 10, 20), official())
     assert (after.promised_due, after.statutory_due) == (D(2025, 10, 10), D(2025, 11, 13))
 
 
 def test_nothing_to_carry_on_or_before_the_clocks_day():
-    before = Stored(
-        accepted_on=D(2025, 10, 9),
-        promised_due=D(2025, 10, 23),
-        statutory_due=D(2025, 11, 6),
-        suspended_since=D(2025, 10, 13),
-        suspended_workdays=1,
-        provisional=False,
-        clocks_on=D(2025, 10, 13),
-    )
-    assert carry_forward(before, D(2025, 10, 13), official()) is None
-    assert carry_forward(before, D(2025, 10, 1), official()) is None
+    assert carry_forward(WAITING, D(2025, 10, 13), official()) is None
+    assert carry_forward(WAITING, D(2025, 10, 1), official()) is None
 
 
 def test_a_suspension_reaching_into_a_provisional_year_is_flagged():
-    before = Stored(
+    december = stored(
+        WAITING,
+        D(2026, 12, 10),
         accepted_on=D(2026, 12, 1),
         promised_due=D(2026, 12, 21),
         statutory_due=D(2026, 12, 29),
         suspended_since=D(2026, 12, 10),
-        suspended_workdays=1,
-        provisional=False,
-        clocks_on=D(2026, 12, 10),
     )
-    assert carry_forward(before, D(2026, 12, 28), official()).provisional
+    assert carry_forward(december, D(2026, 12, 28), official()).provisional
 
 
 @quick
