@@ -157,6 +157,8 @@ def test_the_sweep_leaves_a_waiting_suspended_case_and_reads_carry_it_forward(
     client.force_login(reviewer)
     body = client.get(f"/api/v1/cases/{case.number}").json()
     assert (body["promised_due"], body["suspended_workdays"]) == ("2025-12-02", 29)
+    listed = client.get("/api/v1/cases?state=suspended").json()["items"]
+    assert [(row["number"], row["promised_due"]) for row in listed] == [(case.number, "2025-12-02")]
     travel(AT("2025-11-21 09:00"))
     resumed = act(reviewer, case, "resume")
     assert (resumed.promised_due, resumed.suspended_workdays) == (D("2025-12-02"), 29)
