@@ -366,7 +366,7 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
     current limit, and tell the department's reviewers and heads. The unique constraint on (case,
     level, period) is what keeps each warning single: a candidate already recorded is skipped by
     the insert itself (``ON CONFLICT DO NOTHING``), so the candidates are read once and checked
-    against the warnings through that index only; (recipient, kind, source) does the same for the
+    against the warnings through that index only; (kind, source, recipient) does the same for the
     notifications."""
     warning = _table(CaseWarning)
     row = f"""
