@@ -5,11 +5,11 @@
 
 1. **Deemed acceptance**: ``cases.services.deem_overdue`` records it on every case whose intake
    limit has passed (rare; one indexed query finds them, each is recorded under its row lock).
-2. **Levels**: one UPDATE per kind of open case brings ``level``, ``statutory_overdue`` (and for a
-   suspended case its moving due dates) up to today, writing only the rows whose stored values
-   change. The working days left are not stored (they change daily for every case; read them
-   through ``zhengwu.cases.selectors.remaining_workdays``), so the levels are pure date
-   comparisons with thresholds computed once (``thresholds``). The result equals
+2. **Levels**: one UPDATE per kind of open case (running, suspended) brings ``level`` and
+   ``statutory_overdue`` up to today, writing only the rows whose stored values change. The
+   working days left are not stored (they change daily for every case; read them through
+   ``zhengwu.cases.selectors.remaining_workdays``), so the levels are pure date comparisons
+   with thresholds computed once (``thresholds``). The result equals
    ``cases.clocks.compute_clocks`` (the one clock computation; tests prove it case by case):
    - ``statutory_overdue`` when today is after ``statutory_due``; otherwise ``red`` when today is
      after ``promised_due``; otherwise ``yellow`` when at most 1 working day is left (the promised
@@ -25,13 +25,16 @@
      with the new level (the calendar as a table of working-day ordinals, ``WorkdayOrdinal``).
    ``clocks_on`` is the day the stored clocks were last computed for; they hold unchanged until
    today for a case the sweep did not write.
-3. **Warnings**: one INSERT ... SELECT records every open case at a warning level (among those
-   written after the previous day's sweep's day or with new events; the first sweep ever: all)
-   that has no warning of that level for its current limit yet (``period`` 0, or 1 after the
-   extension; the unique constraint skips the others), and
-   one more INSERT ... SELECT notifies the department's reviewers and heads and the department's
-   head. A unique constraint on (case, level, period) makes a second sweep, or two at once,
-   record nothing twice.
+3. **Warnings**: every open case at a warning level that has no warning of that level for its
+   current limit yet (``period`` 0, or 1 after the extension; the unique constraint skips the
+   others) is recorded, and the department's reviewers and heads and the department's head are
+   notified (``_record``): the cases the day's UPDATEs wrote, those with new events, and on the
+   first sweep ever all of them. On PostgreSQL each UPDATE records its own cases in the same
+   statement (``advance``: warnings from its ``RETURNING``, notifications from theirs), and on a
+   large table the day's UPDATEs run in ranges of blocks on ``settings.SWEEP_WORKERS``
+   connections at once, each in its own transaction; elsewhere an INSERT ... SELECT finds the
+   cases written since the previous day's sweep's day. A unique constraint on (case, level,
+   period) makes a second sweep, or two at once, record nothing twice.
 4. **Irregularities** from the case events written since the last sweep (a high-water mark of
    event ids, plus the last 15 minutes again for transactions that committed late): deemed
    acceptance, retroactive entry, a second supplement notice that asks for new materials; and
@@ -40,7 +43,7 @@
 5. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
    decisions without their certificate (``zhengwu.supervision.seal``).
 
-E-mail and SMS go out from a task enqueued when the sweep's transaction commits.
+E-mail and SMS go out from a task enqueued when the sweep's transaction (or a range's) commits.
 """
 
 from __future__ import annotations
