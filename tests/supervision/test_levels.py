@@ -173,7 +173,7 @@ def test_an_immediate_case_suspended_on_its_due_day_is_late_the_next_day(
     case = act(clerk, file_case(clerk, "11330100SCJ-QT-0002"), "accept")
     case = act(reviewer, case, "suspend", {"procedure": "inspection", "reason": "送检"})
     assert (case.state, case.level) == ("suspended", "yellow")
-    sweep(travel, "2025-10-10 07:00")
+    assert "refreshed=1 " in sweep(travel, "2025-10-10 07:00")
     case.refresh_from_db()
     # statutory limit 0 too: past both limits the next day
     assert (case.state, case.level, case.statutory_overdue) == (

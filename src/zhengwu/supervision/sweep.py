@@ -208,7 +208,12 @@ def refresh_levels(today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         for statement in level_statements(today or clock.today()):
             cursor.execute(statement)
-            done += max(cursor.rowcount, 0)
+            written = cursor.rowcount
+            if written < 0 and connection.vendor == "sqlite":
+                # Python's sqlite3 counts no rows for a statement that starts with WITH
+                cursor.execute("SELECT changes()")
+                written = cursor.fetchone()[0]
+            done += max(written, 0)
     return done
 
 
