@@ -519,9 +519,7 @@ def carry_forward(
     ``None`` when there is nothing to carry: ``today`` is not after ``clocks_on`` or the case
     was never accepted."""
     since = stored.suspended_since
-    if stored.clocks_on is None or today <= stored.clocks_on or since is None:
-        return None
-    if stored.accepted_on is None:
+    if since is None or stored.accepted_on is None or not stored.clocks_on < today:
         return None
     waited = calendar.between(stored.clocks_on, today)
     provisional = stored.provisional or waited.provisional

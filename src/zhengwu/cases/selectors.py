@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from zhengwu.accounts.models import User, Window
 from zhengwu.cases.clocks import carry_forward, promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
+from zhengwu.cases.rules import State
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import CompiledQuery, DateLiteral
@@ -31,7 +32,7 @@ def as_of_today(cases, *, today: dt.date | None = None, calendar=None):
     rows = cases if many else (cases,)
     today = today or clock.today()
     for case in rows:
-        if case.state != "suspended" or case.clocks_on is None or case.clocks_on >= today:
+        if case.state != State.SUSPENDED or case.clocks_on is None or case.clocks_on >= today:
             continue
         if calendar is None:
             from zhengwu.workdays.loader import get_calendar
