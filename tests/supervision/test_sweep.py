@@ -304,3 +304,22 @@ def test_the_day_s_levels_written_in_ranges_of_blocks_at_once(item, staff, trave
     later = sweep.run(workers=3, part_blocks=1, daily=False)
     assert (later.refreshed, later.warnings) == (0, 0)
     assert CaseWarning.objects.count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_small_table_swept_outside_a_transaction_sends_off_its_notifications(
+    item, staff, travel, settings
+):
+    """With several workers allowed but a table too small to cut, the sweep itself enqueues the
+    e-mail and SMS of the warnings it notified."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    _many_cases(staff["clerk"], travel, n=2)
+    travel(AT("2025-10-23 07:00"))
+    result = sweep.run(workers=2, daily=False)
+    assert (result.warnings, result.notified) == (2, 2 * 3)
+    delivering = DBTaskResult.objects.filter(task_path="zhengwu.notifications.tasks.deliver")
+    assert delivering.count() == 1

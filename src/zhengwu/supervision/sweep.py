@@ -341,12 +341,14 @@ class Recorded:
     written: int = 0  # cases whose levels were written
     warnings: int = 0
     notified: int = 0
+    sent_off: int = 0  # notifications whose e-mail and SMS a range enqueued at its own commit
 
     def __add__(self, other: Recorded) -> Recorded:
         return Recorded(
             self.written + other.written,
             self.warnings + other.warnings,
             self.notified + other.notified,
+            self.sent_off + other.sent_off,
         )
 
 
@@ -456,6 +458,7 @@ def _advance_range(statements: list[str], today, now, token) -> Recorded:
             done = _advance_blocks(statements, today, now, token)
             if done.notified:
                 transaction.on_commit(lambda: deliver.enqueue(token))
+        done.sent_off = done.notified
         return done
     finally:
         connection.close()
@@ -675,7 +678,6 @@ def run(
     result = Result(deemed_accepted=case_services.deem_overdue())
     today, now = clock.today(), clock.now()
     token = uuid.uuid4().hex
-    told = 0
     with transaction.atomic():
         _lock()
         # The first sweep of a day brings the levels up to today (writing the cases that change)
@@ -693,7 +695,6 @@ def run(
             if _chained():
                 # the cases written now are recorded with their writes
                 recorded = advance(today, now, token, workers=workers, part_blocks=part_blocks)
-                told = -recorded.notified if workers > 1 else 0  # the ranges enqueue their own
                 recorded += record_warnings(
                     today, now, token, since_event=events.value if since else None
                 )
@@ -715,7 +716,7 @@ def run(
         result.notified = recorded.notified + notify(
             Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
         )
-        if result.notified + told:
+        if result.notified > recorded.sent_off:  # what the ranges did not send off themselves
             transaction.on_commit(lambda: deliver.enqueue(token))
     if daily:
         result.sealed = seal.daily(today)
