@@ -286,15 +286,22 @@ def test_the_day_s_levels_written_in_ranges_of_blocks_at_once(item, staff, trave
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
     }
     _many_cases(staff["clerk"], travel, n=40)
+    # and a 即办件 suspended on its acceptance day: past its limits the next day, which the
+    # ranges write through the working-day table the sweep builds first
+    travel(AT("2025-10-22 09:00"))
+    waiting = act(staff["clerk"], file_case(staff["clerk"], "11330100SCJ-QT-0002"), "accept")
+    act(staff["reviewer"], waiting, "suspend", {"procedure": "inspection", "reason": "送检"})
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_relation_size('cases_case') / 8192")
         assert cursor.fetchone()[0] >= 3
     travel(AT("2025-10-23 07:00"))
     result = sweep.run(workers=3, part_blocks=1, daily=False)
-    assert (result.refreshed, result.warnings, result.notified) == (40, 40, 40 * 3)
+    assert (result.refreshed, result.warnings, result.notified) == (41, 41, 41 * 3)
     assert Case.objects.filter(level="red", clocks_on=D("2025-10-23")).count() == 40
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.level) == ("suspended", "statutory_overdue")
     assert CaseWarning.objects.filter(level="red").count() == 40
-    assert Notification.objects.filter(kind="warning").count() == 40 * 3
+    assert Notification.objects.filter(kind="warning").count() == 41 * 3
     delivering = DBTaskResult.objects.filter(task_path="zhengwu.notifications.tasks.deliver")
     assert delivering.count() >= 2  # one per range that notified, on its own commit
     again = sweep.run(workers=3, part_blocks=1, daily=False)
@@ -303,7 +310,7 @@ def test_the_day_s_levels_written_in_ranges_of_blocks_at_once(item, staff, trave
     travel(AT("2025-10-24 07:00"))
     later = sweep.run(workers=3, part_blocks=1, daily=False)
     assert (later.refreshed, later.warnings) == (0, 0)
-    assert CaseWarning.objects.count() == 40
+    assert CaseWarning.objects.count() == 41
 
 
 @pytest.mark.django_db(transaction=True)

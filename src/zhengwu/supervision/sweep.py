@@ -678,6 +678,12 @@ def run(
     result = Result(deemed_accepted=case_services.deem_overdue())
     today, now = clock.today(), clock.now()
     token = uuid.uuid4().hex
+    if workers > 1:
+        # the ranges read the working-day table on their own connections: bring it up to the
+        # calendar and commit first (under the lock, so two sweeps do not rebuild it at once)
+        with transaction.atomic():
+            _lock()
+            sync_workdays()
     with transaction.atomic():
         _lock()
         # The first sweep of a day brings the levels up to today (writing the cases that change)
