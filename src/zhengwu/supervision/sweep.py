@@ -119,10 +119,8 @@ def _lock() -> None:
 
 # The suspended cases with a due date no pause moves: the predicate of the partial index
 # ``case_suspended_fixed_due`` (cases.models), written the same way so the planner uses it.
-FIXED_DUE_SQL = (
-    "(c.promised_due < c.suspended_since OR c.promised_due <= c.accepted_on"
-    " OR c.statutory_due < c.suspended_since OR c.statutory_due <= c.accepted_on)"
-)
+_STAYS_SQL = "(c.{0} < c.suspended_since OR c.{0} <= c.accepted_on)"  # a due date no pause moves
+FIXED_DUE_SQL = f"({_STAYS_SQL.format('promised_due')} OR {_STAYS_SQL.format('statutory_due')})"
 
 
 # ---------------------------------------------------------------- the calendar as a table
@@ -244,7 +242,7 @@ def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = Non
     in_blocks = _in_blocks(case, blocks)
     # A suspended case's level moves only when today passes a due date that stays put
     # (FIXED_DUE_SQL: through the partial index ``case_suspended_fixed_due``).
-    stays = "NOT (c.{0} >= c.suspended_since AND c.{0} > c.accepted_on)"
+    stays = _STAYS_SQL
     passed = (
         f"(({stays.format('promised_due')} AND c.promised_due < '{t}'"
         f" AND c.level NOT IN ('red', 'statutory_overdue'))"
