@@ -26,11 +26,11 @@ from zhengwu.cases.clocks import (
     carry_forward,
     compute_clocks,
     due_date,
-    is_retroactive,
     paused_workdays,
 )
 from zhengwu.cases.rules import State, TransitionError
 from zhengwu.workdays import sources
+from zhengwu.workdays.retroactive import is_retroactive
 from zhengwu.workdays.rules import WorkCalendar
 
 D = dt.date

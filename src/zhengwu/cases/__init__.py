@@ -7,7 +7,7 @@ The pure core, importable without Django:
   stable ``code``;
 - ``zhengwu.cases.clocks``: ``compute_clocks()``, the one function that derives every stored
   deadline, level and completion figure of a case from the item's ``Terms`` and the case's
-  events, and ``is_retroactive()`` for backfilled events.
+  events (backfilled events are told by ``zhengwu.workdays.retroactive.is_retroactive()``).
 
 Both take everything they need as arguments (the working-day calendar included), so the same
 events always give the same clocks.

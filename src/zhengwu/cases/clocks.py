@@ -101,7 +101,6 @@ __all__ = [
     "carry_forward",
     "compute_clocks",
     "due_date",
-    "is_retroactive",
     "paused_workdays",
 ]
 
@@ -245,20 +244,6 @@ def paused_workdays(
         return 0, False
     count = calendar.between(low - _DAY, resumed - _DAY)
     return int(count), count.provisional
-
-
-def is_retroactive(
-    occurred_on: dt.date,
-    recorded_on: dt.date,
-    calendar: WorkCalendar,
-    margin_workdays: int = 1,
-) -> bool:
-    """先办后录: recorded more than ``margin_workdays`` working days after it occurred.
-
-    The gap is the working days in (occurred, recorded]: an action of Friday recorded on Monday
-    has a gap of 1, one of the last day before a holiday recorded on the first day after it too.
-    """
-    return calendar.between(occurred_on, recorded_on) > margin_workdays
 
 
 def _local_date(value, what: str) -> dt.date:

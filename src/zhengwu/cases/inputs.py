@@ -6,7 +6,6 @@ raises ``ValidationFailed`` (422) naming the field, in the request's language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.translation import gettext as _
@@ -14,8 +13,8 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.rules import Action
 from zhengwu.catalog.choices import SPECIAL_PROCEDURE_CODES
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.inputs import text
 
-MAX_REASON = 2000
 MAX_CODES = 200
 DELIVERY_METHODS = ("window", "mail", "electronic")
 # The public names of the actions (API paths use hyphens), and the table actions they may become.
@@ -31,21 +30,6 @@ PUBLIC_ACTIONS: dict[str, tuple[Action, ...]] = {
     "deliver": (Action.DELIVER,),
     "withdraw": (Action.WITHDRAW,),
 }
-PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
-
-
-def _text(value, field: str, *, required: bool, errors: dict, limit: int = MAX_REASON) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = [_("Enter text.")]
-        return ""
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        errors[field] = [_("This field is required.")]
-    elif len(value) > limit:
-        errors[field] = [_("The text is too long.")]
-    return value
 
 
 def material_codes(
@@ -70,13 +54,6 @@ def material_codes(
     elif required and not codes:
         errors[field] = [_("Choose at least one material.")]
     return codes
-
-
-def phone(value, field: str, *, errors: dict) -> str:
-    value = _text(value, field, required=True, errors=errors, limit=20)
-    if value and not PHONE.match(value):
-        errors[field] = [_("Enter a valid phone number.")]
-    return value
 
 
 def clean_action(
@@ -117,23 +94,23 @@ def clean_action(
                 % {"codes": "、".join(left_out)}
             ]
         out["missing"] = missing
-        out["note"] = _text(data.get("note"), "note", required=False, errors=errors)
+        out["note"] = text(data.get("note"), "note", required=False, errors=errors)
     elif name == "supplement":
         out["materials"] = material_codes(
             data.get("materials"), "materials", known=known_codes, errors=errors, required=True
         )
     elif name in ("refuse",):
-        out["reason"] = _text(data.get("reason"), "reason", required=True, errors=errors)
+        out["reason"] = text(data.get("reason"), "reason", required=True, errors=errors)
     elif name == "withdraw":
-        out["reason"] = _text(data.get("reason"), "reason", required=False, errors=errors)
+        out["reason"] = text(data.get("reason"), "reason", required=False, errors=errors)
     elif name == "suspend":
         procedure = data.get("procedure")
         if not isinstance(procedure, str) or procedure not in SPECIAL_PROCEDURE_CODES:
             errors["procedure"] = [_("Choose one of the special procedures of the law (art. 45).")]
         out["procedure"] = procedure if isinstance(procedure, str) else ""
-        out["reason"] = _text(data.get("reason"), "reason", required=True, errors=errors)
+        out["reason"] = text(data.get("reason"), "reason", required=True, errors=errors)
     elif name == "resume":
-        out["note"] = _text(data.get("note"), "note", required=False, errors=errors)
+        out["note"] = text(data.get("note"), "note", required=False, errors=errors)
     elif name == "extend":
         workdays = data.get("workdays")
         if isinstance(workdays, bool) or not isinstance(workdays, int):
@@ -143,14 +120,14 @@ def clean_action(
                 _("An extension is 1 to %(max)d working days.") % {"max": extension_max}
             ]
         out["workdays"] = workdays
-        out["reason"] = _text(data.get("reason"), "reason", required=True, errors=errors)
+        out["reason"] = text(data.get("reason"), "reason", required=True, errors=errors)
     elif name == "decide":
         outcome = data.get("outcome")
         if outcome not in ("grant", "deny"):
             errors["outcome"] = [_("The outcome is grant or deny.")]
         else:
             action = Action.DECIDE_GRANT if outcome == "grant" else Action.DECIDE_DENY
-        out["reason"] = _text(
+        out["reason"] = text(
             data.get("reason"), "reason", required=outcome == "deny", errors=errors
         )
     elif name == "deliver":

@@ -4,11 +4,8 @@ phone. Thin: the rules and their messages come from the services and the file ch
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,8 +24,9 @@ from zhengwu.catalog.selectors import published_version
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identity import mask_name
+from zhengwu.core.ratelimit import rate_limited
 from zhengwu.core.roles import Role, has_role
-from zhengwu.core.views import guarded
+from zhengwu.core.views import applicant_required, guarded
 
 PAGE_SIZE = 20
 TRACK_LIMIT = 20  # tries per client address ...
@@ -77,7 +75,6 @@ ACCEPT = ".pdf,.ofd,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 NOT_FOUND_TRACK = gettext_lazy(
     "No case matches this case number and phone number. Check both and try again."
 )
-_KEY_SAFE = re.compile(r"[^0-9A-Za-z.:_-]")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -90,30 +87,6 @@ def _anyone(user) -> bool:
 # Logged in (else to the login page with ``next``); the case pages then answer 404 to anyone but
 # the case's owner (``_owned_case``), and the services' Forbidden becomes a 403.
 owner_only = guarded(_anyone)
-
-# Logged in and holding the applicant role (else 403); NotFound becomes a 404, Forbidden a 403.
-applicant_required = guarded(lambda user: has_role(user, Role.APPLICANT))
-
-
-def client_address(request) -> str:
-    """The client's address as the web server saw it (the front proxy sets REMOTE_ADDR)."""
-    return _KEY_SAFE.sub("_", request.META.get("REMOTE_ADDR", "") or "unknown")[:64]
-
-
-def rate_limited(request, scope: str, *, limit: int, window: int) -> bool:
-    """Count one try of ``scope`` for the client's address in a fixed window of ``window``
-    seconds (Django's cache, shared by every app server when it is a shared cache); True when the
-    try is over ``limit``."""
-    bucket = int(clock.now().timestamp() // window)
-    key = f"zw:rate:{scope}:{client_address(request)}:{bucket}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 def _day(value) -> str:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import remaining_workdays
-from zhengwu.core import clock
 from zhengwu.core.identity import mask_id, mask_name
+from zhengwu.core.presenters import chained_event
 
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _moment(value: dt.datetime) -> str:
-    return clock.local_datetime(value).isoformat()
 
 
 def applicant(case: Case, *, masked: bool) -> dict:
@@ -50,18 +46,6 @@ def summary(case: Case, *, masked: bool = False) -> dict:
     }
 
 
-def event(row: CaseEvent) -> dict:
-    return {
-        "seq": row.seq,
-        "kind": row.kind,
-        "occurred_at": _moment(row.occurred_at),
-        "recorded_at": _moment(row.recorded_at),
-        "actor": row.actor_name,
-        "data": row.data,
-        "retroactive": row.retroactive,
-    }
-
-
 def detail(case: Case, events, *, masked: bool = False) -> dict:
     return {
         **summary(case, masked=masked),
@@ -79,5 +63,5 @@ def detail(case: Case, events, *, masked: bool = False) -> dict:
         "delivery_overdue": case.delivery_overdue,
         "provisional": case.provisional,
         "clocks_on": _day(case.clocks_on),
-        "events": [event(row) for row in events],
+        "events": [chained_event(row) for row in events],
     }

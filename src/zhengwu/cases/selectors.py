@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from zhengwu.cases.clocks import carry_forward, promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.cases.rules import State
 from zhengwu.core import clock
+from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import CompiledQuery, DateLiteral
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
@@ -236,22 +236,6 @@ def at_levels(queryset: QuerySet[Case], levels, *, today: dt.date | None = None)
             state__literal_in=OPEN_STATE_VALUES, promised_due__lt=DateLiteral(bound)
         )
     return queryset
-
-
-def encode_cursor(case_id: int) -> str:
-    return base64.urlsafe_b64encode(str(case_id).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int | None:
-    """The id after which the next page starts; None for a cursor that is not ours."""
-    if not cursor:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = int(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if value > 0 else None
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:

@@ -24,16 +24,18 @@ from django.utils.translation import gettext_lazy
 from zhengwu.accounts.models import Applicant, User
 from zhengwu.accounts.services import register_applicant
 from zhengwu.cases import inputs
-from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks, is_retroactive
+from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
 from zhengwu.cases.selectors import as_of_today, scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock, trail
+from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
 from zhengwu.workdays.loader import get_calendar
+from zhengwu.workdays.retroactive import is_retroactive
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +394,7 @@ def submit(
     codes = inputs.material_codes(
         list(materials), "materials", known=material_codes(version), errors=errors
     )
-    inputs.phone(applicant.phone, "applicant.phone", errors=errors)
+    core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
     if errors:
         raise ValidationFailed(errors)
     received_at = _stated_time(received_at, field="received_at", not_before=None)

@@ -10,7 +10,7 @@ on top of the ORM:
 - ``check(label, number, rows, event_count, head_hash)``: the first break of a stored chain;
 - ``verify(owners, events, label, owner_field)``: every chain of a table, in batches;
 - ``stated_time``: the rules for a time staff state for a step (never in the future, never before
-  the previous step). Whether it is 先办后录 is ``zhengwu.cases.clocks.is_retroactive``.
+  the previous step). Whether it is 先办后录 is ``zhengwu.workdays.retroactive.is_retroactive``.
 
 An owner model has ``number`` (a field or a property), ``event_count`` and ``head_hash``; an
 event model has ``seq``, ``kind``, ``occurred_at``, ``recorded_at``, ``actor``, ``actor_name``,

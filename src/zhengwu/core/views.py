@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from zhengwu.core.errors import Forbidden, NotFound
 from zhengwu.core.navigation import ENTRIES
-from zhengwu.core.roles import role_names
+from zhengwu.core.roles import Role, has_role, role_names
 
 
 def guarded(may):
@@ -32,6 +32,10 @@ def guarded(may):
         return wrapped
 
     return decorate
+
+
+# Logged in and holding the applicant role (else 403); NotFound becomes a 404, Forbidden a 403.
+applicant_required = guarded(lambda user: has_role(user, Role.APPLICANT))
 
 
 def _entries_for(user):

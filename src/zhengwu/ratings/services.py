@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import User
-from zhengwu.cases.clocks import is_retroactive
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core import clock, trail
@@ -34,6 +33,7 @@ from zhengwu.ratings import presenters, push, rules, tokens
 from zhengwu.ratings.models import Appeal, Invitation, Rating, RectificationTask, TaskEvent
 from zhengwu.ratings.rules import Channel, LoopError, Outcome, TaskAction, TaskState
 from zhengwu.workdays.loader import add_workdays, get_calendar
+from zhengwu.workdays.retroactive import is_retroactive
 
 DECISION_KINDS = ("decide_grant", "decide_deny")
 MAX_TEXT = 2000

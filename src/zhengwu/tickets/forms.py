@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.models import Department
-from zhengwu.cases.forms import NOTE_WIDGET, StyledForm
+from zhengwu.core.forms import NOTE_WIDGET, StyledForm
 from zhengwu.core.idempotency import MAX_KEY_LENGTH
 from zhengwu.tickets.models import EmergencyService, Kind, Outcome, Satisfaction
 from zhengwu.tickets.selectors import categories as category_queryset

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhengwu.cases.presenters import event  # the shape of any chained event
 from zhengwu.core import clock
 from zhengwu.core.identity import mask_name, mask_phone
+from zhengwu.core.presenters import chained_event
 from zhengwu.core.ratios import Ratio
 from zhengwu.core.roles import Role, role_names
 from zhengwu.tickets.models import Ticket
@@ -84,7 +84,7 @@ def detail(ticket: Ticket, events, *, masked: bool = False) -> dict:
             },
             "emergency_service": ticket.emergency_service or None,
             "duplicate_of": ticket.duplicate_of.number if ticket.duplicate_of_id else None,
-            "events": [event(row) for row in events],
+            "events": [chained_event(row) for row in events],
         }
     )
     return out

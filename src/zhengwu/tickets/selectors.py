@@ -14,8 +14,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from zhengwu.accounts.models import Department
-from zhengwu.cases.selectors import decode_cursor, encode_cursor
 from zhengwu.core import clock
+from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.ratios import Ratio
 from zhengwu.core.roles import Role, role_names

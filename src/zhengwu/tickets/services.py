@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import Department, User
-from zhengwu.cases.clocks import is_retroactive
-from zhengwu.cases.inputs import _text as clean_text
-from zhengwu.cases.inputs import phone as clean_phone
 from zhengwu.cases.models import Case
 from zhengwu.core import clock, trail
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.inputs import phone as clean_phone
+from zhengwu.core.inputs import text as clean_text
 from zhengwu.core.roles import Role, role_names
 from zhengwu.tickets import rules
 from zhengwu.tickets.models import (
@@ -43,6 +42,7 @@ from zhengwu.tickets.models import (
 )
 from zhengwu.tickets.rules import Action, State, TicketRuleError
 from zhengwu.workdays.loader import get_calendar
+from zhengwu.workdays.retroactive import is_retroactive
 
 MAX_CONTENT = 5000
 MAX_TEXT = 2000

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwu.cases.portal import applicant_required, rate_limited
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
+from zhengwu.core.ratelimit import rate_limited
 from zhengwu.core.roles import Role, role_names
-from zhengwu.core.views import guarded
+from zhengwu.core.views import applicant_required, guarded
 from zhengwu.tickets import duplicates, knowledge, lookup, presenters, rules, selectors, services
 from zhengwu.tickets import forms as f
 from zhengwu.tickets.models import HANDLING_STATE_VALUES, Category, Kind, Ticket, TicketState
