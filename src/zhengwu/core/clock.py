@@ -19,6 +19,8 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 _fixed: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
     "zhengwu_now", default=None
 )
+# The moment ``frozen()`` fixed in the current context, or None (a bound method: hot paths call it).
+frozen_moment = _fixed.get
 
 
 def now() -> dt.datetime:

@@ -28,7 +28,7 @@ from zhengwu.core import clock
 
 # clock.frozen() fixes "now" in one context without moving the wall clock; while it is set the
 # calendar's range must follow clock.today() instead of the wall clock.
-from zhengwu.core.clock import _fixed as _frozen_now
+from zhengwu.core.clock import frozen_moment as _frozen_get
 from zhengwu.workdays import sources
 from zhengwu.workdays.errors import CalendarRangeError, negative_count, year_out_of_range
 from zhengwu.workdays.rules import (
@@ -41,7 +41,6 @@ from zhengwu.workdays.rules import (
 )
 
 _time = time.time
-_frozen_get = _frozen_now.get
 
 
 def _recheck_seconds() -> float:
