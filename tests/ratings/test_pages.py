@@ -15,6 +15,7 @@ from tests.ratings.helpers import link_token, rate
 from zhengwu.cases.models import Case
 from zhengwu.ratings import services
 from zhengwu.ratings.models import Rating
+from zhengwu.ratings.presenters import QR_CAPTION
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,23 @@ def test_decision_notice_carries_the_rating_qr(item, complete, clerk):
     accept_seq = case.events.get(kind="accept").seq
     accept = logged_in(clerk).get(f"/cases/{case.number}/notices/{accept_seq}/")
     assert 'data-testid="notice-rating-qr"' not in accept.content.decode()
+
+
+def test_the_notice_qr_is_the_registered_extension(item, complete, clerk, monkeypatch):
+    from docx import Document
+
+    from zhengwu.cases import notices
+
+    case = complete("2025-03-03 10:00")
+    seq = services.decision_event(case).seq
+    registered = notices._decision_qr()
+    assert registered is not None and str(registered.caption) == str(QR_CAPTION)
+    monkeypatch.setattr(notices, "_DECISION_QR", [])  # as if no app registered a code
+    page = logged_in(clerk).get(f"/cases/{case.number}/notices/{seq}/")
+    assert page.status_code == 200
+    assert 'data-testid="notice-rating-qr"' not in page.content.decode()
+    docx = logged_in(clerk).get(f"/cases/{case.number}/notices/{seq}.docx")
+    assert len(Document(io.BytesIO(docx.content)).inline_shapes) == 0
 
 
 def test_window_page_shows_the_latest_completed_case(item, complete):

@@ -11,12 +11,17 @@ The due dates a notice states are those the case had right after the event, reco
 events up to it (a later extension does not rewrite an earlier certificate). ``notice_for`` is the
 one access check: the staff who see the case and its applicant (owner) alike, via
 ``selectors.visible_cases``; anyone else gets ``NotFound``.
+
+A decision notice may carry a QR code (the link to rate the service). The cases app does not know
+who answers it: an app built on cases registers the link in its ``AppConfig.ready()`` with
+``register_decision_qr`` (the ratings app does); with none registered, no notice carries a code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -285,16 +290,36 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
     return notice
 
 
-def _rating_path(case: Case, event: CaseEvent) -> str:
-    from zhengwu.ratings.services import rating_link
+@dataclass(frozen=True)
+class DecisionQR:
+    """The QR code of a decision notice: ``path(case number, event seq)`` is the page it leads to,
+    ``absolute_url(path, request)`` makes it absolute, ``caption`` is the line under it."""
 
-    return rating_link(case.number, event.seq)
+    path: Callable[[str, int], str]
+    absolute_url: Callable[..., str]
+    caption: object
+
+
+_DECISION_QR: list[DecisionQR] = []
+
+
+def register_decision_qr(*, path, absolute_url, caption) -> None:
+    """Let decision notices carry a QR code (one registration; a later one replaces it)."""
+    _DECISION_QR[:] = [DecisionQR(path=path, absolute_url=absolute_url, caption=caption)]
+
+
+def _decision_qr() -> DecisionQR | None:
+    return _DECISION_QR[0] if _DECISION_QR else None
+
+
+def _rating_path(case: Case, event: CaseEvent) -> str:
+    qr = _decision_qr()
+    return qr.path(case.number, event.seq) if qr else ""
 
 
 def absolute_rating_url(notice: Notice, request) -> str:
-    from zhengwu.ratings.services import public_url
-
-    return public_url(notice.rating_path, request) if notice.rating_path else ""
+    qr = _decision_qr()
+    return qr.absolute_url(notice.rating_path, request) if qr and notice.rating_path else ""
 
 
 def _remedies() -> str:
@@ -382,16 +407,15 @@ def render_docx(notice: Notice, *, rating_url: str = "") -> bytes:
     for flag in notice.flags:
         document.add_paragraph(f"（{flag}）").paragraph_format.left_indent = Pt(28)
 
-    if rating_url:
+    qr = _decision_qr()
+    if rating_url and qr:
         import segno
-
-        from zhengwu.ratings.presenters import QR_CAPTION
 
         image = io.BytesIO()
         segno.make(rating_url, error="m").save(image, kind="png", scale=4)
         image.seek(0)
         document.add_picture(image, width=Cm(3))
-        document.add_paragraph(str(QR_CAPTION))
+        document.add_paragraph(str(qr.caption))
     for text in ("", notice.department_name, _("(seal)"), notice.date_cn):
         line = document.add_paragraph(text)
         line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
