@@ -9,5 +9,17 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from zhengwu.assessment import providers, selectors
+        from zhengwu.assessment.definitions import NAVIGATION
+        from zhengwu.core import navigation
+        from zhengwu.core.roles import Role
 
         providers.register("cases", selectors.case_counts)
+        # The home page entries (labels translated in this app's catalogue), before the hotline's.
+        navigation.add(
+            [
+                (Role(role), url, label, description)
+                for roles, url, label, description in NAVIGATION
+                for role in roles
+            ],
+            before="tickets:new",
+        )

@@ -1,14 +1,14 @@
 """What each role's home page offers: (role, url name, label, description), in order.
 
-Apps add their entries here as their pages arrive; the home view shows the entries of the user's
-roles whose URL exists.
+The entries below name pages by URL name only, so this module imports no app. An app whose entries
+carry its own labels adds them in its ``AppConfig.ready()`` with ``add()`` (the assessment and
+ratings apps do); the home view shows the entries of the user's roles whose URL exists.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.assessment.definitions import NAVIGATION as ASSESSMENT
 from zhengwu.core.roles import Role
 
 ENTRIES: list[tuple[Role, str, object, object]] = [
@@ -112,12 +112,7 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
         _("Check the calendar and enter next year's official schedule."),
     ),
     (Role.ADMIN, "admin:index", _("System administration"), _("Users, departments and windows.")),
-    # The assessment app's entries (labels translated in its own catalogue).
-    *[
-        (Role(role), url, label, description)
-        for roles, url, label, description in ASSESSMENT
-        for role in roles
-    ],
+    # The assessment app's entries come here (``add(..., before="tickets:new")``).
     # Hotline tickets (12345).
     (
         Role.OPERATOR,
@@ -184,10 +179,10 @@ ENTRIES: list[tuple[Role, str, object, object]] = [
 ]
 
 
-def _extend() -> None:
-    from zhengwu.ratings.navigation import ENTRIES as RATINGS
-
-    ENTRIES.extend(RATINGS)
-
-
-_extend()
+def add(entries, *, before: str | None = None) -> None:
+    """Add an app's ``(role, url name, label, description)`` entries: at the end, or in front of
+    the first entry of the URL name ``before``."""
+    entries = list(entries)
+    urls = [url for _role, url, _label, _description in ENTRIES]
+    at = urls.index(before) if before in urls else len(ENTRIES)
+    ENTRIES[at:at] = entries

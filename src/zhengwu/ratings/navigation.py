@@ -1,4 +1,4 @@
-"""The home page entries of 好差评 (added to ``zhengwu.core.navigation.ENTRIES``)."""
+"""The home page entries of 好差评 (added to ``zhengwu.core.navigation`` when the app is ready)."""
 
 from __future__ import annotations
 
