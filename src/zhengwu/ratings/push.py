@@ -59,12 +59,22 @@ def record(*, key: str, kind: str, payload: dict) -> PushRecord:
     return row
 
 
+# What starts a delivery once a record commits: ``zhengwu.ratings.tasks`` registers its task here
+# (``on_record``), so this module never imports the tasks that call it.
+_STARTERS: list[Callable[[], object]] = []
+
+
+def on_record(start: Callable[[], object]) -> None:
+    """Run ``start()`` after each commit that recorded something (one starter: a later one
+    replaces it)."""
+    _STARTERS[:] = [start]
+
+
 def _enqueue_delivery() -> None:
     if not settings.RATINGS_PUSH_URL:
         return
-    from zhengwu.ratings.tasks import deliver_pushes
-
-    deliver_pushes.enqueue()
+    for start in _STARTERS:
+        start()
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""Background work of 好差评 (thin wrappers over the services)."""
+"""Background work of 好差评 (thin wrappers over the services).
+
+The imports run one way: tasks → services → push. A record queued by ``push.record`` starts
+``deliver_pushes`` through the starter registered below (the app imports this module when ready).
+"""
 
 from __future__ import annotations
 
@@ -16,3 +20,6 @@ def deliver_pushes() -> dict:
 @task()
 def send_invitations() -> int:
     return services.send_invitations()
+
+
+push.on_record(deliver_pushes.enqueue)
