@@ -24,7 +24,7 @@ from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.supervision.models import DailySeal, Irregularity, IrregularityKind
-from zhengwu.supervision.sweep import IRREGULARITY_ROLES, _table, notify
+from zhengwu.supervision.recipients import IRREGULARITY_ROLES, notify, table
 
 # What a state requires in the trail: the event its dated written certificate is issued from
 # (cases.notices: 受理通知书 from accept / deem_accept, 准予/不予许可决定书 from decide_*).
@@ -50,7 +50,7 @@ class Heads:
 def heads(day: dt.date) -> Heads:
     """The digest of every chain head at the end of ``day``, streamed in case order."""
     end = clock.start_of_day(day + dt.timedelta(days=1))
-    event = _table(CaseEvent)
+    event = table(CaseEvent)
     digest = hashlib.sha256()
     cases = events = 0
     with connection.cursor() as cursor:

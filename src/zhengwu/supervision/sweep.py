@@ -51,7 +51,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -59,19 +58,24 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
-from zhengwu.accounts.models import Department, User
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
-from zhengwu.core.roles import Role
-from zhengwu.notifications.models import Notification
 from zhengwu.supervision.models import (
     CaseWarning,
     Irregularity,
     IrregularityKind,
     SweepMark,
     WorkdayOrdinal,
+)
+from zhengwu.supervision.recipients import (
+    IRREGULARITY_ROLES,
+    WARNING_ROLES,
+    notifications_sql,
+    notify,
+    sql_list,
+    table,
 )
 from zhengwu.supervision.rectifications import record_overdue_rectifications
 from zhengwu.workdays.loader import get_calendar
@@ -85,9 +89,6 @@ BATCH = 5_000
 # The day's level writes are cut into ranges of at least this many blocks of the cases table
 # (8 KB each: about 30,000 cases), swept on ``settings.SWEEP_WORKERS`` connections at once.
 PART_BLOCKS = 4_096
-# Who is told of a warning: the department's staff with these roles, and its head.
-WARNING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
-IRREGULARITY_ROLES = (Role.DEPARTMENT_HEAD,)
 
 
 @dataclass
@@ -101,14 +102,6 @@ class Result:
 
     def line(self) -> str:
         return " ".join(f"{k}={v}" for k, v in asdict(self).items() if k != "sealed" or v)
-
-
-def _sql_list(values: Iterable[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _lock() -> None:
@@ -232,13 +225,13 @@ def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = Non
     th = thresholds(today, calendar)
     t, y2 = today.isoformat(), th.yellow_before.isoformat()
     tord, tprov = th.ordinal, th.provisional_ordinal
-    case, w = _table(Case), _table(WorkdayOrdinal)
+    case, w = table(Case), table(WorkdayOrdinal)
     # A provisional day between today and the promised due date, in either direction.
     touches = f"{case}.promised_due < '{th.firm_from.isoformat()}'"
     if th.provisional_from is not None:
         touches += f" OR {case}.promised_due >= '{th.provisional_from.isoformat()}'"
     level = _level(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
-    running = _sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
+    running = sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
     in_blocks = _in_blocks(case, blocks)
     # A suspended case's level moves only when today passes a due date that stays put
     # (FIXED_DUE_SQL: through the partial index ``case_suspended_fixed_due``).
@@ -314,24 +307,6 @@ def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = Non
 # ---------------------------------------------------------------- warnings and notifications
 
 
-def _recipients_sql(roles: Iterable[Role]) -> str:
-    """(user id, department id) of everyone told of a department's warnings, each pair once
-    (``UNION``: a head who also has a told role is told once)."""
-    user, department = _table(User), _table(Department)
-    through = connection.ops.quote_name(User.groups.through._meta.db_table)
-    return f"""
-        SELECT u.id AS user_id, u.department_id AS department_id
-        FROM {user} u
-        JOIN {through} ug ON ug.user_id = u.id
-        JOIN auth_group g ON g.id = ug.group_id
-        WHERE u.is_active AND u.department_id IS NOT NULL AND g.name IN ({_sql_list(roles)})
-        UNION
-        SELECT d.head_id, d.id FROM {department} d
-        JOIN {user} h ON h.id = d.head_id
-        WHERE h.is_active
-    """  # noqa: S608
-
-
 @dataclass
 class Recorded:
     """What one step of the sweep wrote."""
@@ -376,7 +351,7 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
     the insert itself (``ON CONFLICT DO NOTHING``), so the candidates are read once and checked
     against the warnings through that index only; (kind, source, recipient) does the same for the
     notifications."""
-    warning = _table(CaseWarning)
+    warning = table(CaseWarning)
     row = f"""
         INSERT INTO {warning}
             (case_id, department_id, level, period, due, raised_on, raised_at, sweep)
@@ -386,11 +361,11 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
                     ELSE c.promised_due END,
                %s, %s, %s
         FROM {{source}} c
-        WHERE c.state IN ({_sql_list(OPEN_STATE_VALUES)})
-          AND c.level IN ({_sql_list(WARNING_LEVELS)})
+        WHERE c.state IN ({sql_list(OPEN_STATE_VALUES)})
+          AND c.level IN ({sql_list(WARNING_LEVELS)})
         ON CONFLICT DO NOTHING
     """  # noqa: S608
-    told = _notifications_sql("warned", "warning", "level", WARNING_ROLES).format(where="")
+    told = notifications_sql("warned", "warning", "level", WARNING_ROLES).format(where="")
     with connection.cursor() as cursor:
         if _chained():
             cursor.execute(
@@ -440,7 +415,7 @@ def advance(
 
 
 def _advance_blocks(statements: list[str], today, now, token) -> Recorded:
-    columns = ", ".join(f"{_table(Case)}.{name}" for name in _CANDIDATE)
+    columns = ", ".join(f"{table(Case)}.{name}" for name in _CANDIDATE)
     done = Recorded()
     for statement in statements:
         done += _record(f"{statement} RETURNING {columns}", [], today, now, token)
@@ -493,7 +468,7 @@ def record_warnings(
     current limit: all of them, or only the cases with an event after ``since_event`` and
     (``written_since``) those whose clocks were written after that day (by the sweep or a
     step)."""
-    case, event = _table(Case), _table(CaseEvent)
+    case, event = table(Case), table(CaseEvent)
     params: list = []
     touched = []
     if since_event is not None:
@@ -506,29 +481,6 @@ def record_warnings(
     columns = ", ".join(f"c.{name}" for name in _CANDIDATE)
     found = _record(f"SELECT {columns} FROM {case} c {where}", params, today, now, token)  # noqa: S608
     return Recorded(0, found.warnings, found.notified)  # read, not written
-
-
-def _notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
-    """INSERT the notifications of the rows of ``source`` (a table or a ``WITH`` name with id,
-    case_id, department_id and ``code_column``); parameters: kind, batch, created_at."""
-    notification = _table(Notification)
-    return f"""
-        INSERT INTO {notification}
-            (recipient_id, kind, code, source_id, case_id, batch, created_at)
-        SELECT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
-        FROM {source} x
-        JOIN ({_recipients_sql(roles)}) r ON r.department_id = x.department_id
-        {{where}}
-        ON CONFLICT DO NOTHING
-    """  # noqa: S608
-
-
-def notify(model, kind: str, code_column: str, roles, token: str, now: dt.datetime) -> int:
-    """Notify everyone told of the rows of ``model`` this sweep recorded (one INSERT)."""
-    statement = _notifications_sql(_table(model), kind, code_column, roles)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.format(where="WHERE x.sweep = %s"), [kind, token, now, token])
-        return max(cursor.rowcount, 0)
 
 
 # ---------------------------------------------------------------- irregularities
