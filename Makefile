@@ -53,9 +53,11 @@ test: install-test
 	ZHENGWU_VAR_DIR="$(CURDIR)/var/test" ZHENGWU_DB_CONN_MAX_AGE=0 \
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
+## lint: ruff, and the layers of DESIGN.md (import-linter; the circle check runs in `make test`)
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .
