@@ -15,9 +15,13 @@ from zhengwu.assessment import brief
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.services import CLOCK_FIELDS, _recompute
+from zhengwu.core import clock
 from zhengwu.core.clock import LOCAL_TZ
+from zhengwu.core.clock import local_date as clock_local
 from zhengwu.demo import history, services
 from zhengwu.notifications.models import Notification
+from zhengwu.ratings import services as ratings_services
+from zhengwu.ratings.models import Invitation
 from zhengwu.supervision.models import CaseWarning, DailySeal, Irregularity
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +86,14 @@ def assert_supervision_on_its_days() -> None:
     assert red and sum(on_time) >= 0.8 * len(red), red
     irregular = set(Irregularity.objects.values_list("detected_on", flat=True))
     assert len({day.strftime("%Y-%m") for day in irregular}) >= 8
+    # invitations to rate went out on their days: three days after completion, none due now
+    invited = Invitation.objects.select_related("case")
+    assert invited.count() > 20
+    assert all(
+        clock_local(i.sent_at) - i.case.completed_on >= dt.timedelta(days=3) for i in invited
+    )
+    with clock.frozen(END):
+        assert not ratings_services.invitation_candidates().exists()
     # a seal for every day, notifications when they were made, the old ones read
     assert DailySeal.objects.count() >= 364
     told = Notification.objects.order_by("created_at")

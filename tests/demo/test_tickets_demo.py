@@ -40,6 +40,12 @@ def test_a_hotline_history_has_every_kind_of_ticket():
     years = {t.year for t in Ticket.objects.values_list("received_at", flat=True)}
     assert len(years) >= 2
     assert made.refused == 0, made.refusals
+    # Units that let a ticket lie were urged by the morning sweeps on the days they ran late,
+    # not all on the day the demo was made.
+    auto = [e for e in TicketEvent.objects.filter(kind="urge") if e.data.get("auto")]
+    assert made.swept == len(auto) > 0
+    assert len({e.occurred_at.date() for e in auto}) >= 5
+    assert min(e.occurred_at for e in auto) < END - dt.timedelta(days=60)
 
 
 def test_the_operator_account_and_idempotent_categories():

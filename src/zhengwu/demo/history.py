@@ -9,7 +9,9 @@ one-time notice and a supplement, some refused or withdrawn, some suspended
 for a special procedure, some extended, a few late, a few past the statutory limit, a few deemed
 accepted because nobody answered within five working days, and some steps entered days after they
 happened (先办后录).
-Cases whose plan runs past the present stay open in whatever state they reached.
+Cases whose plan runs past the present stay open in whatever state they reached. The supervision
+sweep runs every morning as the history is built (``sweep_mornings``), as the scheduler runs it,
+so warnings, irregularities, notifications and seals are dated the day they happened.
 
 Deterministic: the same ``seed`` and ``end`` give the same history.
 """
@@ -335,12 +337,29 @@ def record_rectifications_overdue(first: dt.date, until: dt.date) -> int:
 
 
 def after_ratings(*, end: dt.datetime | None = None, days: int = 365) -> None:
-    """What the sweeps of the year would have recorded of the ratings made after the cases."""
+    """What the scheduler's mornings of the year would have recorded of the ratings made after
+    the cases: overdue rectifications and invitations to rate; then the old notifications read."""
     end = end or clock.now()
     end_day = clock.local_date(end)
     with clock.frozen(end):
         record_rectifications_overdue(end_day - dt.timedelta(days=days), end_day)
+        send_past_invitations(end_day - dt.timedelta(days=days), end_day)
     settle_notifications(end)
+
+
+def send_past_invitations(first: dt.date, until: dt.date) -> int:
+    """The scheduler's rating invitations of every morning: each completed case its applicant
+    did not rate is invited on the day it became due (DOMAIN §6: after 3 days)."""
+    from zhengwu.ratings.services import send_invitations
+
+    sent = 0
+    day = first
+    while day < until:
+        day += dt.timedelta(days=1)
+        moment = min(dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ), clock.now())
+        with clock.frozen(moment):
+            sent += send_invitations()
+    return sent
 
 
 def settle_notifications(end: dt.datetime, days: int = 7) -> int:

@@ -3,11 +3,13 @@ calls, made through the ticket services at the moments the steps happened (``clo
 
 The mix is what a hotline sees: consultations answered on the spot or dispatched, complaints and
 reports dispatched to their units, some returned as outside the unit's duties and dispatched
-again, some extended, a few urged, callers called back (most satisfied, some not, whose tickets are
-redone), efficiency complaints investigated by the supervisor, a few emergencies transferred to
-110/119/120/122 and a few repeated calls merged. Tickets whose next step would lie in the future
-stay open where they are. Deterministic: the same ``seed`` and ``end`` give the same history.
-The texts are enough to train the shipped classifier (``train_ticket_classifier``).
+again, some extended, a few urged by hand and those a unit lets lie by the morning sweep of the day
+they run late, callers called back (most satisfied; some not, whose tickets are redone, and a few
+still not satisfied after that), efficiency complaints investigated by the supervisor, a few
+emergencies transferred to 110/119/120/122 and a few repeated calls merged. Tickets whose next
+step would lie in the future stay open where they are. Deterministic: the same ``seed`` and
+``end`` give the same history. The texts are enough to train the shipped classifier
+(``train_ticket_classifier``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from zhengwu.tickets.defaults import load as load_default_categories
 from zhengwu.tickets.models import Category, RoutingRule
 from zhengwu.workdays.loader import get_calendar
 
+# When the scheduler's first ticket sweep of a day runs (before the hotline's day starts).
+SWEEP_TIME = dt.time(7, 0)
 # The share of the calls made in the last two weeks (the rest over the whole period).
 RECENT_SHARE = 0.1
 # The default categories (``tickets.defaults``) plus two the demo city uses: code, name, parent.
@@ -375,6 +379,7 @@ class TicketSummary:
     actions: int = 0
     refused: int = 0
     refusals: dict = field(default_factory=dict)
+    swept: int = 0  # urges and escalations recorded by the daily sweeps
 
 
 @transaction.atomic
@@ -677,6 +682,15 @@ def generate(
             t = _working(calendar, t, rng.randrange(1, 3), rng)
             if not _act(run, t, handler, number, "reply", {"result": reply + "已再次上门处理。"}):
                 break
+    # The scheduler's ticket sweep of every morning: a unit that let a ticket lie is urged on the
+    # day it ran late, and an urge left unanswered goes one level up on the day it expired.
+    day = first_day
+    while day < clock.local_date(end):
+        day += dt.timedelta(days=1)
+        moment = dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ)
+        if moment <= end:
+            with clock.frozen(moment):
+                summary.swept += sum(tickets.sweep().values())
     return summary
 
 
