@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APPS := accounts workdays catalog cases ratings supervision assessment tickets demo
 
-.PHONY: run serve install install-test migrate demo worker supervise test lint format bench messages compilemessages clean
+.PHONY: run serve install install-test migrate demo worker scheduler supervise test lint format bench messages compilemessages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,18 +28,25 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
 
-## run: install, migrate the SQLite database under var/, load the demo data once, serve on :8000
+## run: install, migrate the SQLite database under var/, load the demo data once, then the whole
+## system (Procfile): the web server on $(HOST):$(PORT), one task worker and the scheduler;
+## Ctrl-C stops all three
 run: demo
 	$(MANAGE) collectstatic --noinput -v0
-	$(BIN)/gunicorn zhengwu.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --reuse-port --access-logfile -
+	@echo "政务服务平台：http://$(HOST):$(PORT)/（网站、后台任务和定时任务一起运行，Ctrl-C 全部停止）"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 ## serve: the development server (auto-reload)
 serve: migrate
 	ZHENGWU_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
-## supervise: the supervision sweep every 10 minutes (deemed acceptances, levels)
+## scheduler: every periodic job at its interval (sweeps, invitations, the ratings outbox)
+scheduler: migrate
+	$(MANAGE) scheduler
+
+## supervise: only the supervision sweep, every 10 minutes (deemed acceptances, levels)
 supervise: migrate
 	$(MANAGE) supervise --interval 600
 

@@ -9,7 +9,9 @@ one-time notice and a supplement, some refused or withdrawn, some suspended
 for a special procedure, some extended, a few late, a few past the statutory limit, a few deemed
 accepted because nobody answered within five working days, and some steps entered days after they
 happened (先办后录).
-Cases whose plan runs past the present stay open in whatever state they reached.
+Cases whose plan runs past the present stay open in whatever state they reached. The supervision
+sweep runs every morning as the history is built (``sweep_mornings``), as the scheduler runs it,
+so warnings, irregularities, notifications and seals are dated the day they happened.
 
 Deterministic: the same ``seed`` and ``end`` give the same history.
 """
@@ -19,13 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 
 from zhengwu.accounts import services as accounts
-from zhengwu.accounts.models import Department, User
+from zhengwu.accounts.models import Department, User, Window
 from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItemVersion
@@ -34,6 +38,7 @@ from zhengwu.core import clock
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.identity import resident_id_check_char, uscc_check_char
 from zhengwu.core.roles import Role
+from zhengwu.supervision import sweep
 from zhengwu.workdays.loader import get_calendar
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -63,6 +68,8 @@ class HistorySummary:
 # Online applications: for items offered online with acceptance online (depth Ⅲ and Ⅳ), a share
 # of the applications that grows through the year from the first value to the second.
 ONLINE_DEPTH = 3
+# When the scheduler's first sweep of a day runs (before the windows open).
+SWEEP_TIME = dt.time(7, 0)
 ONLINE_SHARE = (0.10, 0.45)
 CITIZENS = 40
 ENTERPRISES = 12
@@ -92,9 +99,16 @@ def _org(rng: random.Random, seq: int) -> dict:
     }
 
 
+def staff_name(key: str) -> str:
+    """A Chinese full name for a demo staff account, the same for the same ``key``."""
+    rng = random.Random(zlib.crc32(key.encode()))  # noqa: S311 - demo data, not secrets
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
 def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
     """A clerk, a reviewer and a head for every department (the demo accounts where they exist,
-    ``<code>_clerk`` / ``<code>_reviewer`` / ``<code>_head`` otherwise)."""
+    ``<code>_clerk`` / ``<code>_reviewer`` / ``<code>_head`` otherwise, with Chinese names), the
+    clerk at a window that takes the department's applications."""
     from django.contrib.auth.hashers import make_password
 
     from zhengwu.demo.services import DEMO_PASSWORD
@@ -120,7 +134,7 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
                     username=f"{department.code.lower()}_{key}",
                     roles=[role],
                     department_code=department.code,
-                    full_name=f"{department.short_name or department.name}{key}",
+                    full_name=staff_name(f"{department.code}_{key}"),
                 )
                 # One hash for all of them: hashing is slow on purpose.
                 encoded = encoded or make_password(DEMO_PASSWORD)
@@ -129,6 +143,18 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
                 if role == Role.DEPARTMENT_HEAD and department.head_id is None:
                     Department.objects.filter(pk=department.pk).update(head=user)
             people[key] = user
+        clerk = people["clerk"]
+        if clerk.window_id is None:
+            # the department's own window, else a comprehensive window that serves it
+            window = (
+                Window.objects.filter(department=department).order_by("number").first()
+                or Window.objects.filter(department__isnull=True, serves=department)
+                .order_by("number")
+                .first()
+            )
+            if window is not None:
+                User.objects.filter(pk=clerk.pk).update(window=window)
+                clerk.window = window
         staff[department.pk] = people
     return staff, created
 
@@ -243,10 +269,12 @@ def generate(
 
     numbers: dict[int, str] = {}
     broken: set[int] = set()
+    swept = first_day
     while queue:
         step = heapq.heappop(queue)
         if step.plan in broken:
             continue
+        swept = sweep_mornings(swept, clock.local_date(step.at))
         with clock.frozen(step.at):
             try:
                 with transaction.atomic():
@@ -264,12 +292,84 @@ def generate(
             if progress is not None and summary.cases % 100 == 0:
                 progress(summary.cases, count)
         summary.actions += 1
-    # The supervision sweep of today: deemed acceptances, levels, warnings, irregularities, seal.
-    from zhengwu.supervision import sweep
-
+    # The mornings up to today, then the sweep of now.
+    sweep_mornings(swept, end_day)
     with clock.frozen(end):
         sweep.run()
     return summary
+
+
+def sweep_mornings(after: dt.date, until: dt.date) -> dt.date:
+    """The supervision sweep of every morning after ``after`` up to ``until``, as the scheduler
+    runs it: each deemed acceptance, level, warning, irregularity, notification and seal is
+    recorded on the day it happened. Returns ``until`` (or ``after`` when that is later)."""
+    day = after
+    while day < until:
+        day += dt.timedelta(days=1)
+        with clock.frozen(dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ)):
+            sweep.run()
+    return max(after, until)
+
+
+def record_rectifications_overdue(first: dt.date, until: dt.date) -> int:
+    """Bad ratings are made after the cases (``demo.ratings``): record each rectification that
+    ran late on the morning after its due date, as the sweep of that day would have, and tell the
+    department's head. Returns how many were recorded."""
+    import uuid
+
+    from zhengwu.supervision.models import Irregularity
+    from zhengwu.supervision.rectifications import record_overdue_rectifications
+
+    recorded = 0
+    day = first
+    while day < until:
+        day += dt.timedelta(days=1)
+        moment = min(dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ), clock.now())
+        with clock.frozen(moment), transaction.atomic():
+            token = uuid.uuid4().hex
+            found = record_overdue_rectifications(day, moment, token)
+            if found:
+                sweep.notify(
+                    Irregularity, "irregularity", "kind", sweep.IRREGULARITY_ROLES, token, moment
+                )
+            recorded += found
+    return recorded
+
+
+def after_ratings(*, end: dt.datetime | None = None, days: int = 365) -> None:
+    """What the scheduler's mornings of the year would have recorded of the ratings made after
+    the cases: overdue rectifications and invitations to rate; then the old notifications read."""
+    end = end or clock.now()
+    end_day = clock.local_date(end)
+    with clock.frozen(end):
+        record_rectifications_overdue(end_day - dt.timedelta(days=days), end_day)
+        send_past_invitations(end_day - dt.timedelta(days=days), end_day)
+    settle_notifications(end)
+
+
+def send_past_invitations(first: dt.date, until: dt.date) -> int:
+    """The scheduler's rating invitations of every morning: each completed case its applicant
+    did not rate is invited on the day it became due (DOMAIN §6: after 3 days)."""
+    from zhengwu.ratings.services import send_invitations
+
+    sent = 0
+    day = first
+    while day < until:
+        day += dt.timedelta(days=1)
+        moment = min(dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ), clock.now())
+        with clock.frozen(moment):
+            sent += send_invitations()
+    return sent
+
+
+def settle_notifications(end: dt.datetime, days: int = 7) -> int:
+    """Staff read what they were told: the notifications older than ``days`` are marked read two
+    hours after they were made, the recent ones are left unread."""
+    from zhengwu.notifications.models import Notification
+
+    return Notification.objects.filter(
+        created_at__lt=end - dt.timedelta(days=days), read_at__isnull=True
+    ).update(read_at=F("created_at") + dt.timedelta(hours=2))
 
 
 def _plan(

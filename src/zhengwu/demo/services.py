@@ -34,16 +34,16 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "系统管理员"),
-    DemoAccount("clerk", Role.WINDOW_CLERK, "王窗口", "SPJ", "01"),
-    DemoAccount("clerk_scj", Role.WINDOW_CLERK, "赵受理", "SCJ"),
-    DemoAccount("reviewer", Role.REVIEWER, "李审核", "SCJ"),
-    DemoAccount("head", Role.DEPARTMENT_HEAD, "陈局长", "SCJ"),
-    DemoAccount("reviewer_zjj", Role.REVIEWER, "孙审核", "ZJJ"),
-    DemoAccount("head_zjj", Role.DEPARTMENT_HEAD, "周局长", "ZJJ"),
-    DemoAccount("supervisor", Role.SUPERVISOR, "吴监察"),
-    DemoAccount("leader", Role.LEADER, "郑主任"),
+    DemoAccount("clerk", Role.WINDOW_CLERK, "王丽娟", "SPJ", "01"),
+    DemoAccount("clerk_scj", Role.WINDOW_CLERK, "赵敏", "SCJ"),
+    DemoAccount("reviewer", Role.REVIEWER, "李建华", "SCJ"),
+    DemoAccount("head", Role.DEPARTMENT_HEAD, "陈志强", "SCJ"),
+    DemoAccount("reviewer_zjj", Role.REVIEWER, "孙海燕", "ZJJ"),
+    DemoAccount("head_zjj", Role.DEPARTMENT_HEAD, "周国平", "ZJJ"),
+    DemoAccount("supervisor", Role.SUPERVISOR, "吴静"),
+    DemoAccount("leader", Role.LEADER, "郑明远"),
     DemoAccount("citizen", Role.APPLICANT, "张三"),
-    DemoAccount("operator", Role.OPERATOR, "刘话务"),
+    DemoAccount("operator", Role.OPERATOR, "刘晓红"),
 ]
 CITIZEN_ID_NUMBER = "11010519491231002X"
 

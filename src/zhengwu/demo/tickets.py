@@ -3,11 +3,13 @@ calls, made through the ticket services at the moments the steps happened (``clo
 
 The mix is what a hotline sees: consultations answered on the spot or dispatched, complaints and
 reports dispatched to their units, some returned as outside the unit's duties and dispatched
-again, some extended, a few urged, callers called back (most satisfied, some not, whose tickets are
-redone), efficiency complaints investigated by the supervisor, a few emergencies transferred to
-110/119/120/122 and a few repeated calls merged. Tickets whose next step would lie in the future
-stay open where they are. Deterministic: the same ``seed`` and ``end`` give the same history.
-The texts are enough to train the shipped classifier (``train_ticket_classifier``).
+again, some extended, a few urged by hand and those a unit lets lie by the morning sweep of the day
+they run late, callers called back (most satisfied; some not, whose tickets are redone, and a few
+still not satisfied after that), efficiency complaints investigated by the supervisor, a few
+emergencies transferred to 110/119/120/122 and a few repeated calls merged. Tickets whose next
+step would lie in the future stay open where they are. Deterministic: the same ``seed`` and
+``end`` give the same history. The texts are enough to train the shipped classifier
+(``train_ticket_classifier``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from zhengwu.tickets.defaults import load as load_default_categories
 from zhengwu.tickets.models import Category, RoutingRule
 from zhengwu.workdays.loader import get_calendar
 
+# When the scheduler's first ticket sweep of a day runs (before the hotline's day starts).
+SWEEP_TIME = dt.time(7, 0)
+# The share of the calls made in the last two weeks (the rest over the whole period).
+RECENT_SHARE = 0.1
 # The default categories (``tickets.defaults``) plus two the demo city uses: code, name, parent.
 EXTRA_CATEGORIES = [
     ("CSGL", "城市管理", ""),
@@ -373,6 +379,7 @@ class TicketSummary:
     actions: int = 0
     refused: int = 0
     refusals: dict = field(default_factory=dict)
+    swept: int = 0  # urges and escalations recorded by the daily sweeps
 
 
 @transaction.atomic
@@ -484,8 +491,9 @@ def generate(
     recent = workdays[-10:]
     moments = []
     for _ in range(count):
-        # A quarter of the calls in the last two weeks, so every queue has open tickets.
-        day = rng.choice(recent if rng.random() < 0.25 else workdays)
+        # Calls spread over the months, a few more in the last two weeks (as many as a month's
+        # in all), so every queue has open tickets.
+        day = rng.choice(recent if rng.random() < RECENT_SHARE else workdays)
         minutes = rng.randrange(8 * 60 + 30, 20 * 60)
         at = dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=clock.LOCAL_TZ)
         moments.append(at)
@@ -592,7 +600,7 @@ def generate(
         misrouted = rng.random() < 0.05
         if misrouted:
             first = rng.choice([d for d in departments.values() if d.pk != unit.pk])
-        fresh = end - at < dt.timedelta(days=3)
+        fresh = end - at < dt.timedelta(days=5)
         if fresh and rng.random() < 0.3:
             continue  # still awaiting dispatch
         if not _act(run, t, operator, number, "dispatch", {"department": first.code}):
@@ -607,7 +615,7 @@ def generate(
                 continue
             t = t + dt.timedelta(hours=rng.randrange(1, 6))
         handler = unit_user(unit)
-        if fresh and rng.random() < 0.3:
+        if fresh and rng.random() < 0.5:
             continue  # not accepted yet
         if not _act(run, t, handler, number, "accept", {}):
             continue
@@ -644,18 +652,28 @@ def generate(
                     _act(run, t + dt.timedelta(hours=1), operator, number, "close",
                          {"note": "三次回访未接通，按规定办结"})  # fmt: skip
                 break
-            unhappy = mood < 0.2 and rounds == 0
+            # Unhappy at the first callback: redone; unhappy again after the redo (half of
+            # them), or resolved but displeased with the service: closed as it stands, counted
+            # against the unit's satisfaction.
+            unhappy = mood < 0.2 if rounds == 0 else mood < 0.5
+            displeased = not unhappy and rounds == 0 and mood < 0.27
             data = {
                 "reached": True,
                 "resolved": not unhappy,
                 "satisfaction": "unsatisfied"
-                if unhappy
+                if unhappy or displeased
                 else rng.choice(("satisfied", "satisfied", "satisfied", "basic")),
-                "note": "来电人表示问题没有解决" if unhappy else "",
+                "note": "来电人表示问题没有解决"
+                if unhappy
+                else ("问题已解决，但对办理态度不满意" if displeased else ""),
             }
             if not _act(run, t, operator, number, "callback", data):
                 break
-            if not unhappy:
+            if not (unhappy or displeased):
+                break
+            if rounds == 1 or displeased:
+                _act(run, t + dt.timedelta(hours=1), operator, number, "close",
+                     {"note": "来电人仍不满意，已说明情况，按规定办结"})  # fmt: skip
                 break
             rounds += 1
             t = t + dt.timedelta(hours=1)
@@ -664,6 +682,15 @@ def generate(
             t = _working(calendar, t, rng.randrange(1, 3), rng)
             if not _act(run, t, handler, number, "reply", {"result": reply + "已再次上门处理。"}):
                 break
+    # The scheduler's ticket sweep of every morning: a unit that let a ticket lie is urged on the
+    # day it ran late, and an urge left unanswered goes one level up on the day it expired.
+    day = first_day
+    while day < clock.local_date(end):
+        day += dt.timedelta(days=1)
+        moment = dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ)
+        if moment <= end:
+            with clock.frozen(moment):
+                summary.swept += sum(tickets.sweep().values())
     return summary
 
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -131,16 +132,27 @@ def _calendar_rows(calendar):
         day += one
 
 
+# The digest of each calendar (an immutable snapshot) this process has swept with: every sweep
+# compares it with the table's, and computing it walks every day of the calendar.
+_digests: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def sync_workdays(calendar=None) -> bool:
     """Rebuild ``WorkdayOrdinal`` when the calendar differs from the one it was built from."""
     calendar = calendar or get_calendar()
-    rows = list(_calendar_rows(calendar))
-    digest = hashlib.sha256(
-        "".join(f"{d.isoformat()}{w:d}{p}" for d, _o, p, w in rows).encode()
-    ).hexdigest()
+    rows = None
+    digest = _digests.get(calendar)
+    if digest is None:
+        rows = list(_calendar_rows(calendar))
+        digest = hashlib.sha256(
+            "".join(f"{d.isoformat()}{w:d}{p}" for d, _o, p, w in rows).encode()
+        ).hexdigest()
+        _digests[calendar] = digest
     mark, _created = SweepMark.objects.get_or_create(name=WORKDAYS)
     if mark.text == digest:
         return False
+    if rows is None:
+        rows = list(_calendar_rows(calendar))
     WorkdayOrdinal.objects.all().delete()
     WorkdayOrdinal.objects.bulk_create(
         [WorkdayOrdinal(day=d, ordinal=o, provisional_ordinal=p, workday=w) for d, o, p, w in rows],

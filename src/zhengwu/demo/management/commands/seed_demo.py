@@ -1,13 +1,83 @@
+import contextlib
+import logging
+import unicodedata
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
-from zhengwu.core.roles import ROLE_LABELS
+from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.tickets.models import Ticket
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """``rows`` (the first one the heading) as aligned lines."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+@contextlib.contextmanager
+def quiet_sms():
+    """The history's messages (rating feedback, invitations) are not news: keep them out of the
+    demo's output."""
+    logger = logging.getLogger("zhengwu.sms")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def account_rows() -> list[tuple[str, ...]]:
+    """The demo accounts: the named ones, then the portal and department accounts by pattern."""
+    from zhengwu.demo.history import CITIZENS, ENTERPRISES
+
+    names = dict(Department.objects.values_list("code", "name"))
+
+    def where(code):
+        return f"{code} {names.get(code, '')}" if code else ""
+
+    rows = [(_("Account"), _("Role"), _("Full name"), _("Department (code and name)"))]
+    for account in services.ACCOUNTS:
+        rows.append(
+            (
+                account.username,
+                str(ROLE_LABELS[account.role]),
+                account.name,
+                where(account.department),
+            )
+        )
+    applicant = str(ROLE_LABELS[Role.APPLICANT])
+    rows.append(
+        (f"applicant_01…applicant_{CITIZENS:02d}", applicant, _("people applying online"), "")
+    )
+    rows.append(
+        (
+            f"enterprise_01…enterprise_{ENTERPRISES:02d}",
+            applicant,
+            _("companies applying online"),
+            "",
+        )
+    )
+    return rows
 
 
 class Command(BaseCommand):
@@ -28,8 +98,18 @@ class Command(BaseCommand):
             help="Cases of history to make over the past year when there are none yet "
             "(default 1500; 0 for none).",
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="The address the site is served at, printed at the end.",
+        )
 
-    def handle(self, *args, history=1500, tickets=360, **options):
+    def handle(self, *args, history=1500, tickets=360, url="http://127.0.0.1:8000/", **options):
+        with quiet_sms():
+            self._seed(history, tickets)
+        self._accounts(url)
+
+    def _seed(self, history, tickets):
         services.seed()
         if history > 0 and not Case.objects.exists():
             self.stdout.write(
@@ -45,6 +125,7 @@ class Command(BaseCommand):
                 % {"cases": made.cases, "actions": made.actions}
             )
             rated = demo_ratings.generate()
+            demo_history.after_ratings()
             self.stdout.write(_("%(count)d ratings.") % {"count": rated})
         demo_tickets.seed_categories()
         if tickets > 0 and not Ticket.objects.exists():
@@ -56,13 +137,22 @@ class Command(BaseCommand):
                 _("%(tickets)d tickets with %(actions)d steps.")
                 % {"tickets": made.tickets, "actions": made.actions}
             )
+
+    def _accounts(self, url):
         self.stdout.write(
             _("Demo data is loaded. Demo accounts (password: %(password)s):")
             % {"password": services.DEMO_PASSWORD}
         )
-        for account in services.ACCOUNTS:
-            where = account.department or ""
-            self.stdout.write(
-                f"  {account.username:<14} {ROLE_LABELS[account.role]!s:<10} {account.name} {where}"
+        for line in table(account_rows()):
+            self.stdout.write(line)
+        self.stdout.write(
+            _(
+                "Every other department has <code>_clerk, <code>_reviewer and <code>_head "
+                "(window clerk, reviewer, department head)."
             )
-        self.stdout.write(_("Open http://127.0.0.1:8000/ and log in."))
+        )
+        codes = Department.objects.order_by("sort_order", "code").values_list("code", "name")
+        self.stdout.write(_("Departments:"))
+        for code, name in codes:
+            self.stdout.write(f"  {code:<6}{name}")
+        self.stdout.write(_("Open %(url)s and log in.") % {"url": url})
