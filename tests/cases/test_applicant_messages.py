@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.cases.helpers import AT, applicant_payload, file_case
 from tests.supervision import outbox
 from zhengwu.accounts.models import Applicant
-from zhengwu.cases import services
+from zhengwu.cases import applicant_messages, services
 from zhengwu.cases.models import Case
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.notifications import messages, selectors
@@ -216,3 +216,36 @@ def test_the_reminder_covers_a_due_date_after_a_weekend(item, clerk, travel):
     travel(AT("2025-10-24 07:00"))  # Friday, the working day before
     sweep.run(daily=False)
     assert Notification.objects.filter(kind="supplement_due", case=case).count() == 1
+
+
+def test_history_recorded_without_sms_still_reaches_the_portal(
+    item, clerk, travel, django_capture_on_commit_callbacks
+):
+    travel(AT("2025-10-09 09:00"))
+    case = file_case(clerk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with applicant_messages.not_sent():
+            act(clerk, case, "accept")
+    assert callbacks == [] and not DBTaskResult.objects.exists()
+    assert told(case) == ["accept"]
+
+
+def test_over_the_api_a_partial_supplement_keeps_the_case_waiting(client, item, clerk, travel):
+    from tests.cases.test_api import bearer, new_case, post
+
+    travel(AT("2025-10-09 09:00"))
+    number = new_case(client, clerk, materials=[]).json()["number"]
+    path = f"/api/v1/cases/{number}"
+    case = post(client, clerk, f"{path}/request-supplement", {"missing": ["M01", "M02"]}).json()
+    assert case["state"] == "supplement_requested" and case["supplement_due"] == "2025-10-22"
+    response = post(client, clerk, f"{path}/supplement", {"materials": ["M01"]})
+    assert response.status_code == 200
+    case = response.json()
+    assert (case["state"], case["missing"]) == ("supplement_requested", ["M02"])
+    assert case["events"][-1]["kind"] == "supplement_part"
+    assert case["supplement_due"] == "2025-10-22"  # the notice's period runs on
+    case = post(client, clerk, f"{path}/supplement", {"materials": ["M02"]}).json()
+    assert (case["state"], case["supplement_due"]) == ("submitted", None)
+    assert client.get(path, **bearer(clerk)).json()["missing"] == []
+    # the applicant was told of the notice once: no second notice for what remained
+    assert told(Case.objects.get(number=number)) == ["request_supplement"]

@@ -14,6 +14,8 @@ one is texted all the same, and finds the message in the portal once an account 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import uuid
 
@@ -45,10 +47,25 @@ TOLD = frozenset(
 REMIND_WORKDAYS_BEFORE = 1
 
 
+_unsent = contextvars.ContextVar("applicant_messages_unsent", default=False)
+
+
+@contextlib.contextmanager
+def not_sent():
+    """Write the messages of the steps taken inside, but send no SMS or e-mail for them: for
+    steps that are history when recorded (the demo's year of cases)."""
+    token = _unsent.set(True)
+    try:
+        yield
+    finally:
+        _unsent.reset(token)
+
+
 def _send_on_commit(batch: str) -> None:
     from zhengwu.notifications.tasks import deliver
 
-    transaction.on_commit(lambda: deliver.enqueue(batch))
+    if not _unsent.get():
+        transaction.on_commit(lambda: deliver.enqueue(batch))
 
 
 def tell(case: Case, event: CaseEvent) -> Notification | None:

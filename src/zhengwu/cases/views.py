@@ -306,7 +306,9 @@ def _event_details(row, names: dict) -> list[tuple[str, str]]:
         out.append((_("Materials asked for"), _names(data.get("missing"), names)))
         if data.get("round"):
             out.append((_("Round"), str(data["round"])))
-    elif kind == "supplement":
+        if data.get("due"):
+            out.append((_("Hand the materials in by"), cn_date(data["due"])))
+    elif kind in ("supplement", "supplement_part"):
         out.append((_("Materials"), _names(data.get("materials"), names)))
     elif kind == "suspend":
         out.append((_("Special procedure"), procedure_label(data.get("procedure"))))
