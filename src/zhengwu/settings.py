@@ -224,6 +224,9 @@ SMS_BACKEND = os.environ.get("ZHENGWU_SMS_BACKEND", "zhengwu.core.sms.LoggingBac
 # Connections the day's supervision sweep writes the levels of a large cases table on at once
 # (PostgreSQL; docs/supervision.md).
 SWEEP_WORKERS = int(os.environ.get("ZHENGWU_SWEEP_WORKERS", "2"))
+# The period a one-time notice gives the applicant to hand in the missing materials, in working
+# days (docs/cases.md, 申请人告知); the sweep reminds them the working day before it ends.
+SUPPLEMENT_PERIOD_WORKDAYS = int(os.environ.get("ZHENGWU_SUPPLEMENT_PERIOD_WORKDAYS", "10"))
 # 好差评 (docs/ratings.md).
 # 先办后录 (DOMAIN §4): an action recorded more than this many working days after it occurred.
 RETROACTIVE_MARGIN_WORKDAYS = int(os.environ.get("ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS", "1"))

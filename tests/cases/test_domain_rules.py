@@ -870,7 +870,9 @@ def test_a_case_keeps_its_catalogue_version_after_the_item_is_republished(filed,
 
 PUBLIC_OF = {
     Action.REQUEST_SUPPLEMENT: ("request_supplement", {"missing": ["M02", "M03"]}),
-    Action.SUPPLEMENT: ("supplement", {"materials": ["M02"]}),
+    Action.SUPPLEMENT: ("supplement", {"materials": ["M02", "M03"]}),
+    # handing in part of what the notice asked for
+    Action.SUPPLEMENT_PART: ("supplement", {"materials": ["M02"]}),
     Action.ACCEPT: ("accept", {}),
     Action.REFUSE: ("refuse", {"reason": "不符合受理条件"}),
     Action.SUSPEND: ("suspend", {"procedure": "expert_review", "reason": "专家评审"}),

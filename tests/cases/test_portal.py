@@ -315,17 +315,32 @@ def test_supplement_online_after_the_one_time_notice(
     assert response.status_code == 404
 
     client.force_login(citizen)
+    # M03 has no file: warned of what would still be missing, nothing handed in yet
+    version = str(applied.version + 1)
+    response = client.post(supplement_url, {"file_M02": [pdf("执照.pdf")], "version": version})
+    assert response.status_code == 422
+    assert marked(response, "partial-warning") and "授权委托书" in response.content.decode()
+    assert Case.objects.get().state == "supplement_requested" and not stored_files(private_root)[1:]
     response = client.post(
-        supplement_url, {"file_M02": [pdf("执照.pdf")], "version": str(applied.version + 1)}
+        supplement_url, {"file_M02": [pdf("执照.pdf")], "version": version, "partial": "on"}
     )
     assert response.status_code == 302
     case = Case.objects.get()
-    assert case.state == "submitted"
-    assert case.materials == ["M01", "M02"]
-    assert sorted(case.files.values_list("material_code", flat=True)) == ["M01", "M02"]
-    assert len(stored_files(private_root)) == 2
+    assert case.state == "supplement_requested"  # waiting for the rest, no second notice
+    assert case.materials == ["M01", "M02"] and case.missing == ["M03"]
+    page = client.get(reverse("portal:case", args=[applied.number])).content.decode()
+    assert re.findall(r'<li data-code="(\w+)">', page)[:1] == ["M03"]
+    assert 'data-testid="notice-handed-in"' in page
+    response = client.post(
+        supplement_url, {"file_M03": [pdf("委托书.pdf")], "version": str(case.version)}
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.state == "submitted" and case.missing == []
+    assert sorted(case.files.values_list("material_code", flat=True)) == ["M01", "M02", "M03"]
+    assert len(stored_files(private_root)) == 3
     kinds = list(case.events.order_by("seq").values_list("kind", flat=True))
-    assert kinds == ["submit", "request_supplement", "supplement"]
+    assert kinds == ["submit", "request_supplement", "supplement_part", "supplement"]
 
 
 def test_a_bad_supplement_file_is_refused_on_the_case_page(

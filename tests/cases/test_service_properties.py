@@ -47,6 +47,7 @@ ACTOR = {
 PUBLIC = {
     Action.REQUEST_SUPPLEMENT: "request_supplement",
     Action.SUPPLEMENT: "supplement",
+    Action.SUPPLEMENT_PART: "supplement",  # what the services make of a partial one
     Action.ACCEPT: "accept",
     Action.REFUSE: "refuse",
     Action.SUSPEND: "suspend",
@@ -123,6 +124,8 @@ def step_data(case: Case, action: Action, draw) -> dict:
         return {"missing": missing, "note": ""}
     if action is Action.SUPPLEMENT:
         return {"materials": list(case.missing) or ["M03"]}
+    if action is Action.SUPPLEMENT_PART:
+        return {"materials": list(case.missing)[:1] or ["M03"]}
     if action is Action.REFUSE:
         return {"reason": "不符合受理条件"}
     if action is Action.SUSPEND:

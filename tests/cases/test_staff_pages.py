@@ -259,14 +259,22 @@ def test_request_supplement_must_list_every_missing_material(client, item, clerk
     assert case.state == "supplement_requested"
     assert case.missing == ["M01", "M02"]
 
-    # The applicant hands the materials in at the window; a later notice asks for a new one.
-    response = act(client, clerk, case, "supplement", {"materials": ["M01"]})
+    # The applicant hands part of the materials in at the window: the case waits on for the
+    # rest; then all of them, and a later notice asks for a new one.
+    response = act(client, clerk, case, "supplement", {"materials": ["M01"], "partial": "on"})
     assert response.status_code == 302
     case.refresh_from_db()
-    response = act(client, clerk, case, "request_supplement", {"missing": ["M02", "M03"]})
+    assert case.state == "supplement_requested" and case.missing == ["M02"]
+    response = act(client, clerk, case, "supplement", {"materials": ["M02"]})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "submitted"
+    response = act(
+        client, clerk, case, "request_supplement", {"missing": ["M03"], "breaks_notice": "on"}
+    )
     assert response.status_code == 302
     html = client.get(f"/cases/{case.number}/").content.decode()
-    assert 'data-testid="event-4-added"' in html
+    assert 'data-testid="event-5-added"' in html
     assert 'data-testid="event-2-added"' not in html
 
 

@@ -142,6 +142,7 @@ class CaseOut(CaseSummaryOut):
     item_version: int
     materials: list[str]
     missing: list[str]
+    supplement_due: str | None
     deemed_accepted: bool
     parallel: bool
     delivery_due: str | None

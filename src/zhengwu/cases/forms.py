@@ -169,10 +169,21 @@ class RequestSupplementForm(ActionForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    breaks_notice = forms.BooleanField(
+        label=_("Issue it although it asks for materials the first notice did not list"),
+        required=False,
+        help_text=_(
+            "A further notice asking for something new breaks the one-time notice rule and is "
+            "recorded as an irregularity."
+        ),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, repeat: bool = False, **kwargs):
+        """``repeat``: the case had a notice already (only then is the confirmation shown)."""
         super().__init__(*args, **kwargs)
         self.fields["missing"].choices = material_choices(self.material_list)
+        if not repeat:
+            del self.fields["breaks_notice"]
 
     def payload(self) -> dict:
         return {
@@ -185,6 +196,10 @@ class SupplementForm(ActionForm):
     action = "supplement"
     materials = forms.MultipleChoiceField(
         label=_("Materials handed in"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    partial = forms.BooleanField(
+        label=_("Only part of the listed materials: the case waits for the rest"),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

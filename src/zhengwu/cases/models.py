@@ -116,6 +116,10 @@ class Case(models.Model):
     state = models.CharField(_("state"), max_length=24, choices=CaseState.choices)
     materials = models.JSONField(_("materials handed in"), default=list)
     missing = models.JSONField(_("materials asked for"), default=list)
+    # The day the materials of the latest one-time notice are to be handed in by (stated in the
+    # notice's event, ``settings.SUPPLEMENT_PERIOD_WORKDAYS`` working days after it); set while
+    # the case waits for them. The sweep reminds the applicant the working day before.
+    supplement_due = models.DateField(_("supplement due"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"))
     # Clocks: written only from compute_clocks.
     received_on = models.DateField(_("received on"))
@@ -174,6 +178,11 @@ class Case(models.Model):
             models.Index(fields=["received_on", "-id"], name="case_received"),
             models.Index(
                 fields=["state"], condition=models.Q(provisional=True), name="case_provisional"
+            ),
+            models.Index(
+                fields=["supplement_due"],
+                condition=models.Q(state="supplement_requested"),
+                name="case_supplement_due",
             ),
             # The open cases at warning levels: ``level`` is in no index (the sweep changes it
             # daily; heap-only updates), so lists find them by the due date each level implies

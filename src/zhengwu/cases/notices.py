@@ -57,6 +57,7 @@ ASCII_NAMES = {
     "extend": "extension",
     "decide_grant": "grant",
     "decide_deny": "denial",
+    "licence": "licence",
 }
 
 
@@ -218,6 +219,7 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
         if round_ > 1:
             notice.flags.append(_("Notice number %(round)s") % {"round": round_})
         due(_("Notice date"), on)
+        due(_("Hand the materials in by"), data.get("due"))
     elif kind == "suspend":
         add(
             _(
@@ -287,6 +289,49 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
         add(_remedies())
         due(_("Decided on"), on)
         notice.rating_path = _rating_path(case, event)
+    return notice
+
+
+def licence(case: Case, rows: list[CaseEvent]) -> Notice:
+    """The electronic licence (电子证照) a grant decision issues, the last of ``rows`` being the
+    ``decide_grant`` event: what an electronic delivery gives the applicant with the decision."""
+    event = rows[-1]
+    if event.kind != "decide_grant":
+        raise NotFound()
+    person = presenters.applicant(case, masked=False)
+    on = clock.local_date(event.occurred_at)
+    notice = Notice(
+        kind="licence",
+        title=str(_("Licence")),
+        number=case.number,
+        seq=event.seq,
+        applicant_name=person["name"],
+        applicant_number=person["number"],
+        item_name=case.item_version.name,
+        department_name=case.department.name,
+        date=on,
+        date_cn=cn_date(on),
+    )
+    notice.paragraphs.append(
+        _(
+            "By the decision of %(date)s (case %(number)s), %(applicant)s is granted the licence "
+            "“%(item)s”, issued by %(department)s."
+        )
+        % {
+            "date": cn_date(on),
+            "number": case.number,
+            "applicant": person["name"],
+            "item": case.item_version.name,
+            "department": case.department.name,
+        }
+    )
+    notice.paragraphs.append(
+        _("This electronic licence has the same effect as the paper one (delivered online).")
+    )
+    notice.dates.append((_("Licence number"), f"{case.number}-{event.seq}"))
+    notice.dates.append((_("Issued on"), cn_date(on)))
+    if case.delivered_on:
+        notice.dates.append((_("Delivered on"), cn_date(case.delivered_on)))
     return notice
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwu.accounts.models import Applicant
 from zhengwu.cases import files as case_files
+from zhengwu.cases import notices, selectors, services
 from zhengwu.cases import portal_forms as f
-from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Case, CaseFile, CaseState
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.catalog.selectors import published_version
@@ -48,6 +48,7 @@ EVENT_TEXT = {
     "submit": gettext_lazy("Application received"),
     "request_supplement": gettext_lazy("Materials requested (one-time notice)"),
     "supplement": gettext_lazy("Materials supplemented"),
+    "supplement_part": gettext_lazy("Part of the materials supplemented"),
     "accept": gettext_lazy("Application accepted"),
     "deem_accept": gettext_lazy(
         "Deemed accepted: no intake decision was made within the intake limit"
@@ -170,7 +171,7 @@ def timeline(case: Case, names: dict) -> list[dict]:
         detail = ""
         if row.kind == "request_supplement":
             detail = "、".join(names.get(c, c) for c in data.get("missing", []))
-        elif row.kind == "supplement":
+        elif row.kind in ("supplement", "supplement_part"):
             detail = "、".join(names.get(c, c) for c in data.get("materials", []))
         elif row.kind == "deliver":
             detail = str(DELIVERY_TEXT.get(data.get("method"), ""))
@@ -223,11 +224,23 @@ def home(request):
         limit=PAGE_SIZE,
     )
     rows = [{"case": case, "progress": progress_text(case)} for case in cases]
+    waiting, running = selectors.applicant_worklist(user)
     return render(
         request,
         "cases/portal/home.html",
-        {"rows": rows, "next_cursor": cursor, "paged": bool(request.GET.get("after"))},
+        {
+            "rows": rows,
+            "next_cursor": cursor,
+            "paged": bool(request.GET.get("after")),
+            "waiting": [{"case": c, "missing": _missing_names(c)} for c in waiting],
+            "running": [{"case": c, "progress": progress_text(c)} for c in running],
+        },
     )
+
+
+def _missing_names(case: Case) -> str:
+    names = _material_names(case.item_version)
+    return "、".join(names.get(code, code) for code in case.missing)
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -322,13 +335,26 @@ def apply(request, impl_code: str):
 # --- one case ------------------------------------------------------------------------------------
 
 
-def _case_page(request, case: Case, *, errors=None, general=(), withdraw_form=None, status=200):
+def _case_page(
+    request,
+    case: Case,
+    *,
+    errors=None,
+    general=(),
+    withdraw_form=None,
+    partial=None,
+    status=200,
+):
+    """``partial``: the materials a supplement just tried would leave missing (a warning)."""
     names = _material_names(case.item_version)
     notice = None
     if case.state == CaseState.SUPPLEMENT_REQUESTED:
         latest = case.events.filter(kind="request_supplement").order_by("-seq").first()
         if latest is not None:
-            missing = list(latest.data.get("missing", []))
+            # what the notice asked for and is still missing (a part may be in already)
+            missing = [c for c in latest.data.get("missing", []) if c in case.missing] or list(
+                latest.data.get("missing", [])
+            )
             notice = {
                 "seq": latest.seq,
                 "round": latest.data.get("round", 1),
@@ -344,6 +370,13 @@ def _case_page(request, case: Case, *, errors=None, general=(), withdraw_form=No
                     for code in missing
                 ],
                 "links": _notice_links(case.number, latest.seq),
+                "due": case.supplement_due,
+                "handed_in": [
+                    {"code": code, "name": names.get(code, code)}
+                    for code in latest.data.get("missing", [])
+                    if code not in missing
+                ],
+                "partial": partial,
             }
     uploaded = list(CaseFile.objects.filter(case=case).order_by("material_code", "id"))
     return render(
@@ -357,6 +390,7 @@ def _case_page(request, case: Case, *, errors=None, general=(), withdraw_form=No
             "handed_in": [{"code": c, "name": names.get(c, c)} for c in case.materials],
             "files": [{"row": row, "name": names.get(row.material_code, "")} for row in uploaded],
             "notice": notice,
+            "documents": delivered_documents(case),
             "withdraw_form": withdraw_form or f.WithdrawForm(),
             "general_errors": list(general),
             "max_size": case_files.size_text(case_files.max_upload_bytes()),
@@ -381,6 +415,24 @@ def supplement(request, number: str):
         for code in codes
         if request.FILES.getlist(f"file_{code}")
     }
+    remaining = services.still_missing(case, list(uploads))
+    if uploads and remaining and request.POST.get("partial") != "on":
+        # warn before anything is handed in: what would still be missing
+        names = _material_names(case.item_version)
+        left = "、".join(names.get(code, code) for code in remaining)
+        return _case_page(
+            request,
+            case,
+            general=[
+                _(
+                    "These materials would still be missing: %(names)s. Choose their files too, "
+                    "or confirm that you hand in only part now (the case then waits for the rest)."
+                )
+                % {"names": left}
+            ],
+            partial=[names.get(code, code) for code in remaining],
+            status=422,
+        )
     try:
         case = case_files.supplement_online(
             actor=request.user,
@@ -397,7 +449,14 @@ def supplement(request, number: str):
         return _case_page(
             request, _owned_case(request.user, number), general=[str(error.message)], status=409
         )
-    messages.success(request, _("Your materials were handed in; the window will check them."))
+    if case.state == CaseState.SUPPLEMENT_REQUESTED:
+        messages.success(
+            request,
+            _("Part of the materials was handed in; the case waits for the rest: %(names)s.")
+            % {"names": _missing_names(case)},
+        )
+    else:
+        messages.success(request, _("Your materials were handed in; the window will check them."))
     return redirect("portal:case", number=case.number)
 
 
@@ -454,6 +513,60 @@ def case_file(request, number: str, file_id: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- electronic delivery -------------------------------------------------------------------------
+
+
+def delivered_documents(case: Case) -> list[dict]:
+    """The documents an electronic delivery gives the applicant to download: the decision notice
+    and the licence. Empty unless the case was delivered electronically."""
+    if case.state != CaseState.DELIVERED:
+        return []
+    delivery = case.events.filter(kind="deliver").order_by("-seq").first()
+    if delivery is None or (delivery.data or {}).get("method") != "electronic":
+        return []
+    return [
+        {
+            "kind": kind,
+            "title": DOCUMENT_TITLES[kind],
+            "url": reverse("portal:document", args=[case.number, kind]),
+        }
+        for kind in DOCUMENT_KINDS
+    ]
+
+
+DOCUMENT_KINDS = ("decision", "licence")
+DOCUMENT_TITLES = {
+    "decision": gettext_lazy("Decision notice (Word)"),
+    "licence": gettext_lazy("Electronic licence (Word)"),
+}
+
+
+@owner_only
+def document(request, number: str, kind: str):
+    """A document of an electronic delivery, for the case's applicant only (404 for anyone else,
+    and before the electronic delivery)."""
+    case = _owned_case(request.user, number)
+    if kind not in DOCUMENT_KINDS or not delivered_documents(case):
+        raise Http404
+    rows = list(case.events.order_by("seq"))
+    cut = next((i for i, r in enumerate(rows) if r.kind == "decide_grant"), None)
+    if cut is None:
+        raise Http404
+    if kind == "licence":
+        document_ = notices.licence(case, rows[: cut + 1])
+    else:
+        document_ = notices.build(case, rows[: cut + 1])
+    rating_url = notices.absolute_rating_url(document_, request)
+    response = HttpResponse(
+        notices.render_docx(document_, rating_url=rating_url),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = document_.content_disposition
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/<str:number>/supplement/", portal.supplement, name="supplement"),
     path("cases/<str:number>/withdraw/", portal.withdraw, name="withdraw"),
     path("cases/<str:number>/files/<int:file_id>/", portal.case_file, name="file"),
+    path("cases/<str:number>/documents/<str:kind>.docx", portal.document, name="document"),
     path("track/", portal.track, name="track"),
 ]

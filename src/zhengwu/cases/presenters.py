@@ -52,6 +52,7 @@ def detail(case: Case, events, *, masked: bool = False) -> dict:
         "item_version": case.item_version.number,
         "materials": list(case.materials),
         "missing": list(case.missing),
+        "supplement_due": _day(case.supplement_due),
         "deemed_accepted": case.deemed_accepted,
         "parallel": case.parallel,
         "delivery_due": _day(case.delivery_due),

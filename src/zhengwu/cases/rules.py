@@ -21,6 +21,9 @@ Notes on the table (DOMAIN.md §3):
   returns the case to ``submitted``: the window then accepts it, refuses it, or asks again for what
   is still missing. When the acceptance dates back to the supplement day is the clock's business
   (``zhengwu.cases.clocks``, ``Terms.accept_on_supplement_day``).
+- ``supplement_part``: a supplement that leaves some of the notice's materials missing (the
+  services choose it for ``supplement``); the case stays ``supplement_requested`` for the rest,
+  which need no second notice, and the intake clock does not run again until all are in.
 - ``extend`` and ``suspend`` / ``resume`` keep the case in review; an extension may be approved
   while a special procedure is running. A decision needs the case resumed first, so that the
   resumption date is on record.
@@ -80,6 +83,7 @@ class Action(enum.StrEnum):
     SUBMIT = "submit"
     REQUEST_SUPPLEMENT = "request_supplement"
     SUPPLEMENT = "supplement"
+    SUPPLEMENT_PART = "supplement_part"
     ACCEPT = "accept"
     REFUSE = "refuse"
     DEEM_ACCEPT = "deem_accept"
@@ -176,6 +180,7 @@ TRANSITIONS: tuple[Row, ...] = (
     _row(_S.SUBMITTED, _A.DEEM_ACCEPT, (SYSTEM,), _S.ACCEPTED),
     _row(_S.SUBMITTED, _A.WITHDRAW, _ON_BEHALF, _S.WITHDRAWN),
     _row(_S.SUPPLEMENT_REQUESTED, _A.SUPPLEMENT, _ON_BEHALF, _S.SUBMITTED),
+    _row(_S.SUPPLEMENT_REQUESTED, _A.SUPPLEMENT_PART, _ON_BEHALF, _S.SUPPLEMENT_REQUESTED),
     _row(_S.SUPPLEMENT_REQUESTED, _A.WITHDRAW, _ON_BEHALF, _S.WITHDRAWN),
     # review
     _row(_S.ACCEPTED, _A.SUSPEND, _REVIEW, _S.SUSPENDED),

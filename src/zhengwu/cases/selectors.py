@@ -257,3 +257,19 @@ def capped_count(queryset: QuerySet[Case], cap: int = 1000) -> tuple[int, bool]:
     """How many rows, counting no further than ``cap``: ``(count, capped)``."""
     count = queryset.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
+
+
+WORKLIST_LIMIT = 50
+# The states in which an applicant's case is under way without waiting for them.
+RUNNING_STATES = (State.SUBMITTED, State.ACCEPTED, State.SUSPENDED, State.GRANTED)
+
+
+def applicant_worklist(user, limit: int = WORKLIST_LIMIT) -> tuple[list[Case], list[Case]]:
+    """The portal home's two lists of the applicant's own cases: those waiting for them
+    (待补正, the nearest supplement due date first) and those under way (newest first)."""
+    mine = visible_cases(user).filter(owner=user).select_related("item_version")
+    waiting = list(
+        mine.filter(state=State.SUPPLEMENT_REQUESTED).order_by("supplement_due", "-id")[:limit]
+    )
+    running = list(mine.filter(state__in=RUNNING_STATES).order_by("-id")[:limit])
+    return waiting, as_of_today(running)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import Applicant, User
 from zhengwu.accounts.services import register_applicant
-from zhengwu.cases import inputs
+from zhengwu.cases import inputs, observers
 from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
@@ -493,13 +493,14 @@ def _deem_if_due(case: Case, on: dt.date) -> bool:
     events = [_event_tuple(r) for r in rows]
     events.append(Event(Action.DEEM_ACCEPT, clock.local_date(occurred), {}))
     clocks = _clocks(case, events, max(clock.today(), clock.local_date(occurred)))
-    _append(
+    row = _append(
         case,
         kind=Action.DEEM_ACCEPT,
         actor=None,
         occurred_at=occurred,
         data={"intake_due": case.intake_due.isoformat(), "accepted_on": str(clocks.accepted_on)},
     )
+    observers.recorded(case, row)
     case.state = clocks.state
     _apply_clocks(case, clocks)
     case.version += 1
@@ -603,18 +604,22 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
         earlier = [r for r in rows if r.kind == Action.REQUEST_SUPPLEMENT]
         event_data["round"] = len(earlier) + 1
         if earlier:
-            first = set(earlier[0].data.get("missing", []))
-            added = [code for code in event_data["missing"] if code not in first]
-            event_data["added"] = added
+            event_data["added"] = new_in_notice(case, event_data["missing"], rows=rows)
+        due = get_calendar().add(clock.local_date(occurred_at), settings.SUPPLEMENT_PERIOD_WORKDAYS)
+        event_data["due"] = dt.date(due.year, due.month, due.day).isoformat()
     elif table_action is Action.SUPPLEMENT:
         materials += [c for c in event_data["materials"] if c not in materials]
+        if still_missing(case, event_data["materials"]):
+            # the case waits on for the rest of the notice's materials (no second notice)
+            table_action = Action.SUPPLEMENT_PART
+            transition(case.state, table_action, acting_roles(actor, case))
 
     events = [_event_tuple(r) for r in rows]
     on = clock.local_date(occurred_at)
     events.append(Event(table_action, on, event_data))
     clocks = _clocks(case, events, clock.today())
     staff = bool(acting_roles(actor, case) - {Role.APPLICANT.value})
-    _append(
+    row = _append(
         case,
         kind=table_action,
         actor=actor,
@@ -628,12 +633,33 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
         case.parallel = True
     if table_action is Action.REQUEST_SUPPLEMENT:
         case.missing = event_data["missing"]
-    elif table_action is Action.SUPPLEMENT:
+        case.supplement_due = dt.date.fromisoformat(event_data["due"])
+    elif table_action in (Action.SUPPLEMENT, Action.SUPPLEMENT_PART):
         case.missing = [c for c in case.missing if c not in materials]
+    if case.state != State.SUPPLEMENT_REQUESTED:
+        case.supplement_due = None
+    observers.recorded(case, row)
     _apply_clocks(case, clocks)
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+
+
+def new_in_notice(case: Case, missing: Sequence[str], *, rows=None) -> list[str]:
+    """The materials of a further notice ``missing`` that the case's first one-time notice did
+    not ask for (a second notice asking them breaks 一次性告知: an irregularity, DOMAIN §4); empty
+    when the case has had no notice yet."""
+    rows = _stored_events(case) if rows is None else rows
+    first = next((r for r in rows if r.kind == Action.REQUEST_SUPPLEMENT), None)
+    if first is None:
+        return []
+    asked = set(first.data.get("missing", []))
+    return [code for code in missing if code not in asked]
+
+
+def still_missing(case: Case, handing_in: Sequence[str]) -> list[str]:
+    """The materials the case's notice asked for that remain missing after ``handing_in``."""
+    return [code for code in case.missing if code not in handing_in and code not in case.materials]
 
 
 # ---------------------------------------------------------------- the sweep

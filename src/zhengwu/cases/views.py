@@ -306,7 +306,9 @@ def _event_details(row, names: dict) -> list[tuple[str, str]]:
         out.append((_("Materials asked for"), _names(data.get("missing"), names)))
         if data.get("round"):
             out.append((_("Round"), str(data["round"])))
-    elif kind == "supplement":
+        if data.get("due"):
+            out.append((_("Hand the materials in by"), cn_date(data["due"])))
+    elif kind in ("supplement", "supplement_part"):
         out.append((_("Materials"), _names(data.get("materials"), names)))
     elif kind == "suspend":
         out.append((_("Special procedure"), procedure_label(data.get("procedure"))))
@@ -408,7 +410,32 @@ def _form_options(action: str, case) -> dict:
     """What an action's form needs to know of the case beyond its materials."""
     if action == "accept":
         return {"parallel": case.item_version.parallel_approval}
+    if action == "request_supplement":
+        return {"repeat": case.events.filter(kind="request_supplement").exists()}
     return {}
+
+
+def _unconfirmed(action: str, case, form, materials) -> str:
+    """The warning a step needs confirmed before it is taken, if any: a supplement that leaves
+    listed materials missing, a further notice asking for something new (一次性告知)."""
+    names = {m.code: m.name for m in materials}
+    data = form.cleaned_data
+    if action == "supplement" and not data.get("partial"):
+        left = services.still_missing(case, data.get("materials") or [])
+        if left and data.get("materials"):
+            return _(
+                "These listed materials would still be missing: %(names)s. Tick “only part” "
+                "to record the supplement; the case then waits for the rest."
+            ) % {"names": "、".join(names.get(c, c) for c in left)}
+    if action == "request_supplement" and not data.get("breaks_notice"):
+        added = services.new_in_notice(case, data.get("missing") or [])
+        if added:
+            return _(
+                "The first one-time notice did not ask for: %(names)s. Asking for them now "
+                "breaks the one-time notice rule and is recorded as an irregularity; confirm to "
+                "issue it anyway."
+            ) % {"names": "、".join(names.get(c, c) for c in added)}
+    return ""
 
 
 @staff_page
@@ -424,6 +451,8 @@ def act(request, number: str, action: str):
     status = 422
     if not form.is_valid():
         problems.append(_("The submitted data is not valid."))
+    elif warning := _unconfirmed(action, case, form, materials):
+        problems, status = [warning], 409
     else:
         try:
             services.act(

@@ -38,6 +38,7 @@ from zhengwu.core import clock
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.core.identity import resident_id_check_char, uscc_check_char
 from zhengwu.core.roles import Role
+from zhengwu.notifications import applicant_messages
 from zhengwu.supervision import sweep
 from zhengwu.workdays.loader import get_calendar
 
@@ -275,7 +276,8 @@ def generate(
         if step.plan in broken:
             continue
         swept = sweep_mornings(swept, clock.local_date(step.at))
-        with clock.frozen(step.at):
+        # the applicants find these steps' messages in the portal; no SMS for history
+        with clock.frozen(step.at), applicant_messages.not_sent():
             try:
                 with transaction.atomic():
                     result = step.run(numbers.get(step.plan))

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from zhengwu.cases.models import CaseLevel
+from zhengwu.cases.models import CaseEvent, CaseLevel
 from zhengwu.cases.selectors import as_of_today
-from zhengwu.notifications.models import Notification, NotificationKind
+from zhengwu.core import clock
+from zhengwu.notifications.models import APPLICANT_KINDS, Notification, NotificationKind
+
+# What the applicant is told of each step (title), by the event's kind.
+STEP_TITLES = {
+    "request_supplement": gettext_lazy("materials to supplement (one-time notice)"),
+    "accept": gettext_lazy("application accepted"),
+    "deem_accept": gettext_lazy("application deemed accepted"),
+    "refuse": gettext_lazy("application not accepted"),
+    "suspend": gettext_lazy("paused for a special procedure"),
+    "resume": gettext_lazy("review resumed"),
+    "extend": gettext_lazy("decision period extended"),
+    "decide_grant": gettext_lazy("licence granted"),
+    "decide_deny": gettext_lazy("licence not granted"),
+    "deliver": gettext_lazy("result delivered"),
+    "supplement_due": gettext_lazy("the supplement period is ending"),
+}
+DELIVERY_METHODS = {
+    "window": gettext_lazy("collected at the window"),
+    "mail": gettext_lazy("sent by post"),
+    "electronic": gettext_lazy("delivered electronically"),
+}
 
 
 def title(notification: Notification) -> str:
     number = notification.case.number if notification.case_id else ""
+    if notification.kind in APPLICANT_KINDS:
+        label = STEP_TITLES.get(notification.code, notification.code)
+        return _("Case %(number)s: %(step)s") % {"number": number, "step": label}
     if notification.kind == NotificationKind.WARNING:
         label = dict(CaseLevel.choices).get(notification.code, notification.code)
         return _("Case %(number)s: %(level)s") % {"number": number, "level": label}
@@ -25,6 +52,8 @@ def body(notification: Notification) -> str:
     case = notification.case
     if case is None:
         return title(notification)
+    if notification.kind in APPLICANT_KINDS:
+        return _applicant_body(notification, case)
     as_of_today(case)
     if notification.kind == NotificationKind.WARNING:
         return _(
@@ -40,11 +69,93 @@ def body(notification: Notification) -> str:
     }
 
 
+def _materials(case, codes) -> str:
+    names = dict(case.item_version.materials.values_list("code", "name"))
+    return "、".join(names.get(code, code) for code in codes)
+
+
+def _applicant_body(notification: Notification, case) -> str:
+    """The words of a step for the applicant: what happened, what it means for them, what to
+    do; the notice itself is in the portal."""
+    event = CaseEvent.objects.filter(pk=notification.source_id, case_id=case.pk).first()
+    data = (event.data if event is not None else None) or {}
+    words = {
+        "title": title(notification),
+        "item": case.item_version.name,
+        "date": _cn(clock.local_date(event.occurred_at)) if event is not None else "—",
+        "promised": _cn(case.promised_due),
+        "statutory": _cn(case.statutory_due),
+        "reason": data.get("reason", ""),
+    }
+    code = notification.code
+    if code == "request_supplement":
+        text = _(
+            "%(title)s. For “%(item)s”, please hand in all of these materials: %(materials)s."
+        ) % {**words, "materials": _materials(case, data.get("missing", []))}
+        if data.get("due"):
+            text += _(" Hand them in by %(due)s.") % {"due": _cn(data["due"])}
+        return text
+    if code == "supplement_due":
+        return _(
+            "%(title)s. For “%(item)s”, the period to hand in the missing materials ends on "
+            "%(due)s. Still missing: %(materials)s."
+        ) % {
+            **words,
+            "due": _cn(case.supplement_due or data.get("due")),
+            "materials": _materials(case, case.missing),
+        }
+    if code in ("accept", "deem_accept"):
+        return (
+            _(
+                "%(title)s. “%(item)s” is accepted; the decision is due by %(promised)s "
+                "(statutory limit %(statutory)s)."
+            )
+            % words
+        )
+    if code in ("refuse", "decide_deny"):
+        return (
+            _(
+                "%(title)s. Reason: %(reason)s. The notice in the portal states your rights of "
+                "review and appeal."
+            )
+            % words
+        )
+    if code == "suspend":
+        return (
+            _(
+                "%(title)s. Since %(date)s a special procedure is under way; its time is not "
+                "counted in the decision limit."
+            )
+            % words
+        )
+    if code in ("resume", "extend"):
+        return _("%(title)s. The decision is now due by %(promised)s.") % words
+    if code == "decide_grant":
+        return _("%(title)s. “%(item)s” is granted; the result will be delivered by %(due)s.") % {
+            **words,
+            "due": _cn(case.delivery_due),
+        }
+    if code == "deliver":
+        method = data.get("method", "")
+        text = _("%(title)s: %(method)s on %(date)s.") % {
+            **words,
+            "method": DELIVERY_METHODS.get(method, method),
+        }
+        if method == "electronic":
+            text += _(" Download the decision and the licence in the portal.")
+        return text
+    return words["title"]
+
+
 def link(notification: Notification) -> str:
     if notification.case_id is None:
         return reverse("notifications:inbox")
+    if notification.kind in APPLICANT_KINDS:
+        return reverse("portal:case", args=[notification.case.number])
     return reverse("cases:detail", args=[notification.case.number])
 
 
 def _cn(day) -> str:
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
     return f"{day.year}年{day.month}月{day.day}日" if day else "—"

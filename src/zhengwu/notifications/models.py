@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 class NotificationKind(models.TextChoices):
     WARNING = "warning", _("Time-limit warning")
     IRREGULARITY = "irregularity", _("Irregularity")
+    # To the applicant of a case: a step of the case (``code`` is the event's kind, ``source`` the
+    # event), and the reminder that the supplement period is ending (``source`` the notice event).
+    CASE_STEP = "case_step", _("Case progress")
+    SUPPLEMENT_DUE = "supplement_due", _("Supplement reminder")
+
+
+# The kinds addressed to the applicant of a case rather than to staff.
+APPLICANT_KINDS = (NotificationKind.CASE_STEP, NotificationKind.SUPPLEMENT_DUE)
 
 
 class Notification(models.Model):
@@ -21,14 +29,30 @@ class Notification(models.Model):
     # Nor are they database constraints (docs/decisions/0004-sweep-writes.md): the sweep inserts
     # notifications from the recipients and cases themselves; deleting a user deletes theirs
     # (``on_delete``, carried out by Django), and a case cannot be deleted while its events exist.
+    # The account told; empty for an applicant without a portal account (``applicant`` then
+    # finds the message once an account is linked to them, and the SMS goes to ``phone``).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         db_index=False,
         db_constraint=False,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
+    applicant = models.ForeignKey(
+        "accounts.Applicant",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("applicant"),
+    )
+    # The number texted instead of the recipient's own (the phone on the applicant's case).
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_default="")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     code = models.CharField(_("code"), max_length=24)
     source_id = models.BigIntegerField(_("source"))
@@ -55,6 +79,12 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "source_id", "recipient"], name="notification_once"
             ),
+            # An applicant is told of a step (or reminded) once, with or without an account.
+            models.UniqueConstraint(
+                fields=["kind", "source_id"],
+                condition=models.Q(applicant__isnull=False),
+                name="notification_applicant_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-id"], name="notification_inbox"),
@@ -65,6 +95,12 @@ class Notification(models.Model):
                 name="notification_unread",
             ),
             models.Index(fields=["batch"], name="notification_batch"),
+            # An applicant's messages that reached no account (filed at the window).
+            models.Index(
+                fields=["applicant", "-id"],
+                condition=models.Q(recipient__isnull=True),
+                name="notification_applicant",
+            ),
         ]
 
     def __str__(self):

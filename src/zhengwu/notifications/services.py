@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import translation
 
 from zhengwu.core import clock, sms
-from zhengwu.notifications import messages
+from zhengwu.notifications import messages, selectors
 from zhengwu.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications ``ids`` (all unread ones when ``None``) read."""
-    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    queryset = selectors.own(user).filter(read_at__isnull=True)
     if ids is not None:
         clean = [int(i) for i in ids if str(i).isdigit()]
         queryset = queryset.filter(pk__in=clean)
@@ -28,7 +28,9 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 def deliver(*, batch: str) -> tuple[int, int]:
     """E-mail and text the notifications of ``batch`` not sent yet: ``(e-mailed, texted)``.
-    Each row is claimed under its lock, so two workers never send one twice."""
+    Each row is claimed under its lock, so two workers never send one twice. A row's own
+    ``phone`` (an applicant's, from the case) is texted instead of the recipient's; a row with
+    no recipient is only texted."""
     emailed = texted = 0
     backend = sms.backend()
     ids = list(
@@ -50,12 +52,13 @@ def deliver(*, batch: str) -> tuple[int, int]:
                 user = row.recipient
                 now = clock.now()
                 subject, text = messages.title(row), messages.body(row)
-                if user.email:
+                if user is not None and user.email:
                     send_mail(subject, text, None, [user.email], fail_silently=False)
                     row.emailed_at = now
                     emailed += 1
-                if user.phone:
-                    backend.send(user.phone, text)
+                phone = row.phone or (user.phone if user is not None else "")
+                if phone:
+                    backend.send(phone, text)
                     row.texted_at = now
                     texted += 1
                 if row.emailed_at or row.texted_at:

@@ -40,7 +40,9 @@
    acceptance, retroactive entry, a second supplement notice that asks for new materials; and
    from the cases: a granted case not delivered by its delivery due date (环节超时). Unique on
    (case, kind, key). Each new one is told to the department's head.
-5. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
+5. **Supplement reminders**: the applicant of a case waiting for materials is reminded once, the
+   working day before the supplement period ends (``notifications.applicant_messages``).
+6. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
    decisions without their certificate (``zhengwu.supervision.seal``).
 
 E-mail and SMS go out from a task enqueued when the sweep's transaction (or a range's) commits.
@@ -63,6 +65,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
+from zhengwu.notifications import applicant_messages
 from zhengwu.supervision.models import (
     CaseWarning,
     Irregularity,
@@ -99,6 +102,7 @@ class Result:
     warnings: int = 0
     irregularities: int = 0
     notified: int = 0
+    reminded: int = 0
     sealed: str = ""
 
     def line(self) -> str:
@@ -684,6 +688,8 @@ def run(
         result.notified = recorded.notified + notify(
             Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
         )
+        result.reminded = applicant_messages.remind_supplements(today, now, token)
+        result.notified += result.reminded
         if result.notified > recorded.sent_off:  # what the ranges did not send off themselves
             transaction.on_commit(lambda: deliver.enqueue(token))
     if daily:

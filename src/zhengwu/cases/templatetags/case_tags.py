@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "submit": gettext_lazy("Received"),
     "request_supplement": gettext_lazy("One-time notice"),
     "supplement": gettext_lazy("Supplemented"),
+    "supplement_part": gettext_lazy("Partly supplemented"),
     "accept": gettext_lazy("Accepted"),
     "refuse": gettext_lazy("Not accepted"),
     "deem_accept": gettext_lazy("Deemed accepted"),
