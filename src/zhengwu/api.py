@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
@@ -42,7 +43,8 @@ class JsonParser(Parser):
     def parse_body(self, request):
         try:
             data = json.loads(request.body)
-        except (ValueError, RecursionError):
+        except (ValueError, RecursionError, RawPostDataException):
+            # RawPostDataException: a multipart body, already read as a form.
             raise ValidationFailed(
                 {"__all__": [_("The request body is not valid JSON.")]}
             ) from None

@@ -257,3 +257,10 @@ def test_the_openapi_document_declares_the_errors_of_every_operation(client):
             assert responses[status]["content"] == error["content"], (method, path, status)
     public = document["paths"]["/api/v1/items"]["get"]["responses"]
     assert "401" not in public and "403" not in public
+
+
+def test_a_ticket_report_outside_the_calendar_is_a_422(client, operator, bearer):
+    response = client.get(
+        "/api/v1/tickets/report", {"from": "0001-01-03", "to": "0006-01-01"}, **bearer(operator)
+    )
+    assert invalid(response, "from")["code"] == "workdays_out_of_range"
