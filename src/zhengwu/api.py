@@ -7,24 +7,131 @@ call a service or selector, and shape the answer.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from pydantic import Field
 
 from zhengwu.core.errors import ValidationFailed, ZhengwuError
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    """Every error answer (docs/api.md)."""
+
+    code: str = Field(description="A stable code: invalid, not_found, forbidden, a conflict's")
+    message: str = Field(description="What went wrong, in the caller's language")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="422: messages per field (`__all__` for the request as a whole)"
+    )
+    request_id: str | None = Field(None, description="500: quote it when reporting the error")
+
+
+class JsonParser(Parser):
+    """JSON bodies; one that does not parse, or holds the NUL character in a string (which no
+    user types and PostgreSQL refuses to store), is a 422."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError, RawPostDataException):
+            # RawPostDataException: a multipart body, already read as a form.
+            raise ValidationFailed(
+                {"__all__": [_("The request body is not valid JSON.")]}
+            ) from None
+        where = _nul_path(data, ())
+        if where is not None:
+            field = ".".join(str(p) for p in where) or "__all__"
+            raise ValidationFailed({field: [_("Text cannot contain the NUL character.")]})
+        return data
+
+
+def _nul_path(value, path: tuple) -> tuple | None:
+    """The path to the first string (key or value) holding NUL in parsed JSON, or None."""
+    stack = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    return path
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+    return None
+
+
+class ZhengwuAPI(NinjaAPI):
+    """Declares, on every operation of the OpenAPI document, the errors it can answer."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
+            ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(method, operation):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": ERROR_DESCRIPTIONS[status],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request is malformed (for example a body too large)",
+    401: "No valid login or token",
+    403: "Logged in, but the role may not do this",
+    404: "Missing, or not yours",
+    409: "A rule or the current state forbids the action (a stable `code`)",
+    422: "The input is not valid: messages per field",
+    500: "An unexpected error; the answer carries the request id",
+}
+
+
+def error_statuses(method: str, operation: dict) -> list[int]:
+    """The error statuses an operation can answer: every one may meet bad input, a malformed
+    request or an unexpected error; one that needs a login may get 401 and 403; one that names
+    a thing in its path or needs a login (a thing not yours) 404; a write a conflict."""
+    statuses = [400, 422, 500]
+    has_path_params = any(p.get("in") == "path" for p in operation.get("parameters", []))
+    if operation.get("security"):
+        statuses += [401, 403, 404]
+    elif has_path_params:
+        statuses.append(404)
+    if method.lower() in ("post", "put", "patch", "delete"):
+        statuses.append(409)
+    return sorted(statuses)
+
+
+api = ZhengwuAPI(
     title="Zhengwu API",
     version="1",
     description="政务服务平台接口 / Zhengwu government service platform API",
     docs_url="/docs",
     urls_namespace="api",
+    parser=JsonParser(),
 )
 
 _PYDANTIC_MESSAGES = {
@@ -117,6 +224,9 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, ZhengwuError):
+        # The body parser's refusal, which ninja wraps in a plain HTTP error.
+        return on_domain(request, exc.__cause__)
     return api.create_response(
         request, {"code": "error", "message": str(exc.message)}, status=exc.status_code
     )

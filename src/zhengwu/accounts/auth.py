@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from ninja.security import HttpBearer, django_auth
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
 
 from zhengwu.accounts.services import user_for_token
+from zhengwu.core.errors import Forbidden
 
 
 class TokenAuth(HttpBearer):
@@ -15,4 +20,25 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api_auth = [TokenAuth(), django_auth]
+class SessionAuth(APIKeyCookie):
+    """The browser's login session; a write must carry the CSRF token.
+
+    The CSRF check applies only to a caller the session logged in: without a session the answer
+    is 401 (log in), and a failed check is a 403 in the API's error shape.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        if not request.user.is_authenticated:
+            return None
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request) is not None:
+            raise Forbidden(_("The security check failed: reload the page and try again."))
+        return request.user
+
+
+api_auth = [TokenAuth(), SessionAuth()]

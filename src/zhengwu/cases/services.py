@@ -34,7 +34,7 @@ from zhengwu.core import clock, trail
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
-from zhengwu.workdays.loader import get_calendar
+from zhengwu.workdays.loader import check_supported, get_calendar
 from zhengwu.workdays.retroactive import is_retroactive
 
 log = logging.getLogger(__name__)
@@ -250,12 +250,14 @@ def clocks_after(case: Case, rows: Sequence[CaseEvent]) -> Clocks:
 
 
 def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
-    return trail.stated_time(
+    stated = trail.stated_time(
         value,
         field=field,
         not_before=not_before,
         earlier_message=_("The time cannot be earlier than the case's last step."),
     )
+    check_supported(clock.local_date(stated), field=field)  # the clocks count from it
+    return stated
 
 
 def _is_retroactive(occurred_at: dt.datetime) -> bool:

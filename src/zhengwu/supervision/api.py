@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from zhengwu.accounts.auth import api_auth
+from zhengwu.core.schemas import RowId
 from zhengwu.supervision import presenters, selectors, services
 from zhengwu.supervision.models import IrregularityKind, IrregularityStatus, WarningLevel
 
@@ -26,7 +27,7 @@ def _check(request) -> None:
 
 
 class ListQuery(Schema):
-    department: int | None = None
+    department: RowId | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     number: Annotated[str, Field(max_length=32)] = ""

@@ -16,6 +16,7 @@ from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.roles import Role, has_role
 from zhengwu.tickets import presenters, selectors, services
 from zhengwu.tickets.models import TicketState
+from zhengwu.workdays.loader import check_supported
 
 router = Router(tags=["tickets"], auth=api_auth)
 
@@ -309,6 +310,8 @@ def report(request, params: Query[ReportIn]):
     half up to one decimal (null without a denominator). docs/tickets.md defines each figure."""
     if not has_role(request.user, *REPORT_ROLES):
         raise Forbidden()
+    check_supported(params.start, field="from")  # tickets exist only inside the calendar,
+    check_supported(params.end, field="to")  # and a report compares with the year before
     if params.end < params.start:
         raise ValidationFailed({"to": [_("The end date cannot be before the start date.")]})
     if (params.end - params.start).days > 3660:

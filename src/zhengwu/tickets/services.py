@@ -41,7 +41,7 @@ from zhengwu.tickets.models import (
     TicketEvent,
 )
 from zhengwu.tickets.rules import Action, State, TicketRuleError
-from zhengwu.workdays.loader import get_calendar
+from zhengwu.workdays.loader import check_supported, get_calendar
 from zhengwu.workdays.retroactive import is_retroactive
 
 MAX_CONTENT = 5000
@@ -149,12 +149,14 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _stated(value, *, not_before=None) -> dt.datetime:
-    return trail.stated_time(
+    stated = trail.stated_time(
         value,
         field="occurred_at",
         not_before=not_before,
         earlier_message=_("The time cannot be earlier than the ticket's last step."),
     )
+    check_supported(clock.local_date(stated), field="occurred_at")  # the deadlines count from it
+    return stated
 
 
 def _append(ticket: Ticket, *, kind: str, actor, occurred_at, data, staff: bool = True) -> None:

@@ -251,6 +251,14 @@ def supported_range() -> tuple[dt.date, dt.date]:
     return cal.first, cal.last
 
 
+def check_supported(day: dt.date, *, field: str) -> None:
+    """Raises ``CalendarRangeError`` (422, the message under ``field``) for a day the calendar
+    does not cover: a stated date no clock can count from."""
+    first, last = supported_range()
+    if not first <= day <= last:
+        raise CalendarRangeError(day, first, last, field)
+
+
 def year_status(year: int) -> str:
     """``official`` or ``provisional``."""
     snap = snapshot()
