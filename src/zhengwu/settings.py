@@ -3,11 +3,13 @@
 docs/operations.md lists them all with their defaults.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "zhengwu.accounts.lockout.LoginProtectionConfig",  # django-axes
     "zhengwu.core",
     "zhengwu.workdays",
     "zhengwu.accounts",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengwu.core.middleware.RejectNulMiddleware",
     "zhengwu.core.middleware.ApiErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"
@@ -148,10 +153,62 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-axes checks every login (site and admin) first: a locked-out account or address is
+# refused before its password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Every password set through accounts.services (and the admin's forms); staff passwords are at
+# least STAFF_PASSWORD_MIN_LENGTH long (accounts.passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhengwu.accounts.passwords.StaffMinimumLengthValidator"},
 ]
+STAFF_PASSWORD_MIN_LENGTH = int(os.environ.get("ZHENGWU_STAFF_PASSWORD_MIN_LENGTH", "10"))
+
+# Login throttling (django-axes, docs/operations.md): after LOGIN_FAILURE_LIMIT failed logins
+# for one username, or from one address, that username or address is locked out for the
+# cool-off; every attempt and lockout is recorded (admin: 登录保护).
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHENGWU_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=float(os.environ.get("ZHENGWU_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "zhengwu.accounts.lockout.lockout_response"
+# The address the front proxy put in REMOTE_ADDR (as the rate limits read it), never a header a
+# client can set.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_VERBOSE = False
+
+# The cache every process shares (rate limits): the database by default (its table is created by
+# ``migrate``), Redis at scale with ZHENGWU_CACHE_URL=redis://host:6379/0.
+CACHE_URL = os.environ.get("ZHENGWU_CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zhengwu",
+        }
+    }
+elif CACHE_URL in ("", "db", "database"):
+    CACHES = {
+        "default": {
+            "BACKEND": "zhengwu.core.cache.DatabaseCache",
+            "LOCATION": "zhengwu_cache",
+            # Culling drops counts: keep room for a day's worth of addresses.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
+    raise ImproperlyConfigured("ZHENGWU_CACHE_URL must be empty (the database) or redis://...")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

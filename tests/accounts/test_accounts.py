@@ -22,11 +22,13 @@ def run(*args):
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_create_user_with_every_role(role, department):
-    assert run("create_user", "u1", "--role", role, "--department", "SCJ", "--password", "pw-12345")
+    assert run(
+        "create_user", "u1", "--role", role, "--department", "SCJ", "--password", "pw-1234567"
+    )
     user = User.objects.get(username="u1")
     assert role in role_names(user)
     assert user.department == department
-    assert user.check_password("pw-12345")
+    assert user.check_password("pw-1234567")
     assert user.is_superuser == (role == "admin")
 
 
@@ -79,7 +81,7 @@ def test_issue_token_for_unknown_user():
 
 def test_session_login_works_for_the_api(client, make_user):
     make_user(Role.LEADER, username="lead")
-    client.login(username="lead", password="pass-1234")
+    client.post("/accounts/login/", {"username": "lead", "password": "pass-1234"})
     assert client.get("/api/v1/me").json()["roles"] == ["leader"]
 
 

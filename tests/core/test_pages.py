@@ -53,13 +53,13 @@ def test_user_without_role_is_told_so(client, db):
     from tests.factories import UserFactory
 
     UserFactory(username="norole")
-    client.login(username="norole", password="pass-1234")
+    client.post("/accounts/login/", {"username": "norole", "password": "pass-1234"})
     assert "还没有角色" in client.get("/").content.decode()
 
 
 def test_logout(client, make_user):
     make_user(Role.LEADER, username="leader")
-    client.login(username="leader", password="pass-1234")
+    client.post("/accounts/login/", {"username": "leader", "password": "pass-1234"})
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert "current-user" not in client.get("/").content.decode()

@@ -119,3 +119,16 @@ def test_a_stated_callback_time_follows_the_trail_rules(task, reviewer, travel):
     assert row.kind == "callback" and row.retroactive
     assert row.occurred_at == AT("2025-10-14 15:00")
     assert verify()[0] == 0
+
+
+def test_a_task_state_or_due_date_written_behind_the_services_is_named(task):
+    code, _out, err = verify()
+    assert code == 0, err
+    RectificationTask.objects.filter(pk=task.pk).update(
+        state="closed", due_on=task.due_on + dt.timedelta(days=30)
+    )
+    code, _out, err = verify()
+    assert code == 1
+    assert f"差评整改工单 {task.number}" in err
+    assert "存储为 closed，其事件得出 resolved" in err
+    assert (task.due_on + dt.timedelta(days=30)).isoformat() in err

@@ -58,3 +58,16 @@ def test_a_deleted_last_event_is_named(trail):
         cursor.execute("DELETE FROM tickets_ticketevent WHERE id = %s", [last.pk])
     code, _out, err = verify()
     assert code == 1 and f"BROKEN {trail.number}" in err
+
+
+def test_a_ticket_state_written_behind_the_services_is_named(dispatched):
+    from zhengwu.tickets.models import Ticket
+
+    ticket = dispatched()
+    code, _out, err = verify()
+    assert code == 0, err
+    Ticket.objects.filter(pk=ticket.pk).update(state="closed")
+    code, _out, err = verify()
+    assert code == 1
+    assert f"工单 {ticket.number}" in err
+    assert "存储为 closed，其事件得出 dispatched" in err

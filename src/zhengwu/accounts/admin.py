@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts import models, services
-from zhengwu.core.identity import mask_id, mask_phone
+from zhengwu.core.masking import MaskedFieldsAdmin, mask_id, mask_phone
 
 
 @admin.register(models.Region)
@@ -46,19 +46,16 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(models.Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(MaskedFieldsAdmin):
     list_display = ["name", "kind", "masked_number", "masked_phone", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "id_number", "uscc"]
     readonly_fields = ["created_at"]
+    masked_fields = {"id_number": mask_id, "uscc": mask_id, "phone": mask_phone}
 
     @admin.display(description=_("number"))
     def masked_number(self, obj):
         return mask_id(obj.number)
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
 
 
 @admin.register(models.ApiToken)

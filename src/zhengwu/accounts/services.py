@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +54,14 @@ def create_user(
     full_name: str = "",
     phone: str = "",
     is_staff: bool = False,
+    demo: bool = False,
 ) -> User:
-    """Create a user, or add roles and set the department/password of an existing one."""
+    """Create a user, or add roles and set the department/password of an existing one.
+
+    A password must pass every rule of ``settings.AUTH_PASSWORD_VALIDATORS`` for the account it
+    ends up on (staff: at least ``STAFF_PASSWORD_MIN_LENGTH`` characters); ``demo`` accounts keep
+    the published demo password (demo data only).
+    """
     parsed = [parse_role(str(r)) for r in roles]
     department = None
     if department_code:
@@ -74,9 +81,7 @@ def create_user(
         user.phone = phone
     if department is not None:
         user.department = department
-    if password:
-        user.set_password(password)
-    elif created:
+    if not password and created:
         user.set_unusable_password()
     if Role.ADMIN in parsed or is_staff:
         user.is_staff = True
@@ -85,6 +90,15 @@ def create_user(
     user.save()
     ensure_role_groups()
     user.groups.add(*Group.objects.filter(name__in=[r.value for r in parsed]))
+    if password:
+        if not demo:
+            user._zhengwu_roles = None  # the roles just added
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationFailed({"password": error.messages}) from None
+        user.set_password(password)
+        user.save(update_fields=["password"])
     return user
 
 

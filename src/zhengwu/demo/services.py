@@ -97,6 +97,7 @@ def seed_accounts() -> list[DemoAccount]:
             roles=[account.role],
             department_code=account.department,
             password=DEMO_PASSWORD,
+            demo=True,
             full_name=account.name,
         )
         if account.window:

@@ -435,6 +435,7 @@ def ensure_operator() -> User:
         username=account.username,
         roles=[account.role],
         password=DEMO_PASSWORD,
+        demo=True,
         full_name=account.name,
     )
 

@@ -1,15 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.masking import MaskedFieldsAdmin, mask_phone
 from zhengwu.ratings.models import Appeal, Invitation, PushRecord, Rating, RectificationTask
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(MaskedFieldsAdmin):
     list_display = ("case", "channel", "level", "real_name", "department", "rated_at", "excluded")
     list_filter = ("level", "channel", "excluded", "department")
     search_fields = ("case__number",)
     raw_id_fields = ("case", "item", "department", "window", "staff", "entered_by")
+    masked_fields = {"rater_phone": mask_phone}
 
     def has_delete_permission(self, request, obj=None):
         return False  # a rating is never deleted (an upheld appeal only leaves the statistics)
@@ -34,9 +36,10 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("case", "sent_at")
+class InvitationAdmin(MaskedFieldsAdmin):
+    list_display = ("case", "masked_phone", "sent_at")
     raw_id_fields = ("case",)
+    masked_fields = {"phone": mask_phone}
 
 
 @admin.action(description=_("Queue again (pending, attempts reset)"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zhengwu.catalog.admin import ReadOnlyMixin
+from zhengwu.core.masking import CASE_HANDLING_ROLES, MaskedFieldsAdmin, mask_phone
+from zhengwu.core.roles import Role
 from zhengwu.tickets.models import Category, RoutingRule, Ticket, TicketEvent
 
 
@@ -36,9 +38,11 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TicketAdmin(ReadOnlyMixin, MaskedFieldsAdmin):
     list_display = ["number", "kind", "category", "state", "department", "urge_level", "due_at"]
     list_filter = ["state", "kind", "urgent", "urge_level", "channel"]
     search_fields = ["number"]
     inlines = [EventInline]
     show_full_result_count = False
+    masked_fields = {"caller_phone": mask_phone}
+    unmasked_roles = CASE_HANDLING_ROLES | {Role.OPERATOR}

@@ -4,9 +4,13 @@ seals over the case chain heads.
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
 
+Then replays every case's, ticket's and rectification task's events and compares the state and
+dates they produce with the stored ones (``zhengwu.supervision.replay``), and lists the case ids
+handed out whose case no longer exists (a chain deleted whole).
+
 Exits 0 when everything verifies; otherwise prints each case, ticket or task whose events were
-altered, reordered or deleted, and each seal that no longer matches (a chain deleted whole), and
-exits 1.
+altered, reordered or deleted or whose stored state or dates its events do not produce, each case
+removed, and each seal that no longer matches, and exits 1.
 """
 
 from __future__ import annotations
@@ -14,11 +18,23 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from zhengwu.cases.integrity import verify
+from zhengwu.cases.models import Case
 from zhengwu.ratings.integrity import verify as verify_tasks
-from zhengwu.supervision import seal
+from zhengwu.ratings.models import RectificationTask
+from zhengwu.supervision import replay, seal
 from zhengwu.tickets.integrity import verify as verify_tickets
+from zhengwu.tickets.models import Ticket
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return _("(none)")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
 
 
 class Command(BaseCommand):
@@ -42,10 +58,55 @@ class Command(BaseCommand):
         self.stdout.write(f"checked {checked} {noun}, {broken} broken")
         return broken
 
+    def _labels(self):
+        return {"case": _("Case"), "ticket": _("Ticket"), "task": _("Rectification task")}
+
+    def _field_name(self, label: str, name: str) -> str:
+        model = {"case": Case, "ticket": Ticket, "task": RectificationTask}[label]
+        return str(model._meta.get_field(name).verbose_name)
+
+    def _replayed(self, mismatches, noun: str) -> int:
+        found = 0
+        labels = self._labels()
+        for mismatch in mismatches:
+            found += 1
+            who = f"{labels[mismatch.label]} {mismatch.number}"
+            if mismatch.error:
+                self.stderr.write(
+                    _("MISMATCH %(who)s: its events cannot be replayed (%(error)s)")
+                    % {"who": who, "error": mismatch.error}
+                )
+                continue
+            parts = [
+                _("%(field)s stored %(stored)s, its events give %(replayed)s")
+                % {
+                    "field": self._field_name(mismatch.label, name),
+                    "stored": _shown(stored),
+                    "replayed": _shown(replayed),
+                }
+                for name, stored, replayed in mismatch.fields
+            ]
+            self.stderr.write(
+                _("MISMATCH %(who)s: %(parts)s") % {"who": who, "parts": "; ".join(parts)}
+            )
+        self.stdout.write(f"replayed {noun}: {found} mismatched")
+        return found
+
     def handle(self, *args, all_seals=False, **options):
         broken = self._chains(verify(), "cases")
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
+        broken += self._replayed(replay.cases(), "cases")
+        broken += self._replayed(replay.tickets(), "tickets")
+        broken += self._replayed(replay.tasks(), "tasks")
+        missing = replay.missing_case_ids()
+        for case_id in missing:
+            self.stderr.write(
+                _("REMOVED case id %(id)s (number ending %(tail)s): deleted with its events")
+                % {"id": case_id, "tail": f"{case_id:08d}"}
+            )
+        self.stdout.write(f"removed cases: {len(missing)}")
+        broken += len(missing)
         problems = seal.verify(all_seals=all_seals)
         for problem in problems:
             if problem.reason == "seal_chain":
