@@ -5,6 +5,7 @@ phone. Thin: the rules and their messages come from the services and the file ch
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from zhengwu.cases import selectors, services
 from zhengwu.cases.models import Case, CaseFile, CaseState
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.catalog.selectors import published_version
-from zhengwu.core import clock
+from zhengwu.core import clock, paging
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identity import mask_name
 from zhengwu.core.roles import Role, has_role
@@ -244,17 +245,18 @@ def _split_errors(errors: dict, fields=()) -> tuple[dict, list]:
 @applicant_required
 def home(request):
     user = request.user
-    cases, cursor = selectors.page(
-        selectors.visible_cases(user).filter(owner=user),
-        after=request.GET.get("after", ""),
-        limit=PAGE_SIZE,
-    )
+    mine = selectors.visible_cases(user).filter(owner=user)
+    after = str(request.GET.get("after", ""))[:64]
+    cases, cursor = selectors.page(mine, after=after, limit=PAGE_SIZE)
     rows = [{"case": case, "progress": progress_text(case)} for case in cases]
-    return render(
-        request,
-        "cases/portal/home.html",
-        {"rows": rows, "next_cursor": cursor, "paged": bool(request.GET.get("after"))},
+    pager = paging.keyset_page(
+        mine,
+        after_id=selectors.decode_cursor(after),
+        rows=len(rows),
+        next_query=urlencode({"after": cursor}) if cursor else None,
+        first_query="" if after else None,
     )
+    return render(request, "cases/portal/home.html", {"rows": rows, "pager": pager})
 
 
 # --- apply ---------------------------------------------------------------------------------------
