@@ -88,3 +88,25 @@ def test_a_numbered_list_says_its_page(client, item, admin_user, travel):
     client.force_login(admin_user)
     html = client.get(reverse("catalog:public_list"), {"q": "分页", "page": 2}).content.decode()
     assert total(html) == "共 25 条，第 21–25 条 · 第 2 页，共 2 页"
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("supervisor", "/tickets/reports/"),  # a default period, filled in by the page
+        ("operator", "/tickets/?received_from=2025-09-01&received_to=2025-09-22"),
+        ("clerk", "/cases/?received_from=2025-09-01&received_to=2025-09-22"),
+        ("supervisor", "/supervision/warnings/?start=2025-09-01&end=2025-09-22"),
+    ],
+)
+def test_date_filters_hold_iso_values_a_date_input_reads(client, item, people, travel, who, url):
+    travel(AT("2025-09-22 09:00"))
+    client.force_login(people[who])
+    html = client.get(url).content.decode()
+    inputs = re.findall(r'<input[^>]*type="date"[^>]*>', html)
+    assert inputs, url
+    for tag in inputs:
+        value = re.search(r'value="([^"]*)"', tag)
+        assert value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.group(1)), tag
+    if "/reports/" not in url:
+        assert "筛选" in html and "过滤器" not in html
