@@ -60,6 +60,10 @@ def test_a_clerks_home_counts_the_windows_waiting_work(
 
     lines = work(client, clerk)
     assert lines["cases-intake"] == ("2", "/cases/?queue=intake")
+    # Every section's pages lead back to this home page.
+    for url in ("/cases/?queue=delivery", "/tickets/", "/ratings/", "/catalog/"):
+        html = client.get(url).content.decode()
+        assert 'href="/" data-testid="nav-home"' in html, url
     assert lines["cases-supplement"] == ("1", "/cases/?queue=supplement")
     assert lines["cases-delivery"] == ("1", "/cases/?queue=delivery")
     assert lines["cases-due_soon"] == ("0", "/cases/?queue=due_soon")
