@@ -3,7 +3,7 @@
 A queue is a ``CaseFilters`` (the selectors' vocabulary) plus, where a filter cannot say it, the
 levels it lists (``selectors.at_levels``). ``queryset()`` combines the queue with the caller's
 own filters on top of ``selectors.filtered``, so every tab stays inside the caller's scope. Tab
-counts use ``selectors.capped_count``: never a full-table COUNT.
+counts use ``core.paging.capped_count``: never a full-table COUNT.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, at_levels, capped_count, filtered
+from zhengwu.cases.selectors import CaseFilters, at_levels, filtered
+from zhengwu.core import paging
+from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role, role_names
 
-COUNT_CAP = 999
+COUNT_CAP = paging.COUNT_CAP
 STAFF_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 WATCHING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 WORKBENCH_ROLES = STAFF_ROLES | WATCHING_ROLES

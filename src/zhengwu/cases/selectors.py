@@ -267,9 +267,3 @@ def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple
     more = len(rows) > limit
     rows = as_of_today(rows[:limit])
     return rows, encode_cursor(rows[-1].pk) if more and rows else ""
-
-
-def capped_count(queryset: QuerySet[Case], cap: int = 1000) -> tuple[int, bool]:
-    """How many rows, counting no further than ``cap``: ``(count, capped)``."""
-    count = queryset.order_by()[: cap + 1].count()
-    return min(count, cap), count > cap

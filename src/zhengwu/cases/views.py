@@ -121,7 +121,7 @@ def workbench(request):
     after_id = selectors.decode_cursor(after)
     pager = paging.keyset(
         total=queues.parse_count(counts[queue.key]),
-        before=selectors.capped_count(queryset.filter(id__gte=after_id), queues.COUNT_CAP)
+        before=paging.capped_count(queryset.filter(id__gte=after_id))
         if after_id is not None
         else None,
         rows=len(cases),
