@@ -14,7 +14,8 @@ Timed over real HTTP, one request at a time, ``--requests`` per URL after a shor
   ``?state=accepted&limit=20``, ``?level=red``, and pages 2-6 reached by following ``next``.
 
 The SQL of the list requests and workbench pages is captured in-process; ``full_count`` is true if
-any of them counts cases without a LIMIT (``capped_count`` counts over a LIMITed subquery: fine).
+any of them counts cases without a LIMIT (``core.paging.capped_count`` counts over a LIMITed
+subquery: fine).
 
 Prints one JSON line:
 {"bench": "case_list", "cases": N, "load_s": ..., "requests_per_url": ..., "urls": {label:

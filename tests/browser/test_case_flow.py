@@ -61,7 +61,15 @@ def staff_action(page, number: str, action: str, fill=None):
         fill(section)
     section.locator(f"[data-testid=submit-{action}]").click()
     page.wait_for_load_state()
+    confirm(page)
     assert page.locator("[data-testid=action-error]").count() == 0, page.content()
+
+
+def confirm(page):
+    """Legal acts ask for confirmation on a step of their own: confirm it."""
+    if page.locator("[data-testid=confirm-form]").count():
+        page.locator("[data-testid=confirm-submit]").click()
+        page.wait_for_load_state()
 
 
 def test_apply_notice_supplement_accept_grant_deliver(people, open_as, tmp_path):
@@ -152,7 +160,47 @@ def test_a_clerk_accepts_into_parallel_approval(open_as):
     section.get_by_label("受理并进入并联审批").check()
     section.locator("[data-testid=submit-accept]").click()
     page.wait_for_load_state()
+    confirm(page)
     assert "并联审批" in page.locator("[data-testid=accepted-on]").inner_text()
     assert "办理方式" in page.locator("body").inner_text()  # the accept step in the trail
     case.refresh_from_db()
     assert case.parallel and case.state == "accepted"
+
+
+def test_a_clerk_delivers_from_the_delivery_queue_after_confirming(people, open_as):
+    """The home page counts the case awaiting delivery; 待送达 shows its deadline; delivering
+    asks for confirmation first, and the case leaves the queue."""
+    from zhengwu.cases import services
+    from zhengwu.cases.models import Case
+
+    clerk, reviewer = people["clerk"], people["reviewer"]
+    case = file_case(clerk, applicant=applicant_payload(4))
+    services.act(actor=clerk, number=case.number, action="accept")
+    case = services.act(
+        actor=reviewer, number=case.number, action="decide", data={"outcome": "grant"}
+    )
+
+    page = open_as("clerk")
+    page.goto("/")
+    assert page.locator("[data-testid=work-cases-delivery-count]").inner_text() == "1"
+    page.click("[data-testid=work-cases-delivery]")
+    page.wait_for_load_state()
+    row = page.locator(f"[data-testid=case-row][data-number='{case.number}']")
+    due = f"{case.delivery_due.year}年{case.delivery_due.month}月{case.delivery_due.day}日"
+    assert due in row.locator("[data-testid=row-delivery-due]").inner_text()
+    assert "共 1 条" in page.locator("[data-testid=pager-total]").inner_text()
+
+    row.locator("a").first.click()
+    page.wait_for_load_state()
+    section = page.locator("[data-testid=action-deliver]")
+    section.get_by_label("邮寄").check()
+    section.locator("[data-testid=submit-deliver]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=confirm-step]").is_visible()
+    assert Case.objects.get(pk=case.pk).state == "granted"  # not yet
+    page.click("[data-testid=confirm-submit]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=action-error]").count() == 0, page.content()
+    assert Case.objects.get(pk=case.pk).state == "delivered"
+    page.goto("/cases/?queue=delivery")
+    assert page.locator("[data-testid=case-row]").count() == 0

@@ -54,6 +54,7 @@ def test_default_tab_per_role():
         "supplement",
         "review",
         "suspended",
+        "delivery",
         "due_soon",
         "overdue",
         "done",

@@ -76,9 +76,11 @@ def rows(html: str) -> list[str]:
     return re.findall(r'data-testid="case-row" data-number="(\d+)"', html)
 
 
-def act(client, user, case, action, data=None, version=None):
+def act(client, user, case, action, data=None, version=None, confirm=True):
     client.force_login(user)
     body = {"version": case.version if version is None else version, **(data or {})}
+    if confirm:
+        body["confirmed"] = "yes"
     return client.post(f"/cases/{case.number}/act/{action}/", body)
 
 

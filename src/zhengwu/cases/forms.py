@@ -10,6 +10,7 @@ from zhengwu.cases.inputs import DELIVERY_METHODS
 from zhengwu.cases.templatetags.case_tags import DELIVERY_LABELS
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.core.forms import DATETIME_FORMATS, DateTimeLocalInput, StyledForm
+from zhengwu.core.widgets import DateInput
 
 REQUIRED = _("required")
 
@@ -34,12 +35,8 @@ class WorkbenchFilterForm(forms.Form):
     applicant = forms.CharField(
         label=_("Applicant ID or credit code"), required=False, max_length=18
     )
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
     department = forms.CharField(label=_("Department"), required=False, max_length=32)
 
     def values(self) -> dict:

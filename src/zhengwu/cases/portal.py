@@ -4,6 +4,8 @@ phone. Thin: the rules and their messages come from the services and the file ch
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,7 +23,7 @@ from zhengwu.cases import portal_forms as f
 from zhengwu.cases.models import Case, CaseFile, CaseState
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.catalog.selectors import published_version
-from zhengwu.core import clock
+from zhengwu.core import clock, paging
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identity import mask_name
 from zhengwu.core.ratelimit import rate_limited
@@ -218,20 +220,24 @@ def _split_errors(errors: dict, fields=()) -> tuple[dict, list]:
 @applicant_required
 def home(request):
     user = request.user
-    cases, cursor = selectors.page(
-        selectors.visible_cases(user).filter(owner=user),
-        after=request.GET.get("after", ""),
-        limit=PAGE_SIZE,
-    )
+    mine = selectors.visible_cases(user).filter(owner=user)
+    after = str(request.GET.get("after", ""))[:64]
+    cases, cursor = selectors.page(mine, after=after, limit=PAGE_SIZE)
     rows = [{"case": case, "progress": progress_text(case)} for case in cases]
     waiting, running = selectors.applicant_worklist(user)
+    pager = paging.keyset_page(
+        mine,
+        after_id=selectors.decode_cursor(after),
+        rows=len(rows),
+        next_query=urlencode({"after": cursor}) if cursor else None,
+        first_query="" if after else None,
+    )
     return render(
         request,
         "cases/portal/home.html",
         {
             "rows": rows,
-            "next_cursor": cursor,
-            "paged": bool(request.GET.get("after")),
+            "pager": pager,
             "waiting": [{"case": c, "missing": _missing_names(c)} for c in waiting],
             "running": [{"case": c, "progress": progress_text(c)} for c in running],
         },

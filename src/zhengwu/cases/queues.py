@@ -3,7 +3,7 @@
 A queue is a ``CaseFilters`` (the selectors' vocabulary) plus, where a filter cannot say it, the
 levels it lists (``selectors.at_levels``). ``queryset()`` combines the queue with the caller's
 own filters on top of ``selectors.filtered``, so every tab stays inside the caller's scope. Tab
-counts use ``selectors.capped_count``: never a full-table COUNT.
+counts use ``core.paging.capped_count``: never a full-table COUNT.
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, at_levels, capped_count, filtered
+from zhengwu.cases.selectors import CaseFilters, at_levels, filtered
+from zhengwu.core import paging
+from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role, role_names
 
-COUNT_CAP = 999
+COUNT_CAP = paging.COUNT_CAP
 STAFF_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 WATCHING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 WORKBENCH_ROLES = STAFF_ROLES | WATCHING_ROLES
@@ -36,6 +39,8 @@ class Queue:
     levels: tuple[str, ...] = ()
     # The roles that open the workbench on this tab when no tab is asked for.
     default_for: frozenset[str] = frozenset()
+    # The deadline the tab's rows show: the decision's, or the delivery's on 待送达.
+    due_field: str = "promised_due"
 
     def apply(self, base: CaseFilters) -> CaseFilters:
         """The caller's filters with this queue's state, level and open-only restrictions."""
@@ -66,6 +71,13 @@ QUEUES: tuple[Queue, ...] = (
         default_for=frozenset({Role.REVIEWER.value, Role.DEPARTMENT_HEAD.value}),
     ),
     Queue("suspended", _("Suspended"), CaseFilters(state=(State.SUSPENDED.value,))),
+    # Granted, not yet delivered: the window delivers within 10 working days (DOMAIN §3.6).
+    Queue(
+        "delivery",
+        _("Awaiting delivery"),
+        CaseFilters(state=(State.GRANTED.value,)),
+        due_field="delivery_due",
+    ),
     Queue(
         "due_soon",
         _("Due soon"),
@@ -139,6 +151,11 @@ def counts(user, base: CaseFilters | None = None, cap: int = COUNT_CAP) -> dict[
     return out
 
 
+def parse_count(shown: str) -> tuple[int, bool]:
+    """A count as ``counts`` shows it back to ``(count, capped)``."""
+    return int(shown.rstrip("+")), shown.endswith("+")
+
+
 def extension_candidate(case: Case) -> bool:
     """A case a department head may still extend: in review, not extended, running short."""
     return (
@@ -146,3 +163,69 @@ def extension_candidate(case: Case) -> bool:
         and case.extension_workdays == 0
         and case.level in (CaseLevel.YELLOW.value, CaseLevel.RED.value)
     )
+
+
+# The tabs each role's home page counts, in the workbench's order.
+HOME_QUEUES: dict[Role, tuple[str, ...]] = {
+    Role.WINDOW_CLERK: ("intake", "supplement", "delivery", "due_soon"),
+    Role.REVIEWER: ("review", "due_soon", "overdue"),
+    Role.DEPARTMENT_HEAD: ("review", "suspended", "due_soon", "overdue"),
+    Role.SUPERVISOR: ("due_soon", "overdue"),
+    Role.LEADER: ("due_soon", "overdue"),
+    Role.ADMIN: ("due_soon", "overdue"),
+}
+URGENT_QUEUES = frozenset({"due_soon", "overdue"})
+
+
+def waiting_work(user) -> list:
+    """The home page's lines: each counted tab of the user's roles, linked to that tab."""
+    from zhengwu.core.paging import shown
+    from zhengwu.core.workbench import Work
+
+    held = role_names(user)
+    keys = {key for role, tabs in HOME_QUEUES.items() if role.value in held for key in tabs}
+    url = reverse("cases:workbench")
+    return [
+        Work(
+            key=f"cases-{queue.key}",
+            label=queue.label,
+            count=shown(*capped_count(queryset(user, queue), COUNT_CAP)),
+            url=f"{url}?queue={queue.key}",
+            urgent=queue.key in URGENT_QUEUES,
+            section=_("Cases"),
+        )
+        for queue in QUEUES
+        if queue.key in keys
+    ]
+
+
+def applicant_work(user) -> list:
+    """An applicant's home page lines: their cases awaiting a supplement, and those in progress."""
+    from zhengwu.cases.rules import OPEN_STATES
+    from zhengwu.cases.selectors import visible_cases
+    from zhengwu.core.paging import shown
+    from zhengwu.core.workbench import Work
+
+    if Role.APPLICANT.value not in role_names(user):
+        return []
+    own = visible_cases(user).filter(owner=user)
+    url = reverse("portal:home")
+    supplement = own.filter(state=State.SUPPLEMENT_REQUESTED.value)
+    in_progress = own.filter(state__in=sorted(s.value for s in OPEN_STATES))
+    return [
+        Work(
+            "portal-supplement",
+            _("Materials to hand in"),
+            shown(*capped_count(supplement, COUNT_CAP)),
+            url,
+            urgent=True,
+            section=_("My applications"),
+        ),
+        Work(
+            "portal-open",
+            _("Applications in progress"),
+            shown(*capped_count(in_progress, COUNT_CAP)),
+            url,
+            section=_("My applications"),
+        ),
+    ]

@@ -253,12 +253,6 @@ def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple
     return rows, encode_cursor(rows[-1].pk) if more and rows else ""
 
 
-def capped_count(queryset: QuerySet[Case], cap: int = 1000) -> tuple[int, bool]:
-    """How many rows, counting no further than ``cap``: ``(count, capped)``."""
-    count = queryset.order_by()[: cap + 1].count()
-    return min(count, cap), count > cap
-
-
 WORKLIST_LIMIT = 50
 # The states in which an applicant's case is under way without waiting for them.
 RUNNING_STATES = (State.SUBMITTED, State.ACCEPTED, State.SUSPENDED, State.GRANTED)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.accounts.models import Department
@@ -26,6 +27,8 @@ from zhengwu.cases.templatetags.case_tags import (
     procedure_label,
 )
 from zhengwu.catalog import selectors as catalog_selectors
+from zhengwu.core import paging
+from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, is_center_wide, role_names
 from zhengwu.core.views import guarded
@@ -115,6 +118,16 @@ def workbench(request):
         for case in cases
     ]
     counts = queues.counts(user, base)
+    after_id = selectors.decode_cursor(after)
+    pager = paging.keyset(
+        total=queues.parse_count(counts[queue.key]),
+        before=paging.capped_count(queryset.filter(id__gte=after_id))
+        if after_id is not None
+        else None,
+        rows=len(cases),
+        previous_query=_query(request, after=previous_cursor) if has_previous else None,
+        next_query=_query(request, after=next_cursor) if next_cursor else None,
+    )
     tabs = [
         {
             "key": q.key,
@@ -137,9 +150,7 @@ def workbench(request):
             "hints": hints,
             "can_file": Role.WINDOW_CLERK in roles,
             "read_only": not (roles & queues.STAFF_ROLES),
-            "next_query": _query(request, after=next_cursor) if next_cursor else "",
-            "has_previous": has_previous,
-            "previous_query": _query(request, after=previous_cursor),
+            "pager": pager,
         },
     )
 
@@ -229,13 +240,22 @@ def public_actions(case: Case, roles) -> list[str]:
     ]
 
 
+INTAKE_STATES = frozenset({rules.State.SUBMITTED.value, rules.State.SUPPLEMENT_REQUESTED.value})
+
+
 def _due_lines(case: Case) -> list[dict]:
     lines = []
 
     def add(testid, text, badge=""):
         lines.append({"testid": testid, "text": text, "badge": badge})
 
-    add("due-intake", _("Intake decision due by %(date)s") % {"date": cn_date(case.intake_due)})
+    # Only the clocks still running: the intake limit until the case is accepted (or refused),
+    # the decision limits until the decision, the delivery limit until delivery.
+    if case.state in INTAKE_STATES:
+        add(
+            "due-intake",
+            _("Intake decision due by %(date)s") % {"date": cn_date(case.intake_due)},
+        )
     if case.accepted_on:
         add(
             "accepted-on",
@@ -244,12 +264,13 @@ def _due_lines(case: Case) -> list[dict]:
             if case.deemed_accepted
             else (_("Parallel approval") if case.parallel else ""),
         )
-    if case.promised_due:
+    deciding = case.state in (rules.State.ACCEPTED.value, rules.State.SUSPENDED.value)
+    if case.promised_due and deciding:
         add(
             "due-promised",
             _("Promised decision by %(date)s") % {"date": cn_date(case.promised_due)},
         )
-    if case.statutory_due:
+    if case.statutory_due and deciding:
         add(
             "due-statutory",
             _("Statutory limit ends on %(date)s") % {"date": cn_date(case.statutory_due)},
@@ -278,7 +299,7 @@ def _due_lines(case: Case) -> list[dict]:
             _("Completed on %(date)s") % {"date": cn_date(case.completed_on)},
             completion,
         )
-    if case.delivery_due:
+    if case.delivery_due and case.state == rules.State.GRANTED.value:
         add(
             "due-delivery",
             _("To be delivered by %(date)s") % {"date": cn_date(case.delivery_due)},
@@ -287,6 +308,19 @@ def _due_lines(case: Case) -> list[dict]:
     if case.delivered_on:
         add("delivered-on", _("Delivered on %(date)s") % {"date": cn_date(case.delivered_on)})
     return lines
+
+
+# Actions that end the case against the applicant's interest or undo it look destructive.
+DESTRUCTIVE_ACTIONS = frozenset({"refuse", "withdraw"})
+
+
+def _blocked(action: str, missing_required) -> str:
+    """Why the action cannot apply now ("" when it can): 受理 needs every required material."""
+    if action == "accept" and missing_required:
+        return _("Cannot accept yet: required materials missing (%(names)s).") % {
+            "names": "、".join(m.name for m in missing_required)
+        }
+    return ""
 
 
 def _names(codes, names: dict) -> str:
@@ -342,6 +376,7 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
     materials = list(version.materials.order_by("position", "id"))
     names = {m.code: m.name for m in materials}
     handed_in = set(case.materials)
+    missing_required = [m for m in materials if m.required and m.code not in handed_in]
     acting = services.acting_roles(user, case)
     handles = _handles(user, case)
     actions = public_actions(case, acting)
@@ -357,7 +392,16 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
                     m.code for m in materials if m.required and m.code not in handed_in
                 ]
             form = form_class(initial=initial, materials=materials, **_form_options(name, case))
-        forms.append({"name": name, "label": f.ACTION_LABELS[name], "form": form})
+        forms.append(
+            {
+                "name": name,
+                "label": f.ACTION_LABELS[name],
+                "form": form,
+                "blocked": _blocked(name, missing_required),
+                "destructive": name in DESTRUCTIVE_ACTIONS,
+                "legal": name in LEGAL_ACTS,
+            }
+        )
     timeline = []
     for row in selectors.events(case):
         data = row.data or {}
@@ -390,7 +434,7 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
                 {"material": m, "handed_in": m.code in handed_in, "asked": m.code in case.missing}
                 for m in materials
             ],
-            "missing_required": [m for m in materials if m.required and m.code not in handed_in],
+            "missing_required": missing_required,
             "timeline": timeline,
             "files": files,
             "action_forms": forms,
@@ -438,6 +482,62 @@ def _unconfirmed(action: str, case, form, materials) -> str:
     return ""
 
 
+# The legal acts (具体行政行为 and their notices): each asks for confirmation before it is done.
+LEGAL_ACTS = {
+    "accept": _lazy(
+        "Accepting starts the time limits and gives the applicant an acceptance notice."
+    ),
+    "refuse": _lazy("The applicant receives a decision not to accept, and the case ends here."),
+    "request_supplement": _lazy(
+        "The one-time notice must name every material still needed: asking for another one "
+        "later is recorded as an irregularity."
+    ),
+    "decide": _lazy(
+        "The decision is final on this platform and its certificate is issued to the applicant."
+    ),
+    "deliver": _lazy("Delivery completes the case."),
+}
+DANGER_ACTS = frozenset({"refuse"})
+
+
+def _shown(bound, value, names: dict) -> str:
+    """A cleaned value as a person reads it: choices by their label, materials by name."""
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(names.get(v, str(v)) for v in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    choices = dict(getattr(bound.field, "choices", ()) or ())
+    if value in choices:
+        return str(choices[value])
+    return str(value)
+
+
+def _confirm_act(request, case: Case, action: str, form, materials):
+    names = {m.code: m.name for m in materials}
+    facts = [
+        (_("Service item"), case.item_version.name),
+        (
+            _("Applicant"),
+            presenters.applicant(case, masked=not _handles(request.user, case))["name"],
+        ),
+    ]
+    for bound in form.visible_fields():
+        shown = _shown(bound, form.cleaned_data.get(bound.name), names)
+        if shown:
+            facts.append((bound.label, shown))
+    return confirmation_page(
+        request,
+        title=f.ACTION_LABELS[action],
+        subject=_("Case %(number)s") % {"number": case.number},
+        facts=facts,
+        warning=LEGAL_ACTS[action],
+        back_url=reverse("cases:detail", args=(case.number,)),
+        danger=action in DANGER_ACTS,
+    )
+
+
 @staff_page
 @require_POST
 def act(request, number: str, action: str):
@@ -453,6 +553,12 @@ def act(request, number: str, action: str):
         problems.append(_("The submitted data is not valid."))
     elif warning := _unconfirmed(action, case, form, materials):
         problems, status = [warning], 409
+    elif (
+        action in LEGAL_ACTS
+        and not confirmed(request)
+        and action in public_actions(case, services.acting_roles(user, case))
+    ):
+        return _confirm_act(request, case, action, form, materials)
     else:
         try:
             services.act(

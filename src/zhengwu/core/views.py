@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from zhengwu.core.errors import Forbidden, NotFound
 from zhengwu.core.navigation import ENTRIES
 from zhengwu.core.roles import Role, has_role, role_names
+from zhengwu.core.workbench import waiting_for
 
 
 def guarded(may):
@@ -53,10 +54,22 @@ def _entries_for(user):
     return out
 
 
+def _sections(work) -> list[dict]:
+    sections: list[dict] = []
+    for line in work:
+        if not sections or sections[-1]["title"] != line.section:
+            sections.append({"title": line.section, "lines": []})
+        sections[-1]["lines"].append(line)
+    return sections
+
+
 def home(request):
-    """Sends each role to its work: the entries of every role the user holds."""
-    entries = _entries_for(request.user) if request.user.is_authenticated else []
-    return render(request, "core/home.html", {"entries": entries})
+    """Sends each role to its work: the counts of its waiting work, each linked to its list, and
+    the entries of every role the user holds."""
+    user = request.user
+    entries = _entries_for(user) if user.is_authenticated else []
+    work = waiting_for(user)
+    return render(request, "core/home.html", {"entries": entries, "work_sections": _sections(work)})
 
 
 def healthz(request):

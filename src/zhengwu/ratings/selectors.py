@@ -287,3 +287,39 @@ def item_summary(item_id: int, *, comments: int = 10) -> dict:
         "satisfaction": (figures["satisfied"] / figures["total"]) if figures["total"] else None,
         "comments": latest,
     }
+
+
+# ---------------------------------------------------------------- home page
+
+
+def waiting_work(user) -> list:
+    """A department's home page lines: its bad-rating rectification tasks still to do, and
+    those past their deadline."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from zhengwu.core.paging import COUNT_CAP, capped_count, shown
+    from zhengwu.core.roles import has_role
+    from zhengwu.core.workbench import Work
+
+    if not has_role(user, Role.DEPARTMENT_HEAD, Role.REVIEWER):
+        return []
+    url = reverse("ratings:tasks")
+    section = gettext_lazy("Ratings")
+    return [
+        Work(
+            key="ratings-pending",
+            label=gettext_lazy("Rectifications to do"),
+            count=shown(*capped_count(tasks(user, state="pending"), COUNT_CAP)),
+            url=f"{url}?state=pending",
+            section=section,
+        ),
+        Work(
+            key="ratings-overdue",
+            label=gettext_lazy("Rectifications past their deadline"),
+            count=shown(*capped_count(tasks(user, state="pending", overdue=True), COUNT_CAP)),
+            url=f"{url}?state=pending&overdue=1",
+            urgent=True,
+            section=section,
+        ),
+    ]

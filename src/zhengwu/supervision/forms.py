@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.widgets import DateInput
 from zhengwu.supervision.models import (
     IrregularityKind,
     IrregularityStatus,
@@ -19,8 +20,8 @@ class ListFilterForm(forms.Form):
     department = forms.TypedChoiceField(
         label=_("Department"), required=False, coerce=int, empty_value=None
     )
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,

@@ -19,7 +19,7 @@ from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
 from zhengwu.cases.selectors import at_levels, staff_department_ids
 from zhengwu.core.errors import NotFound
-from zhengwu.core.roles import is_center_wide, role_names
+from zhengwu.core.roles import Role, has_role, is_center_wide, role_names
 from zhengwu.supervision.models import (
     CaseWarning,
     DailySeal,
@@ -326,3 +326,31 @@ __all__ = [
     "warning_counts",
     "warnings",
 ]
+
+
+# ---------------------------------------------------------------- home page
+
+
+def waiting_work(user) -> list:
+    """A supervisor's or department head's home page line: irregularities awaiting review."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from zhengwu.core.paging import COUNT_CAP, capped_count, shown
+    from zhengwu.core.workbench import Work
+
+    if not has_role(user, Role.SUPERVISOR, Role.DEPARTMENT_HEAD):
+        return []
+    from zhengwu.supervision.models import IrregularityStatus
+
+    open_ = irregularities(user, ListFilters(status=IrregularityStatus.OPEN.value))
+    return [
+        Work(
+            key="supervision-irregularities",
+            label=gettext_lazy("Irregularities awaiting review"),
+            count=shown(*capped_count(open_, COUNT_CAP)),
+            url=reverse("supervision:irregularities") + "?status=open",
+            urgent=True,
+            section=gettext_lazy("Supervision"),
+        )
+    ]

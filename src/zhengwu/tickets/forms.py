@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.accounts.models import Department
 from zhengwu.core.forms import NOTE_WIDGET, StyledForm
 from zhengwu.core.idempotency import MAX_KEY_LENGTH
+from zhengwu.core.widgets import DateInput
 from zhengwu.tickets.models import EmergencyService, Kind, Outcome, Satisfaction
 from zhengwu.tickets.selectors import categories as category_queryset
 
@@ -142,12 +143,8 @@ class FilterForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     department = forms.ChoiceField(label=_("Handling unit"), required=False)
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -168,8 +165,8 @@ class FilterForm(StyledForm):
 
 
 class ReportForm(StyledForm):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -196,7 +193,7 @@ class DispatchForm(ActionForm):
     due = forms.DateField(
         label=_("Reply due (leave empty for the default)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, **kwargs):

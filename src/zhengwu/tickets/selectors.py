@@ -368,3 +368,52 @@ def public_monthly_stats(year: int, month: int) -> dict:
         "on_time_rate": Ratio(totals["replied_on_time"], totals["replied"]),
         "satisfaction_rate": Ratio(totals["satisfied"], totals["reached"]),
     }
+
+
+# ---------------------------------------------------------------- home page
+
+# The queues each role's home page counts (the workbench's tabs of the same names).
+HOME_QUEUES = (
+    (frozenset({Role.OPERATOR, Role.ADMIN}), ("dispatch", "returns", "extensions", "callback")),
+    (UNIT_ROLES, ("accept", "handling", "overdue")),
+    (frozenset({Role.SUPERVISOR}), ("urged", "investigate")),
+    (frozenset({Role.LEADER}), ("overdue", "urged")),
+)
+URGENT_QUEUES = frozenset({"overdue", "urged"})
+
+
+def waiting_work(user) -> list:
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from zhengwu.core.paging import COUNT_CAP, capped_count, shown
+    from zhengwu.core.workbench import Work
+
+    labels = {
+        "dispatch": gettext_lazy("New, awaiting dispatch"),
+        "accept": gettext_lazy("Awaiting acceptance"),
+        "handling": gettext_lazy("Being handled"),
+        "returns": gettext_lazy("Returns to review"),
+        "extensions": gettext_lazy("Extension requests"),
+        "overdue": gettext_lazy("Overdue"),
+        "callback": gettext_lazy("Awaiting callback"),
+        "urged": gettext_lazy("Urged (督办)"),
+        "investigate": gettext_lazy("Efficiency complaints to investigate"),
+    }
+    held = role_names(user)
+    names: list[str] = []
+    for roles, queue_names in HOME_QUEUES:
+        if any(role.value in held for role in roles):
+            names += [name for name in queue_names if name not in names]
+    url = reverse("tickets:workbench")
+    return [
+        Work(
+            key=f"tickets-{name}",
+            label=labels[name],
+            section=gettext_lazy("Hotline tickets"),
+            count=shown(*capped_count(queue(user, name), COUNT_CAP)),
+            url=f"{url}?queue={name}",
+            urgent=name in URGENT_QUEUES,
+        )
+        for name in names
+    ]

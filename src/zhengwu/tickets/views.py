@@ -15,11 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwu.core import clock
+from zhengwu.core import clock, paging
+from zhengwu.core.confirm import confirmation_page, confirmed
+from zhengwu.core.cursors import decode_cursor
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
@@ -84,6 +87,12 @@ PAGE_ACTION = {
     rules.Action.MERGE: "merge",
 }
 DESK_ACTIONS = {"answer", "transfer", "merge"}
+# Acts that end a ticket (工单办结): confirmed on a step of their own (``core.confirm``).
+CONFIRMED_ACTIONS = {
+    "close": gettext_lazy(
+        "Closing finishes the ticket (办结): it leaves the work queues and takes no further step."
+    ),
+}
 EVENT_LABELS = {
     "create": gettext_lazy("Registered"),
     "answer": gettext_lazy("Answered on the spot"),
@@ -255,8 +264,13 @@ def workbench(request):
                 for t in rows
             ],
             "can_take_calls": bool(roles & DESK),
-            "next_query": _query(request, after=next_cursor) if next_cursor else "",
-            "first_query": _query(request, after="") if after else "",
+            "pager": paging.keyset_page(
+                queryset,
+                after_id=decode_cursor(after),
+                rows=len(rows),
+                next_query=_query(request, after=next_cursor) if next_cursor else None,
+                first_query=_query(request, after="") if after else None,
+            ),
         },
     )
 
@@ -494,6 +508,24 @@ def act(request, number: str, action: str):
     user = request.user
     ticket = selectors.get_ticket(user, number)
     form = f.ACTIONS[action][0](request.POST)
+    if (
+        action in CONFIRMED_ACTIONS
+        and not confirmed(request)
+        and action in page_actions(ticket, _roles(user))
+        and form.is_valid()
+    ):
+        return confirmation_page(
+            request,
+            title=f.ACTIONS[action][1],
+            subject=_("Ticket %(number)s") % {"number": ticket.number},
+            facts=[
+                (bound.label, form.cleaned_data.get(bound.name))
+                for bound in form.visible_fields()
+                if form.cleaned_data.get(bound.name)
+            ],
+            warning=CONFIRMED_ACTIONS[action],
+            back_url=reverse("tickets:detail", args=(ticket.number,)),
+        )
     done, problems, status = attempt(form, lambda: _run_action(user, ticket, action, form))
     if done is not None:
         messages.success(request, _("Done: %(action)s.") % {"action": f.ACTIONS[action][1]})
@@ -688,8 +720,13 @@ def mine(request):
         "tickets/mine.html",
         {
             "rows": rows,
-            "next_query": _query(request, after=next_cursor) if next_cursor else "",
-            "first_query": _query(request, after="") if after else "",
+            "pager": paging.keyset_page(
+                queryset,
+                after_id=decode_cursor(after),
+                rows=len(rows),
+                next_query=_query(request, after=next_cursor) if next_cursor else None,
+                first_query=_query(request, after="") if after else None,
+            ),
         },
     )
 
