@@ -92,6 +92,10 @@ def _org(rng: random.Random, seq: int) -> dict:
     }
 
 
+# How the staff made for a department are named until they are given their own names.
+TITLES = {"clerk": "窗口人员", "reviewer": "审核人员", "head": "负责人"}
+
+
 def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
     """A clerk, a reviewer and a head for every department (the demo accounts where they exist,
     ``<code>_clerk`` / ``<code>_reviewer`` / ``<code>_head`` otherwise)."""
@@ -120,7 +124,7 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
                     username=f"{department.code.lower()}_{key}",
                     roles=[role],
                     department_code=department.code,
-                    full_name=f"{department.short_name or department.name}{key}",
+                    full_name=f"{department.short_name or department.name}{TITLES[key]}",
                 )
                 # One hash for all of them: hashing is slow on purpose.
                 encoded = encoded or make_password(DEMO_PASSWORD)
