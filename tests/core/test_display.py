@@ -89,3 +89,14 @@ def test_a_stale_form_gets_the_chinese_403(make_user):
     response = client.post("/accounts/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "表单未能提交" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_assessment_names_staff_rows_by_name_never_login(make_user):
+    from zhengwu.assessment.selectors import _names
+
+    named = make_user(Role.WINDOW_CLERK, username="clerk5", full_name="孙丽")
+    unnamed = make_user(Role.WINDOW_CLERK, username="clerk6", full_name="")
+    with translation.override("zh-hans"):
+        names = _names("staff", [named.pk, unnamed.pk], None)
+    assert names == {named.pk: "孙丽", unnamed.pk: "未署名用户"}
