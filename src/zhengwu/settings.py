@@ -107,6 +107,8 @@ TEMPLATES = [
                 "zhengwu.core.context_processors.site",
                 "zhengwu.notifications.context_processors.unread",
             ],
+            # ``person``, ``cn_date`` and ``cn_datetime`` on every template.
+            "builtins": ["zhengwu.core.templatetags.zhengwu_display"],
         },
     }
 ]
@@ -216,6 +218,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One display style per kind of date (docs/decisions/0006).
+FORMAT_MODULE_PATH = ["zhengwu.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ZHENGWU_STATIC_ROOT", VAR_DIR / "static"))
@@ -278,6 +282,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+CSRF_FAILURE_VIEW = "zhengwu.core.views.csrf_failure"
 SITE_NAME = _("Zhengwu government service platform")
 # How often (seconds) each process checks whether another process changed the working-day calendar.
 WORKDAYS_RECHECK_SECONDS = float(os.environ.get("ZHENGWU_WORKDAYS_RECHECK_SECONDS", "5"))

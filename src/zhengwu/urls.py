@@ -26,3 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+handler403 = "zhengwu.core.views.forbidden"
+handler404 = "zhengwu.core.views.not_found"
+handler500 = "zhengwu.core.views.server_error"

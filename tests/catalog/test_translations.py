@@ -19,15 +19,19 @@ def _unquote(line: str) -> str:
 
 
 def po_entries() -> list[tuple[str, list[str], bool]]:
-    """(msgid, msgstrs, fuzzy) of every entry but the header."""
-    entries, msgid, msgstrs, fuzzy, target = [], None, [], False, None
+    """(msgid, msgstrs, fuzzy) of every entry but the header; a msgid with a context is keyed
+    ``context\x04msgid``, as the compiled catalogue keys it."""
+    entries, msgid, msgstrs, fuzzy, target, context = [], None, [], False, None, None
     for raw in [*(LC_MESSAGES / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if not raw.strip():
             if msgid:
-                entries.append((msgid, msgstrs, fuzzy))
-            msgid, msgstrs, fuzzy, target = None, [], False, None
+                key = f"{context}\x04{msgid}" if context is not None else msgid
+                entries.append((key, msgstrs, fuzzy))
+            msgid, msgstrs, fuzzy, target, context = None, [], False, None, None
         elif raw.startswith("#,") and "fuzzy" in raw:
             fuzzy = True
+        elif raw.startswith("msgctxt "):
+            context, target = _unquote(raw[8:]), "ctx"
         elif raw.startswith("msgid "):
             msgid, target = _unquote(raw[6:]), "id"
         elif raw.startswith("msgid_plural "):
@@ -36,7 +40,9 @@ def po_entries() -> list[tuple[str, list[str], bool]]:
             msgstrs.append(_unquote(raw.split(" ", 1)[1]))
             target = "str"
         elif raw.startswith('"'):
-            if target == "id":
+            if target == "ctx":
+                context += _unquote(raw)
+            elif target == "id":
                 msgid += _unquote(raw)
             elif target == "str":
                 msgstrs[-1] += _unquote(raw)

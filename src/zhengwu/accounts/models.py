@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.display import person_name
+
 
 class Region(models.Model):
     """An administrative division (行政区划), e.g. a city or district."""
@@ -162,7 +164,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        """The name people read (zhengwu.core.display.person_name): never the login."""
+        return person_name(self)
 
 
 class Applicant(models.Model):

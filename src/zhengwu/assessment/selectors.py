@@ -40,6 +40,7 @@ from zhengwu.cases.models import OPEN_STATE_VALUES, Case
 from zhengwu.cases.selectors import STAFF_CASE_ROLES, staff_department_ids
 from zhengwu.cases.services import terms_for
 from zhengwu.catalog.models import ServiceItem, ServiceItemVersion
+from zhengwu.core.display import person_name
 from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
 
@@ -205,12 +206,8 @@ def _names(group: str, keys: Iterable[Hashable], department_ids) -> dict[Hashabl
     if group == "window":
         return {w.pk: str(w) for w in Window.objects.filter(pk__in=ids)}
     if group == "staff":
-        return {
-            pk: full or username
-            for pk, full, username in User.objects.filter(pk__in=ids).values_list(
-                "pk", "full_name", "username"
-            )
-        }
+        users = User.objects.filter(pk__in=ids).only("pk", "full_name", "first_name", "last_name")
+        return {user.pk: person_name(user) for user in users}
     if group == "item":
         return dict(
             ServiceItem.objects.filter(pk__in=ids).values_list("pk", "current_version__name")

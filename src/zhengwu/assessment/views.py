@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhengwu.assessment import brief as briefs
 from zhengwu.assessment import documents, formulas, presenters, selectors
@@ -186,7 +187,7 @@ def dashboard(request):
             "completed": _("Decided"),
             "on_time": _("On-time completion rate"),
             "online": _("Online application rate"),
-            "cases": _("Cases"),
+            "cases": pgettext("count", "Cases"),
         },
     }
     context = {

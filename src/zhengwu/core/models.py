@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnly:
@@ -29,7 +30,7 @@ class IdempotencyKey(models.Model):
     scope = models.CharField(_("scope"), max_length=64)
     key = models.CharField(_("key"), max_length=128)
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
-    status = models.PositiveSmallIntegerField(_("status"), default=0)
+    status = models.PositiveSmallIntegerField(pgettext_lazy("HTTP", "status"), default=0)
     body = models.JSONField(_("response body"), default=dict)
     created_at = models.DateTimeField(_("created at"))
 

@@ -1,11 +1,15 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
 
 from zhengwu.core.errors import Forbidden, NotFound
 from zhengwu.core.navigation import ENTRIES
@@ -76,3 +80,32 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Error pages in Chinese in the site's layout (urls.py handler403/404/500).
+
+
+@requires_csrf_token
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that was open too long, or with cookies off (CSRF_FAILURE_VIEW)."""
+    reason = _(
+        "The form could not be accepted: the page was open too long or cookies are switched "
+        "off. Open the page again and send the form once more."
+    )
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def server_error(request):
+    """The 500 page needs neither the database nor the request: it renders with no context
+    processors, the site name from the settings."""
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponseServerError(html)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.core.models import ChainedEvent
 from zhengwu.ratings.rules import Outcome, TaskState
@@ -40,7 +41,9 @@ class Rating(models.Model):
         _("service event"), help_text=_("The sequence number of the case's decision event.")
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    level = models.PositiveSmallIntegerField(
+        pgettext_lazy("rating", "level"), choices=Level.choices
+    )
     dimensions = models.JSONField(_("dimensions"), default=dict, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     real_name = models.BooleanField(_("real name"), default=False)

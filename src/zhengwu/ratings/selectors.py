@@ -161,6 +161,11 @@ def may_see_ratings(user) -> bool:
     return bool(role_names(user) & (STAFF_RATING_ROLES | CENTER_WIDE_ROLES))
 
 
+def may_supervise_ratings(user) -> bool:
+    """The supervisors' ratings page: center-wide roles only (links to it check this too)."""
+    return bool(role_names(user) & CENTER_WIDE_ROLES)
+
+
 def rating_scope(user) -> Q:
     """Center-wide roles see every department; staff the departments whose cases they handle."""
     roles = role_names(user)

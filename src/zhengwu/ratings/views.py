@@ -51,7 +51,7 @@ def staff_page(view):
 
 
 def supervisor_page(view):
-    return _guard(view, lambda u: has_role(u, Role.SUPERVISOR, Role.LEADER, Role.ADMIN))
+    return _guard(view, selectors.may_supervise_ratings)
 
 
 def admin_page(view):
@@ -262,7 +262,7 @@ def _task_page(request, task, *, errors=None, general=(), values=None, status=20
         {
             "task": task,
             "rating": task.rating,
-            "steps": list(task.events.order_by("seq")),
+            "steps": list(task.events.select_related("actor").order_by("seq")),
             "appeals": list(task.appeals.order_by("filed_at")),
             "may_handle": may_handle,
             "may_appeal": may_handle and has_role(request.user, Role.DEPARTMENT_HEAD),

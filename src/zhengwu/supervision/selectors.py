@@ -310,6 +310,74 @@ def latest_seal() -> DailySeal | None:
     return DailySeal.objects.order_by("-day").first()
 
 
+@dataclass(frozen=True)
+class SealStatus:
+    """The daily seal in plain words for the board: the day sealed, whether the check found the
+    trail whole, and each problem as a sentence."""
+
+    day: dt.date
+    cases: int
+    events: int
+    intact: bool
+    problems: tuple[str, ...]
+
+
+# The check recomputes the latest seal from the events: kept for one sweep interval.
+SEAL_STATUS_SECONDS = 600
+
+
+def seal_status() -> SealStatus | None:
+    """The latest seal checked as ``verify_audit`` checks it (the chain of seals and the latest
+    day's chain heads), or None before the first seal."""
+    from django.core.cache import cache
+
+    from zhengwu.supervision.seal import verify
+
+    latest = latest_seal()
+    if latest is None:
+        return None
+    # Any change to the latest seal's row gives another key; changed events show within the
+    # interval.
+    key = "zhengwu:seal-status:" + ":".join(
+        str(v)
+        for v in (
+            latest.day,
+            latest.cases,
+            latest.events,
+            latest.digest,
+            latest.prev_hash,
+            latest.hash,
+        )
+    )
+    problems = cache.get(key)
+    if problems is None:
+        problems = [_seal_problem(p) for p in verify()]
+        cache.set(key, problems, SEAL_STATUS_SECONDS)
+    return SealStatus(latest.day, latest.cases, latest.events, not problems, tuple(problems))
+
+
+def _seal_problem(problem) -> str:
+    from django.utils.translation import gettext as _
+
+    from zhengwu.core.display import cn_date
+
+    if problem.reason == "seal_chain":
+        return _("The seal of %(day)s no longer follows from the seal before it.") % {
+            "day": cn_date(problem.day)
+        }
+    return _(
+        "The cases of %(day)s no longer match their seal: %(sealed_cases)d cases with "
+        "%(sealed_events)d events were sealed, %(cases)d cases with %(events)d events are "
+        "there now."
+    ) % {
+        "day": cn_date(problem.day),
+        "sealed_cases": problem.sealed[0],
+        "sealed_events": problem.sealed[1],
+        "cases": problem.found[0],
+        "events": problem.found[1],
+    }
+
+
 __all__ = [
     "BOARD_LEVELS",
     "board",
@@ -322,6 +390,7 @@ __all__ = [
     "latest_seal",
     "may_supervise",
     "rating_loop",
+    "seal_status",
     "top_irregular_cases",
     "warning_counts",
     "warnings",

@@ -17,6 +17,7 @@ from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.views import guarded
+from zhengwu.ratings.selectors import may_supervise_ratings
 from zhengwu.supervision import presenters, selectors, services
 from zhengwu.supervision.forms import ListFilterForm, ReviewForm
 from zhengwu.supervision.models import IrregularityKind
@@ -49,13 +50,14 @@ def board(request):
         "rows": rows,
         "totals": totals,
         "levels": [(level.value, level.label) for level in selectors.BOARD_LEVELS],
-        "seal": selectors.latest_seal(),
         "as_of": clock.now(),
         "center_wide": selectors.department_scope(request.user) is None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "supervision/_board_table.html", context)
     context["loop"] = selectors.rating_loop(request.user)
+    context["seal"] = selectors.seal_status()
+    context["may_see_rating_supervision"] = may_supervise_ratings(request.user)
     context["overdue_kind"] = IrregularityKind.RECTIFICATION_OVERDUE.value
     return render(request, "supervision/board.html", context)
 
@@ -87,12 +89,12 @@ def board_cases(request):
     )
 
 
-def _xlsx(title: str, headers, rows) -> HttpResponse:
+def _xlsx(title: str, sheet_title: str, headers, rows) -> HttpResponse:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = str(sheet_title)[:31]
     sheet.append([_(h) for h in headers])
     for row in rows:
         sheet.append(row)
@@ -123,6 +125,7 @@ def warnings(request):
         told = selectors.recipients([w.pk for w in rows])
         return _xlsx(
             "warnings",
+            _("Warnings"),
             presenters.WARNING_HEADERS,
             (presenters.warning_row(w, told.get(w.pk, [])) for w in rows),
         )
@@ -147,10 +150,13 @@ def irregularities(request):
     form, filters = _filters(request)
     queryset = selectors.irregularities(request.user, filters)
     if request.GET.get("export") == "xlsx":
+        rows = list(queryset[:EXPORT_LIMIT])
+        people = presenters.evidence_people(rows)
         return _xlsx(
             "irregularities",
+            _("Irregularities"),
             presenters.IRREGULARITY_HEADERS,
-            (presenters.irregularity_row(r) for r in queryset[:EXPORT_LIMIT]),
+            (presenters.irregularity_row(r, people) for r in rows),
         )
     page = _page(request, queryset)
     return render(

@@ -7,6 +7,7 @@ import secrets
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.accounts.models import Department
 from zhengwu.core.forms import NOTE_WIDGET, StyledForm
@@ -304,7 +305,9 @@ class CallbackForm(ActionForm):
 
 
 class InvestigateForm(ActionForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("investigation", "Outcome"), choices=Outcome.choices
+    )
     department = forms.ChoiceField(label=_("Department found responsible"), required=False)
     staff = forms.CharField(label=_("Staff member named"), max_length=100, required=False)
     note = forms.CharField(label=_("Findings"), max_length=2000, required=False, widget=NOTE_WIDGET)

@@ -17,12 +17,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.cursors import decode_cursor
+from zhengwu.core.display import cn_datetime
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
@@ -31,7 +32,16 @@ from zhengwu.core.roles import Role, role_names
 from zhengwu.core.views import applicant_required, guarded
 from zhengwu.tickets import duplicates, knowledge, lookup, presenters, rules, selectors, services
 from zhengwu.tickets import forms as f
-from zhengwu.tickets.models import HANDLING_STATE_VALUES, Category, Kind, Ticket, TicketState
+from zhengwu.tickets.models import (
+    HANDLING_STATE_VALUES,
+    Category,
+    EmergencyService,
+    Kind,
+    Outcome,
+    Satisfaction,
+    Ticket,
+    TicketState,
+)
 from zhengwu.tickets.suggestions import suggest
 
 PAGE_SIZE = 20
@@ -128,10 +138,13 @@ DETAIL_LABELS = {
     "service": gettext_lazy("Emergency service"),
     "into": gettext_lazy("Merged into"),
     "satisfaction": gettext_lazy("Satisfaction"),
-    "outcome": gettext_lazy("Outcome"),
+    "outcome": pgettext_lazy("investigation", "Outcome"),
     "staff": gettext_lazy("Staff member named"),
     "round": gettext_lazy("Redo round"),
 }
+
+# Stored values shown by their labels.
+DETAIL_CHOICES = {"satisfaction": Satisfaction, "outcome": Outcome, "service": EmergencyService}
 
 
 def _roles(user) -> frozenset[str]:
@@ -442,10 +455,11 @@ def _event_details(data: dict) -> list[tuple[str, str]]:
             continue
         if key in ("due_at", "accept_due", "respond_by"):
             try:
-                value = clock.local_datetime(dt.datetime.fromisoformat(value))
-                value = value.strftime("%Y年%m月%d日 %H:%M")
+                value = cn_datetime(dt.datetime.fromisoformat(value))
             except (TypeError, ValueError):
                 pass
+        elif key in DETAIL_CHOICES:
+            value = dict(DETAIL_CHOICES[key].choices).get(value, value)
         out.append((label, str(value)))
     return out
 

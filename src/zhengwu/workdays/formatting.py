@@ -6,9 +6,11 @@ import datetime as dt
 
 from django.utils.translation import get_language
 
+from zhengwu.core.display import cn_date
+
 
 def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return cn_date(day)
 
 
 def show_date(day: dt.date) -> str:

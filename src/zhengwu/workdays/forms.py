@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.workdays import schedule as sched
@@ -34,7 +35,13 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Or upload a file"),
         required=False,
-        help_text=_("CSV or text, one entry a line: holiday,start,end,name or workday,date,,name."),
+        # mark_safe keeps the translation lazy; the catalogue's text holds only <code> tags.
+        help_text=mark_safe(  # noqa: S308
+            _(
+                "CSV or text, one entry a line: <code>holiday,start,end,name</code> or "
+                "<code>workday,date,,name</code> (the keywords as written)."
+            )
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
     )
     digest = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -15,6 +15,7 @@ from zhengwu.cases.models import CaseCompletion, CaseLevel, CaseState
 from zhengwu.cases.selectors import remaining_workdays
 from zhengwu.catalog.choices import SPECIAL_PROCEDURES
 from zhengwu.core import clock
+from zhengwu.core.display import cn_date, cn_datetime
 
 register = template.Library()
 
@@ -62,28 +63,6 @@ LEVEL_COLOURS = {
     CaseLevel.STATUTORY_OVERDUE: "dark",
 }
 OPEN = ("submitted", "supplement_requested", "accepted", "suspended")
-
-
-def cn_date(value) -> str:
-    """A date the Chinese way: 2025年10月9日 (a datetime is taken in Shanghai time)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        value = clock.local_date(value) if value.tzinfo else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_datetime(value) -> str:
-    """2025年10月9日 09:30 in Shanghai time."""
-    if not isinstance(value, dt.datetime):
-        return cn_date(value)
-    local = clock.local_datetime(value) if value.tzinfo else value
-    return f"{cn_date(local.date())} {local:%H:%M}"
 
 
 def _calendar():
