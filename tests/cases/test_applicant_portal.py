@@ -113,7 +113,7 @@ def test_no_download_before_an_electronic_delivery(
 
 def staff_act(client, user, case, action, data):
     client.force_login(user)
-    payload = {"version": str(Case.objects.get(pk=case.pk).version), **data}
+    payload = {"version": str(Case.objects.get(pk=case.pk).version), "confirmed": "yes", **data}
     return client.post(reverse("cases:act", args=[case.number, action]), payload)
 
 

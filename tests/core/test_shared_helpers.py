@@ -166,6 +166,7 @@ def test_the_applicant_guard_sends_strangers_to_login_and_refuses_staff(rf):
 # --- the rate limiter ----------------------------------------------------------------------------
 
 
+@pytest.mark.django_db
 def test_the_rate_limiter_counts_per_address_and_window():
     cache.clear()
     factory = RequestFactory()
