@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JointConfig(AppConfig):
+    name = "zhengwu.joint"
+    label = "joint"
+    verbose_name = _("Joint handling")
