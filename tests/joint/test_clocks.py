@@ -285,3 +285,38 @@ def test_a_pause_never_brings_a_due_date_earlier(accepted, pauses, extra, promis
     assert after.suspended_workdays >= before.suspended_workdays
     unpaused = clocks(opened(accepted), as_of, promised_limit=promised)
     assert before.statutory_due >= unpaused.statutory_due
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "zhengwu/joint/rules.py",
+        "zhengwu/joint/clocks.py",
+        "zhengwu/joint/scenes.py",
+        "zhengwu/workdays/periods.py",
+    ],
+)
+def test_the_core_is_pure(module):
+    """No Django import, and nothing of the project but pure modules."""
+    import ast
+    from pathlib import Path
+
+    import zhengwu
+
+    source = (Path(zhengwu.__file__).parent.parent / module).read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    assert not {name for name in imported if name.split(".")[0] == "django"}
+    project = {name for name in imported if name.startswith("zhengwu")}
+    assert project <= {
+        "zhengwu.cases.rules",
+        "zhengwu.cases.clocks",
+        "zhengwu.joint.rules",
+        "zhengwu.joint.clocks",
+        "zhengwu.workdays.rules",
+        "zhengwu.workdays.periods",
+    }

@@ -28,6 +28,7 @@ from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clock
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
 from zhengwu.cases.rules import Action, State, TransitionError, transition
 from zhengwu.cases.selectors import as_of_today, scope, staff_department_ids
+from zhengwu.cases.signals import case_acted
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock, trail
@@ -632,6 +633,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    case_acted.send(sender=Case, case=case, action=str(table_action))
 
 
 # ---------------------------------------------------------------- the sweep

@@ -6,3 +6,6 @@ class JointConfig(AppConfig):
     name = "zhengwu.joint"
     label = "joint"
     verbose_name = _("Joint handling")
+
+    def ready(self):
+        from zhengwu.joint import receivers  # noqa: F401

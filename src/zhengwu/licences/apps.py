@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LicencesConfig(AppConfig):
+    name = "zhengwu.licences"
+    label = "licences"
+    verbose_name = _("Licences")
+
+    def ready(self):
+        from zhengwu.licences import receivers  # noqa: F401
