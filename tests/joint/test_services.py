@@ -247,3 +247,29 @@ def test_only_the_lead_window_files_at_the_window(scene, zjj_clerk, travel):
     with pytest.raises(ValidationFailed) as caught:
         file_joint(zjj_clerk)
     assert "scene" in caught.value.errors
+
+
+def verify_audit() -> tuple[int, str, str]:
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_verify_audit_checks_the_joint_chains(scene, clerk, travel):
+    from zhengwu.joint.models import JointCaseEvent
+
+    joint = accepted(clerk, travel)
+    code, out, _err = verify_audit()
+    assert code == 0
+    assert "checked 1 joint cases, 0 broken" in out
+    JointCaseEvent.objects.filter(joint=joint, seq=2).update(data={"forged": True})
+    code, out, err = verify_audit()
+    assert code == 1
+    assert f"BROKEN {joint.number} (event 2)" in err

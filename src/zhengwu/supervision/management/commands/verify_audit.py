@@ -1,12 +1,12 @@
-"""Check the hash chain of every case's, ticket's and rectification task's events, and the daily
-seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's and rectification task's events,
+and the daily seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
 
-Exits 0 when everything verifies; otherwise prints each case, ticket or task whose events were
-altered, reordered or deleted, and each seal that no longer matches (a chain deleted whole), and
-exits 1.
+Exits 0 when everything verifies; otherwise prints each case, joint case, ticket or task whose
+events were altered, reordered or deleted, and each seal that no longer matches (a chain deleted
+whole), and exits 1.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from zhengwu.cases.integrity import verify
+from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.supervision import seal
 from zhengwu.tickets.integrity import verify as verify_tickets
@@ -23,7 +24,8 @@ from zhengwu.tickets.integrity import verify as verify_tickets
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case, ticket and rectification-task events and the daily "
+        "Verify the hash chains of all case, joint case, ticket and rectification-task events and "
+        "the daily "
         "seals; "
         "exit 1 on any break."
     )
@@ -44,6 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, all_seals=False, **options):
         broken = self._chains(verify(), "cases")
+        broken += self._chains(verify_joint_cases(), "joint cases")
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
         problems = seal.verify(all_seals=all_seals)
