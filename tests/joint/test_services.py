@@ -273,3 +273,24 @@ def test_verify_audit_checks_the_joint_chains(scene, clerk, travel):
     code, out, err = verify_audit()
     assert code == 1
     assert f"BROKEN {joint.number} (event 2)" in err
+
+
+def test_only_staff_state_when_a_step_happened(scene, clerk, citizen, travel):
+    travel(AT("2026-09-24 09:00"))
+    joint = file_joint(citizen, channel="online")
+    travel(AT("2026-09-30 09:00"))
+    with pytest.raises(ValidationFailed) as caught:
+        services.act(
+            actor=citizen,
+            number=joint.number,
+            action="withdraw",
+            occurred_at=AT("2026-09-25 09:00"),
+        )
+    assert "occurred_at" in caught.value.errors
+    # A clerk's acceptance of the 24th recorded on the 30th is 先办后录.
+    joint = services.act(
+        actor=clerk, number=joint.number, action="accept", occurred_at=AT("2026-09-24 10:00")
+    )
+    last = joint.events.order_by("seq").last()
+    assert last.kind == "accept" and last.retroactive
+    assert joint.accepted_on == dt.date(2026, 9, 24)

@@ -19,6 +19,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.accounts.models import Department, User
 from zhengwu.cases import inputs
 from zhengwu.cases.children import open_child, withdraw_child
-from zhengwu.cases.clocks import ClockError
+from zhengwu.cases.clocks import ClockError, is_retroactive
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.rules import TransitionError
 from zhengwu.cases.selectors import staff_department_ids
@@ -346,23 +347,49 @@ def _apply(joint: JointCase, clocks: JointClocks) -> None:
     joint.clocks_on = clocks.as_of
 
 
-def _append(joint: JointCase, *, kind, actor, occurred_at, data) -> JointCaseEvent:
+def _append(
+    joint: JointCase, *, kind, actor, occurred_at, data, retroactive: bool = False
+) -> JointCaseEvent:
     row = JointCaseEvent(
-        joint=joint, kind=str(kind), actor=actor, occurred_at=occurred_at, data=dict(data)
+        joint=joint,
+        kind=str(kind),
+        actor=actor,
+        occurred_at=occurred_at,
+        data=dict(data),
+        retroactive=retroactive,
     )
     return trail.append(joint, row, label="joint")
 
 
-def _step(joint: JointCase, *, kind, actor, occurred_at, data) -> JointClocks:
+def _step(
+    joint: JointCase, *, kind, actor, occurred_at, data, retroactive: bool = False
+) -> JointClocks:
     """Replay the events with the new one, append it, store the clocks (caller saves)."""
     events = [_event_tuple(r) for r in joint.events.order_by("seq")]
     events.append(Event(str(kind), clock.local_date(occurred_at), data))
     clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred_at)))
-    _append(joint, kind=kind, actor=actor, occurred_at=occurred_at, data=data)
+    _append(
+        joint,
+        kind=kind,
+        actor=actor,
+        occurred_at=occurred_at,
+        data=data,
+        retroactive=retroactive,
+    )
     _apply(joint, clocks)
     joint.version += 1
     joint.updated_at = clock.now()
     return clocks
+
+
+def _is_retroactive(occurred_at: dt.datetime) -> bool:
+    """先办后录: a staff step recorded more than the margin after it happened."""
+    return is_retroactive(
+        clock.local_date(occurred_at),
+        clock.today(),
+        get_calendar(),
+        margin_workdays=settings.RETROACTIVE_MARGIN_WORKDAYS,
+    )
 
 
 def acting_roles(actor: User, joint: JointCase) -> frozenset[str]:
@@ -492,6 +519,7 @@ def file(
             kind=Action.SUBMIT,
             actor=actor,
             occurred_at=received_at,
+            retroactive=channel == "window" and _is_retroactive(received_at),
             data={
                 "scene": found.code,
                 "version": version.number,
@@ -583,6 +611,9 @@ def act(
         raise ValidationFailed({"action": [_("Unknown action.")]})
     table_action = ACTIONS[action]
     data = dict(data or {})
+    staff = bool(role_names(actor) & {Role.WINDOW_CLERK, Role.LEADER})
+    if occurred_at is not None and not staff:
+        raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
     with transaction.atomic():
         if not visible(actor).filter(number=str(number or "")[:32]).exists():
             raise NotFound()
@@ -623,7 +654,14 @@ def act(
                     % {"names": material_names(joint.scene_version, missing)},
                     code="materials_incomplete",
                 )
-        _step(joint, kind=table_action, actor=actor, occurred_at=occurred_at, data=event_data)
+        _step(
+            joint,
+            kind=table_action,
+            actor=actor,
+            occurred_at=occurred_at,
+            data=event_data,
+            retroactive=staff and _is_retroactive(occurred_at),
+        )
         if table_action is Action.ACCEPT:
             _open_stage(joint, 0, actor=actor, at=occurred_at)
         elif table_action is Action.WITHDRAW:
