@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := accounts workdays catalog cases ratings supervision assessment tickets demo
+APPS := accounts workdays catalog cases ratings supervision assessment tickets joint licences demo
 
 .PHONY: run serve install install-test migrate demo worker scheduler supervise test lint format bench messages compilemessages clean
 

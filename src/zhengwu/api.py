@@ -237,6 +237,9 @@ def _mount() -> None:
     from zhengwu.assessment.api import router as assessment_router
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.joint.api import router as joint_router
+    from zhengwu.joint.api import scenes_router
+    from zhengwu.licences.api import router as licences_router
     from zhengwu.notifications.api import router as notifications_router
     from zhengwu.ratings.api import router as ratings_router
     from zhengwu.supervision.api import router as supervision_router
@@ -253,6 +256,9 @@ def _mount() -> None:
     api.add_router("/v1", notifications_router)
     api.add_router("/v1", assessment_router)
     api.add_router("/v1", tickets_router)
+    api.add_router("/v1", scenes_router)
+    api.add_router("/v1", joint_router)
+    api.add_router("/v1", licences_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

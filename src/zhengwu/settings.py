@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "zhengwu.notifications",
     "zhengwu.assessment",
     "zhengwu.tickets",
+    "zhengwu.joint",
+    "zhengwu.licences",
     "zhengwu.demo",
 ]
 

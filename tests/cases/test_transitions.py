@@ -215,4 +215,4 @@ def test_the_core_is_pure(module):
             imported.add(node.module or "")
     assert not {name for name in imported if name.split(".")[0] == "django"}
     project = {name for name in imported if name.startswith("zhengwu")}
-    assert project <= {"zhengwu.cases.rules", "zhengwu.workdays.rules"}
+    assert project <= {"zhengwu.cases.rules", "zhengwu.workdays.rules", "zhengwu.workdays.periods"}

@@ -4,7 +4,9 @@
 stored deadline fields of a case (DESIGN.md: Deadlines are stored). It replays the events through
 the transition table (``zhengwu.cases.rules``), so an impossible history raises ``TransitionError``
 and a history that breaks a clock rule raises ``ClockError``; the services call it on the events
-*with* the new one before appending it, which makes it the single check of both.
+*with* the new one before appending it, which makes it the single check of both. The counting
+every legal clock shares (due dates over paused working days, levels, completion, the event
+tuple) is ``zhengwu.workdays.periods``.
 
 The rules (DOMAIN.md §2-§4; "N working days from D" is the N-th working day after D, the deadline
 is the end of that day):
@@ -76,10 +78,9 @@ provisional calendar year (DOMAIN §2): recompute when the official schedule is 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from zhengwu.cases.rules import (
     OPEN_STATES,
@@ -88,7 +89,19 @@ from zhengwu.cases.rules import (
     State,
     next_state,
 )
-from zhengwu.workdays.rules import WorkCalendar, WorkdayDate
+from zhengwu.workdays.periods import DAY as _DAY
+from zhengwu.workdays.periods import (
+    Completion,
+    Event,
+    EventLike,
+    Level,
+    completion_of,
+    due_date,
+    level_of,
+    paused_workdays,
+)
+from zhengwu.workdays.periods import plain as _plain
+from zhengwu.workdays.rules import WorkCalendar
 
 __all__ = [
     "ClockError",
@@ -104,25 +117,10 @@ __all__ = [
     "paused_workdays",
 ]
 
-_DAY = dt.timedelta(days=1)
-
 
 class ClockError(CaseRuleError):
     """Events that break a time-limit rule. Codes: ``no_events``, ``event_out_of_order``,
     ``intake_expired``, ``intake_not_expired``, ``invalid_extension``, ``extension_after_due``."""
-
-
-class Level(enum.StrEnum):
-    NORMAL = "normal"
-    YELLOW = "yellow"
-    RED = "red"
-    STATUTORY_OVERDUE = "statutory_overdue"
-
-
-class Completion(enum.StrEnum):
-    EARLY = "early"
-    ON_TIME = "on_time"
-    LATE = "late"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,25 +155,6 @@ class Terms:
         return self.statutory_limit if self.promised_limit is None else self.promised_limit
 
 
-class EventLike(Protocol):
-    kind: str
-    occurred_on: dt.date
-    data: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One recorded event: ``kind`` (an ``Action`` value), the local date it occurred, its data.
-
-    ``extend`` carries ``{"workdays": n}``. Kinds that are not actions (notes, certificates) may be
-    passed along and do not affect the clocks.
-    """
-
-    kind: str
-    occurred_on: dt.date
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
 @dataclass(frozen=True, slots=True)
 class Clocks:
     """Everything ``compute_clocks`` derives; the stored case fields and the API fields."""
@@ -204,48 +183,6 @@ class Clocks:
     provisional: bool
 
 
-def due_date(
-    calendar: WorkCalendar,
-    start: dt.date,
-    workdays: int,
-    pauses: Iterable[tuple[dt.date, dt.date]] = (),
-) -> WorkdayDate:
-    """The ``workdays``-th counted working day after ``start``.
-
-    ``pauses`` are ``(suspended, resumed)`` pairs in time order, not overlapping: the working days
-    in [suspended, resumed) are not counted (nor is ``start``). One ``between`` and one ``add`` per
-    pause that starts on or before the running due date.
-    """
-    due = calendar.add(start, workdays)
-    provisional = due.provisional
-    first_counted = start + _DAY
-    for suspended, resumed in pauses:
-        low = max(suspended, first_counted)
-        if resumed <= low:
-            continue
-        if low > due:
-            break
-        # The counted days in [low, due] (all working days: earlier pauses ended before ``low``)
-        # are pushed past the pause.
-        left = calendar.between(low - _DAY, due)
-        due = calendar.add(resumed - _DAY, left)
-        provisional = provisional or left.provisional or due.provisional
-    if provisional and not due.provisional:
-        return WorkdayDate(due.year, due.month, due.day, True)
-    return due
-
-
-def paused_workdays(
-    calendar: WorkCalendar, start: dt.date, suspended: dt.date, resumed: dt.date
-) -> tuple[int, bool]:
-    """Working days in [suspended, resumed) after ``start``; whether the count is provisional."""
-    low = max(suspended, start + _DAY)
-    if resumed <= low:
-        return 0, False
-    count = calendar.between(low - _DAY, resumed - _DAY)
-    return int(count), count.provisional
-
-
 def _local_date(value, what: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise TypeError(f"{what}: expected a local date, got {type(value).__name__}")
@@ -264,10 +201,6 @@ def _extension_workdays(event: EventLike, terms: Terms) -> int:
             f"an extension is 1 to {terms.extension_max} working days, not {workdays!r}",
         )
     return workdays
-
-
-def _plain(day: dt.date | None) -> dt.date | None:
-    return None if day is None else dt.date(day.year, day.month, day.day)
 
 
 def compute_clocks(
@@ -378,14 +311,7 @@ def compute_clocks(
             provisional |= count_provisional
         promised_due, statutory_due = _plain(promised), _plain(statutory)
 
-    completion = None
-    if completed_on is not None:
-        if completed_on < promised_due:
-            completion = Completion.EARLY
-        elif completed_on == promised_due:
-            completion = Completion.ON_TIME
-        else:
-            completion = Completion.LATE
+    completion = completion_of(completed_on, promised_due)
 
     delivery_due = None
     delivery_overdue = False
@@ -400,17 +326,10 @@ def compute_clocks(
 
     level = remaining = None
     if is_open:
-        level = Level.NORMAL
-        if promised_due is not None:
-            left = calendar.between(as_of, promised_due)
-            provisional |= left.provisional
-            remaining = int(left)
-            if statutory_overdue:
-                level = Level.STATUTORY_OVERDUE
-            elif as_of > promised_due:
-                level = Level.RED
-            elif remaining <= 1:
-                level = Level.YELLOW
+        level, remaining, left_provisional = level_of(
+            calendar, as_of, promised_due, statutory_overdue=statutory_overdue
+        )
+        provisional |= left_provisional
 
     is_suspended = state is State.SUSPENDED
     return Clocks(

@@ -249,7 +249,7 @@ def clocks_after(case: Case, rows: Sequence[CaseEvent]) -> Clocks:
     return _clocks(case, events, events[-1].occurred_on)
 
 
-def _stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
+def stated_time(value: dt.datetime | None, *, field: str, not_before: dt.datetime | None):
     stated = trail.stated_time(
         value,
         field=field,
@@ -283,7 +283,7 @@ class ApplicantInput:
     legal_representative: str = ""
 
 
-def _without_nul(data: ApplicantInput) -> ApplicantInput:
+def without_nul(data: ApplicantInput) -> ApplicantInput:
     """The applicant's details as the database can store them (PostgreSQL refuses NUL)."""
     return replace(
         data,
@@ -312,7 +312,9 @@ def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> 
         raise Forbidden(_("Only an applicant may apply online."))
 
 
-def _applicant(actor: User, channel: str, data: ApplicantInput, errors: dict) -> Applicant | None:
+def filing_applicant(
+    actor: User, channel: str, data: ApplicantInput, errors: dict
+) -> Applicant | None:
     kind = data.kind
     number = data.id_number if kind == Applicant.Kind.PERSON else data.uscc
     link = None
@@ -381,7 +383,7 @@ def submit(
     """File an application: at the window by a clerk, or online by the applicant. The case is
     returned with its one event (``case.events.all()`` reads nothing)."""
     errors: dict[str, list] = {}
-    applicant = _without_nul(applicant)
+    applicant = without_nul(applicant)
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
     try:
@@ -399,10 +401,10 @@ def submit(
     core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
     if errors:
         raise ValidationFailed(errors)
-    received_at = _stated_time(received_at, field="received_at", not_before=None)
+    received_at = stated_time(received_at, field="received_at", not_before=None)
 
     with transaction.atomic():
-        person = _applicant(actor, channel, applicant, errors)
+        person = filing_applicant(actor, channel, applicant, errors)
         if errors:
             raise ValidationFailed(errors)
         now = clock.now()
@@ -535,9 +537,7 @@ def act(
     stated_on = None
     if occurred_at is not None:
         # Checked before the deemed acceptance below: a naive or future time must not record it.
-        stated_on = clock.local_date(
-            _stated_time(occurred_at, field="occurred_at", not_before=None)
-        )
+        stated_on = clock.local_date(stated_time(occurred_at, field="occurred_at", not_before=None))
 
     # A late intake action first records the deemed acceptance it comes too late for; the deemed
     # acceptance stands whatever becomes of the action (which runs in a savepoint).
@@ -563,7 +563,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
         raise DomainError(RULE_MESSAGES["stale_version"], code="stale_version")
     rows = _stored_events(case)
     last_at = rows[-1].occurred_at if rows else None
-    occurred_at = _stated_time(occurred_at, field="occurred_at", not_before=last_at)
+    occurred_at = stated_time(occurred_at, field="occurred_at", not_before=last_at)
     item_version = case.item_version
     known = material_codes(item_version)
     required = material_codes(item_version, required_only=True)
@@ -645,6 +645,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    observers.acted(case, str(table_action))
 
 
 def new_in_notice(case: Case, missing: Sequence[str], *, rows=None) -> list[str]:

@@ -164,6 +164,10 @@ class ServiceItemVersion(models.Model):
     hours = models.CharField(_("hours"), max_length=300, blank=True)
     consult_phone = models.CharField(_("consultation phone"), max_length=100, blank=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=100, blank=True)
+    # The code of the licence type (zhengwu.licences) a grant of this version issues.
+    licence_type = models.CharField(
+        _("issues a licence of type"), max_length=32, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("item version")
@@ -214,6 +218,10 @@ class Material(models.Model):
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     source = models.CharField(_("source"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A valid licence of this type (zhengwu.licences) stands in for the material.
+    licence_type = models.CharField(
+        _("satisfied by a licence of type"), max_length=32, blank=True, default=""
+    )
     blank_form = models.FileField(
         _("blank form"),
         upload_to=attachment_path,

@@ -1,5 +1,5 @@
-"""Check the hash chain of every case's, ticket's and rectification task's events, and the daily
-seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's and rectification task's events,
+and the daily seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
@@ -8,9 +8,9 @@ Then replays every case's, ticket's and rectification task's events and compares
 dates they produce with the stored ones (``zhengwu.supervision.replay``), and lists the case ids
 handed out whose case no longer exists (a chain deleted whole).
 
-Exits 0 when everything verifies; otherwise prints each case, ticket or task whose events were
-altered, reordered or deleted or whose stored state or dates its events do not produce, each case
-removed, and each seal that no longer matches, and exits 1.
+Exits 0 when everything verifies; otherwise prints each case, joint case, ticket or task whose
+events were altered, reordered or deleted or whose stored state or dates its events do not
+produce, each case removed, and each seal that no longer matches, and exits 1.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case
+from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
 from zhengwu.supervision import replay, seal
@@ -39,7 +40,8 @@ def _shown(value) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case, ticket and rectification-task events and the daily "
+        "Verify the hash chains of all case, joint case, ticket and rectification-task events and "
+        "the daily "
         "seals; "
         "exit 1 on any break."
     )
@@ -94,6 +96,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, all_seals=False, **options):
         broken = self._chains(verify(), "cases")
+        broken += self._chains(verify_joint_cases(), "joint cases")
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
         broken += self._replayed(replay.cases(), "cases")

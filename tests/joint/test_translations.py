@@ -1,0 +1,48 @@
+"""The shipped zh-hans catalogues of joint handling and licences: complete, not fuzzy, compiled."""
+
+from __future__ import annotations
+
+import gettext
+import pathlib
+
+import pytest
+
+import zhengwu.joint
+import zhengwu.licences
+from tests.catalog.test_translations import _unquote
+
+APPS = [zhengwu.joint, zhengwu.licences]
+
+
+def entries(module) -> list[tuple[str, str, bool]]:
+    folder = pathlib.Path(module.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES"
+    found, msgid, msgstr, fuzzy, target = [], None, "", False, None
+    for raw in [*(folder / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
+        if not raw.strip():
+            if msgid:
+                found.append((msgid, msgstr, fuzzy))
+            msgid, msgstr, fuzzy, target = None, "", False, None
+        elif raw.startswith("#,") and "fuzzy" in raw:
+            fuzzy = True
+        elif raw.startswith("msgid "):
+            msgid, target = _unquote(raw[6:]), "id"
+        elif raw.startswith("msgstr "):
+            msgstr, target = _unquote(raw[7:]), "str"
+        elif raw.startswith('"'):
+            if target == "id":
+                msgid += _unquote(raw)
+            else:
+                msgstr += _unquote(raw)
+    return found
+
+
+@pytest.mark.parametrize("module", APPS, ids=lambda m: m.__name__)
+def test_complete_not_fuzzy_and_compiled(module):
+    found = entries(module)
+    assert found
+    assert [msgid for msgid, _s, fuzzy in found if fuzzy] == []
+    assert [msgid for msgid, msgstr, _f in found if not msgstr] == []
+    folder = pathlib.Path(module.__file__).parent / "locale"
+    compiled = gettext.translation("django", localedir=folder, languages=["zh_Hans"])
+    for msgid, msgstr, _fuzzy in found:
+        assert compiled.gettext(msgid) == msgstr
