@@ -358,7 +358,7 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="zw-bench-case-list-") as var_dir,
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
-        env = project_env(url, var_dir)
+        env = project_env(url, var_dir, ZHENGWU_BENCH_TODAY=args.today)
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
         os.environ.update(env)
