@@ -694,9 +694,10 @@ def heap_reads(plan: dict, table: str) -> list[str]:
 
 
 def full_count(plan: dict, table: str) -> bool:
-    """True if the plan aggregates over a sequential scan of ``table`` with no Limit above the
-    scan: the whole table counted. (A count through an index with a bound, or a Limit under the
-    aggregate, is not a full count.)"""
+    """True if the plan aggregates over a sequential scan of ``table``, or over one of its
+    indexes read whole (no index condition), with no Limit above the scan: the whole table
+    counted. (A count through an index with a bound, or a Limit under the aggregate, is not a
+    full count.)"""
 
     def walk(node: dict, under_aggregate: bool, limited: bool) -> bool:
         kind = node["Node Type"]
@@ -704,12 +705,10 @@ def full_count(plan: dict, table: str) -> bool:
             limited = True
         if kind == "Aggregate":
             under_aggregate = True
-        if (
-            kind == "Seq Scan"
-            and node.get("Relation Name") == table
-            and under_aggregate
-            and not limited
-        ):
+        whole = kind == "Seq Scan" or (
+            kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node
+        )
+        if whole and node.get("Relation Name") == table and under_aggregate and not limited:
             return True
         return any(walk(c, under_aggregate, limited) for c in node.get("Plans", ()))
 
