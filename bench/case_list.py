@@ -35,23 +35,29 @@ import asyncio
 import datetime as dt
 import json
 import os
-import re
 import sys
 import tempfile
 import time
 from urllib.parse import urlencode
 
 from harness import (
-    DEFAULT_PG,
     Connection,
     Gunicorn,
+    Record,
+    add_common_arguments,
     build_request,
+    explain,
+    frozen_today,
+    full_count,
     manage,
     percentile,
     plain_indexes,
+    plan_summary,
     project_env,
     scratch_database,
     seed_demo,
+    size,
+    today_of,
 )
 
 APPLICANTS = 5_000
@@ -279,18 +285,30 @@ def token_for(username: str) -> str:
     return issue_token(user=User.objects.get(username=username), name="bench")[1]
 
 
-async def _time_urls(port: int, plans: list[tuple[str, str, dict]], requests: int, warmup: int):
-    """For each (label, path, headers): ``warmup`` untimed requests, then ``requests`` timed,
-    one at a time. A label ending in "next" follows the ``next`` cursor FOLLOW_PAGES deep."""
-    conn = Connection(port)
+async def _time_urls(port: int, plans: list[tuple[str, str, dict]], requests: int, clients: int):
+    """For each (label, path, headers) in turn: ``requests`` timed requests spread over
+    ``clients`` concurrent keep-alive connections. A label ending in "next" follows the
+    ``next`` cursor FOLLOW_PAGES deep from an untimed first page (each page timed)."""
     timings: dict[str, list[float]] = {}
     statuses: dict[str, dict[int, int]] = {}
-    try:
-        for label, path, headers in plans:
-            times = timings.setdefault(label, [])
-            counts = statuses.setdefault(label, {})
+    for label, path, headers in plans:
+        times = timings.setdefault(label, [])
+        counts = statuses.setdefault(label, {})
+        left = [requests]
+        missing = [False]
 
-            async def get(url: str, headers=headers, times=times, counts=counts, timed=True):
+        async def client(
+            label=label,
+            path=path,
+            headers=headers,
+            times=times,
+            counts=counts,
+            left=left,
+            missing=missing,
+        ):
+            conn = Connection(port)
+
+            async def get(url: str, timed=True):
                 request = build_request("GET", url, port=port, headers=headers)
                 started = time.perf_counter()
                 status, _headers, body = await conn.send(request)
@@ -299,36 +317,67 @@ async def _time_urls(port: int, plans: list[tuple[str, str, dict]], requests: in
                     counts[status] = counts.get(status, 0) + 1
                 return status, body
 
-            if label.endswith("next"):
-                for round_ in range(warmup + -(-requests // FOLLOW_PAGES)):
-                    timed = round_ >= warmup
-                    _status, body = await get(path, timed=False)
-                    for _page in range(FOLLOW_PAGES):
-                        cursor = json.loads(body).get("next")
-                        if not cursor:
-                            break
-                        sep = "&" if "?" in path else "?"
-                        _status, body = await get(f"{path}{sep}after={cursor}", timed=timed)
-                continue
-            for n in range(warmup + requests):
-                status, _body = await get(path, timed=n >= warmup)
-                if status == 404 and " workbench " in label:
-                    break  # the page is not there (yet)
-    finally:
-        conn.close()
+            try:
+                while left[0] > 0 and not missing[0]:
+                    if label.endswith("next"):
+                        left[0] -= FOLLOW_PAGES
+                        _status, body = await get(path, timed=False)
+                        for _page in range(FOLLOW_PAGES):
+                            cursor = json.loads(body).get("next")
+                            if not cursor:
+                                break
+                            sep = "&" if "?" in path else "?"
+                            _status, body = await get(f"{path}{sep}after={cursor}")
+                        continue
+                    left[0] -= 1
+                    status, _body = await get(path)
+                    if status == 404 and " workbench " in label:
+                        missing[0] = True  # the page is not there (yet)
+            finally:
+                conn.close()
+
+        await asyncio.gather(*(client() for _ in range(clients)))
     return timings, statuses
 
 
-def capture_sql(paths: list[tuple[str, dict]]) -> tuple[bool, list[str], int]:
-    """In-process: run each (path, extra) with the test client and look at every query.
-    ``(full_count, offending queries, queries seen)``."""
-    from django.db import connection
+def summarize(timings, statuses, skip_workbench: bool) -> tuple[dict, dict]:
+    """Per URL p50/p95 and the non-200 answers; and the overall figures."""
+    per_url = {}
+    every = []
+    for label, times in timings.items():
+        if " workbench " in label and skip_workbench:
+            continue
+        times.sort()
+        every += times
+        per_url[label] = {
+            "requests": len(times),
+            "p50_ms": round(percentile(times, 50) * 1000, 1),
+            "p95_ms": round(percentile(times, 95) * 1000, 1),
+            "non_200": sum(n for status, n in statuses[label].items() if status != 200),
+        }
+    every.sort()
+    overall = {
+        "requests": len(every),
+        "p50_ms": round(percentile(every, 50) * 1000, 1),
+        "p95_ms": round(percentile(every, 95) * 1000, 1),
+        "worst_p95_ms": max((u["p95_ms"] for u in per_url.values()), default=0.0),
+    }
+    return per_url, overall
+
+
+def capture_sql(paths: list[tuple[str, dict]]) -> tuple[bool, list[dict], int]:
+    """In-process: run each (path, extra) with the test client, and explain every query that
+    reads the cases table (EXPLAIN, JSON) with sequential scans ruled out: a plan that still
+    aggregates over a sequential scan of the table, or over a whole index with no condition,
+    without a Limit, has no bounded way to run (``harness.full_count``). At a small size the
+    planner would pick a sequential scan for many bounded queries; ruling it out shows what the
+    query can do at any size. ``(full_count, offending, queries explained)``."""
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     seen = 0
     offending = []
-    count_re = re.compile(r"\bCOUNT\s*\(", re.I)
     for path, extra in paths:
         client = Client()
         if "cookie" in extra:
@@ -337,31 +386,36 @@ def capture_sql(paths: list[tuple[str, dict]]) -> tuple[bool, list[str], int]:
         with CaptureQueriesContext(connection) as captured:
             client.get(path, **headers)
         for query in captured.captured_queries:
-            seen += 1
             sql = query["sql"]
-            if count_re.search(sql) and "cases_case" in sql and "LIMIT" not in sql.upper():
-                offending.append(sql[:500])
+            if '"cases_case"' not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            seen += 1
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                plan = explain(cursor, sql, analyze=False)
+            if full_count(plan, "cases_case"):
+                offending.append({"path": path, "sql": sql[:500], "plan": plan_summary(plan)})
     return bool(offending), offending, seen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="20,000 cases")
+    add_common_arguments(parser, "case_list")
     parser.add_argument("--cases", type=int, default=None)
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per URL")
+    parser.add_argument("--requests", type=int, default=None, help="timed requests per URL")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_case_list")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    total = args.cases or (20_000 if args.small else 1_000_000)
+    record = Record("case_list", args)
+    total = args.cases or size(args, full=1_000_000, small=20_000, smoke=2_000)
+    requests = args.requests or size(args, full=500, small=100, smoke=20)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-case-list-") as var_dir,
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
-        env = project_env(url, var_dir)
+        env = project_env(url, var_dir, ZHENGWU_BENCH_TODAY=args.today)
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
         os.environ.update(env)
@@ -370,6 +424,8 @@ def main() -> None:
         django.setup()
         from django.db import connections
 
+        frozen = frozen_today(today_of(args))
+        frozen.__enter__()  # the loader and the in-process checks run on the bench's day
         try:
             started = time.perf_counter()
             mix = load(total)
@@ -389,12 +445,15 @@ def main() -> None:
                     (f"{user} api next", "/api/v1/cases?limit=20", {"Authorization": auth})
                 )
 
+            # cold: the server's first requests (its caches and the database's pages as the
+            # load left them); warm: the same again right after
             with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
-                load_avg = os.getloadavg()[0]  # what else ran on the machine just before
-                timings, statuses = asyncio.run(
-                    _time_urls(server.port, plans, args.requests, args.warmup)
-                )
+                runs = {
+                    run: asyncio.run(_time_urls(server.port, plans, requests, args.clients))
+                    for run in ("cold", "warm")
+                }
                 description = server.description
+            timings = runs["warm"][0]
 
             pages = [plan for plan in plans if " workbench " in plan[0]]
             workbench_ok = all(timings[label] for label, _path, _headers in pages)
@@ -409,52 +468,39 @@ def main() -> None:
                     for _label, path, headers in pages
                 ]
             full_count, offending, seen = capture_sql(sql_paths)
-            for sql in offending:
-                print(f"full count: {sql}", file=sys.stderr)
+            for found in offending:
+                print(f"full count: {found['path']}: {found['sql']}", file=sys.stderr)
+                print(*found["plan"], sep="\n  ", file=sys.stderr)
+            record.measure_data(url)
         finally:
+            frozen.__exit__(None, None, None)
             connections.close_all()
 
-    urls = {}
-    everything = []
-    for label, times in timings.items():
-        if " workbench " in label and not workbench_ok:
-            continue
-        times.sort()
-        everything += times
-        urls[label] = {
-            "p50_ms": round(percentile(times, 50) * 1000, 1),
-            "p95_ms": round(percentile(times, 95) * 1000, 1),
-            "non_200": sum(n for status, n in statuses[label].items() if status != 200),
+    figures = {}
+    for run, (run_timings, run_statuses) in runs.items():
+        per_url, overall = summarize(run_timings, run_statuses, skip_workbench=not workbench_ok)
+        figures[run] = {"urls": per_url, "overall": overall}
+    urls = {**figures["cold"]["urls"], **figures["warm"]["urls"]}
+    worst = figures["warm"]["overall"]["worst_p95_ms"]
+    record.emit(
+        {
+            "cases": total,
+            "mix": mix,
+            "load_s": round(load_s, 1),
+            "clients": args.clients,
+            "requests_per_url": requests,
+            "cold": figures["cold"],
+            "warm": figures["warm"],
+            "worst_p95_ms": worst,
+            "target_p95_ms": TARGET_P95_MS,
+            "target_met": worst < TARGET_P95_MS,
+            "workbench": "ok" if workbench_ok else "missing",
+            "full_count": full_count,
+            "full_count_queries": offending,
+            "queries_checked": seen,
+            "db": "postgresql",
+            "server": description,
         }
-    everything.sort()
-    overall = {
-        "requests": len(everything),
-        "p50_ms": round(percentile(everything, 50) * 1000, 1),
-        "p95_ms": round(percentile(everything, 95) * 1000, 1),
-    }
-    worst = max((u["p95_ms"] for u in urls.values()), default=0.0)
-    print(
-        json.dumps(
-            {
-                "bench": "case_list",
-                "cases": total,
-                "mix": mix,
-                "load_s": round(load_s, 1),
-                "requests_per_url": args.requests,
-                "urls": urls,
-                "overall": overall,
-                "worst_p95_ms": worst,
-                "target_p95_ms": TARGET_P95_MS,
-                "target_met": worst < TARGET_P95_MS,
-                "workbench": "ok" if workbench_ok else "missing",
-                "full_count": full_count,
-                "queries_checked": seen,
-                "db": "postgresql",
-                "server": description,
-                "load_avg_1m": round(load_avg, 2),
-            },
-            ensure_ascii=False,
-        )
     )
     if full_count or any(u["non_200"] for u in urls.values()):
         sys.exit(1)

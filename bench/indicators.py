@@ -29,15 +29,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
 import statistics
 import sys
 import tempfile
 import time
 
 import case_list
-from harness import DEFAULT_PG, demo_city_in_process, scratch_database
+from harness import (
+    Record,
+    add_common_arguments,
+    demo_city_in_process,
+    frozen_today,
+    scratch_database,
+    size,
+    today_of,
+)
 
 TARGET_MS = 2000
 
@@ -110,18 +116,18 @@ def plans(start: dt.date, end: dt.date) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="20,000 cases")
+    add_common_arguments(parser, "indicators")
     parser.add_argument("--cases", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_indicators")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument(
         "--plain-indexes",
         action="store_true",
         help="for comparison: plain date indexes instead of the covering case_ind_* ones",
     )
     args = parser.parse_args()
-    total = args.cases or (20_000 if args.small else 5_000_000)
+    record = Record("indicators", args)
+    total = args.cases or size(args, full=5_000_000, small=20_000, smoke=2_000)
+    repeat = args.repeat or size(args, full=10, small=10, smoke=2)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-indicators-") as var_dir,
@@ -136,88 +142,89 @@ def main() -> None:
         from zhengwu.core.roles import Role
 
         try:
-            windows = list(Window.objects.values_list("pk", flat=True))
-            clerks = list(
-                User.objects.filter(groups__name=Role.WINDOW_CLERK).values_list("pk", flat=True)
-            )
-            case_list.CASES_SQL = cases_sql(windows, clerks)
-            started = time.perf_counter()
-            case_list.load(total)
-            load_s = time.perf_counter() - started
-            if args.plain_indexes:
+            with frozen_today(today_of(args)):
+                windows = list(Window.objects.values_list("pk", flat=True))
+                clerks = list(
+                    User.objects.filter(groups__name=Role.WINDOW_CLERK).values_list("pk", flat=True)
+                )
+                case_list.CASES_SQL = cases_sql(windows, clerks)
+                started = time.perf_counter()
+                case_list.load(total)
+                load_s = time.perf_counter() - started
+                if args.plain_indexes:
+                    with connection.cursor() as cursor:
+                        for name in (
+                            "case_ind_received",
+                            "case_ind_accepted",
+                            "case_ind_completed",
+                        ):
+                            cursor.execute(f'DROP INDEX "{name}"')
+                        cursor.execute("CREATE INDEX bench_accepted ON cases_case (accepted_on)")
+                        cursor.execute("CREATE INDEX bench_completed ON cases_case (completed_on)")
+                        cursor.execute("ANALYZE cases_case")
+
+                today = clock.today()
+                year, month = formulas.previous_month(today.year, today.month)
+                start, end = formulas.month_range(year, month)
                 with connection.cursor() as cursor:
-                    for name in ("case_ind_received", "case_ind_accepted", "case_ind_completed"):
-                        cursor.execute(f'DROP INDEX "{name}"')
-                    cursor.execute("CREATE INDEX bench_accepted ON cases_case (accepted_on)")
-                    cursor.execute("CREATE INDEX bench_completed ON cases_case (completed_on)")
-                    cursor.execute("ANALYZE cases_case")
+                    cursor.execute(
+                        "SELECT count(*) FILTER (WHERE received_on BETWEEN %s AND %s), "
+                        "count(*) FILTER (WHERE accepted_on BETWEEN %s AND %s), "
+                        "count(*) FILTER (WHERE completed_on BETWEEN %s AND %s) FROM cases_case",
+                        [start, end] * 3,
+                    )
+                    received, accepted, completed = cursor.fetchone()
 
-            today = clock.today()
-            year, month = formulas.previous_month(today.year, today.month)
-            start, end = formulas.month_range(year, month)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FILTER (WHERE received_on BETWEEN %s AND %s), "
-                    "count(*) FILTER (WHERE accepted_on BETWEEN %s AND %s), "
-                    "count(*) FILTER (WHERE completed_on BETWEEN %s AND %s) FROM cases_case",
-                    [start, end] * 3,
-                )
-                received, accepted, completed = cursor.fetchone()
+                def run():
+                    return selectors.table(
+                        start=start, end=end, group="department", department_ids=None
+                    )
 
-            def run():
-                return selectors.table(
-                    start=start, end=end, group="department", department_ids=None
-                )
+                rows = run()  # untimed: the first read of the month's index pages
 
-            load_avg = os.getloadavg()[0]
-            rows = run()  # untimed: the first read of the month's index pages
-            times = []
-            for _ in range(args.repeat):
-                began = time.perf_counter()
-                run()
-                times.append(time.perf_counter() - began)
-            found = plans(start, end)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT relname, pg_relation_size(oid) / 1048576 FROM pg_class "
-                    "WHERE relname = 'cases_case' OR relname LIKE 'case\\_ind\\_%%' "
-                    "OR relname LIKE 'bench\\_%%' ORDER BY relname"
-                )
-                sizes_mb = dict(cursor.fetchall())
-            check = formulas.total(r.indicators["on_time_rate"] for r in rows)
+                times = []
+                for _ in range(repeat):
+                    began = time.perf_counter()
+                    run()
+                    times.append(time.perf_counter() - began)
+                found = plans(start, end)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT relname, pg_relation_size(oid) / 1048576 FROM pg_class "
+                        "WHERE relname = 'cases_case' OR relname LIKE 'case\\_ind\\_%%' "
+                        "OR relname LIKE 'bench\\_%%' ORDER BY relname"
+                    )
+                    sizes_mb = dict(cursor.fetchall())
+                check = formulas.total(r.indicators["on_time_rate"] for r in rows)
+            record.measure_data(url)
         finally:
             connections.close_all()
 
     seq_scan = any("Seq Scan" in scan for scans in found.values() for scan in scans)
     p50 = statistics.median(times) * 1000
-    print(
-        json.dumps(
-            {
-                "bench": "indicators",
-                "cases": total,
-                "month": f"{year:04d}-{month:02d}",
-                "cases_in_month": {
-                    "received": received,
-                    "accepted": accepted,
-                    "completed": completed,
-                },
-                "decided_counted": check.denominator,
-                "departments": len(rows),
-                "load_s": round(load_s, 1),
-                "repeat": args.repeat,
-                "p50_ms": round(p50, 1),
-                "max_ms": round(max(times) * 1000, 1),
-                "target_ms": TARGET_MS,
-                "target_met": max(times) * 1000 <= TARGET_MS,
-                "indexes": "plain" if args.plain_indexes else "covering",
-                "sizes_mb": sizes_mb,
-                "seq_scan": seq_scan,
-                "plans": found,
-                "db": "postgresql",
-                "load_avg_1m": round(load_avg, 2),
+    record.emit(
+        {
+            "cases": total,
+            "month": f"{year:04d}-{month:02d}",
+            "cases_in_month": {
+                "received": received,
+                "accepted": accepted,
+                "completed": completed,
             },
-            ensure_ascii=False,
-        )
+            "decided_counted": check.denominator,
+            "departments": len(rows),
+            "load_s": round(load_s, 1),
+            "repeat": repeat,
+            "p50_ms": round(p50, 1),
+            "max_ms": round(max(times) * 1000, 1),
+            "target_ms": TARGET_MS,
+            "target_met": max(times) * 1000 <= TARGET_MS,
+            "indexes": "plain" if args.plain_indexes else "covering",
+            "sizes_mb": sizes_mb,
+            "seq_scan": seq_scan,
+            "plans": found,
+            "db": "postgresql",
+        }
     )
     if check.denominator != completed or (seq_scan and not args.plain_indexes):
         sys.exit(1)

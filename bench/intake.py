@@ -8,17 +8,27 @@ then the same clients send the same bodies to ``POST /api/bench/cases-row``, whi
 and parses alike and inserts one case row with no business rules. Anything but 201 is an error
 (listed on stderr).
 
-Prints one JSON line:
+Then the open loop: filings arrive at ``--rate`` a second (100, the center's peak; Poisson
+arrivals, or evenly spaced with ``--fixed-arrivals``) whether or not the earlier ones are
+answered, to each endpoint in turn; latency is counted from each request's scheduled send time,
+so queueing is part of it (the latency the applicant sees).
+
+Prints one JSON line (with the harness's ``machine``, ``commit``, ``load_before``,
+``load_after``, ``today``, ``size``, ``data_bytes``):
 {"bench": "intake", "clients": 32, "seconds": ..., "cases": {"rps", "p50_ms", "p99_ms", "errors",
  "requests", "cpu_ms_per_request": {"app", "db", "client"}, "connections_per_worker": [...]},
- "baseline": {...},
- "ratio": cases rps / baseline rps, "db": "postgresql", "server": "gunicorn ...",
- "load_avg_1m": the machine's load just before the timing}
+ "baseline": {...}, "ratio": cases rps / baseline rps,
+ "open_loop": {"rate", "arrivals", "cases": {...}, "baseline": {...}, "target_p99_ms": 150,
+ "target_met"}, "cpu_ratio": server CPU (app + db) per filing / per bare insert in the open
+ loop, "target_cpu_ratio": 2.0, "db": "postgresql", "server": "gunicorn ..."}
 
-    python bench/intake.py [--small] [--seconds S] [--clients N] [--workers W] [--threads T]
+    python bench/intake.py [--small | --smoke] [--seconds S] [--clients N] [--rate R]
+                           [--fixed-arrivals] [--workers W] [--threads T]
                            [--database-url URL] [--keep]
 
-Targets (2 cores): ratio >= 0.5 and cases p99 < 250 ms. --small runs 5 s per endpoint.
+Targets (2 cores): ratio >= 0.5 and cases p99 < 250 ms (closed loop); open-loop cases p99
+< 150 ms at 100 filings/s; cpu_ratio <= 2.0 (machine-independent). --small runs 5 s per phase,
+--smoke 1 s (and at most 20 filings/s).
 The database is dropped and gunicorn stopped at the end, also on error (--keep keeps the database).
 """
 
@@ -27,31 +37,35 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 import threading
 
 from harness import (
-    DEFAULT_PG,
     CpuMeter,
     Gunicorn,
+    Record,
+    add_common_arguments,
     backend_pids,
     build_request,
     connection_shares,
     drive,
+    drive_open,
     issue_token,
     manage,
     project_env,
     report_samples,
     scratch_database,
     seed_demo,
+    size,
 )
 
 ITEM = "11379900MB1C45829000117002000"  # 食品经营许可 (SCJ), promised, M01-M04 required
 MATERIALS = ["M01", "M02", "M03", "M04"]
 CLERK = "clerk"
 FIRST_BIRTH = dt.date(1950, 1, 1)
+TARGET_OPEN_P99_MS = 150
+TARGET_CPU_RATIO = 2.0
 
 
 def id_number(n: int) -> str:
@@ -91,10 +105,16 @@ def request_maker(path: str, port: int, token: str, offset: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a quick run (5 s per endpoint)")
+    add_common_arguments(parser, "intake")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--warmup", type=float, default=None, help="seconds per endpoint")
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="the open loop's offered filings a second"
+    )
+    parser.add_argument(
+        "--fixed-arrivals", action="store_true", help="evenly spaced arrivals, not Poisson"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
@@ -103,17 +123,17 @@ def main() -> None:
         action="store_false",
         help="one listening socket shared by the workers (gunicorn's default)",
     )
-    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_intake")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    seconds = args.seconds or (5.0 if args.small else 20.0)
-    warmup = args.warmup if args.warmup is not None else (1.0 if args.small else 3.0)
+    record = Record("intake", args)
+    seconds = args.seconds or size(args, full=20.0, small=5.0, smoke=1.0)
+    warmup = args.warmup if args.warmup is not None else size(args, full=3.0, small=1.0, smoke=0.3)
+    rate = args.rate if not args.smoke else min(args.rate, 20.0)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-intake-") as var_dir,
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
-        env = project_env(url, var_dir, ZHENGWU_BENCH_ENDPOINTS="1")
+        env = project_env(url, var_dir, ZHENGWU_BENCH_TODAY=args.today, ZHENGWU_BENCH_ENDPOINTS="1")
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
         token = issue_token(env, CLERK)
@@ -122,15 +142,18 @@ def main() -> None:
         ) as server:
             cases_path, bench_path = "/api/v1/cases", "/api/bench/cases-row"
             # Each phase files new applicants: offsets keep every ID number distinct.
+            # closed loop: every client sends its next request when the last is answered;
+            # open loop: requests arrive at --rate whatever the server does.
             phases = [
-                ("warmup-cases", cases_path, 0, warmup),
-                ("warmup-baseline", bench_path, 2_000_000, warmup),
-                ("cases", cases_path, 4_000_000, seconds),
-                ("baseline", bench_path, 8_000_000, seconds),
+                ("warmup-cases", cases_path, 0, warmup, None),
+                ("warmup-baseline", bench_path, 2_000_000, warmup, None),
+                ("cases", cases_path, 4_000_000, seconds, None),
+                ("baseline", bench_path, 8_000_000, seconds, None),
+                ("open-cases", cases_path, 12_000_000, seconds, rate),
+                ("open-baseline", bench_path, 16_000_000, seconds, rate),
             ]
             results = {}
-            load_avg = os.getloadavg()[0]  # what else ran on the machine just before
-            for label, path, offset, span in phases:
+            for label, path, offset, span, offered in phases:
                 make = request_maker(path, server.port, token, offset)
                 shares: list[int] = []
                 sampler = threading.Timer(
@@ -141,31 +164,60 @@ def main() -> None:
                 )
                 sampler.start()
                 with CpuMeter(server.worker_pids(), backend_pids(url)) as cpu:
-                    result = drive(server.port, make, clients=args.clients, seconds=span)
+                    if offered is None:
+                        result = drive(server.port, make, clients=args.clients, seconds=span)
+                    else:
+                        result = drive_open(
+                            server.port,
+                            make,
+                            rate=offered,
+                            seconds=span,
+                            poisson=not args.fixed_arrivals,
+                        )
                 sampler.join()
                 report_samples(label, result)
                 results[label] = result.figures()
                 results[label]["cpu_ms_per_request"] = cpu.per_request(len(result.latencies))
                 results[label]["connections_per_worker"] = shares
             description = server.description
+        record.measure_data(url)
 
     cases, baseline = results["cases"], results["baseline"]
-    print(
-        json.dumps(
-            {
-                "bench": "intake",
-                "clients": args.clients,
-                "seconds": seconds,
-                "cases": cases,
-                "baseline": baseline,
-                "ratio": round(cases["rps"] / baseline["rps"], 2) if baseline["rps"] else None,
-                "db": "postgresql",
-                "server": description,
-                "load_avg_1m": round(load_avg, 2),
-            }
-        )
+    open_cases, open_baseline = results["open-cases"], results["open-baseline"]
+
+    def server_cpu(figures: dict) -> float:
+        spent = figures["cpu_ms_per_request"]
+        return spent["app"] + spent["db"]
+
+    # The machine-independent figure: what a filing costs the server (app + database CPU)
+    # against the bare insert, measured in the open loop (no queueing inflates either).
+    cpu_ratio = (
+        round(server_cpu(open_cases) / server_cpu(open_baseline), 2)
+        if server_cpu(open_baseline)
+        else None
     )
-    if cases["errors"] or baseline["errors"]:
+    record.emit(
+        {
+            "clients": args.clients,
+            "seconds": seconds,
+            "cases": cases,
+            "baseline": baseline,
+            "ratio": round(cases["rps"] / baseline["rps"], 2) if baseline["rps"] else None,
+            "open_loop": {
+                "rate": rate,
+                "arrivals": "fixed" if args.fixed_arrivals else "poisson",
+                "cases": open_cases,
+                "baseline": open_baseline,
+                "target_p99_ms": TARGET_OPEN_P99_MS,
+                "target_met": open_cases["p99_ms"] < TARGET_OPEN_P99_MS,
+            },
+            "cpu_ratio": cpu_ratio,
+            "target_cpu_ratio": TARGET_CPU_RATIO,
+            "db": "postgresql",
+            "server": description,
+        }
+    )
+    if cases["errors"] or baseline["errors"] or open_cases["errors"] or open_baseline["errors"]:
         sys.exit(1)
 
 

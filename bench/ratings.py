@@ -35,9 +35,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import (
-    DEFAULT_PG,
     CpuMeter,
     Gunicorn,
+    Record,
+    add_common_arguments,
     backend_pids,
     build_request,
     drive,
@@ -46,11 +47,12 @@ from harness import (
     report_samples,
     scratch_database,
     seed_demo,
+    size,
 )
 
 # Made inside the project (manage.py shell): completed cases by bulk insert, and their links.
 MAKE_CASES = """
-import json, os
+import datetime as dt, json, os
 from django.db import transaction
 from zhengwu.accounts.models import Applicant
 from zhengwu.cases.models import Case, CaseEvent
@@ -60,6 +62,9 @@ from zhengwu.core.identity import resident_id_check_char
 from zhengwu.ratings import tokens
 
 count, out = int(os.environ["BENCH_COUNT"]), os.environ["BENCH_OUT"]
+_day = dt.date.fromisoformat(os.environ["ZHENGWU_BENCH_TODAY"])
+_frozen = clock.frozen(dt.datetime.combine(_day, dt.time(9, 0), tzinfo=clock.LOCAL_TZ))
+_frozen.__enter__()
 item = ServiceItem.objects.filter(status="published").select_related("current_version").first()
 now = clock.now()
 today = clock.today()
@@ -89,11 +94,14 @@ json.dump(links, open(out, "w"))
 """
 
 QUEUE_RECORDS = """
-import os
+import datetime as dt, os
 from zhengwu.core import clock
 from zhengwu.ratings.models import PushRecord
 
 count = int(os.environ["BENCH_COUNT"])
+_day = dt.date.fromisoformat(os.environ["ZHENGWU_BENCH_TODAY"])
+_frozen = clock.frozen(dt.datetime.combine(_day, dt.time(9, 0), tzinfo=clock.LOCAL_TZ))
+_frozen.__enter__()
 now = clock.now()
 payload = {"case_number": "202503030000001", "item_base_code": "000123456000",
            "item_impl_code": "11330100SCJ-XK-0001", "department_code": "SCJ",
@@ -178,7 +186,7 @@ def count_pending(env) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="5 s of ratings, 10,000 records")
+    add_common_arguments(parser, "ratings")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--cases", type=int, default=None, help="completed cases to rate")
@@ -186,25 +194,25 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="records per push request")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_ratings")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    seconds = args.seconds or (5.0 if args.small else 20.0)
-    cases = args.cases or (4_000 if args.small else 16_000)
-    records = args.records or (10_000 if args.small else 100_000)
+    record = Record("ratings", args)
+    seconds = args.seconds or size(args, full=20.0, small=5.0, smoke=1.0)
+    cases = args.cases or size(args, full=16_000, small=4_000, smoke=1_000)
+    records = args.records or size(args, full=100_000, small=10_000, smoke=1_000)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-ratings-") as var_dir,
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
-        env = project_env(url, var_dir, ZHENGWU_RATINGS_PUSH_BATCH=str(args.batch))
+        env = project_env(
+            url, var_dir, ZHENGWU_BENCH_TODAY=args.today, ZHENGWU_RATINGS_PUSH_BATCH=str(args.batch)
+        )
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
         links_file = os.path.join(var_dir, "links.json")
         manage(dict(env, BENCH_COUNT=str(cases), BENCH_OUT=links_file), "shell", "-c", MAKE_CASES)
         with open(links_file) as handle:
             links = json.load(handle)
-        load_avg = os.getloadavg()[0]
         with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
             make = request_maker(links, server.port)
             with CpuMeter(server.worker_pids(), backend_pids(url)) as cpu:
@@ -235,19 +243,16 @@ def main() -> None:
                 "all_delivered": left == 0 and len(receiver.seen) == queued,
             }
 
-    print(
-        json.dumps(
-            {
-                "bench": "ratings",
-                "clients": args.clients,
-                "seconds": seconds,
-                "ratings": rating_figures,
-                "push": push_figures,
-                "db": "postgresql",
-                "server": description,
-                "load_avg_1m": round(load_avg, 2),
-            }
-        )
+        record.measure_data(url)
+    record.emit(
+        {
+            "clients": args.clients,
+            "seconds": seconds,
+            "ratings": rating_figures,
+            "push": push_figures,
+            "db": "postgresql",
+            "server": description,
+        }
     )
     if rating_figures["errors"] or not push_figures["all_delivered"]:
         sys.exit(1)

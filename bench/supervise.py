@@ -9,42 +9,67 @@ statutory due dates counted on the real calendar (the ``WorkdayOrdinal`` table t
 stored clocks computed for the day before yesterday; no events (the sweep's clock work reads none).
 Then VACUUM ANALYZE.
 
-Timed, with ``zhengwu.core.clock`` frozen:
+The data is built for ``--today`` (a fixed working day by default, so two runs on different
+days do the same work). Timed, with ``zhengwu.core.clock`` frozen:
 - ``first_sweep_s``: the sweep of yesterday, the first ever: every level moves by a working day,
   and every yellow or red case gets its first warning and notifications (recorded from nothing);
 - ``sweep_s``: the sweep of today (the figure the target is about), after a VACUUM (what
-  autovacuum does in the day between two sweeps): every level moves by a working day, and only
-  the cases that reached a new level are recorded and notified;
+  autovacuum does in the day between two sweeps; the scheduled job runs none itself, so it is
+  not timed): every level moves by a working day, and only the cases that reached a new level
+  are recorded and notified;
 - ``repeat_sweep_s``: the same sweep again the same day (nothing to do);
-- ``scan_s``: ``SELECT level, count(*) FROM cases_case WHERE state IN (open) GROUP BY level``, the
-  best of three (``level`` is in no index since migration ``cases.0009``, so PostgreSQL reads the
-  open cases in a parallel scan of the table);
-- ``ratio``: ``sweep_s / scan_s``.
-The daily step (seal, certificate check) is not part of the timed sweep (``run(daily=False)``).
+- every sweep is ``sweep.run(daily=True)``, as ``manage.py supervise`` runs it: the daily seal
+  and the certificate check included;
+- ``reference_s``: ``SELECT count(*) FROM cases_case WHERE state IN (open)``, index-only (after
+  a VACUUM, the best of three) through whichever index of the open cases the planner finds
+  cheapest, all of them indexes the sweep itself reads: ``case_state_intake`` (state,
+  intake_due; the sweep's deemed acceptances) or ``case_open_due`` (the open cases' due dates;
+  its warnings and the warning lists); ``reference_index`` names it, its plan is printed on
+  stderr and in the line (``plans``), and ``reference_index_only`` says the plan read no table
+  pages;
+- ``ratio``: ``sweep_s / reference_s``;
+- ``levels_count_s``: the open cases by (state, level), beside it: ``level`` is in no index
+  (decision 0004), so this reads the table (a parallel sequential scan); not used for the ratio.
 The sweep runs as ``manage.py supervise`` does: the day's levels on ``ZHENGWU_SWEEP_WORKERS``
 connections (default 2, docs/supervision.md).
 
-Prints one JSON line:
+Prints one JSON line (with the harness's ``machine``, ``commit``, ``load_before``,
+``load_after``, ``today``, ``size``, ``data_bytes``, ``plans``):
 {"bench": "supervise", "cases": N, "load_s": ..., "first_sweep_s": ..., "sweep_s": ...,
- "repeat_sweep_s": ..., "scan_s": ..., "ratio": ..., "rows_updated": ..., "warnings_new": ...,
- "notified_new": ..., "levels": {...}, "target_sweep_s": 10, "target_ratio": 10,
- "db": "postgresql", "load_avg_1m": ...}
+ "repeat_sweep_s": ..., "reference_s": ..., "reference_index_only": true, "ratio": ...,
+ "levels_count_s": ..., "rows_updated": ..., "warnings_new": ..., "notified_new": ...,
+ "sealed": ..., "levels": {...}, "target_sweep_s": 10, "target_ratio": 10, "db": "postgresql"}
 
-    python bench/supervise.py [--small] [--cases N] [--database-url URL] [--keep]
+    python bench/supervise.py [--small | --smoke] [--cases N] [--today YYYY-MM-DD]
+                              [--database-url URL] [--keep]
 
---small loads 20,000 cases; the default is 1,000,000.
+--smoke loads 2,000 cases, --small 20,000; the default is 1,000,000.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
+import sys
 import tempfile
 import time
 
-from harness import DEFAULT_PG, manage, project_env, scratch_database, seed_demo
+from harness import (
+    Record,
+    add_common_arguments,
+    explain,
+    frozen_today,
+    heap_reads,
+    manage,
+    plan_nodes,
+    plan_summary,
+    project_env,
+    scratch_database,
+    seed_demo,
+    size,
+    today_of,
+)
 
 TARGET_SWEEP_S = 10
 TARGET_RATIO = 10
@@ -141,20 +166,47 @@ def load(total: int, clocks_on: dt.date, *, chunk: int = 250_000) -> None:
         cursor.execute("VACUUM ANALYZE cases_case")
 
 
-def scan() -> tuple[float, dict]:
-    from django.db import connection
+REFERENCE_SQL = f"SELECT count(*) FROM cases_case WHERE state IN {OPEN}"  # noqa: S608
+LEVELS_SQL = f"SELECT state, level, count(*) FROM cases_case WHERE state IN {OPEN} GROUP BY 1, 2"  # noqa: S608
 
-    best, levels = None, {}
-    with connection.cursor() as cursor:
+
+def reference() -> tuple[float, dict]:
+    """The open cases counted index-only through an index the sweep reads (``case_state_intake``
+    or ``case_open_due``, the planner's choice), the best of three; the planner is told to leave
+    the table alone so the count stays index-only at every size. Returns the time and the
+    plan."""
+    from django.db import connection, transaction
+
+    best = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = explain(cursor, REFERENCE_SQL)
         for _ in range(3):
             started = time.perf_counter()
-            cursor.execute(
-                f"SELECT level, count(*) FROM cases_case WHERE state IN {OPEN} GROUP BY level"  # noqa: S608
-            )
-            levels = dict(cursor.fetchall())
+            cursor.execute(REFERENCE_SQL)
+            cursor.fetchone()
             spent = time.perf_counter() - started
             best = spent if best is None else min(best, spent)
-    return best, levels
+    return best, plan
+
+
+def levels_count() -> tuple[float, dict, dict]:
+    """The open cases by (state, level): ``level`` is in no index (decision 0004: the sweep's
+    level writes stay heap-only), so this reads the table. Reported beside the reference, not
+    used for the ratio."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        plan = explain(cursor, LEVELS_SQL)
+        started = time.perf_counter()
+        cursor.execute(LEVELS_SQL)
+        rows = cursor.fetchall()
+        spent = time.perf_counter() - started
+    levels: dict[str, int] = {}
+    for _state, level, n in rows:
+        levels[level] = levels.get(level, 0) + n
+    return spent, plan, levels
 
 
 def timed_sweep(day: dt.date):
@@ -164,18 +216,17 @@ def timed_sweep(day: dt.date):
     moment = dt.datetime.combine(day, dt.time(7, 0), tzinfo=clock.LOCAL_TZ)
     with clock.frozen(moment):
         started = time.perf_counter()
-        result = sweep.run(daily=False)
+        result = sweep.run(daily=True)  # as ``manage.py supervise`` runs it: the seal included
         return time.perf_counter() - started, result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="20,000 cases")
+    add_common_arguments(parser, "supervise")
     parser.add_argument("--cases", type=int, default=None)
-    parser.add_argument("--database-url", default=DEFAULT_PG + "zhengwu_bench_supervise")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    total = args.cases or (20_000 if args.small else 1_000_000)
+    record = Record("supervise", args)
+    total = args.cases or size(args, full=1_000_000, small=20_000, smoke=2_000)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-supervise-") as var_dir,
@@ -190,56 +241,72 @@ def main() -> None:
         django.setup()
         from django.db import connections
 
-        from zhengwu.core import clock
         from zhengwu.workdays.loader import get_calendar
 
         try:
             calendar = get_calendar()
-            today = calendar.next_workday(clock.today(), inclusive=True)
+            today = calendar.next_workday(today_of(args), inclusive=True)
             # the working day before today, and the one before that: both sweeps move levels
             o = calendar.workday_index(today)
             days = {calendar.workday_index(d): d for d in _days_before(today, 12)}
             yesterday, before = days[o - 1], days[o - 2]
             started = time.perf_counter()
-            load(total, before)
+            with frozen_today(before):
+                load(total, before)
             load_s = time.perf_counter() - started
 
             first_s, first = timed_sweep(yesterday)
-            # A day passes: autovacuum clears the row versions the sweep left behind.
+            # A day passes: autovacuum clears the row versions the sweep left behind. (The
+            # scheduled sweep runs no VACUUM itself, so this is not timed.)
             with connections["default"].cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE cases_case")
-            load_avg = os.getloadavg()[0]
             sweep_s, result = timed_sweep(today)
             repeat_s, repeat = timed_sweep(today)
-            scan_s, levels = scan()
+            # The reference as the day's board sees it: after the vacuum that follows a sweep
+            # (the visibility map set again, so the index-only scan reads no table pages).
+            with connections["default"].cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE cases_case")
+            reference_s, reference_plan = reference()
+            levels_s, levels_plan, levels = levels_count()
+            record.measure_data(url)
         finally:
             connections.close_all()
 
-    print(
-        json.dumps(
-            {
-                "bench": "supervise",
-                "cases": total,
-                "load_s": round(load_s, 1),
-                "first_sweep_s": round(first_s, 2),
-                "first_warnings": first.warnings,
-                "sweep_s": round(sweep_s, 2),
-                "repeat_sweep_s": round(repeat_s, 3),
-                "scan_s": round(scan_s, 3),
-                "ratio": round(sweep_s / scan_s, 1),
-                "rows_updated": result.refreshed,
-                "warnings_new": result.warnings,
-                "notified_new": result.notified,
-                "repeat_rows_updated": repeat.refreshed,
-                "levels": levels,
-                "target_sweep_s": TARGET_SWEEP_S,
-                "target_ratio": TARGET_RATIO,
-                "db": "postgresql",
-                "load_avg_1m": round(load_avg, 2),
-            },
-            ensure_ascii=False,
-        )
+    index_only = heap_reads(reference_plan, "cases_case") == []
+    for name, plan in (("reference", reference_plan), ("levels", levels_plan)):
+        print(f"plan of the {name} count:", *plan_summary(plan), sep="\n  ", file=sys.stderr)
+    record.plans = {"reference": plan_summary(reference_plan), "levels": plan_summary(levels_plan)}
+    line = record.emit(
+        {
+            "cases": total,
+            "load_s": round(load_s, 1),
+            "first_sweep_s": round(first_s, 2),
+            "first_warnings": first.warnings,
+            "sweep_s": round(sweep_s, 2),
+            "repeat_sweep_s": round(repeat_s, 3),
+            "reference_s": round(reference_s, 3),
+            "reference_index_only": index_only,
+            "reference_index": next(
+                (n["Index Name"] for n in plan_nodes(reference_plan) if n.get("Index Name")), None
+            ),
+            "reference_heap_fetches": sum(
+                n.get("Heap Fetches", 0) for n in plan_nodes(reference_plan)
+            ),
+            "ratio": round(sweep_s / reference_s, 1),
+            "levels_count_s": round(levels_s, 3),
+            "rows_updated": result.refreshed,
+            "warnings_new": result.warnings,
+            "notified_new": result.notified,
+            "sealed": bool(result.sealed),
+            "repeat_rows_updated": repeat.refreshed,
+            "levels": levels,
+            "target_sweep_s": TARGET_SWEEP_S,
+            "target_ratio": TARGET_RATIO,
+            "db": "postgresql",
+        }
     )
+    if not line["reference_index_only"]:
+        sys.exit(1)
 
 
 def _days_before(day: dt.date, n: int):

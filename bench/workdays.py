@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import Record, add_common_arguments, size
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,11 +68,12 @@ def best_rate(run, count: int, repeats: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a quick run")
+    add_common_arguments(parser, "")  # no database; --today is accepted and unused
     parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--seed", type=int, default=20251104)
     args = parser.parse_args()
-    calls = args.calls or (2_000 if args.small else 20_000)
+    record = Record("workdays", args)
+    calls = args.calls or size(args, full=20_000, small=2_000, smoke=500)
     # Our calls are fast: each timed run goes over the inputs this many times.
     rounds = max(1, 200_000 // calls)
 
@@ -109,17 +112,14 @@ def main() -> None:
                 f"mismatch: {start} + {n}: ours {got}, chinese_calendar {expected}", file=sys.stderr
             )
 
-    print(
-        json.dumps(
-            {
-                "bench": "workdays",
-                "calls": len(inputs),
-                "ours_per_s": round(ours_per_s),
-                "baseline_per_s": round(baseline_per_s, 1),
-                "ratio": round(ours_per_s / baseline_per_s, 1),
-                "mismatches": len(mismatches),
-            }
-        )
+    record.emit(
+        {
+            "calls": len(inputs),
+            "ours_per_s": round(ours_per_s),
+            "baseline_per_s": round(baseline_per_s, 1),
+            "ratio": round(ours_per_s / baseline_per_s, 1),
+            "mismatches": len(mismatches),
+        }
     )
     if mismatches:
         sys.exit(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -158,7 +159,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
-                "zhengwu.wsgi",
+                "harness.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--worker-class",
@@ -175,7 +176,12 @@ class Gunicorn:
                 "warning",
                 *(["--reuse-port"] if self.reuse_port else []),
             ],
-            env=self.env,
+            env={
+                **self.env,
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(ROOT / "bench"), self.env.get("PYTHONPATH")])
+                ),
+            },
             cwd=ROOT,
         )
         deadline = time.monotonic() + timeout
@@ -478,3 +484,331 @@ def scratch_database(url: str, keep: bool = False):
     finally:
         if not keep:
             drop_database(url)
+
+
+# ---------------------------------------------------------------- what every JSON line carries
+
+# The day the generated data is built around, unless ``--today`` says otherwise: a fixed working
+# day, so that two runs on different days do the same work (the same open cases, the same levels,
+# the same calendar). The server and the in-process code see this day through ``clock``.
+DEFAULT_TODAY = "2026-11-18"
+
+
+def add_common_arguments(parser, name: str) -> None:
+    """``--small``, ``--smoke``, ``--today``, ``--database-url``, ``--keep``: every benchmark's."""
+    parser.add_argument("--small", action="store_true", help="a quick run (make bench)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a run of a few seconds that checks the script works"
+    )
+    parser.add_argument(
+        "--today",
+        default=DEFAULT_TODAY,
+        help=f"the day the data is generated for and the code runs on (default {DEFAULT_TODAY})",
+    )
+    if name:
+        parser.add_argument("--database-url", default=default_database_url(name))
+        parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+
+
+def default_database_url(name: str) -> str:
+    """``zhengwu_bench_<name>``, suffixed with ``ZHENGWU_BENCH_DB_SUFFIX`` when set (parallel runs,
+    e.g. the test suite's workers, each get their own database)."""
+    return DEFAULT_PG + f"zhengwu_bench_{name}" + os.environ.get("ZHENGWU_BENCH_DB_SUFFIX", "")
+
+
+def size(args, *, full, small, smoke):
+    """The size the flags ask for: ``--smoke`` before ``--small`` before the full size."""
+    return smoke if args.smoke else small if args.small else full
+
+
+def today_of(args):
+    import datetime as dt
+
+    return dt.date.fromisoformat(args.today)
+
+
+def frozen_today(day, at: str = "10:00"):
+    """``clock.frozen`` at ``at`` (Shanghai) on ``day``: the in-process part of a benchmark."""
+    import datetime as dt
+
+    from zhengwu.core import clock
+
+    moment = dt.datetime.combine(day, dt.time.fromisoformat(at), tzinfo=clock.LOCAL_TZ)
+    return clock.frozen(moment)
+
+
+def machine() -> dict:
+    """The CPU model and the cores this process may use, and the memory (Linux /proc)."""
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    mem_gib = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gib = round(int(line.split()[1]) / 2**20, 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": model, "cores": cores, "mem_gib": mem_gib}
+
+
+def git_commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ).stdout.strip()
+    return done.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def load_average() -> list[float]:
+    return [round(v, 2) for v in os.getloadavg()]
+
+
+def database_size(url: str) -> int | None:
+    """Bytes of the database of ``url`` (None when it is gone or not PostgreSQL)."""
+    if not url.startswith("postgres"):
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    except Exception:
+        return None
+
+
+class Record:
+    """One benchmark's JSON line: ``Record(name, args)`` when the run starts (the load before),
+    ``emit(figures)`` at the end (the load after). Every line carries ``machine``, ``commit``,
+    ``load_before``/``load_after`` (1, 5, 15 minutes), ``today``, the size flag and, when the
+    script says which database it filled, ``data_bytes``."""
+
+    REQUIRED = ("bench", "machine", "commit", "load_before", "load_after", "today", "size")
+
+    def __init__(self, name: str, args) -> None:
+        self.name = name
+        self.args = args
+        self.load_before = load_average()
+        self.data_bytes: int | None = None
+        self.plans: dict[str, object] = {}
+
+    def measure_data(self, url: str) -> None:
+        """Record the size of the filled database (call it before the database is dropped)."""
+        self.data_bytes = database_size(url)
+
+    def emit(self, figures: dict) -> dict:
+        args = self.args
+        line = {"bench": self.name, **{k: v for k, v in figures.items() if k != "bench"}}
+        line.update(
+            {
+                "size": "smoke"
+                if getattr(args, "smoke", False)
+                else "small"
+                if getattr(args, "small", False)
+                else "full",
+                "today": getattr(args, "today", None),
+                "machine": machine(),
+                "commit": git_commit(),
+                "load_before": self.load_before,
+                "load_after": load_average(),
+            }
+        )
+        if self.data_bytes is not None:
+            line["data_bytes"] = self.data_bytes
+        if self.plans:
+            line["plans"] = self.plans
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+        return line
+
+
+# ---------------------------------------------------------------- query plans
+
+
+def explain(cursor, sql: str, params=None, *, analyze: bool = True) -> dict:
+    """PostgreSQL's plan of ``sql`` as JSON (the top plan node with ``Plans`` below it); with
+    ``analyze`` the statement runs (use it for reads only)."""
+    options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
+    cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+    value = cursor.fetchone()[0]
+    if isinstance(value, str):
+        value = json.loads(value)
+    return value[0]["Plan"]
+
+
+def plan_nodes(plan: dict):
+    """Every node of a plan, depth first."""
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from plan_nodes(child)
+
+
+def plan_summary(plan: dict) -> list[str]:
+    """The plan's nodes in one short line each (node type, relation or index), indented by
+    depth: what the JSON line shows."""
+    lines: list[str] = []
+
+    def walk(node: dict, depth: int) -> None:
+        what = node["Node Type"]
+        if node.get("Index Name"):
+            what += f" using {node['Index Name']}"
+        if node.get("Relation Name"):
+            what += f" on {node['Relation Name']}"
+        if "Heap Fetches" in node:
+            what += f" (heap fetches {node['Heap Fetches']})"
+        lines.append("  " * depth + what)
+        for child in node.get("Plans", ()):
+            walk(child, depth + 1)
+
+    walk(plan, 0)
+    return lines
+
+
+def sequential_scans(plan: dict) -> list[str]:
+    """The tables a plan reads by a (parallel) sequential scan."""
+    return [n["Relation Name"] for n in plan_nodes(plan) if n["Node Type"] == "Seq Scan"]
+
+
+def heap_reads(plan: dict, table: str) -> list[str]:
+    """The nodes of a plan that read ``table``'s heap (anything but an index-only scan)."""
+    return [
+        n["Node Type"]
+        for n in plan_nodes(plan)
+        if n.get("Relation Name") == table and n["Node Type"] != "Index Only Scan"
+    ]
+
+
+def full_count(plan: dict, table: str) -> bool:
+    """True if the plan aggregates over a sequential scan of ``table``, or over one of its
+    indexes read whole (no index condition), with no Limit above the scan: the whole table
+    counted. (A count through an index with a bound, or a Limit under the aggregate, is not a
+    full count.)"""
+
+    def walk(node: dict, under_aggregate: bool, limited: bool) -> bool:
+        kind = node["Node Type"]
+        if kind == "Limit":
+            limited = True
+        if kind == "Aggregate":
+            under_aggregate = True
+        whole = kind == "Seq Scan" or (
+            kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node
+        )
+        if whole and node.get("Relation Name") == table and under_aggregate and not limited:
+            return True
+        return any(walk(c, under_aggregate, limited) for c in node.get("Plans", ()))
+
+    return walk(plan, False, False)
+
+
+def plans_of(call, table: str, *, analyze: bool = True) -> list[dict]:
+    """Run ``call()`` in-process, capture its SQL and explain each statement that reads
+    ``table``: ``[{"sql": first 200 characters, "plan": [summary lines], "seq_scan": bool,
+    "heap": [nodes reading the table's heap]}]``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    found = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if f'"{table}"' not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = explain(cursor, sql, analyze=analyze)
+            found.append(
+                {
+                    "sql": sql[:200],
+                    "plan": plan_summary(plan),
+                    "seq_scan": table in sequential_scans(plan),
+                    "heap": heap_reads(plan, table),
+                }
+            )
+    return found
+
+
+# ---------------------------------------------------------------- open-loop load
+
+
+async def _drive_open(
+    port: int,
+    make: Callable[[int], bytes],
+    rate: float,
+    seconds: float,
+    expect: int,
+    poisson: bool,
+    seed: int,
+) -> LoadResult:
+    import random
+
+    rng = random.Random(seed)
+    result = LoadResult()
+    idle: list[Connection] = []
+    clock = time.perf_counter
+    started = clock()
+    tasks = []
+
+    async def one(n: int, scheduled: float) -> None:
+        conn = idle.pop() if idle else Connection(port)
+        try:
+            status, _headers, body = await conn.send(make(n))
+        except (OSError, asyncio.IncompleteReadError) as error:
+            conn.close()
+            result.errors += 1
+            if len(result.samples) < 10:
+                result.samples.append(f"{type(error).__name__}: {error}")
+            return
+        # as the applicant sees it: from the moment the request was due to be sent, so the
+        # time it waited for a connection or a worker counts
+        result.latencies.append(clock() - scheduled)
+        idle.append(conn)
+        if status != expect:
+            result.errors += 1
+            if len(result.samples) < 10:
+                result.samples.append(f"{status}: {body[:300].decode(errors='replace')}")
+
+    at, n = started, 0
+    while at < started + seconds:
+        delay = at - clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n, at)))
+        n += 1
+        at += rng.expovariate(rate) if poisson else 1.0 / rate
+    await asyncio.gather(*tasks)
+    result.seconds = clock() - started
+    for conn in idle:
+        conn.close()
+    return result
+
+
+def drive_open(
+    port: int,
+    make: Callable[[int], bytes],
+    *,
+    rate: float,
+    seconds: float,
+    expect: int = 201,
+    poisson: bool = True,
+    seed: int = 7,
+) -> LoadResult:
+    """An open loop: requests arrive at ``rate`` a second for ``seconds`` (Poisson arrivals, or
+    evenly spaced), whether or not the earlier ones are answered; each goes out on an idle
+    keep-alive connection or a new one. Latency is counted from each request's scheduled
+    arrival, so queueing (in the client, the listen backlog or the workers) is part of it."""
+    return asyncio.run(_drive_open(port, make, rate, seconds, expect, poisson, seed))

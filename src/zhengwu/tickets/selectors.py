@@ -229,6 +229,17 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
+# The category reports count rows and outcomes only: ``count(*)`` and a count of the outcome
+# column, both answered from the index ``ticket_report_category`` (received_at, category,
+# investigation_outcome) without reading the table (counting ``id`` would read every row).
+_CATEGORY_COUNTS = {
+    "received": Count("*"),
+    "substantiated": Count(
+        "investigation_outcome", filter=Q(investigation_outcome__in=SUBSTANTIATED)
+    ),
+}
+
+
 def category_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -> dict:
     """Received and substantiated per category for tickets received ``start`` … ``end``, with
     share, 查实率, its difference from the overall rate in points and the year-on-year change
@@ -243,8 +254,7 @@ def category_report(*, start: dt.date, end: dt.date, efficiency_only: bool = Tru
             .order_by()
             .values("category_id")
             .annotate(
-                received=Count("id"),
-                substantiated=Count("id", filter=Q(investigation_outcome__in=SUBSTANTIATED)),
+                **_CATEGORY_COUNTS,
             )
         )
         return {r["category_id"]: (r["received"], r["substantiated"]) for r in rows}
@@ -278,8 +288,7 @@ def year_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -
         .order_by()
         .values("year", "category_id")
         .annotate(
-            received=Count("id"),
-            substantiated=Count("id", filter=Q(investigation_outcome__in=SUBSTANTIATED)),
+            **_CATEGORY_COUNTS,
         )
     )
     names = dict(
@@ -314,21 +323,22 @@ def year_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -
 def performance_report(*, start: dt.date, end: dt.date) -> list[dict]:
     """Every handling unit's response, on-time, callback, resolution and satisfaction rates,
     returns and redo rounds, ranked (``reports.department_rows``), for tickets received
-    ``start`` … ``end`` and dispatched."""
+    ``start`` … ``end`` and dispatched. Counted over ``department`` (never null here) and the
+    columns the index ``ticket_report_dept`` carries, so the report reads that index only."""
     rows = (
         Ticket.objects.filter(_period(start, end), department__isnull=False)
         .order_by()
         .values("department_id")
         .annotate(
-            dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
-            accepted_in_time=Count("id", filter=Q(accepted_at__lte=F("accept_due"))),
-            replied=Count("id", filter=Q(replied_at__isnull=False)),
-            replied_on_time=Count("id", filter=ON_TIME),
-            called_back=Count("id", filter=CALLED_BACK),
-            reached=Count("id", filter=Q(callback_reached=True)),
-            resolved=Count("id", filter=Q(callback_reached=True, callback_resolved=True)),
-            satisfied=Count("id", filter=SATISFIED),
-            returned=Count("id", filter=Q(returned=True)),
+            dispatched=Count("department", filter=Q(dispatched_at__isnull=False)),
+            accepted_in_time=Count("department", filter=Q(accepted_at__lte=F("accept_due"))),
+            replied=Count("department", filter=Q(replied_at__isnull=False)),
+            replied_on_time=Count("department", filter=ON_TIME),
+            called_back=Count("department", filter=CALLED_BACK),
+            reached=Count("department", filter=Q(callback_reached=True)),
+            resolved=Count("department", filter=Q(callback_reached=True, callback_resolved=True)),
+            satisfied=Count("department", filter=SATISFIED),
+            returned=Count("department", filter=Q(returned=True)),
             redo=Sum("redo_count"),
         )
     )
