@@ -82,6 +82,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import zhengwu.workdays.periods as periods
 from zhengwu.cases.rules import (
     OPEN_STATES,
     Action,
@@ -183,22 +184,13 @@ class Clocks:
     provisional: bool
 
 
-def _local_date(value, what: str) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise TypeError(f"{what}: expected a local date, got {type(value).__name__}")
-    return dt.date(value.year, value.month, value.day)
-
-
 def _extension_workdays(event: EventLike, terms: Terms) -> int:
-    workdays = (event.data or {}).get("workdays")
-    if (
-        isinstance(workdays, bool)
-        or not isinstance(workdays, int)
-        or not 1 <= workdays <= terms.extension_max
-    ):
+    workdays = periods.extension_workdays(event.data, terms.extension_max)
+    if workdays is None:
         raise ClockError(
             "invalid_extension",
-            f"an extension is 1 to {terms.extension_max} working days, not {workdays!r}",
+            f"an extension is 1 to {terms.extension_max} working days, "
+            f"not {(event.data or {}).get('workdays')!r}",
         )
     return workdays
 
@@ -216,7 +208,7 @@ def compute_clocks(
     ``TransitionError`` or ``ClockError`` (see the module docstring) and the calendar's
     ``OutOfRange`` for dates it does not cover.
     """
-    as_of = _local_date(as_of, "as_of")
+    as_of = periods.local_date(as_of, "as_of")
     provisional = False
     state: State | None = None
     received_on = intake_from = intake_due = supplemented_on = None
@@ -232,7 +224,7 @@ def compute_clocks(
             action = Action(event.kind)
         except ValueError:
             continue
-        on = _local_date(event.occurred_on, "occurred_on")
+        on = periods.local_date(event.occurred_on, "occurred_on")
         if last is not None and on < last:
             raise ClockError("event_out_of_order", f"{action} on {on} follows an event of {last}")
         if on > as_of:

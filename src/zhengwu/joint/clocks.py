@@ -30,6 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import zhengwu.workdays.periods as periods
 from zhengwu.cases.clocks import ClockError
 from zhengwu.joint.rules import OPEN_STATES, Action, State, next_state
 from zhengwu.workdays.periods import (
@@ -107,22 +108,13 @@ class JointClocks:
     provisional: bool
 
 
-def _local_date(value, what: str) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise TypeError(f"{what}: expected a local date, got {type(value).__name__}")
-    return dt.date(value.year, value.month, value.day)
-
-
 def _extension(event: EventLike, terms: JointTerms) -> int:
-    workdays = (event.data or {}).get("workdays")
-    if (
-        isinstance(workdays, bool)
-        or not isinstance(workdays, int)
-        or not 1 <= workdays <= terms.extension_max
-    ):
+    workdays = periods.extension_workdays(event.data, terms.extension_max)
+    if workdays is None:
         raise ClockError(
             "invalid_extension",
-            f"an extension is 1 to {terms.extension_max} working days, not {workdays!r}",
+            f"an extension is 1 to {terms.extension_max} working days, "
+            f"not {(event.data or {}).get('workdays')!r}",
         )
     return workdays
 
@@ -138,9 +130,12 @@ def compute_joint_clocks(
     """The clocks of a joint case at the end of ``as_of`` from its events in order and its
     children's special procedures. Events dated after ``as_of`` are left out. Raises
     ``TransitionError`` or ``ClockError`` and the calendar's ``OutOfRange``."""
-    as_of = _local_date(as_of, "as_of")
+    as_of = periods.local_date(as_of, "as_of")
     pauses = [
-        (_local_date(start, "suspended"), None if end is None else _local_date(end, "resumed"))
+        (
+            periods.local_date(start, "suspended"),
+            None if end is None else periods.local_date(end, "resumed"),
+        )
         for start, end in pauses
     ]
     provisional = False
@@ -158,7 +153,7 @@ def compute_joint_clocks(
             action = Action(event.kind)
         except ValueError:
             continue
-        on = _local_date(event.occurred_on, "occurred_on")
+        on = periods.local_date(event.occurred_on, "occurred_on")
         if last is not None and on < last:
             raise ClockError("event_out_of_order", f"{action} on {on} follows an event of {last}")
         if on > as_of:

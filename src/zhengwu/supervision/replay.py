@@ -27,23 +27,10 @@ from zhengwu.tickets import rules as ticket_rules
 from zhengwu.tickets.models import Ticket, TicketEvent
 from zhengwu.workdays.loader import get_calendar
 
-# The stored clock fields a case's events decide; the levels and overdue flags move with the
-# day (the supervision sweep) and are checked there.
-CASE_FIELDS = (
-    "received_on",
-    "intake_due",
-    "accepted_on",
-    "deemed_accepted",
-    "promised_due",
-    "statutory_due",
-    "delivery_due",
-    "delivered_on",
-    "suspended_since",
-    "suspended_workdays",
-    "extension_workdays",
-    "completed_on",
-    "completion",
-)
+# The stored clock fields a case's events decide: those the services copy onto the case, less the
+# levels and overdue flags, which move with the day (the supervision sweep) and are checked there.
+MOVE_WITH_THE_DAY = frozenset({"level", "statutory_overdue", "delivery_overdue", "provisional"})
+CASE_FIELDS = tuple(name for name in case_services.CLOCK_FIELDS if name not in MOVE_WITH_THE_DAY)
 _TICKET_ROLES = frozenset(
     {
         ticket_rules.OPERATOR,

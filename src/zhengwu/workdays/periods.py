@@ -72,6 +72,22 @@ class Event:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+def local_date(value, what: str) -> dt.date:
+    """``value`` as a plain local date; a datetime (or anything else) is a programming error."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise TypeError(f"{what}: expected a local date, got {type(value).__name__}")
+    return dt.date(value.year, value.month, value.day)
+
+
+def extension_workdays(data: dict | None, maximum: int) -> int | None:
+    """The working days an extension event grants (``data["workdays"]``, 1 to ``maximum``), or
+    None when they are missing or out of range (the caller raises its clock error)."""
+    workdays = (data or {}).get("workdays")
+    if isinstance(workdays, bool) or not isinstance(workdays, int):
+        return None
+    return workdays if 1 <= workdays <= maximum else None
+
+
 def plain(day: dt.date | None) -> dt.date | None:
     """A plain ``datetime.date`` (not a ``WorkdayDate``), or None."""
     return None if day is None else dt.date(day.year, day.month, day.day)
