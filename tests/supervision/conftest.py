@@ -1,4 +1,5 @@
-"""Supervision fixtures: the case fixtures (item, clerk, reviewer, head, supervisor, travel)."""
+"""Supervision fixtures: the case fixtures (item, clerk, reviewer, head, supervisor, travel) and
+the ticket fixtures (operator, the handling units, new and dispatched tickets)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from tests.cases.conftest import (  # noqa: F401
     reviewer,
     supervisor,
     travel,
+)
+from tests.tickets.conftest import (  # noqa: F401  (the ticket fixtures, for the replay)
+    categories,
+    dispatched,
+    new_ticket,
+    operator,
+    other_unit,
+    unit,
 )
 from zhengwu.core.roles import Role
 

@@ -1,8 +1,8 @@
 """Replaying the trails (part of ``manage.py verify_audit``): every case's, ticket's and
-rectification task's stored state and dates must be what its own events produce. A row written
-behind the services' back, or a chain cut at its end with the owner's counters wound back to
-match, shows here by number; a case removed with its whole chain shows as an id missing from
-the ids handed out.
+rectification task's stored state and dates must be what its own events produce (a ticket's
+state and clocks: ``zhengwu.tickets.replay``). A row written behind the services' back, or a
+chain cut at its end with the owner's counters wound back to match, shows here by number; a case
+removed with its whole chain shows as an id missing from the ids handed out.
 
 Each table is read in id order, ``batch`` owners and their events per query pair, so memory stays
 flat on a large table.
@@ -23,6 +23,7 @@ from zhengwu.cases.rules import CaseRuleError
 from zhengwu.core import clock
 from zhengwu.ratings.models import RectificationTask, TaskEvent
 from zhengwu.ratings.rules import TaskState
+from zhengwu.tickets import replay as ticket_replay
 from zhengwu.tickets import rules as ticket_rules
 from zhengwu.tickets.models import Ticket, TicketEvent
 from zhengwu.workdays.loader import get_calendar
@@ -31,17 +32,6 @@ from zhengwu.workdays.loader import get_calendar
 # levels and overdue flags, which move with the day (the supervision sweep) and are checked there.
 MOVE_WITH_THE_DAY = frozenset({"level", "statutory_overdue", "delivery_overdue", "provisional"})
 CASE_FIELDS = tuple(name for name in case_services.CLOCK_FIELDS if name not in MOVE_WITH_THE_DAY)
-_TICKET_ROLES = frozenset(
-    {
-        ticket_rules.OPERATOR,
-        ticket_rules.UNIT,
-        ticket_rules.SUPERVISOR,
-        ticket_rules.LEADER,
-        ticket_rules.ADMIN,
-        ticket_rules.CITIZEN,
-        ticket_rules.SYSTEM,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -120,19 +110,19 @@ def cases(*, batch: int = 500) -> Iterator[Mismatch]:
 
 
 def tickets(*, batch: int = 500) -> Iterator[Mismatch]:
-    for chunk in _chunks(Ticket.objects.all(), TicketEvent.objects, "ticket", batch, ("kind",)):
+    fields = ("kind", "occurred_at", "data")
+    for chunk in _chunks(Ticket.objects.all(), TicketEvent.objects, "ticket", batch, fields):
         for ticket, rows in chunk:
             number = ticket.number or f"#{ticket.pk}"
-            state = None
+            steps = [ticket_replay.Step(r.kind, r.occurred_at, r.data) for r in rows]
             try:
-                for row in rows:
-                    if row.kind not in ticket_rules.Action.__members__.values():
-                        continue
-                    state = ticket_rules.transition(state, row.kind, _TICKET_ROLES) or state
-            except ticket_rules.TicketRuleError as error:
+                replayed = ticket_replay.replay(steps)
+            except (ticket_rules.TicketRuleError, ValueError) as error:
                 yield Mismatch("ticket", number, error=str(error))
                 continue
-            if found := _differences({"state": ticket.state}, {"state": state}):
+            replayed = {k: v for k, v in replayed.items() if v is not ticket_replay.UNKNOWN}
+            stored = {name: getattr(ticket, name) for name in replayed}
+            if found := _differences(stored, replayed):
                 yield Mismatch("ticket", number, found)
 
 

@@ -15,6 +15,7 @@ produce, each case removed, and each seal that no longer matches, and exits 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case
+from zhengwu.core import clock
 from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
@@ -33,6 +35,8 @@ from zhengwu.tickets.models import Ticket
 def _shown(value) -> str:
     if value is None or value == "":
         return _("(none)")
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(clock.LOCAL_TZ).isoformat()  # a ticket's clock, in local time
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(getattr(value, "value", value))
