@@ -127,3 +127,14 @@ def test_demo_staff_have_chinese_names_and_windows(city):
         assert re.fullmatch(r"[\u4e00-\u9fff]{2,3}", user.full_name), user.full_name
     clerks = staff.filter(groups__name="window_clerk")
     assert not clerks.filter(window__isnull=True).exists()
+
+
+def test_the_history_is_not_texted_again_when_the_worker_starts(city):
+    from zhengwu.notifications.services import deliver
+
+    call_command("seed_demo", "--history=60", "--tickets=0", stdout=io.StringIO())
+    told = Notification.objects.exclude(phone="")
+    assert told.filter(kind="case_step").exists()  # the applicants find them in the portal
+    assert not told.filter(texted_at__isnull=True).exists()  # texted when they were made
+    batches = set(Notification.objects.values_list("batch", flat=True))
+    assert sum(deliver(batch=batch)[1] for batch in batches) == 0

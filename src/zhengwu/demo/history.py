@@ -308,7 +308,9 @@ def sweep_mornings(after: dt.date, until: dt.date) -> dt.date:
     day = after
     while day < until:
         day += dt.timedelta(days=1)
-        with clock.frozen(dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ)):
+        moment = dt.datetime.combine(day, SWEEP_TIME, tzinfo=clock.LOCAL_TZ)
+        # the applicants find that morning's messages in the portal; no SMS for history
+        with clock.frozen(moment), applicant_messages.not_sent():
             sweep.run()
     return max(after, until)
 
@@ -366,9 +368,13 @@ def send_past_invitations(first: dt.date, until: dt.date) -> int:
 
 def settle_notifications(end: dt.datetime, days: int = 7) -> int:
     """Staff read what they were told: the notifications older than ``days`` are marked read two
-    hours after they were made, the recent ones are left unread."""
+    hours after they were made, the recent ones are left unread. The applicants' messages of the
+    history were texted when they were made, so the worker does not text them again today."""
     from zhengwu.notifications.models import Notification
 
+    Notification.objects.filter(
+        created_at__lt=end, texted_at__isnull=True, emailed_at__isnull=True
+    ).exclude(phone="").update(texted_at=F("created_at"))
     return Notification.objects.filter(
         created_at__lt=end - dt.timedelta(days=days), read_at__isnull=True
     ).update(read_at=F("created_at") + dt.timedelta(hours=2))
