@@ -110,3 +110,28 @@ def test_date_filters_hold_iso_values_a_date_input_reads(client, item, people, t
         assert value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.group(1)), tag
     if "/reports/" not in url:
         assert "筛选" in html and "过滤器" not in html
+
+
+def test_the_last_page_of_a_keyset_list_links_back_to_the_first():
+    from django.template.loader import render_to_string
+
+    from zhengwu.core.paging import Pager
+
+    html = render_to_string(
+        "includes/pager.html",
+        {"pager": Pager(total="30", first=21, last=30, first_query="")},
+    )
+    assert 'data-testid="first-page"' in html
+
+
+def test_a_stated_time_is_confirmed_the_chinese_way():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from zhengwu.cases.views import _shown
+    from zhengwu.core.clock import LOCAL_TZ
+
+    bound = SimpleNamespace(field=SimpleNamespace(choices=()))
+    moment = dt.datetime(2026, 12, 6, 14, 13, tzinfo=LOCAL_TZ)
+    assert _shown(bound, moment, {}) == "2026年12月6日 14:13"
+    assert _shown(bound, moment.date(), {}) == "2026年12月6日"

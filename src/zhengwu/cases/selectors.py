@@ -262,8 +262,11 @@ def applicant_worklist(user, limit: int = WORKLIST_LIMIT) -> tuple[list[Case], l
     """The portal home's two lists of the applicant's own cases: those waiting for them
     (待补正, the nearest supplement due date first) and those under way (newest first)."""
     mine = visible_cases(user).filter(owner=user).select_related("item_version")
+    # the waiting cases name their missing materials: one query for all their items' materials
     waiting = list(
-        mine.filter(state=State.SUPPLEMENT_REQUESTED).order_by("supplement_due", "-id")[:limit]
+        mine.filter(state=State.SUPPLEMENT_REQUESTED)
+        .prefetch_related("item_version__materials")
+        .order_by("supplement_due", "-id")[:limit]
     )
     running = list(mine.filter(state__in=RUNNING_STATES).order_by("-id")[:limit])
     return waiting, as_of_today(running)

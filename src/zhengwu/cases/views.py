@@ -4,6 +4,8 @@ result with the services' own messages (422 / 409 / 403 re-render the page; 404 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,6 +31,7 @@ from zhengwu.cases.templatetags.case_tags import (
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core import paging
 from zhengwu.core.confirm import confirmation_page, confirmed
+from zhengwu.core.display import cn_datetime
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, is_center_wide, role_names
 from zhengwu.core.views import guarded
@@ -508,6 +511,10 @@ def _shown(bound, value, names: dict) -> str:
         return "、".join(names.get(v, str(v)) for v in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return cn_datetime(value)
+    if isinstance(value, dt.date):
+        return cn_date(value)
     choices = dict(getattr(bound.field, "choices", ()) or ())
     if value in choices:
         return str(choices[value])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from zhengwu.cases.models import CaseEvent, CaseLevel
 from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
+from zhengwu.core.display import cn_date
 from zhengwu.notifications.models import APPLICANT_KINDS, Notification, NotificationKind
 
 # What the applicant is told of each step (title), by the event's kind.
@@ -156,6 +155,4 @@ def link(notification: Notification) -> str:
 
 
 def _cn(day) -> str:
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    return f"{day.year}年{day.month}月{day.day}日" if day else "—"
+    return cn_date(day) or "—"

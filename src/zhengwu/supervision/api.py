@@ -97,7 +97,7 @@ def _warning(row, told) -> dict:
     }
 
 
-def _irregularity(row) -> dict:
+def _irregularity(row, people: dict[str, str] | None = None) -> dict:
     return {
         "id": row.pk,
         "case": row.case.number,
@@ -109,7 +109,8 @@ def _irregularity(row) -> dict:
         "status": row.status,
         "evidence": row.evidence,
         "evidence_lines": [
-            {"label": label, "value": value} for label, value in presenters.evidence_lines(row)
+            {"label": label, "value": value}
+            for label, value in presenters.evidence_lines(row, people)
         ],
     }
 
@@ -133,8 +134,9 @@ def irregularities(request, query: Query[IrregularityQuery]):
         request.user, _filters(query, kind=query.kind, status=query.status)
     )
     rows = list(queryset[query.offset : query.offset + query.limit + 1])
+    people = presenters.evidence_people(rows[: query.limit])  # one query for the whole page
     return {
-        "results": [_irregularity(r) for r in rows[: query.limit]],
+        "results": [_irregularity(r, people) for r in rows[: query.limit]],
         "more": len(rows) > query.limit,
     }
 
