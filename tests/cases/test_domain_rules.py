@@ -1029,3 +1029,16 @@ def test_parallel_approval_on_acceptance_is_yes_or_no(value):
             parallel_allowed=True,
         )
     assert caught.value.errors == {"parallel": ["是否并联审批只能为是或否。"]}
+
+
+def test_the_clocks_still_running_follow_the_state():
+    from zhengwu.cases.rules import Clock, missing_for_acceptance, running_clocks
+
+    assert running_clocks("submitted") == {Clock.INTAKE}
+    assert running_clocks("supplement_requested") == {Clock.INTAKE}
+    assert running_clocks("accepted") == running_clocks("suspended") == {Clock.DECISION}
+    assert running_clocks("granted") == {Clock.DELIVERY}
+    for state in ("denied", "delivered", "refused", "withdrawn"):
+        assert running_clocks(state) == frozenset()
+    assert missing_for_acceptance(["M01", "M02", "M03"], ["M02"]) == ["M01", "M03"]
+    assert missing_for_acceptance(["M01"], ["M01", "M09"]) == []

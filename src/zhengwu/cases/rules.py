@@ -57,12 +57,15 @@ __all__ = [
     "WINDOW_CLERK",
     "Action",
     "CaseRuleError",
+    "Clock",
     "Row",
     "State",
     "TransitionError",
     "allowed_actions",
     "find_row",
+    "missing_for_acceptance",
     "next_state",
+    "running_clocks",
     "transition",
 ]
 
@@ -277,3 +280,32 @@ def allowed_actions(
         and not held.isdisjoint(row.roles)
         and not (row.action is Action.EXTEND and extended)
     )
+
+
+def missing_for_acceptance(required: Iterable[str], handed_in: Iterable[str]) -> list[str]:
+    """The required materials not handed in, in catalogue order: acceptance (受理) waits for every
+    one of them."""
+    have = set(handed_in)
+    return [code for code in required if code not in have]
+
+
+class Clock(enum.StrEnum):
+    INTAKE = "intake"  # 受理期限 (art. 32)
+    DECISION = "decision"  # 承诺 / 法定办结期限 (art. 42)
+    DELIVERY = "delivery"  # 送达期限 (art. 44)
+
+
+# The legal clocks still running in each state: the intake limit until the case is accepted or
+# refused, the decision limits until the decision, the delivery limit until delivery.
+_RUNNING: dict[State, frozenset[Clock]] = {
+    State.SUBMITTED: frozenset({Clock.INTAKE}),
+    State.SUPPLEMENT_REQUESTED: frozenset({Clock.INTAKE}),
+    State.ACCEPTED: frozenset({Clock.DECISION}),
+    State.SUSPENDED: frozenset({Clock.DECISION}),
+    State.GRANTED: frozenset({Clock.DELIVERY}),
+}
+
+
+def running_clocks(state: State | str | None) -> frozenset[Clock]:
+    """The legal clocks still running for a case in ``state`` (what its page shows)."""
+    return _RUNNING.get(_state(state), frozenset())

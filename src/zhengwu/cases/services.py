@@ -26,7 +26,13 @@ from zhengwu.accounts.services import register_applicant
 from zhengwu.cases import inputs, observers
 from zhengwu.cases.clocks import ClockError, Clocks, Event, Terms, compute_clocks
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseEvent, Channel
-from zhengwu.cases.rules import Action, State, TransitionError, transition
+from zhengwu.cases.rules import (
+    Action,
+    State,
+    TransitionError,
+    missing_for_acceptance,
+    transition,
+)
 from zhengwu.cases.selectors import as_of_today, scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.catalog.selectors import intake_version, material_codes
@@ -594,7 +600,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
 
     materials = list(case.materials)
     if table_action is Action.ACCEPT:
-        missing = [code for code in required if code not in materials]
+        missing = missing_for_acceptance(required, materials)
         if missing:
             names = dict(item_version.materials.values_list("code", "name"))
             raise DomainError(

@@ -243,18 +243,15 @@ def public_actions(case: Case, roles) -> list[str]:
     ]
 
 
-INTAKE_STATES = frozenset({rules.State.SUBMITTED.value, rules.State.SUPPLEMENT_REQUESTED.value})
-
-
 def _due_lines(case: Case) -> list[dict]:
     lines = []
 
     def add(testid, text, badge=""):
         lines.append({"testid": testid, "text": text, "badge": badge})
 
-    # Only the clocks still running: the intake limit until the case is accepted (or refused),
-    # the decision limits until the decision, the delivery limit until delivery.
-    if case.state in INTAKE_STATES:
+    # Only the clocks still running (``rules.running_clocks``).
+    running = rules.running_clocks(case.state)
+    if rules.Clock.INTAKE in running:
         add(
             "due-intake",
             _("Intake decision due by %(date)s") % {"date": cn_date(case.intake_due)},
@@ -267,7 +264,7 @@ def _due_lines(case: Case) -> list[dict]:
             if case.deemed_accepted
             else (_("Parallel approval") if case.parallel else ""),
         )
-    deciding = case.state in (rules.State.ACCEPTED.value, rules.State.SUSPENDED.value)
+    deciding = rules.Clock.DECISION in running
     if case.promised_due and deciding:
         add(
             "due-promised",
@@ -302,7 +299,7 @@ def _due_lines(case: Case) -> list[dict]:
             _("Completed on %(date)s") % {"date": cn_date(case.completed_on)},
             completion,
         )
-    if case.delivery_due and case.state == rules.State.GRANTED.value:
+    if case.delivery_due and rules.Clock.DELIVERY in running:
         add(
             "due-delivery",
             _("To be delivered by %(date)s") % {"date": cn_date(case.delivery_due)},
@@ -379,7 +376,10 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
     materials = list(version.materials.order_by("position", "id"))
     names = {m.code: m.name for m in materials}
     handed_in = set(case.materials)
-    missing_required = [m for m in materials if m.required and m.code not in handed_in]
+    missing_codes = rules.missing_for_acceptance(
+        [m.code for m in materials if m.required], handed_in
+    )
+    missing_required = [m for m in materials if m.code in missing_codes]
     acting = services.acting_roles(user, case)
     handles = _handles(user, case)
     actions = public_actions(case, acting)
