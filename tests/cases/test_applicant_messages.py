@@ -249,3 +249,32 @@ def test_over_the_api_a_partial_supplement_keeps_the_case_waiting(client, item, 
     assert client.get(path, **bearer(clerk)).json()["missing"] == []
     # the applicant was told of the notice once: no second notice for what remained
     assert told(Case.objects.get(number=number)) == ["request_supplement"]
+
+
+def test_the_inbox_reads_a_page_of_messages_in_a_fixed_number_of_queries(
+    client, item, clerk, citizen, citizen_id, travel
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    travel(AT("2025-10-09 09:00"))
+    applicant = applicant_payload(id_number=citizen_id, phone="13700001111")
+
+    def one_more_case():
+        case = file_case(citizen, channel="online", applicant=applicant, materials=["M01"])
+        case = act(clerk, case, "request_supplement", {"missing": ["M02"]})
+        act(clerk, case, "supplement", {"materials": ["M02"]})
+        act(clerk, Case.objects.get(pk=case.pk), "accept")
+
+    client.force_login(citizen)
+    one_more_case()
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("notifications:inbox"))
+    assert page.status_code == 200 and "M02" not in page.content.decode()  # named, not coded
+    for _ in range(3):
+        one_more_case()
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(reverse("notifications:inbox"))
+    assert Notification.objects.filter(recipient=citizen).count() == 8
+    assert len(more) == len(few)  # four times the messages, the same queries

@@ -31,6 +31,7 @@ def inbox(request, query: Query[InboxQuery]):
             query.offset : query.offset + query.limit
         ]
     )
+    events = messages.events_of(rows)
     return {
         "unread": selectors.unread_count(request.user),
         "results": [
@@ -40,7 +41,7 @@ def inbox(request, query: Query[InboxQuery]):
                 "code": n.code,
                 "case": n.case.number if n.case_id else None,
                 "title": messages.title(n),
-                "body": messages.body(n),
+                "body": messages.body(n, events=events),
                 "created_at": n.created_at,
                 "read_at": n.read_at,
             }

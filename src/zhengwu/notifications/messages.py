@@ -47,12 +47,19 @@ def title(notification: Notification) -> str:
     return _("Case %(number)s: irregularity found: %(kind)s") % {"number": number, "kind": label}
 
 
-def body(notification: Notification) -> str:
+def events_of(notifications) -> dict[int, CaseEvent]:
+    """The case events the applicants' messages among ``notifications`` tell of, in one query
+    (id → event), for ``body(..., events=)`` over a page of them."""
+    ids = [n.source_id for n in notifications if n.kind in APPLICANT_KINDS]
+    return CaseEvent.objects.in_bulk(ids) if ids else {}
+
+
+def body(notification: Notification, *, events: dict[int, CaseEvent] | None = None) -> str:
     case = notification.case
     if case is None:
         return title(notification)
     if notification.kind in APPLICANT_KINDS:
-        return _applicant_body(notification, case)
+        return _applicant_body(notification, case, events)
     as_of_today(case)
     if notification.kind == NotificationKind.WARNING:
         return _(
@@ -69,14 +76,18 @@ def body(notification: Notification) -> str:
 
 
 def _materials(case, codes) -> str:
-    names = dict(case.item_version.materials.values_list("code", "name"))
+    names = {m.code: m.name for m in case.item_version.materials.all()}
     return "、".join(names.get(code, code) for code in codes)
 
 
-def _applicant_body(notification: Notification, case) -> str:
+def _applicant_body(notification: Notification, case, events=None) -> str:
     """The words of a step for the applicant: what happened, what it means for them, what to
     do; the notice itself is in the portal."""
-    event = CaseEvent.objects.filter(pk=notification.source_id, case_id=case.pk).first()
+    if events is None:
+        event = CaseEvent.objects.filter(pk=notification.source_id, case_id=case.pk).first()
+    else:
+        event = events.get(notification.source_id)
+        event = event if event is not None and event.case_id == case.pk else None
     data = (event.data if event is not None else None) or {}
     words = {
         "title": title(notification),

@@ -25,7 +25,9 @@ def unread_count(user, cap: int = UNREAD_CAP) -> int:
 
 
 def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:
-    queryset = own(user).select_related("case")
+    # the words of each row name the item and its materials: read with the page, not per row
+    queryset = own(user).select_related("case__item_version")
+    queryset = queryset.prefetch_related("case__item_version__materials")
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     return queryset.order_by("-id")

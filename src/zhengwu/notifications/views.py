@@ -18,8 +18,14 @@ def inbox(request):
     page = Paginator(selectors.inbox(request.user, unread_only=unread_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    events = messages.events_of(page.object_list)
     rows = [
-        {"row": n, "title": messages.title(n), "body": messages.body(n), "link": messages.link(n)}
+        {
+            "row": n,
+            "title": messages.title(n),
+            "body": messages.body(n, events=events),
+            "link": messages.link(n),
+        }
         for n in page.object_list
     ]
     return render(
