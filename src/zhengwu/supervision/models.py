@@ -226,6 +226,11 @@ class DailySeal(models.Model):
     prev_hash = models.CharField(_("previous seal"), max_length=64)
     hash = models.CharField(_("seal"), max_length=64)
     created_at = models.DateTimeField(_("sealed at"))
+    # the worker's recomputation from the events, a day after sealing (seal.recheck)
+    rechecked_at = models.DateTimeField(_("rechecked at"), null=True, blank=True)
+    recheck_cases = models.PositiveIntegerField(_("cases found at the recheck"), null=True)
+    recheck_events = models.PositiveBigIntegerField(_("events found at the recheck"), null=True)
+    recheck_digest = models.CharField(_("digest found at the recheck"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("daily seal")

@@ -8,6 +8,11 @@ with an event by then, in case order. Events are append-only, so the heads of D 
 again at any later time: ``verify`` recomputes a seal and finds a chain altered, cut short, or
 deleted whole (a case and all its events), which the per-case chain check alone cannot see.
 Each seal's own hash covers the previous seal's, so a seal removed or rewritten shows too.
+
+The recomputation reads every event, so no page runs it: after sealing a day, the daily step
+enqueues ``recheck_seal`` for the seal before it (the one that has stood a day), and the worker
+stores what it found on that seal's row; the supervisors' board reads the stored check and checks
+only the chain of seals itself, which is cheap.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django_tasks import task
 
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.rules import Action, State
@@ -107,25 +113,54 @@ class SealProblem:
     found: tuple[int, int]  # (cases, events) now
 
 
-def verify(*, all_seals: bool = False) -> list[SealProblem]:
-    """Recompute the latest seal (or every one) and check the chain of seals."""
+def chain_problems(seals) -> list[SealProblem]:
+    """The seals (in day order) whose own hash no longer follows from the seal before them."""
     problems = []
-    seals = list(DailySeal.objects.order_by("day"))
     prev = GENESIS
     for row in seals:
         stated = Heads(row.cases, row.events, row.digest)
         if row.prev_hash != prev or row.hash != chain_hash(prev, _payload(row.day, stated)):
             problems.append(SealProblem(row.day, "seal_chain", (row.cases, row.events), (0, 0)))
         prev = row.hash
-    for row in seals if all_seals else seals[-1:]:
-        found = heads(row.day)
-        if found.digest != row.digest:
-            problems.append(
-                SealProblem(
-                    row.day, "heads_changed", (row.cases, row.events), (found.cases, found.events)
-                )
-            )
     return problems
+
+
+def _heads_problem(row: DailySeal, found: Heads) -> SealProblem | None:
+    if found.digest == row.digest:
+        return None
+    return SealProblem(
+        row.day, "heads_changed", (row.cases, row.events), (found.cases, found.events)
+    )
+
+
+def verify(*, all_seals: bool = False) -> list[SealProblem]:
+    """Recompute the latest seal (or every one) and check the chain of seals."""
+    seals = list(DailySeal.objects.order_by("day"))
+    problems = chain_problems(seals)
+    for row in seals if all_seals else seals[-1:]:
+        problem = _heads_problem(row, heads(row.day))
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def recheck(day: dt.date) -> SealProblem | None:
+    """Recompute the seal of ``day`` from the events and store what was found on its row."""
+    found = heads(day)
+    DailySeal.objects.filter(day=day).update(
+        rechecked_at=clock.now(),
+        recheck_cases=found.cases,
+        recheck_events=found.events,
+        recheck_digest=found.digest,
+    )
+    row = DailySeal.objects.filter(day=day).first()
+    return _heads_problem(row, found) if row else None
+
+
+@task()
+def recheck_seal(day: str) -> bool:
+    """The worker's half of the daily step: True when the seal of ``day`` still matches."""
+    return recheck(dt.date.fromisoformat(day)) is None
 
 
 def missing_certificates(today: dt.date, now: dt.datetime, token: str) -> int:
@@ -189,6 +224,10 @@ def daily(today: dt.date) -> str:
         sealed = seal(yesterday)
         if sealed is None:
             return ""
+        before = DailySeal.objects.filter(day__lt=yesterday).order_by("-day").first()
+        if before is not None:
+            day = before.day.isoformat()
+            transaction.on_commit(lambda: recheck_seal.enqueue(day))
         if missing_certificates(today, now, token) and notify(
             Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
         ):

@@ -312,48 +312,54 @@ def latest_seal() -> DailySeal | None:
 
 @dataclass(frozen=True)
 class SealStatus:
-    """The daily seal in plain words for the board: the day sealed, whether the check found the
-    trail whole, and each problem as a sentence."""
+    """The daily seal in plain words for the board: the day last sealed, the seal last
+    recomputed from the events by the worker (None before the first recheck), whether the trail
+    was found whole, and each problem as a sentence."""
 
     day: dt.date
     cases: int
     events: int
+    rechecked_day: dt.date | None
+    rechecked_at: dt.datetime | None
     intact: bool
     problems: tuple[str, ...]
 
 
-# The check recomputes the latest seal from the events: kept for one sweep interval.
-SEAL_STATUS_SECONDS = 600
-
-
 def seal_status() -> SealStatus | None:
-    """The latest seal checked as ``verify_audit`` checks it (the chain of seals and the latest
-    day's chain heads), or None before the first seal."""
-    from django.core.cache import cache
+    """The chain of seals checked now (cheap: one hash per day sealed) and the latest stored
+    recheck of a seal against the events (``seal.recheck``, run by a worker the day after), or
+    None before the first seal. No page recomputes a seal from the events."""
+    from zhengwu.supervision.seal import SealProblem, chain_problems
 
-    from zhengwu.supervision.seal import verify
-
-    latest = latest_seal()
-    if latest is None:
+    seals = list(DailySeal.objects.order_by("day"))
+    if not seals:
         return None
-    # Any change to the latest seal's row gives another key; changed events show within the
-    # interval.
-    key = "zhengwu:seal-status:" + ":".join(
-        str(v)
-        for v in (
-            latest.day,
-            latest.cases,
-            latest.events,
-            latest.digest,
-            latest.prev_hash,
-            latest.hash,
-        )
+    latest = seals[-1]
+    found = chain_problems(seals)
+    rechecked = max(
+        (row for row in seals if row.rechecked_at is not None),
+        key=lambda row: row.day,
+        default=None,
     )
-    problems = cache.get(key)
-    if problems is None:
-        problems = [_seal_problem(p) for p in verify()]
-        cache.set(key, problems, SEAL_STATUS_SECONDS)
-    return SealStatus(latest.day, latest.cases, latest.events, not problems, tuple(problems))
+    if rechecked is not None and rechecked.recheck_digest != rechecked.digest:
+        found.append(
+            SealProblem(
+                rechecked.day,
+                "heads_changed",
+                (rechecked.cases, rechecked.events),
+                (rechecked.recheck_cases or 0, rechecked.recheck_events or 0),
+            )
+        )
+    problems = tuple(_seal_problem(p) for p in found)
+    return SealStatus(
+        latest.day,
+        latest.cases,
+        latest.events,
+        rechecked.day if rechecked else None,
+        rechecked.rechecked_at if rechecked else None,
+        not problems,
+        problems,
+    )
 
 
 def _seal_problem(problem) -> str:
