@@ -138,3 +138,20 @@ def test_the_history_is_not_texted_again_when_the_worker_starts(city):
     assert not told.filter(texted_at__isnull=True).exists()  # texted when they were made
     batches = set(Notification.objects.values_list("batch", flat=True))
     assert sum(deliver(batch=batch)[1] for batch in batches) == 0
+
+
+def test_the_history_seals_are_rechecked_on_their_days_not_by_the_first_worker(
+    city, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        history.generate(count=40, end=END, seed=5)
+    seals = list(DailySeal.objects.order_by("day"))
+    assert len(seals) > 2
+    # every seal but the last two was rechecked on the morning after the next one was made
+    for row in seals[:-2]:
+        assert row.rechecked_at is not None and row.recheck_digest == row.digest, row.day
+        assert clock_local(row.rechecked_at) == row.day + dt.timedelta(days=2)
+    # only the sweep of now leaves a recheck to the worker
+    assert DBTaskResult.objects.filter(task_path__endswith="recheck_seal").count() <= 1
