@@ -66,3 +66,22 @@ def test_a_case_deleted_with_its_whole_chain_is_named(trail):
     assert code == 1
     assert f"内部编号 {victim.pk}" in err and victim.number[-8:] in err
     assert "removed cases: 1" in out
+
+
+def test_a_supplement_period_moved_behind_the_services_is_named(trail, clerk, travel):
+    from tests.cases.helpers import AT
+    from zhengwu.cases import services
+
+    travel(AT("2025-10-14 09:00"))
+    waiting = services.act(
+        actor=clerk, number=trail[2].number, action="request_supplement", data={"missing": ["M02"]}
+    )
+    # the notice's period (10 working days) is stored from the event, as the replay finds it
+    assert waiting.supplement_due == dt.date(2025, 10, 28)
+    assert verify()[0] == 0
+    Case.objects.filter(pk=waiting.pk).update(supplement_due=dt.date(2025, 11, 28))
+    code, _out, err = verify()
+    assert code == 1
+    assert f"办件 {waiting.number}" in err and "2025-10-28" in err and "2025-11-28" in err
+    # a supplemented case waits for nothing: the replay gives no period
+    assert Case.objects.get(pk=trail[0].pk).supplement_due is None

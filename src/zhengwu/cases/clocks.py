@@ -182,6 +182,9 @@ class Clocks:
     remaining_workdays: int | None
     statutory_overdue: bool
     provisional: bool
+    # the end of the period a one-time notice gave for the supplement (its event's ``due``), while
+    # the case waits for it
+    supplement_due: dt.date | None = None
 
 
 def _extension_workdays(event: EventLike, terms: Terms) -> int:
@@ -213,6 +216,7 @@ def compute_clocks(
     state: State | None = None
     received_on = intake_from = intake_due = supplemented_on = None
     accepted_on = completed_on = delivered_on = withdrawn_on = None
+    supplement_due: dt.date | None = None
     outcome: State | None = None
     deemed = extended = False
     extension = 0
@@ -249,6 +253,9 @@ def compute_clocks(
             received_on = intake_from = on
             intake_due = calendar.add(on, terms.intake_limit)
             provisional |= intake_due.provisional
+        elif action is Action.REQUEST_SUPPLEMENT:
+            due = (event.data or {}).get("due")
+            supplement_due = dt.date.fromisoformat(due) if due else None
         elif action is Action.SUPPLEMENT:
             supplemented_on = intake_from = on
             intake_due = calendar.add(on, terms.intake_limit)
@@ -347,6 +354,7 @@ def compute_clocks(
         remaining_workdays=remaining,
         statutory_overdue=statutory_overdue,
         provisional=bool(provisional),
+        supplement_due=supplement_due if state is State.SUPPLEMENT_REQUESTED else None,
     )
 
 

@@ -66,6 +66,7 @@ CLOCK_FIELDS = (
     "statutory_overdue",
     "delivery_overdue",
     "provisional",
+    "supplement_due",
 )
 
 RULE_MESSAGES = {
@@ -641,11 +642,8 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
         case.parallel = True
     if table_action is Action.REQUEST_SUPPLEMENT:
         case.missing = event_data["missing"]
-        case.supplement_due = dt.date.fromisoformat(event_data["due"])
     elif table_action in (Action.SUPPLEMENT, Action.SUPPLEMENT_PART):
         case.missing = [c for c in case.missing if c not in materials]
-    if case.state != State.SUPPLEMENT_REQUESTED:
-        case.supplement_due = None
     observers.recorded(case, row)
     _apply_clocks(case, clocks)
     case.version += 1
