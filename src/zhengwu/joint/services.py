@@ -53,6 +53,7 @@ from zhengwu.joint.models import (
     SceneMaterial,
     SceneVersion,
 )
+from zhengwu.joint.project_codes import ProjectCodeError, normalize_project_code
 from zhengwu.joint.rules import Action, State, transition
 from zhengwu.workdays.loader import get_calendar
 from zhengwu.workdays.periods import Event
@@ -117,6 +118,31 @@ SCENE_MESSAGES = {
     ),
     "empty_stage": gettext_lazy("Stages are numbered from the first without gaps."),
 }
+PROJECT_CODE_MESSAGES = {
+    "format": gettext_lazy(
+        "An investment project code reads year-area-industry-type-serial, "
+        "for example 2019-330102-47-03-012345."
+    ),
+    "year": gettext_lazy("The year of an investment project code is from 2015 to this year."),
+    "area": gettext_lazy(
+        "The area of an investment project code is a six-digit administrative division code."
+    ),
+    "industry": gettext_lazy("The industry of an investment project code is 01 to 97."),
+    "type": gettext_lazy("The project type of an investment project code cannot be 00."),
+    "serial": gettext_lazy("The serial number of an investment project code cannot be 000000."),
+}
+
+
+def clean_project_code(value, field: str, errors: dict[str, list]) -> str:
+    """The printed form of an investment project code, "" for none; a message in ``errors``
+    under ``field`` when it is not one."""
+    if value is None or not str(value).strip():
+        return ""
+    try:
+        return normalize_project_code(str(value)[:64], current_year=clock.today().year)
+    except ProjectCodeError as error:
+        errors[field] = [PROJECT_CODE_MESSAGES[error.code]]
+        return ""
 
 
 def _rule_error(error: TransitionError | ClockError) -> DomainError | Forbidden:
@@ -363,6 +389,14 @@ def _append(
     return trail.append(joint, row, label="joint")
 
 
+def record_event(joint: JointCase, *, kind: str, actor: User | None, data: Mapping) -> None:
+    """Append a step that changes neither the state nor the clocks (a joint review meeting's)
+    to the locked joint case's trail, happening now (caller saves)."""
+    _append(joint, kind=kind, actor=actor, occurred_at=clock.now(), data=data)
+    joint.version += 1
+    joint.updated_at = clock.now()
+
+
 def _step(
     joint: JointCase, *, kind, actor, occurred_at, data, retroactive: bool = False
 ) -> JointClocks:
@@ -436,9 +470,11 @@ def file(
     applicant: ApplicantInput,
     materials: Sequence[str] = (),
     received_at: dt.datetime | None = None,
+    project_code: str = "",
 ) -> JointCase:
     """File one application for the published scene ``scene``: a joint case with one item row
-    per item of the scene; no child case is opened before the acceptance."""
+    per item of the scene; no child case is opened before the acceptance. ``project_code`` is the
+    investment project's code (optional for every scene; checked when given)."""
     errors: dict[str, list] = {}
     applicant = without_nul(applicant)
     found = (
@@ -466,6 +502,7 @@ def file(
     known = list(version.materials.values_list("code", flat=True))
     codes = inputs.material_codes(list(materials), "materials", known=known, errors=errors)
     core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
+    project_code = clean_project_code(project_code, "project_code", errors)
     if errors:
         raise ValidationFailed(errors)
     received_at = stated_time(received_at, field="received_at", not_before=None)
@@ -492,6 +529,7 @@ def file(
             applicant=person,
             owner=actor if channel == "online" else person.user,
             contact_phone=applicant.phone.strip(),
+            project_code=project_code,
             channel=channel,
             created_by=actor,
             state=State.SUBMITTED,
@@ -530,6 +568,7 @@ def file(
                 "applicant_name": person.name,
                 "materials": codes,
                 "reused": reused,
+                **({"project_code": project_code} if project_code else {}),
             },
         )
         joint.version = 1
