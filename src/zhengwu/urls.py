@@ -24,6 +24,7 @@ urlpatterns = [
     path("assessment/", include("zhengwu.assessment.urls")),
     path("tickets/", include("zhengwu.tickets.urls")),
     path("joint-meetings/", include("zhengwu.joint.meeting_urls")),
+    path("licences/", include("zhengwu.licences.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

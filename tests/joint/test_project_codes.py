@@ -6,7 +6,7 @@ import pytest
 
 from tests.cases.helpers import AT, applicant_payload
 from tests.joint.conftest import SCENE
-from tests.joint.test_api import bearer, get, post
+from tests.joint.test_api import get, post
 from zhengwu.core.roles import Role
 from zhengwu.joint.project_codes import ProjectCodeError, normalize_project_code
 
