@@ -133,7 +133,9 @@ def apply(request, code: str, payload: JointIn):
             received_at=body["received_at"],
             project_code=body["project_code"],
         )
-        return 201, _detail(request, joint.number)
+        # the service's joint case as filed (its scene, version, department and applicant
+        # loaded): no second read
+        return 201, presenters.detail(request.user, joint, masked=watches_only(request.user))
 
     status, answer, _replayed = run_once(
         user=request.user,

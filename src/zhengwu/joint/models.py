@@ -265,6 +265,13 @@ class JointCase(models.Model):
                 condition=~Q(project_code=""),
                 name="joint_project_code",
             ),
+            # The queue's warning filters (?level=yellow|red|statutory_overdue): a few joint
+            # cases among many, newest first.
+            models.Index(
+                fields=["level", "-id"],
+                condition=Q(level__in=["yellow", "red", "statutory_overdue"]),
+                name="joint_warning_level",
+            ),
         ]
 
     def __str__(self):

@@ -109,9 +109,16 @@ def summary(joint: JointCase, *, masked: bool = False) -> dict:
 
 
 def detail(user, joint: JointCase, *, masked: bool = False) -> dict:
-    rows = joint.children.select_related("item", "department", "case").order_by(
-        "stage", "position", "id"
-    )
+    """The whole answer; a joint case just filed (``services.file``) carries its item rows and
+    its event (``joint.filed``), read from memory."""
+    filed = getattr(joint, "filed", None)
+    if filed is not None:
+        rows, events = filed.children, filed.events
+    else:
+        rows = joint.children.select_related("item", "department", "case").order_by(
+            "stage", "position", "id"
+        )
+        events = joint.events.order_by("seq")
     return {
         **summary(joint, masked=masked),
         "channel": joint.channel,
@@ -126,5 +133,5 @@ def detail(user, joint: JointCase, *, masked: bool = False) -> dict:
         "provisional": joint.provisional,
         "children": [child(user, joint, row) for row in rows],
         "licence": None,
-        "events": [chained_event(row) for row in joint.events.order_by("seq")],
+        "events": [chained_event(row) for row in events],
     }

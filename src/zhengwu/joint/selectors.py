@@ -8,6 +8,8 @@ child (``child_visible``), not another department's child; the applicant their o
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
-from zhengwu.joint.models import JointCase, JointChild, Scene
+from zhengwu.joint.models import JointCase, JointChild, Scene, SceneItem, SceneMaterial
 
 
 def scope(user) -> Q:
@@ -108,3 +110,42 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].pk) if more and rows else ""
+
+
+# ---------------------------------------------------------------- a published version's content
+
+# A published scene version's items and merged materials never change (a new draft is a new
+# version), so a process keeps them by version id, as the catalogue keeps its published item
+# versions (``catalog.selectors.intake_version``): filing reads them without a query.
+CONTENT_CACHE_SIZE = 256
+_contents: OrderedDict[int, tuple[list[SceneItem], list[SceneMaterial]]] = OrderedDict()
+_contents_lock = threading.Lock()
+
+
+def published_content(version) -> tuple[list[SceneItem], list[SceneMaterial]]:
+    """``(items with their item and department, merged materials)`` of a published version,
+    in order; shared: read them, never change them."""
+    with _contents_lock:
+        found = _contents.get(version.pk)
+        if found is not None:
+            _contents.move_to_end(version.pk)
+            return found
+    items = list(
+        SceneItem.objects.filter(version_id=version.pk)
+        .select_related("item__department")
+        .order_by("stage", "position", "id")
+    )
+    materials = list(SceneMaterial.objects.filter(version_id=version.pk).order_by("position", "id"))
+    found = (items, materials)
+    if version.status == "published":
+        with _contents_lock:
+            _contents[version.pk] = found
+            while len(_contents) > CONTENT_CACHE_SIZE:
+                _contents.popitem(last=False)
+    return found
+
+
+def forget_published_contents() -> None:
+    """Empty this process's cache (tests reuse ids on fresh databases)."""
+    with _contents_lock:
+        _contents.clear()

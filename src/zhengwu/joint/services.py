@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -352,12 +353,15 @@ def child_pauses(joint: JointCase) -> list[tuple[dt.date, dt.date | None]]:
     return pauses
 
 
-def _clocks(joint: JointCase, events: Sequence[Event], as_of: dt.date) -> JointClocks:
+def _clocks(
+    joint: JointCase, events: Sequence[Event], as_of: dt.date, *, new: bool = False
+) -> JointClocks:
+    """``new``: the joint case is being filed (no child case, so no pause, yet)."""
     try:
         return compute_joint_clocks(
             terms=JointTerms(promised_limit=joint.scene_version.promised_limit),
             events=events,
-            pauses=child_pauses(joint) if joint.pk else (),
+            pauses=child_pauses(joint) if joint.pk and not new else (),
             calendar=get_calendar(),
             as_of=as_of,
         )
@@ -386,7 +390,8 @@ def _append(
         data=dict(data),
         retroactive=retroactive,
     )
-    return trail.append(joint, row, label="joint")
+    joint.last_event = trail.append(joint, row, label="joint")
+    return joint.last_event
 
 
 def record_event(joint: JointCase, *, kind: str, actor: User | None, data: Mapping) -> None:
@@ -398,12 +403,20 @@ def record_event(joint: JointCase, *, kind: str, actor: User | None, data: Mappi
 
 
 def _step(
-    joint: JointCase, *, kind, actor, occurred_at, data, retroactive: bool = False
+    joint: JointCase,
+    *,
+    kind,
+    actor,
+    occurred_at,
+    data,
+    retroactive: bool = False,
+    new: bool = False,
 ) -> JointClocks:
-    """Replay the events with the new one, append it, store the clocks (caller saves)."""
-    events = [_event_tuple(r) for r in joint.events.order_by("seq")]
+    """Replay the events with the new one, append it, store the clocks (caller saves). ``new``:
+    the first event of a joint case being filed (nothing to read back)."""
+    events = [] if new else [_event_tuple(r) for r in joint.events.order_by("seq")]
     events.append(Event(str(kind), clock.local_date(occurred_at), data))
-    clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred_at)))
+    clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred_at)), new=new)
     _append(
         joint,
         kind=kind,
@@ -499,7 +512,10 @@ def file(
         raise Forbidden(_("Only an applicant may apply online."))
     if received_at is not None and channel != "window":
         errors["received_at"] = [_("Only the window states when an application was received.")]
-    known = list(version.materials.values_list("code", flat=True))
+    from zhengwu.joint.selectors import published_content
+
+    scene_items, scene_materials = published_content(version)
+    known = [m.code for m in scene_materials]
     codes = inputs.material_codes(list(materials), "materials", known=known, errors=errors)
     core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
     project_code = clean_project_code(project_code, "project_code", errors)
@@ -516,7 +532,7 @@ def file(
         now = clock.now()
         reused = reusable(
             holder=person.number,
-            wanted={m.code: m.licence_type for m in version.materials.exclude(licence_type="")},
+            wanted={m.code: m.licence_type for m in scene_materials if m.licence_type},
             on=clock.local_date(received_at),
         )
         reused = {code: number for code, number in reused.items() if code not in codes}
@@ -544,21 +560,22 @@ def file(
         )
         joint.save(force_insert=True)
         joint.number = f"LB{clock.local_date(now):%Y%m%d}{joint.pk:08d}"
-        JointChild.objects.bulk_create(
+        children = JointChild.objects.bulk_create(
             JointChild(
                 joint=joint,
                 item=entry.item,
-                department_id=entry.item.department_id,
+                department=entry.item.department,
                 stage=entry.stage,
                 position=entry.position,
             )
-            for entry in version.items.select_related("item")
+            for entry in scene_items
         )
         _step(
             joint,
             kind=Action.SUBMIT,
             actor=actor,
             occurred_at=received_at,
+            new=True,
             retroactive=channel == "window" and _is_retroactive(received_at),
             data={
                 "scene": found.code,
@@ -573,7 +590,17 @@ def file(
         )
         joint.version = 1
         joint.save()
+    # What the answer to the filing shows, without reading it back.
+    joint.filed = Filed(children=children, events=[joint.last_event])
     return joint
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A joint case's item rows and events as ``file`` wrote them."""
+
+    children: list[JointChild]
+    events: list[JointCaseEvent]
 
 
 # ---------------------------------------------------------------- act
