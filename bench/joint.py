@@ -53,7 +53,7 @@ import tempfile
 import time
 from urllib.parse import urlencode
 
-from case_list import _time_urls, summarize
+from case_list import summarize, time_urls
 from harness import (
     CpuMeter,
     Gunicorn,
@@ -464,7 +464,7 @@ def main() -> None:
                     warmup=warmup,
                 )
                 timings, statuses = asyncio.run(
-                    _time_urls(server.port, plans_to_time, requests, args.queue_clients)
+                    time_urls(server.port, plans_to_time, requests, args.queue_clients)
                 )
                 description = server.description
             counted, plans = capture_plans([(path, lead) for _label, path in queue_paths])
