@@ -258,5 +258,8 @@ def test_the_meeting_api(client, joint, clerk, zjj_reviewer, travel):
 
 def test_meetings_of_an_unknown_case(client, scene, clerk):
     assert get(client, clerk, "/api/v1/joint-cases/LB404/meetings").status_code == 404
-    with pytest.raises(NotFound):
-        meetings.get_meeting(clerk, "LB404", 1)
+    # NUL: refused before the view by the site's rule, and by the service before any query
+    assert get(client, clerk, "/api/v1/joint-cases/LB%00/meetings/1").status_code == 422
+    for number in ("LB404", "LB\x00"):
+        with pytest.raises(NotFound):
+            meetings.get_meeting(clerk, number, 1)

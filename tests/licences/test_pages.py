@@ -56,6 +56,24 @@ def test_staff_search_the_register(client, issued, clerk, make_user, other_depar
     assert valid_id_number(1) not in client.get("/licences/register/").content.decode()
 
 
+def test_the_register_pages_newest_first(client, issued, clerk, monkeypatch):
+    import re
+
+    from zhengwu.licences import views
+
+    first, second = issued
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(clerk)
+    page = client.get("/licences/register/", {"type": "YYZZ"})
+    assert rows(page) == [f"YYZZ-{second.number}"]
+    html = page.content.decode()
+    assert 'data-total="2"' in html
+    [query] = re.findall(r'href="\?([^"]+)" data-testid="next-page"', html)
+    following = client.get("/licences/register/?" + query.replace("&amp;", "&"))
+    assert rows(following) == [f"YYZZ-{first.number}"]
+    assert "type=YYZZ" in query  # the filters are kept
+
+
 def test_the_register_is_for_staff(client, issued, make_user):
     citizen = make_user(Role.APPLICANT, username="cit_lic")
     client.force_login(citizen)

@@ -91,13 +91,15 @@ def meetings_visible(user, joint: JointCase) -> QuerySet[JointMeeting]:
 
 def visible_joint(user, number: str) -> JointCase:
     number = str(number or "")[:32]
+    if "\x00" in number:
+        raise NotFound()
     joint = (
         selectors.visible(user)
         .select_related("scene", "scene_version", "lead_department")
         .filter(number=number)
         .first()
     )
-    if joint is None or "\x00" in number:
+    if joint is None:
         raise NotFound()
     return joint
 
