@@ -131,7 +131,9 @@ def test_a_meeting_from_convening_to_its_minutes(joint, clerk, travel):
     assert joint.statutory_due == before and joint.state == "accepted"
 
 
-def test_an_attendee_unable_to_decide_is_raised_as_an_irregularity(joint, clerk, travel):
+def test_an_attendee_unable_to_decide_is_raised_as_an_irregularity(
+    client, joint, clerk, make_user, travel
+):
     travel(AT("2026-09-25 10:00"))
     convene(clerk, joint)
     meetings.record_attendee(
@@ -157,6 +159,11 @@ def test_an_attendee_unable_to_decide_is_raised_as_an_irregularity(joint, clerk,
     travel(AT("2026-09-25 11:00"))
     sweep.run(daily=False)
     assert Irregularity.objects.filter(kind=IrregularityKind.NO_DECISION_POWER).count() == 1
+    # shown to supervisors with its evidence in words
+    client.force_login(make_user(Role.SUPERVISOR, username="sup_meeting"))
+    page = client.get(f"/supervision/irregularities/{row.pk}/").content.decode()
+    for words in ("联审会参会人员无现场决定权", "第1次联审会", "赵干事", "科员", joint.number):
+        assert words in page
 
 
 def test_only_the_lead_department_convenes(joint, clerk, zjj_reviewer, zjj_head, leader, travel):
