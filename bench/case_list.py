@@ -285,7 +285,7 @@ def token_for(username: str) -> str:
     return issue_token(user=User.objects.get(username=username), name="bench")[1]
 
 
-async def _time_urls(port: int, plans: list[tuple[str, str, dict]], requests: int, clients: int):
+async def time_urls(port: int, plans: list[tuple[str, str, dict]], requests: int, clients: int):
     """For each (label, path, headers) in turn: ``requests`` timed requests spread over
     ``clients`` concurrent keep-alive connections. A label ending in "next" follows the
     ``next`` cursor FOLLOW_PAGES deep from an untimed first page (each page timed)."""
@@ -449,7 +449,7 @@ def main() -> None:
             # load left them); warm: the same again right after
             with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
                 runs = {
-                    run: asyncio.run(_time_urls(server.port, plans, requests, args.clients))
+                    run: asyncio.run(time_urls(server.port, plans, requests, args.clients))
                     for run in ("cold", "warm")
                 }
                 description = server.description

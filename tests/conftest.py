@@ -9,6 +9,7 @@ from django.db import connections
 from tests.factories import DepartmentFactory, UserFactory
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core.roles import Role
+from zhengwu.joint import selectors as joint_selectors
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -24,8 +25,10 @@ def fresh_process_caches():
     """Each test starts from a fresh database whose ids come back: forget what the process
     keeps by id."""
     catalog_selectors.forget_intake_versions()
+    joint_selectors.forget_published_contents()
     yield
     catalog_selectors.forget_intake_versions()
+    joint_selectors.forget_published_contents()
 
 
 @pytest.fixture

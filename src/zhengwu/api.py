@@ -239,6 +239,7 @@ def _mount() -> None:
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.joint.api import router as joint_router
     from zhengwu.joint.api import scenes_router
+    from zhengwu.joint.meeting_api import router as meetings_router
     from zhengwu.licences.api import router as licences_router
     from zhengwu.notifications.api import router as notifications_router
     from zhengwu.ratings.api import router as ratings_router
@@ -258,6 +259,7 @@ def _mount() -> None:
     api.add_router("/v1", tickets_router)
     api.add_router("/v1", scenes_router)
     api.add_router("/v1", joint_router)
+    api.add_router("/v1", meetings_router)
     api.add_router("/v1", licences_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router

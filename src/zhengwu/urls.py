@@ -23,6 +23,8 @@ urlpatterns = [
     path("notifications/", include("zhengwu.notifications.urls")),
     path("assessment/", include("zhengwu.assessment.urls")),
     path("tickets/", include("zhengwu.tickets.urls")),
+    path("joint-meetings/", include("zhengwu.joint.meeting_urls")),
+    path("licences/", include("zhengwu.licences.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -42,6 +42,7 @@ KEYS = {
     },
     "tickets": {"report", "db", "data_bytes"},
     "pages": {"serial", "concurrent", "slowest", "max_queries", "query_violators"},
+    "joint": {"joint_cases", "children", "filings", "queue", "full_count", "plans", "db"},
 }
 # Extra arguments of the smoke run (the ticket intake is covered by intake.py's machinery).
 EXTRA = {"tickets": ["--skip-intake"]}

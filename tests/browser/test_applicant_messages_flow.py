@@ -12,7 +12,9 @@ from tests.catalog.builders import item_dict
 from tests.factories import DepartmentFactory, UserFactory, valid_id_number
 from zhengwu.cases.models import Case
 from zhengwu.catalog import services as catalog_services
+from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.core.roles import Role
+from zhengwu.licences.models import LicenceType
 from zhengwu.ratings.services import rating_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +27,9 @@ PHONE = {"width": 375, "height": 812}
 def people():
     department = DepartmentFactory(code="SCJ", name="市场监督管理局")
     catalog_services.import_items([item_dict()])
+    # the item's grants record a licence in the register: the delivery offers it to download
+    LicenceType.objects.create(code="SPJY", name="食品经营许可证", validity_years=5)
+    ServiceItemVersion.objects.update(licence_type="SPJY")
     return {
         "citizen": UserFactory(roles=[Role.APPLICANT], username="zhangsan", full_name="张三"),
         "clerk": UserFactory(roles=[Role.WINDOW_CLERK], department=department, username="clerk"),

@@ -59,14 +59,34 @@ def _delivered(online, clerk, reviewer, method="electronic"):
     return act(clerk, case, "deliver", {"method": method})
 
 
+@pytest.fixture
+def licensing(db):
+    """The item's grants record a 食品经营许可证 in the licence register."""
+    from zhengwu.catalog.models import ServiceItemVersion
+    from zhengwu.licences.models import LicenceType
+
+    LicenceType.objects.create(code="SPJY", name="食品经营许可证", validity_years=5)
+    ServiceItemVersion.objects.update(licence_type="SPJY")
+
+
 def test_an_electronic_delivery_gives_the_applicant_the_decision_and_the_licence(
-    client, online, clerk, reviewer, citizen, travel
+    client, online, clerk, reviewer, citizen, travel, licensing
 ):
+    from zhengwu.licences.models import Licence
+
     travel(AT("2025-10-09 09:00"))
     case = _delivered(online, clerk, reviewer)
+    registered = Licence.objects.get(case=case).number
     client.force_login(citizen)
     page = client.get(reverse("portal:case", args=[case.number])).content.decode()
     assert 'data-testid="document-decision"' in page and 'data-testid="document-licence"' in page
+    assert registered in page  # numbered as the register recorded it
+    response = client.get(reverse("portal:document", args=[case.number, "licence"]))
+    document = Document(io.BytesIO(response.content))
+    text = "".join(
+        [p.text for p in document.paragraphs] + [c.text for t in document.tables for c in t._cells]
+    )
+    assert registered in text and f"{case.number}-" not in text.replace(registered, "")
     for kind, words in (("decision", "准予许可决定书"), ("licence", "行政许可证件")):
         response = client.get(reverse("portal:document", args=[case.number, kind]))
         assert response.status_code == 200
@@ -89,6 +109,21 @@ def test_only_the_case_applicant_downloads_the_delivered_documents(
     for kind in ("decision", "licence"):
         response = client.get(reverse("portal:document", args=[case.number, kind]))
         assert response.status_code == (302 if who == "anonymous" else 404)
+
+
+def test_no_licence_to_download_when_the_grant_recorded_none(
+    client, online, clerk, reviewer, citizen, travel
+):
+    """An item that issues no licence: the electronic delivery gives the decision only."""
+    travel(AT("2025-10-09 09:00"))
+    case = _delivered(online, clerk, reviewer)
+    client.force_login(citizen)
+    page = client.get(reverse("portal:case", args=[case.number])).content.decode()
+    assert 'data-testid="document-decision"' in page
+    assert 'data-testid="document-licence"' not in page
+    response = client.get(reverse("portal:document", args=[case.number, "licence"]))
+    assert response.status_code == 404
+    assert client.get(reverse("portal:document", args=[case.number, "decision"])).status_code == 200
 
 
 def test_no_download_before_an_electronic_delivery(

@@ -74,3 +74,39 @@ def test_the_last_two_grants_of_a_stage_open_the_next_once(
     assert list(joint.events.values_list("kind", flat=True)).count("open_stage") == 1
     assert joint.children.filter(stage=1, case__isnull=False).count() == 1
     assert Client().get("/api/v1/scenes").status_code == 200
+
+
+def test_two_opinions_on_one_item_one_wins_and_the_chain_holds(scene, clerk, travel):
+    """Meeting steps lock the joint case: of two opinions on one item one is recorded, the other
+    gets a 409, and the chain stays whole."""
+    from zhengwu.joint import meetings
+
+    travel(AT("2026-09-24 09:00"))
+    joint = file_joint(clerk)
+    services.act(actor=clerk, number=joint.number, action="accept")
+    meeting = meetings.convene(
+        actor=clerk,
+        number=joint.number,
+        held_on=AT("2026-09-25 09:00").date(),
+        place="联审室",
+        topic="联合审查",
+        departments=["ZJJ"],
+    )
+    meetings.record_attendee(
+        actor=clerk,
+        number=joint.number,
+        seq=meeting.seq,
+        department="ZJJ",
+        name="钱处长",
+        may_decide=True,
+    )
+    path = f"/api/v1/joint-cases/{joint.number}/meetings/{meeting.seq}/decisions"
+    auth = bearer(clerk)
+    results = race(
+        poster(auth, path, {"item": ZJJ_FIRST, "opinion": "agree"}),
+        poster(auth, path, {"item": ZJJ_FIRST, "opinion": "disagree", "text": "不同意"}),
+    )
+    assert sorted(status for status, _body in results) == [201, 409], results
+    joint.refresh_from_db()
+    assert list(joint.events.values_list("kind", flat=True)).count("meeting_decide") == 1
+    assert all(problem is None for _id, problem in verify())

@@ -81,6 +81,7 @@ def test_irregularity_counts_most_first_with_labels(cases):
         "step_timeout",
         "no_certificate",
         "rectification_overdue",
+        "no_decision_power",
     }
     assert all(isinstance(r[1], str) and r[1] for r in rows)
 

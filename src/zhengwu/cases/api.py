@@ -15,7 +15,7 @@ from zhengwu.cases import presenters, selectors, services
 from zhengwu.cases.models import CaseState
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
-from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
+from zhengwu.core.masking import watches_only
 
 router = Router(tags=["cases"], auth=api_auth)
 
@@ -180,8 +180,7 @@ class CaseFilterIn(Schema):
 
 def _masked(request) -> bool:
     """Supervisors and leaders watch cases without handling them: they see masked numbers."""
-    roles = role_names(request.user)
-    return bool(roles & CENTER_WIDE_ROLES) and not (roles & selectors.STAFF_CASE_ROLES)
+    return watches_only(request.user)
 
 
 def _detail(request, case) -> dict:

@@ -15,6 +15,11 @@ one access check: the staff who see the case and its applicant (owner) alike, vi
 A decision notice may carry a QR code (the link to rate the service). The cases app does not know
 who answers it: an app built on cases registers the link in its ``AppConfig.ready()`` with
 ``register_decision_qr`` (the ratings app does); with none registered, no notice carries a code.
+
+An electronic licence (电子证照) is what the licence register recorded for the grant, never a
+document made up from the case: the register registers its lookup with ``register_licence_source``
+(the licences app does); ``issued_licence(case)`` is None when the grant recorded no licence (the
+item issues none) or no register is installed, and then there is no licence to download.
 """
 
 from __future__ import annotations
@@ -292,11 +297,37 @@ def build(case: Case, rows: list[CaseEvent], *, masked: bool = False) -> Notice:
     return notice
 
 
+@dataclass(frozen=True)
+class IssuedLicence:
+    """A licence as the register recorded it for a case's grant."""
+
+    number: str
+    name: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+_LICENCE_SOURCE: list[Callable[[Case], IssuedLicence | None]] = []
+
+
+def register_licence_source(lookup: Callable[[Case], IssuedLicence | None]) -> None:
+    """Let the case pages find the licence a grant recorded (one registration; a later one
+    replaces it)."""
+    _LICENCE_SOURCE[:] = [lookup]
+
+
+def issued_licence(case: Case) -> IssuedLicence | None:
+    """The licence the register recorded for ``case``'s grant; None when there is none."""
+    return _LICENCE_SOURCE[0](case) if _LICENCE_SOURCE else None
+
+
 def licence(case: Case, rows: list[CaseEvent]) -> Notice:
-    """The electronic licence (电子证照) a grant decision issues, the last of ``rows`` being the
-    ``decide_grant`` event: what an electronic delivery gives the applicant with the decision."""
+    """The electronic licence (电子证照) a grant decision issued, the last of ``rows`` being the
+    ``decide_grant`` event: what an electronic delivery gives the applicant with the decision,
+    numbered and dated as the licence register recorded it (NotFound when it recorded none)."""
     event = rows[-1]
-    if event.kind != "decide_grant":
+    issued = issued_licence(case)
+    if event.kind != "decide_grant" or issued is None:
         raise NotFound()
     person = presenters.applicant(case, masked=False)
     on = clock.local_date(event.occurred_at)
@@ -321,15 +352,19 @@ def licence(case: Case, rows: list[CaseEvent]) -> Notice:
             "date": cn_date(on),
             "number": case.number,
             "applicant": person["name"],
-            "item": case.item_version.name,
+            "item": issued.name or case.item_version.name,
             "department": case.department.name,
         }
     )
     notice.paragraphs.append(
         _("This electronic licence has the same effect as the paper one (delivered online).")
     )
-    notice.dates.append((_("Licence number"), f"{case.number}-{event.seq}"))
+    notice.dates.append((_("Licence number"), issued.number))
     notice.dates.append((_("Issued on"), cn_date(on)))
+    notice.dates.append((_("Valid from"), cn_date(issued.valid_from)))
+    notice.dates.append(
+        (_("Valid to"), cn_date(issued.valid_to) if issued.valid_to else _("Until revoked"))
+    )
     if case.delivered_on:
         notice.dates.append((_("Delivered on"), cn_date(case.delivered_on)))
     return notice

@@ -526,20 +526,24 @@ def case_file(request, number: str, file_id: int):
 
 
 def delivered_documents(case: Case) -> list[dict]:
-    """The documents an electronic delivery gives the applicant to download: the decision notice
-    and the licence. Empty unless the case was delivered electronically."""
+    """The documents an electronic delivery gives the applicant to download: the decision notice,
+    and the electronic licence when the licence register recorded one for the grant (with its
+    register number). Empty unless the case was delivered electronically."""
     if case.state != CaseState.DELIVERED:
         return []
     delivery = case.events.filter(kind="deliver").order_by("-seq").first()
     if delivery is None or (delivery.data or {}).get("method") != "electronic":
         return []
+    issued = notices.issued_licence(case)
     return [
         {
             "kind": kind,
             "title": DOCUMENT_TITLES[kind],
+            "number": issued.number if kind == "licence" else "",
             "url": reverse("portal:document", args=[case.number, kind]),
         }
         for kind in DOCUMENT_KINDS
+        if kind != "licence" or issued is not None
     ]
 
 
@@ -555,7 +559,7 @@ def document(request, number: str, kind: str):
     """A document of an electronic delivery, for the case's applicant only (404 for anyone else,
     and before the electronic delivery)."""
     case = _owned_case(request.user, number)
-    if kind not in DOCUMENT_KINDS or not delivered_documents(case):
+    if kind not in {doc["kind"] for doc in delivered_documents(case)}:
         raise Http404
     rows = list(case.events.order_by("seq"))
     cut = next((i for i, r in enumerate(rows) if r.kind == "decide_grant"), None)

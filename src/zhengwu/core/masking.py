@@ -13,12 +13,19 @@ from collections.abc import Callable
 from django.contrib import admin
 
 from zhengwu.core.identity import mask_id, mask_phone
-from zhengwu.core.roles import Role, role_names
+from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
 
 # The roles that handle a case; the case pages show them the applicant unmasked.
 CASE_HANDLING_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 
-__all__ = ["CASE_HANDLING_ROLES", "MaskedFieldsAdmin", "mask_id", "mask_phone"]
+__all__ = ["CASE_HANDLING_ROLES", "MaskedFieldsAdmin", "mask_id", "mask_phone", "watches_only"]
+
+
+def watches_only(user) -> bool:
+    """Supervisors, leaders and administrators who handle no case watch cases: the API shows
+    them the applicant's numbers masked."""
+    roles = role_names(user)
+    return bool(roles & CENTER_WIDE_ROLES) and not (roles & CASE_HANDLING_ROLES)
 
 
 class MaskedFieldsAdmin(admin.ModelAdmin):

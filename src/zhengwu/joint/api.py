@@ -13,9 +13,10 @@ from pydantic import Field, StrictInt
 from zhengwu.accounts.auth import api_auth
 from zhengwu.cases.api import OrgIn, PersonIn
 from zhengwu.cases.services import ApplicantInput
-from zhengwu.core.cursors import decode_cursor, encode_cursor
+from zhengwu.core.cursors import decode_cursor
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
+from zhengwu.core.masking import watches_only
 from zhengwu.joint import presenters, selectors, services
 from zhengwu.joint.models import JointState
 
@@ -31,6 +32,11 @@ class JointIn(Schema):
     applicant: Annotated[PersonIn | OrgIn, Field(discriminator="kind")]
     materials: Annotated[list[Code], Field(max_length=200)] = []
     received_at: dt.datetime | None = Field(None, description="Staff only: when received")
+    project_code: Annotated[str, Field(max_length=64)] = Field(
+        "",
+        description="The investment project code of the online approval platform "
+        "(2019-330102-47-03-012345); optional, checked when given",
+    )
 
 
 class ActionIn(Schema):
@@ -70,6 +76,15 @@ class JointFilterIn(Schema):
         "", description="One state or several separated by commas"
     )
     scene: Annotated[str, Field(max_length=64)] = ""
+    level: Literal["", "normal", "yellow", "red", "statutory_overdue"] = ""
+    lead_department: Annotated[str, Field(max_length=32)] = Field(
+        "", description="The lead department's code (its joint queue)"
+    )
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    project_code: Annotated[str, Field(max_length=64)] = Field(
+        "", description="The investment project code: the project's joint cases"
+    )
     after: Annotated[str, Field(max_length=40)] = ""
     limit: int = Field(20, ge=1, le=100)
 
@@ -96,7 +111,7 @@ def _detail(request, number: str) -> dict:
     )
     if joint is None:
         raise NotFound()
-    return presenters.detail(request.user, joint)
+    return presenters.detail(request.user, joint, masked=watches_only(request.user))
 
 
 @router.post(
@@ -116,8 +131,11 @@ def apply(request, code: str, payload: JointIn):
             applicant=ApplicantInput(**person),
             materials=body["materials"],
             received_at=body["received_at"],
+            project_code=body["project_code"],
         )
-        return 201, _detail(request, joint.number)
+        # the service's joint case as filed (its scene, version, department and applicant
+        # loaded): no second read
+        return 201, presenters.detail(request.user, joint, masked=watches_only(request.user))
 
     status, answer, _replayed = run_once(
         user=request.user,
@@ -131,33 +149,33 @@ def apply(request, code: str, payload: JointIn):
 
 @router.get("/joint-cases", summary="Joint cases you may see, newest first")
 def list_joint_cases(request, filters: Query[JointFilterIn]):
-    """Keyset paged: follow `next` with `after`."""
+    """Keyset paged: follow `next` with `after`. Filters combine."""
     states = tuple(s for s in filters.state.split(",") if s)
-    errors = {}
+    errors: dict[str, list] = {}
     if any(s not in JointState.values for s in states):
         errors["state"] = [_("Choose one of the allowed values.")]
     if filters.after and decode_cursor(filters.after) is None:
         errors["after"] = [_("This value is not valid.")]
+    project_code = services.clean_project_code(filters.project_code, "project_code", errors)
     if errors:
         raise ValidationFailed(errors)
-    queryset = selectors.visible(request.user)
-    if states:
-        queryset = queryset.filter(state__in=states)
-    if filters.scene:
-        queryset = queryset.filter(scene__code=filters.scene)
-    after = decode_cursor(filters.after)
-    if after is not None:
-        queryset = queryset.filter(id__lt=after)
-    rows = list(
-        queryset.select_related("scene", "scene_version", "lead_department").order_by("-id")[
-            : filters.limit + 1
-        ]
+    queryset = selectors.filtered(
+        request.user,
+        selectors.JointFilters(
+            state=states,
+            scene=filters.scene,
+            level=filters.level,
+            lead_department=filters.lead_department,
+            received_from=filters.received_from,
+            received_to=filters.received_to,
+            project_code=project_code,
+        ),
     )
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows, cursor = selectors.page(queryset, after=filters.after, limit=filters.limit)
+    masked = watches_only(request.user)
     return {
-        "items": [presenters.summary(row) for row in rows],
-        "next": encode_cursor(rows[-1].pk) if more and rows else None,
+        "items": [presenters.summary(row, masked=masked) for row in rows],
+        "next": cursor or None,
     }
 
 

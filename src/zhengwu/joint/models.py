@@ -214,6 +214,8 @@ class JointCase(models.Model):
         verbose_name=_("applicant account"),
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The 投资项目代码 of the online approval platform (``zhengwu.joint.project_codes``).
+    project_code = models.CharField(_("investment project code"), max_length=24, blank=True)
     channel = models.CharField(_("channel"), max_length=8)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,6 +260,18 @@ class JointCase(models.Model):
             models.Index(fields=["lead_department", "state", "-id"], name="joint_lead_state"),
             models.Index(fields=["owner", "-id"], name="joint_owner"),
             models.Index(fields=["applicant", "-id"], name="joint_applicant"),
+            models.Index(
+                fields=["project_code", "-id"],
+                condition=~Q(project_code=""),
+                name="joint_project_code",
+            ),
+            # The queue's warning filters (?level=yellow|red|statutory_overdue): a few joint
+            # cases among many, newest first.
+            models.Index(
+                fields=["level", "-id"],
+                condition=Q(level__in=["yellow", "red", "statutory_overdue"]),
+                name="joint_warning_level",
+            ),
         ]
 
     def __str__(self):
@@ -336,3 +350,160 @@ class JointCaseEvent(ChainedEvent):
 
     def __str__(self):
         return f"{self.joint_id}#{self.seq} {self.kind}"
+
+
+# ---------------------------------------------------------------- joint review meetings (联审会)
+
+
+class MeetingState(models.TextChoices):
+    CONVENED = "convened", _("Convened")
+    CLOSED = "closed", _("Closed")
+
+
+class Opinion(models.TextChoices):
+    AGREE = "agree", _("Agree")
+    CONDITIONAL = "conditional", _("Agree with conditions")
+    DISAGREE = "disagree", _("Disagree")
+
+
+class JointMeeting(models.Model):
+    """A joint review meeting (联审会) of a joint case, convened by its lead department with the
+    departments concerned; written only by ``zhengwu.joint.meetings``. Every step is also an
+    event of the joint case's hash chain."""
+
+    joint = models.ForeignKey(
+        JointCase, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("joint case")
+    )
+    seq = models.PositiveSmallIntegerField(_("meeting number"))
+    held_on = models.DateField(_("meeting date"))
+    place = models.CharField(_("place"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=500)
+    departments = models.ManyToManyField(
+        "accounts.Department",
+        related_name="joint_meetings",
+        verbose_name=_("departments concerned"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=MeetingState.choices, default=MeetingState.CONVENED
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("convened by"),
+    )
+    convened_at = models.DateTimeField(_("convened at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint review meeting")
+        verbose_name_plural = _("joint review meetings")
+        ordering = ["joint", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["joint", "seq"], name="joint_meeting_seq"),
+        ]
+
+    def __str__(self):
+        return f"{self.joint_id}#{self.seq}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == MeetingState.CONVENED
+
+
+class MeetingAttendee(models.Model):
+    """One person at a meeting for a department, and whether they may decide on the spot. One
+    who may not is raised as an irregularity by the supervision sweep, on ``case`` (the
+    department's case in the joint case, else the joint case's first case)."""
+
+    meeting = models.ForeignKey(
+        JointMeeting, on_delete=models.PROTECT, related_name="attendees", verbose_name=_("meeting")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    name = models.CharField(_("attendee's name"), max_length=50)
+    title = models.CharField(_("post"), max_length=100, blank=True)
+    may_decide = models.BooleanField(_("may decide on the spot"))
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("meeting attendee")
+        verbose_name_plural = _("meeting attendees")
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "department", "name"], name="joint_attendee_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(may_decide=False), name="joint_attendee_powerless"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.name}"
+
+
+class MeetingDecision(models.Model):
+    """The meeting's opinion on one item of the joint case, given by its department."""
+
+    meeting = models.ForeignKey(
+        JointMeeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
+    )
+    child = models.ForeignKey(
+        JointChild, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    opinion = models.CharField(_("opinion"), max_length=12, choices=Opinion.choices)
+    text = models.TextField(_("conditions or reasons"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "child"], name="joint_decision_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.child_id} {self.opinion}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zhengwu.core.identity import mask_id, mask_name, mask_phone
 from zhengwu.core.presenters import chained_event
 from zhengwu.joint import scenes
 from zhengwu.joint.models import JointCase, JointChild, SceneVersion
@@ -73,11 +74,26 @@ def child(user, joint: JointCase, row: JointChild) -> dict:
     return shown
 
 
-def summary(joint: JointCase) -> dict:
+def applicant(joint: JointCase, *, masked: bool) -> dict:
+    """The applicant as the cases API shows one (``cases.presenters.applicant``), with the
+    contact phone: numbers masked for those who only watch (``core.masking.watches_only``)."""
+    person = joint.applicant
+    number = person.id_number or person.uscc
+    return {
+        "kind": person.kind,
+        "name": mask_name(person.name) if masked and person.kind == "person" else person.name,
+        "number": mask_id(number) if masked else number,
+        "phone": mask_phone(joint.contact_phone) if masked else joint.contact_phone,
+    }
+
+
+def summary(joint: JointCase, *, masked: bool = False) -> dict:
     return {
         "number": joint.number,
         "scene": joint.scene.code,
         "scene_name": joint.scene_version.name,
+        "project_code": joint.project_code or None,
+        "applicant": applicant(joint, masked=masked),
         "state": joint.state,
         "lead_department": joint.lead_department.code,
         "received_on": _day(joint.received_on),
@@ -92,12 +108,19 @@ def summary(joint: JointCase) -> dict:
     }
 
 
-def detail(user, joint: JointCase) -> dict:
-    rows = joint.children.select_related("item", "department", "case").order_by(
-        "stage", "position", "id"
-    )
+def detail(user, joint: JointCase, *, masked: bool = False) -> dict:
+    """The whole answer; a joint case just filed (``services.file``) carries its item rows and
+    its event (``joint.filed``), read from memory."""
+    filed = getattr(joint, "filed", None)
+    if filed is not None:
+        rows, events = filed.children, filed.events
+    else:
+        rows = joint.children.select_related("item", "department", "case").order_by(
+            "stage", "position", "id"
+        )
+        events = joint.events.order_by("seq")
     return {
-        **summary(joint),
+        **summary(joint, masked=masked),
         "channel": joint.channel,
         "materials": list(joint.materials),
         "reused": dict(joint.reused),
@@ -110,5 +133,5 @@ def detail(user, joint: JointCase) -> dict:
         "provisional": joint.provisional,
         "children": [child(user, joint, row) for row in rows],
         "licence": None,
-        "events": [chained_event(row) for row in joint.events.order_by("seq")],
+        "events": [chained_event(row) for row in events],
     }

@@ -7,11 +7,17 @@ child (``child_visible``), not another department's child; the applicant their o
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhengwu.cases.selectors import staff_department_ids
+from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
-from zhengwu.joint.models import JointCase, JointChild, Scene
+from zhengwu.joint.models import JointCase, JointChild, Scene, SceneItem, SceneMaterial
 
 
 def scope(user) -> Q:
@@ -54,3 +60,92 @@ def published_scenes() -> QuerySet[Scene]:
         .select_related("current_version__lead_department")
         .order_by("code")
     )
+
+
+@dataclass(frozen=True)
+class JointFilters:
+    """The filters of a joint case list (the API's and the pages'); empty means any."""
+
+    state: tuple[str, ...] = ()
+    scene: str = ""
+    level: str = ""
+    lead_department: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    project_code: str = ""  # the printed form (``services.clean_project_code``)
+
+
+def filtered(user, filters: JointFilters) -> QuerySet[JointCase]:
+    """The joint cases ``user`` may see that match ``filters``, in one query."""
+    queryset = visible(user)
+    if filters.state:
+        queryset = queryset.filter(state__in=filters.state)
+    if filters.scene:
+        queryset = queryset.filter(scene__code=filters.scene[:64])
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.lead_department:
+        queryset = queryset.filter(lead_department__code=filters.lead_department[:32])
+    if filters.received_from:
+        queryset = queryset.filter(received_on__gte=filters.received_from)
+    if filters.received_to:
+        queryset = queryset.filter(received_on__lte=filters.received_to)
+    if filters.project_code:
+        queryset = queryset.filter(project_code=filters.project_code)
+    return queryset
+
+
+def page(
+    queryset: QuerySet[JointCase], *, after: str = "", limit: int = 20
+) -> tuple[list[JointCase], str]:
+    """Keyset paging, newest first: ``(joint cases, next cursor or "")``. No COUNT is run."""
+    after_id = decode_cursor(after)
+    if after_id is not None:
+        queryset = queryset.filter(id__lt=after_id)
+    rows = list(
+        queryset.select_related("scene", "scene_version", "lead_department", "applicant").order_by(
+            "-id"
+        )[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].pk) if more and rows else ""
+
+
+# ---------------------------------------------------------------- a published version's content
+
+# A published scene version's items and merged materials never change (a new draft is a new
+# version), so a process keeps them by version id, as the catalogue keeps its published item
+# versions (``catalog.selectors.intake_version``): filing reads them without a query.
+CONTENT_CACHE_SIZE = 256
+_contents: OrderedDict[int, tuple[list[SceneItem], list[SceneMaterial]]] = OrderedDict()
+_contents_lock = threading.Lock()
+
+
+def published_content(version) -> tuple[list[SceneItem], list[SceneMaterial]]:
+    """``(items with their item and department, merged materials)`` of a published version,
+    in order; shared: read them, never change them."""
+    with _contents_lock:
+        found = _contents.get(version.pk)
+        if found is not None:
+            _contents.move_to_end(version.pk)
+            return found
+    items = list(
+        SceneItem.objects.filter(version_id=version.pk)
+        .select_related("item__department")
+        .order_by("stage", "position", "id")
+    )
+    materials = list(SceneMaterial.objects.filter(version_id=version.pk).order_by("position", "id"))
+    found = (items, materials)
+    if version.status == "published":
+        with _contents_lock:
+            _contents[version.pk] = found
+            while len(_contents) > CONTENT_CACHE_SIZE:
+                _contents.popitem(last=False)
+    return found
+
+
+def forget_published_contents() -> None:
+    """Empty this process's cache (tests reuse ids on fresh databases)."""
+    with _contents_lock:
+        _contents.clear()

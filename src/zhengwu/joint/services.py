@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -53,6 +54,7 @@ from zhengwu.joint.models import (
     SceneMaterial,
     SceneVersion,
 )
+from zhengwu.joint.project_codes import ProjectCodeError, normalize_project_code
 from zhengwu.joint.rules import Action, State, transition
 from zhengwu.workdays.loader import get_calendar
 from zhengwu.workdays.periods import Event
@@ -117,6 +119,31 @@ SCENE_MESSAGES = {
     ),
     "empty_stage": gettext_lazy("Stages are numbered from the first without gaps."),
 }
+PROJECT_CODE_MESSAGES = {
+    "format": gettext_lazy(
+        "An investment project code reads year-area-industry-type-serial, "
+        "for example 2019-330102-47-03-012345."
+    ),
+    "year": gettext_lazy("The year of an investment project code is from 2015 to this year."),
+    "area": gettext_lazy(
+        "The area of an investment project code is a six-digit administrative division code."
+    ),
+    "industry": gettext_lazy("The industry of an investment project code is 01 to 97."),
+    "type": gettext_lazy("The project type of an investment project code cannot be 00."),
+    "serial": gettext_lazy("The serial number of an investment project code cannot be 000000."),
+}
+
+
+def clean_project_code(value, field: str, errors: dict[str, list]) -> str:
+    """The printed form of an investment project code, "" for none; a message in ``errors``
+    under ``field`` when it is not one."""
+    if value is None or not str(value).strip():
+        return ""
+    try:
+        return normalize_project_code(str(value)[:64], current_year=clock.today().year)
+    except ProjectCodeError as error:
+        errors[field] = [PROJECT_CODE_MESSAGES[error.code]]
+        return ""
 
 
 def _rule_error(error: TransitionError | ClockError) -> DomainError | Forbidden:
@@ -326,12 +353,15 @@ def child_pauses(joint: JointCase) -> list[tuple[dt.date, dt.date | None]]:
     return pauses
 
 
-def _clocks(joint: JointCase, events: Sequence[Event], as_of: dt.date) -> JointClocks:
+def _clocks(
+    joint: JointCase, events: Sequence[Event], as_of: dt.date, *, new: bool = False
+) -> JointClocks:
+    """``new``: the joint case is being filed (no child case, so no pause, yet)."""
     try:
         return compute_joint_clocks(
             terms=JointTerms(promised_limit=joint.scene_version.promised_limit),
             events=events,
-            pauses=child_pauses(joint) if joint.pk else (),
+            pauses=child_pauses(joint) if joint.pk and not new else (),
             calendar=get_calendar(),
             as_of=as_of,
         )
@@ -360,16 +390,33 @@ def _append(
         data=dict(data),
         retroactive=retroactive,
     )
-    return trail.append(joint, row, label="joint")
+    joint.last_event = trail.append(joint, row, label="joint")
+    return joint.last_event
+
+
+def record_event(joint: JointCase, *, kind: str, actor: User | None, data: Mapping) -> None:
+    """Append a step that changes neither the state nor the clocks (a joint review meeting's)
+    to the locked joint case's trail, happening now (caller saves)."""
+    _append(joint, kind=kind, actor=actor, occurred_at=clock.now(), data=data)
+    joint.version += 1
+    joint.updated_at = clock.now()
 
 
 def _step(
-    joint: JointCase, *, kind, actor, occurred_at, data, retroactive: bool = False
+    joint: JointCase,
+    *,
+    kind,
+    actor,
+    occurred_at,
+    data,
+    retroactive: bool = False,
+    new: bool = False,
 ) -> JointClocks:
-    """Replay the events with the new one, append it, store the clocks (caller saves)."""
-    events = [_event_tuple(r) for r in joint.events.order_by("seq")]
+    """Replay the events with the new one, append it, store the clocks (caller saves). ``new``:
+    the first event of a joint case being filed (nothing to read back)."""
+    events = [] if new else [_event_tuple(r) for r in joint.events.order_by("seq")]
     events.append(Event(str(kind), clock.local_date(occurred_at), data))
-    clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred_at)))
+    clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred_at)), new=new)
     _append(
         joint,
         kind=kind,
@@ -436,9 +483,11 @@ def file(
     applicant: ApplicantInput,
     materials: Sequence[str] = (),
     received_at: dt.datetime | None = None,
+    project_code: str = "",
 ) -> JointCase:
     """File one application for the published scene ``scene``: a joint case with one item row
-    per item of the scene; no child case is opened before the acceptance."""
+    per item of the scene; no child case is opened before the acceptance. ``project_code`` is the
+    investment project's code (optional for every scene; checked when given)."""
     errors: dict[str, list] = {}
     applicant = without_nul(applicant)
     found = (
@@ -463,9 +512,13 @@ def file(
         raise Forbidden(_("Only an applicant may apply online."))
     if received_at is not None and channel != "window":
         errors["received_at"] = [_("Only the window states when an application was received.")]
-    known = list(version.materials.values_list("code", flat=True))
+    from zhengwu.joint.selectors import published_content
+
+    scene_items, scene_materials = published_content(version)
+    known = [m.code for m in scene_materials]
     codes = inputs.material_codes(list(materials), "materials", known=known, errors=errors)
     core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
+    project_code = clean_project_code(project_code, "project_code", errors)
     if errors:
         raise ValidationFailed(errors)
     received_at = stated_time(received_at, field="received_at", not_before=None)
@@ -479,7 +532,7 @@ def file(
         now = clock.now()
         reused = reusable(
             holder=person.number,
-            wanted={m.code: m.licence_type for m in version.materials.exclude(licence_type="")},
+            wanted={m.code: m.licence_type for m in scene_materials if m.licence_type},
             on=clock.local_date(received_at),
         )
         reused = {code: number for code, number in reused.items() if code not in codes}
@@ -492,6 +545,7 @@ def file(
             applicant=person,
             owner=actor if channel == "online" else person.user,
             contact_phone=applicant.phone.strip(),
+            project_code=project_code,
             channel=channel,
             created_by=actor,
             state=State.SUBMITTED,
@@ -506,21 +560,22 @@ def file(
         )
         joint.save(force_insert=True)
         joint.number = f"LB{clock.local_date(now):%Y%m%d}{joint.pk:08d}"
-        JointChild.objects.bulk_create(
+        children = JointChild.objects.bulk_create(
             JointChild(
                 joint=joint,
                 item=entry.item,
-                department_id=entry.item.department_id,
+                department=entry.item.department,
                 stage=entry.stage,
                 position=entry.position,
             )
-            for entry in version.items.select_related("item")
+            for entry in scene_items
         )
         _step(
             joint,
             kind=Action.SUBMIT,
             actor=actor,
             occurred_at=received_at,
+            new=True,
             retroactive=channel == "window" and _is_retroactive(received_at),
             data={
                 "scene": found.code,
@@ -530,11 +585,22 @@ def file(
                 "applicant_name": person.name,
                 "materials": codes,
                 "reused": reused,
+                **({"project_code": project_code} if project_code else {}),
             },
         )
         joint.version = 1
         joint.save()
+    # What the answer to the filing shows, without reading it back.
+    joint.filed = Filed(children=children, events=[joint.last_event])
     return joint
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A joint case's item rows and events as ``file`` wrote them."""
+
+    children: list[JointChild]
+    events: list[JointCaseEvent]
 
 
 # ---------------------------------------------------------------- act

@@ -1,12 +1,30 @@
 """Reads of the licence register. Staff and center-wide roles read any holder's licences (信息
-共享); an applicant only their own."""
+共享); an applicant only their own.
+
+- ``of_holder``: a holder's licences (the API);
+- ``register``: the staff search (holder, number, type, validity), newest first, keyset paged;
+- ``valid_of_user``: the licences of the applicant's own that are valid on a day (我的证照);
+- ``shows_holder``: whether a reader sees a licence's holder number unmasked (DESIGN.md Personal
+  data: the staff who handle the issuing department's cases);
+- ``issued_for_case``: the licence a case's grant recorded, for the case pages
+  (``cases.notices.register_licence_source``).
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
+from zhengwu.cases.notices import IssuedLicence
+from zhengwu.cases.selectors import staff_department_ids
+from zhengwu.core.masking import CASE_HANDLING_ROLES
 from zhengwu.core.roles import STAFF_ROLES, role_names
 from zhengwu.licences.models import Licence
+
+VALID = "valid"
+EXPIRED = "expired"
 
 
 def of_holder(user, holder: str) -> QuerySet[Licence]:
@@ -17,3 +35,66 @@ def of_holder(user, holder: str) -> QuerySet[Licence]:
     if role_names(user) & STAFF_ROLES:
         return queryset
     return queryset.filter(applicant__user=user)
+
+
+def may_search(user) -> bool:
+    return bool(role_names(user) & STAFF_ROLES)
+
+
+def valid_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    holder: str = ""
+    number: str = ""
+    type: str = ""
+    validity: str = ""  # "", VALID or EXPIRED
+
+
+def register(filters: RegisterFilters, *, today: dt.date) -> QuerySet[Licence]:
+    """The register filtered (staff only: check ``may_search``)."""
+    queryset = Licence.objects.all()
+    if filters.holder:
+        queryset = queryset.filter(holder=filters.holder.strip().upper()[:18])
+    if filters.number:
+        queryset = queryset.filter(number=filters.number.strip()[:40])
+    if filters.type:
+        queryset = queryset.filter(type__code=filters.type[:32])
+    if filters.validity == VALID:
+        queryset = queryset.filter(valid_on(today))
+    elif filters.validity == EXPIRED:
+        queryset = queryset.filter(valid_to__lt=today)
+    return queryset
+
+
+def page(queryset: QuerySet[Licence], *, after_id: int | None, limit: int) -> list[Licence]:
+    if after_id is not None:
+        queryset = queryset.filter(id__lt=after_id)
+    return list(queryset.select_related("type", "case__department").order_by("-id")[: limit + 1])
+
+
+def valid_of_user(user, *, today: dt.date) -> QuerySet[Licence]:
+    return (
+        Licence.objects.filter(applicant__user=user)
+        .filter(valid_on(today))
+        .select_related("type", "case__department")
+        .order_by("-valid_from", "-id")
+    )
+
+
+def shows_holder(user, licence: Licence, departments: set[int] | None = None) -> bool:
+    if not role_names(user) & CASE_HANDLING_ROLES:
+        return False
+    if departments is None:
+        departments = staff_department_ids(user)
+    return licence.case.department_id in departments
+
+
+def issued_for_case(case) -> IssuedLicence | None:
+    found = Licence.objects.filter(case=case).only("number", "name", "valid_from", "valid_to")
+    licence = found.first()
+    if licence is None:
+        return None
+    return IssuedLicence(licence.number, licence.name, licence.valid_from, licence.valid_to)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import CaseEvent, CaseLevel
+from zhengwu.cases.notices import issued_licence
 from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
 from zhengwu.core.display import cn_date
@@ -151,8 +152,10 @@ def _applicant_body(notification: Notification, case, events=None) -> str:
             **words,
             "method": DELIVERY_METHODS.get(method, method),
         }
-        if method == "electronic":
+        if method == "electronic" and issued_licence(case) is not None:
             text += _(" Download the decision and the licence in the portal.")
+        elif method == "electronic":
+            text += _(" Download the decision in the portal.")
         return text
     return words["title"]
 

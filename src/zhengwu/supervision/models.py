@@ -80,6 +80,7 @@ class IrregularityKind(models.TextChoices):
     STEP_TIMEOUT = "step_timeout", _("Step over its time limit")
     NO_CERTIFICATE = "no_certificate", _("Acceptance or decision without its certificate")
     RECTIFICATION_OVERDUE = "rectification_overdue", _("Bad-rating rectification overdue")
+    NO_DECISION_POWER = "no_decision_power", _("Joint review meeting attendee unable to decide")
 
 
 class IrregularityStatus(models.TextChoices):

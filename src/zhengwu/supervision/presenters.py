@@ -94,6 +94,18 @@ def evidence_lines(
             (_("Task state"), task_state_label(e.get("state", ""))),
             (_("Still waiting on"), cn_date(e.get("as_of"))),
         ]
+    elif row.kind == IrregularityKind.NO_DECISION_POWER:
+        lines += [
+            (_("Joint case"), e.get("joint", "")),
+            (
+                _("Joint review meeting"),
+                _("Meeting %(seq)s") % {"seq": e["meeting"]} if e.get("meeting") else "",
+            ),
+            (_("Meeting date"), cn_date(e.get("held_on"))),
+            (_("Topic"), e.get("topic", "")),
+            (_("Attendee"), e.get("name", "")),
+            (_("Post"), e.get("title", "")),
+        ]
     return [(label, value) for label, value in lines if value]
 
 

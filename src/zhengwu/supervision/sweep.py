@@ -38,8 +38,10 @@
 4. **Irregularities** from the case events written since the last sweep (a high-water mark of
    event ids, plus the last 15 minutes again for transactions that committed late): deemed
    acceptance, retroactive entry, a second supplement notice that asks for new materials; and
-   from the cases: a granted case not delivered by its delivery due date (环节超时). Unique on
-   (case, kind, key). Each new one is told to the department's head.
+   from the cases: a granted case not delivered by its delivery due date (环节超时); from the
+   joint review meetings: an attendee who may not decide on the spot
+   (``supervision.meetings``). Unique on (case, kind, key). Each new one is told to the
+   department's head.
 5. **Supplement reminders**: the applicant of a case waiting for materials is reminded once, the
    working day before the supplement period ends (``notifications.applicant_messages``).
 6. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
@@ -66,6 +68,7 @@ from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEv
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.notifications import applicant_messages
+from zhengwu.supervision.meetings import record_powerless_attendees
 from zhengwu.supervision.models import (
     CaseWarning,
     Irregularity,
@@ -685,6 +688,7 @@ def run(
         result.refreshed, result.warnings = recorded.written, recorded.warnings
         result.irregularities = detect_irregularities(today, now, token)
         result.irregularities += record_overdue_rectifications(today, now, token)
+        result.irregularities += record_powerless_attendees(today, now, token)
         result.notified = recorded.notified + notify(
             Irregularity, "irregularity", "kind", IRREGULARITY_ROLES, token, now
         )
