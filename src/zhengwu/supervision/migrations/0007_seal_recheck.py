@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0005_lean_sweep_indexes'),
+        ('supervision', '0006_irregularity_no_decision_power'),
     ]
 
     operations = [
