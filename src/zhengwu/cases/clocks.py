@@ -184,17 +184,6 @@ class Clocks:
     provisional: bool
 
 
-def _extension_workdays(event: EventLike, terms: Terms) -> int:
-    workdays = periods.extension_workdays(event.data, terms.extension_max)
-    if workdays is None:
-        raise ClockError(
-            "invalid_extension",
-            f"an extension is 1 to {terms.extension_max} working days, "
-            f"not {(event.data or {}).get('workdays')!r}",
-        )
-    return workdays
-
-
 def compute_clocks(
     *,
     terms: Terms,
@@ -264,16 +253,19 @@ def compute_clocks(
         elif action is Action.RESUME:
             pauses[-1][1] = on
         elif action is Action.EXTEND:
-            workdays = _extension_workdays(event, terms)
-            due_then = due_date(
-                calendar, accepted_on, terms.statutory_limit, _closed(pauses, on + _DAY)
-            )
-            if on > due_then:
-                raise ClockError(
-                    "extension_after_due",
-                    f"the statutory limit ended on {_plain(due_then)}; an extension comes before",
+            try:
+                extension = periods.extension(
+                    event.data,
+                    maximum=terms.extension_max,
+                    calendar=calendar,
+                    accepted_on=accepted_on,
+                    statutory_limit=terms.statutory_limit,
+                    pauses=_closed(pauses, on + _DAY),
+                    on=on,
                 )
-            extension, extended = workdays, True
+            except periods.ExtensionRefused as refused:
+                raise ClockError(refused.code, refused.detail) from refused
+            extended = True
         elif action is Action.DECIDE_GRANT or action is Action.DECIDE_DENY:
             completed_on, outcome = on, state
         elif action is Action.DELIVER:
