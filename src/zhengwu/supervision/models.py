@@ -234,3 +234,100 @@ class DailySeal(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.hash[:12]}"
+
+
+class JointIrregularityKind(models.TextChoices):
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("Deemed acceptance (intake limit missed)")
+    STATUTORY_OVERDUE = "statutory_overdue", _("Joint case past its statutory limit")
+
+
+class JointWarning(models.Model):
+    """A joint case (联办件) reached a warning level on its joint clock: recorded once per joint
+    case, level and period like a case's warning, under the lead department."""
+
+    # Not database constraints, for the same reason as ``CaseWarning``'s (decision 0004): the
+    # sweep inserts these rows from the joint cases themselves.
+    joint = models.ForeignKey(
+        "joint.JointCase",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="warnings",
+        verbose_name=_("joint case"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("lead department"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=WarningLevel.choices)
+    period = models.PositiveSmallIntegerField(_("period"), default=0)
+    due = models.DateField(_("due date"))
+    raised_on = models.DateField(_("raised on"))
+    raised_at = models.DateTimeField(_("raised at"))
+    sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        verbose_name = _("joint case warning")
+        verbose_name_plural = _("joint case warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joint", "level", "period"], name="sup_joint_warning_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["raised_on", "department"], name="sup_joint_warning_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.joint_id} {self.level} {self.raised_on}"
+
+
+class JointIrregularity(models.Model):
+    """One irregularity of one joint case with its evidence, under the lead department: its
+    deemed acceptance, or its joint clock past the statutory limit (45 working days + the
+    extension + the working days paused). ``key`` tells two of one kind apart."""
+
+    joint = models.ForeignKey(
+        "joint.JointCase",
+        on_delete=models.PROTECT,
+        related_name="irregularities",
+        verbose_name=_("joint case"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lead department"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=JointIrregularityKind.choices)
+    key = models.CharField(_("key"), max_length=32)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    detected_on = models.DateField(_("detected on"))
+    detected_at = models.DateTimeField(_("detected at"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=IrregularityStatus.choices,
+        default=IrregularityStatus.OPEN,
+    )
+    sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        verbose_name = _("joint case irregularity")
+        verbose_name_plural = _("joint case irregularities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joint", "kind", "key"], name="sup_joint_irregularity_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["detected_on", "department"], name="sup_joint_irr_day"),
+            models.Index(fields=["sweep"], name="sup_joint_irr_sweep"),
+        ]
+
+    def __str__(self):
+        return f"{self.joint_id} {self.kind} {self.key}"
