@@ -183,3 +183,42 @@ def test_the_share_of_new_enterprises_with_a_composite_licence(scene, supervisor
         assert {"numerator": 97, "denominator": 99, "display": "97.98%"}.items() <= next(
             s for s in shares if s["denominator"]
         ).items()
+
+
+def test_the_brief_and_the_dashboard_have_a_one_thing_section(
+    scene, clerk, reviewer, zjj_reviewer, supervisor, travel
+):
+    import io
+
+    import docx
+
+    from zhengwu.assessment import brief as briefs
+    from zhengwu.assessment import documents
+
+    completed_joint(clerk, reviewer, zjj_reviewer, travel)  # decided 10/20, received 9/24
+    travel(AT("2026-11-02 09:00"))
+    brief = briefs.build(year=2026, month=10)
+    table = {t.key: t for t in documents.brief_tables(brief)}["joint"]
+    assert table.rows == [
+        ["开办餐饮店", 0, 1, 1, "100.00%", "13.0", "55.0"],
+        ["合计", 0, 1, 1, "100.00%", "13.0", "55.0"],
+    ]
+    text = "\n".join(
+        p.text
+        for p in docx.Document(
+            io.BytesIO(documents.brief_docx(brief, center_name="测试中心"))
+        ).paragraphs
+    )
+    assert "五、一件事一次办" in text
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get("/assessment/brief/2026-10/").content.decode()
+    assert 'data-testid="table-joint"' in page and "开办餐饮店" in page
+    page = client.get("/assessment/dashboard/?month=2026-10").content.decode()
+    assert 'data-testid="chart-joint"' in page and "13.0" in page and "55.0" in page
+    september = briefs.build(year=2026, month=9)
+    assert {t.key: t for t in documents.brief_tables(september)}["joint"].rows[0][:3] == [
+        "开办餐饮店",
+        1,
+        0,
+    ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Case as Choose
@@ -191,12 +192,12 @@ class SceneRow:
         return Count(self.on_time, self.decided)
 
     @property
-    def average_days(self):
-        return None if not self.completed else self.used_days / self.completed
+    def average_days(self) -> Fraction | None:
+        return None if not self.completed else Fraction(self.used_days, self.completed)
 
     @property
-    def average_serial_days(self):
-        return None if not self.completed else self.serial_days / self.completed
+    def average_serial_days(self) -> Fraction | None:
+        return None if not self.completed else Fraction(self.serial_days, self.completed)
 
 
 def scene_rows(*, start, end, department_ids) -> list[SceneRow]:
