@@ -253,18 +253,10 @@ def compute_clocks(
         elif action is Action.RESUME:
             pauses[-1][1] = on
         elif action is Action.EXTEND:
-            try:
-                extension = periods.extension(
-                    event.data,
-                    maximum=terms.extension_max,
-                    calendar=calendar,
-                    accepted_on=accepted_on,
-                    statutory_limit=terms.statutory_limit,
-                    pauses=_closed(pauses, on + _DAY),
-                    on=on,
-                )
-            except periods.ExtensionRefused as refused:
-                raise ClockError(refused.code, refused.detail) from refused
+            closed_then = _closed(pauses, on + _DAY)
+            extension = periods.extension(
+                event, terms, calendar, accepted_on, closed_then, error=ClockError
+            )
             extended = True
         elif action is Action.DECIDE_GRANT or action is Action.DECIDE_DENY:
             completed_on, outcome = on, state

@@ -186,18 +186,10 @@ def compute_joint_clocks(
         elif action is Action.OPEN_STAGE:
             stage += 1
         elif action is Action.EXTEND:
-            try:
-                extension = periods.extension(
-                    event.data,
-                    maximum=terms.extension_max,
-                    calendar=calendar,
-                    accepted_on=accepted_on,
-                    statutory_limit=terms.statutory_limit,
-                    pauses=merge_pauses(pauses, on + DAY),
-                    on=on,
-                )
-            except periods.ExtensionRefused as refused:
-                raise ClockError(refused.code, refused.detail) from refused
+            closed_then = merge_pauses(pauses, on + DAY)
+            extension = periods.extension(
+                event, terms, calendar, accepted_on, closed_then, error=ClockError
+            )
             extended = True
         elif action is Action.COMPLETE or action is Action.STOP:
             completed_on, outcome = on, state

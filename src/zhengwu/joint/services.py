@@ -46,6 +46,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock, trail
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.queries import one_by_one
 from zhengwu.core.roles import Role, role_names
 from zhengwu.joint import scenes
 from zhengwu.joint.clocks import JointClocks, JointTerms, compute_joint_clocks
@@ -778,23 +779,14 @@ def deem_overdue() -> int:
     no intake action (行政许可法 art. 32), each under its row lock in its own transaction; the
     number recorded."""
     today = clock.today()
-    ids = sorted(
-        JointCase.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
-            "id", flat=True
-        )
+    ids = JointCase.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
+        "id", flat=True
     )
-    done = 0
-    for joint_id in ids:
-        with transaction.atomic():
-            joint = (
-                JointCase.objects.select_for_update()
-                .select_related("scene_version", "scene")
-                .filter(pk=joint_id)
-                .first()
-            )
-            if joint is not None and _deem_if_due(joint, today):
-                done += 1
-    return done
+    return one_by_one(
+        JointCase.objects.select_related("scene_version", "scene"),
+        list(ids),
+        lambda joint: _deem_if_due(joint, today),
+    )
 
 
 def paused_open_ids(today: dt.date) -> list[int]:

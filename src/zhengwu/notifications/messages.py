@@ -103,16 +103,21 @@ def body(notification: Notification, *, events: dict[int, CaseEvent] | None = No
         return _applicant_body(notification, case, events)
     as_of_today(case)
     if notification.kind == NotificationKind.WARNING:
-        return _(
-            "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "
-            "Please handle it in time."
-        ) % {
-            "title": title(notification),
-            "promised": _cn(case.promised_due),
-            "statutory": _cn(case.statutory_due),
-        }
+        return _warning_body(notification, case)
     return _("%(title)s. A supervisor will review it; the case page shows the evidence.") % {
         "title": title(notification)
+    }
+
+
+def _warning_body(notification: Notification, record) -> str:
+    """A warning's words: the due dates of the case or joint case ``record``."""
+    return _(
+        "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "
+        "Please handle it in time."
+    ) % {
+        "title": title(notification),
+        "promised": _cn(record.promised_due),
+        "statutory": _cn(record.statutory_due),
     }
 
 
@@ -121,14 +126,7 @@ def _joint_body(notification: Notification) -> str:
     if found is None:
         return title(notification)
     if notification.kind == NotificationKind.JOINT_WARNING:
-        return _(
-            "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "
-            "Please handle it in time."
-        ) % {
-            "title": title(notification),
-            "promised": _cn(found.joint.promised_due),
-            "statutory": _cn(found.joint.statutory_due),
-        }
+        return _warning_body(notification, found.joint)
     return _("%(title)s. A supervisor will review it.") % {"title": title(notification)}
 
 

@@ -45,6 +45,7 @@ from zhengwu.supervision.recipients import (
     WARNING_ROLES,
     level_sql,
     notify,
+    rowcount,
     sql_list,
     table,
 )
@@ -61,14 +62,6 @@ class JointResult:
     warnings: int = 0
     irregularities: int = 0
     notified: int = 0
-
-
-def _rowcount(cursor) -> int:
-    written = cursor.rowcount
-    if written < 0 and connection.vendor == "sqlite":
-        cursor.execute("SELECT changes()")
-        written = cursor.fetchone()[0]
-    return max(written, 0)
 
 
 def refresh_levels(today: dt.date, yellow_before: dt.date) -> int:
@@ -95,7 +88,7 @@ def refresh_levels(today: dt.date, yellow_before: dt.date) -> int:
     """  # noqa: S608 (dates of our own)
     with connection.cursor() as cursor:
         cursor.execute(statement)
-        refreshed += _rowcount(cursor)
+        refreshed += rowcount(cursor)
     return refreshed
 
 
@@ -120,7 +113,7 @@ def record_warnings(today: dt.date, now: dt.datetime, token: str) -> int:
             """,  # noqa: S608
             [today, now, token],
         )
-        return _rowcount(cursor)
+        return rowcount(cursor)
 
 
 def _deemed(today: dt.date, now: dt.datetime, token: str) -> list[JointIrregularity]:

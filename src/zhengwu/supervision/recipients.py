@@ -33,6 +33,16 @@ def level_sql(today: str, yellow_before: str, statutory: str, promised: str) -> 
     )
 
 
+def rowcount(cursor) -> int:
+    """The rows the cursor's last statement wrote (Python's sqlite3 counts none for a statement
+    that starts with ``WITH``: SQLite's ``changes()`` then)."""
+    written = cursor.rowcount
+    if written < 0 and connection.vendor == "sqlite":
+        cursor.execute("SELECT changes()")
+        written = cursor.fetchone()[0]
+    return max(written, 0)
+
+
 def sql_list(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 

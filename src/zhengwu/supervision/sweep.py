@@ -82,6 +82,7 @@ from zhengwu.supervision.recipients import (
     level_sql,
     notifications_sql,
     notify,
+    rowcount,
     sql_list,
     table,
 )
@@ -212,12 +213,7 @@ def refresh_levels(today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         for statement in level_statements(today or clock.today()):
             cursor.execute(statement)
-            written = cursor.rowcount
-            if written < 0 and connection.vendor == "sqlite":
-                # Python's sqlite3 counts no rows for a statement that starts with WITH
-                cursor.execute("SELECT changes()")
-                written = cursor.fetchone()[0]
-            done += max(written, 0)
+            done += rowcount(cursor)
     return done
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "Event",
     "EventLike",
     "ExtensionRefused",
+    "LegalTerms",
     "Level",
     "completion_of",
     "due_date",
@@ -94,8 +95,7 @@ def extension_workdays(data: dict | None, maximum: int) -> int | None:
 
 class ExtensionRefused(ValueError):
     """An extension the law does not allow: ``code`` is ``invalid_extension`` (not 1 to the
-    maximum working days) or ``extension_after_due`` (approved after the statutory due date);
-    each clock raises it again as its own clock error with the same code and detail."""
+    maximum working days) or ``extension_after_due`` (approved after the statutory due date)."""
 
     def __init__(self, code: str, detail: str):
         self.code = code
@@ -103,30 +103,36 @@ class ExtensionRefused(ValueError):
         super().__init__(f"{code}: {detail}")
 
 
+class LegalTerms(Protocol):
+    statutory_limit: int
+    extension_max: int
+
+
 def extension(
-    data: dict | None,
-    *,
-    maximum: int,
+    event: EventLike,
+    terms: LegalTerms,
     calendar: WorkCalendar,
     accepted_on: dt.date,
-    statutory_limit: int,
     pauses: Iterable[tuple[dt.date, dt.date]],
-    on: dt.date,
+    *,
+    error: type[Exception] = ExtensionRefused,
 ) -> int:
-    """The working days an extension approved on ``on`` grants (``data["workdays"]``).
+    """The working days the extension ``event`` grants (``data["workdays"]``).
 
-    It is 1 to ``maximum`` working days, and it comes no later than the statutory due date as it
-    stood that day: ``statutory_limit`` working days from ``accepted_on`` over the ``pauses``
-    closed at the end of ``on``. Raises ``ExtensionRefused`` otherwise."""
-    workdays = extension_workdays(data, maximum)
+    It is 1 to ``terms.extension_max`` working days, and it comes no later than the statutory
+    due date as it stood that day: ``terms.statutory_limit`` working days from ``accepted_on``
+    over the ``pauses`` closed at the end of the event's day. Raises ``error(code, detail)``
+    otherwise (each clock passes its own clock error)."""
+    workdays = extension_workdays(event.data, terms.extension_max)
     if workdays is None:
-        raise ExtensionRefused(
+        raise error(
             "invalid_extension",
-            f"an extension is 1 to {maximum} working days, not {(data or {}).get('workdays')!r}",
+            f"an extension is 1 to {terms.extension_max} working days, "
+            f"not {(event.data or {}).get('workdays')!r}",
         )
-    due_then = due_date(calendar, accepted_on, statutory_limit, pauses)
-    if on > due_then:
-        raise ExtensionRefused(
+    due_then = due_date(calendar, accepted_on, terms.statutory_limit, pauses)
+    if event.occurred_on > due_then:
+        raise error(
             "extension_after_due",
             f"the statutory limit ended on {plain(due_then)}; an extension comes before",
         )
