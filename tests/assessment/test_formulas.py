@@ -118,4 +118,6 @@ def test_keys_are_the_contract():
         "online_rate", "parallel_rate", "promised_speedup", "statutory_speedup",
         "active_rating_rate", "good_rate", "satisfaction_rate", "bad_rate",
         "rectification_rate", "callback_rate",
+        "joint_completion_rate", "joint_on_time_rate", "joint_time_ratio",
+        "composite_licence_share",
     )  # fmt: skip

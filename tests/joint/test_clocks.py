@@ -199,7 +199,51 @@ def test_the_supplement_day_is_the_acceptance_day():
     ]
     result = clocks(events, D(2026, 2, 26))
     assert result.received_on == D(2026, 2, 12)
-    assert result.intake_due == D(2026, 2, 26)  # 2/13, 2/14 (make-up Saturday), 2/24-2/26
+    # the intake limit runs again from the supplement day, as for cases: 2/25-2/27, the
+    # make-up Saturday 2/28, 3/2
+    assert result.intake_due == D(2026, 3, 2)
+    assert result.accepted_on == D(2026, 2, 24)
+    assert not result.deemed_accepted
+
+
+def test_no_intake_action_within_five_working_days_is_an_acceptance_as_of_receipt():
+    # received on the Thursday before the Spring Festival: 2/13, the make-up Saturday 2/14,
+    # 2/24, 2/25, 2/26 are the five working days
+    received = [ev("submit", D(2026, 2, 12))]
+    assert clocks(received, D(2026, 2, 26)).accepted_on is None
+    waiting = clocks(received, D(2026, 2, 27))
+    assert waiting.state is State.SUBMITTED  # not recorded yet, but accepted in law
+    assert waiting.deemed_accepted
+    assert waiting.accepted_on == D(2026, 2, 12)
+    assert waiting.statutory_due == official().add(D(2026, 2, 12), 45)
+    recorded = clocks([*received, ev("deem_accept", D(2026, 2, 27))], D(2026, 2, 27))
+    assert recorded.state is State.ACCEPTED
+    assert recorded.stage == 0
+    assert (recorded.accepted_on, recorded.statutory_due) == (
+        waiting.accepted_on,
+        waiting.statutory_due,
+    )
+    # a late acceptance confirms it; a late notice or refusal is refused
+    late = clocks([*received, ev("accept", D(2026, 3, 2))], D(2026, 3, 2))
+    assert late.accepted_on == D(2026, 2, 12)
+    for kind in ("request_supplement", "refuse"):
+        with pytest.raises(ClockError) as caught:
+            clocks([*received, ev(kind, D(2026, 2, 27))], D(2026, 2, 27))
+        assert caught.value.code == "intake_expired"
+    with pytest.raises(ClockError) as caught:
+        clocks([*received, ev("deem_accept", D(2026, 2, 26))], D(2026, 2, 26))
+    assert caught.value.code == "intake_not_expired"
+
+
+def test_after_a_supplement_the_deemed_acceptance_is_as_of_the_supplement_day():
+    events = [
+        ev("submit", D(2026, 2, 12)),
+        ev("request_supplement", D(2026, 2, 13)),
+        ev("supplement", D(2026, 2, 24)),
+    ]
+    assert not clocks(events, D(2026, 3, 2)).deemed_accepted
+    result = clocks([*events, ev("deem_accept", D(2026, 3, 3))], D(2026, 3, 3))
+    assert result.deemed_accepted
     assert result.accepted_on == D(2026, 2, 24)
 
 

@@ -8,12 +8,13 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from zhengwu.assessment import providers, selectors
+        from zhengwu.assessment import joint_indicators, providers, selectors
         from zhengwu.assessment.definitions import NAVIGATION
         from zhengwu.core import navigation
         from zhengwu.core.roles import Role
 
         providers.register("cases", selectors.case_counts)
+        providers.register("joint", joint_indicators.joint_counts)
         # The home page entries (labels translated in this app's catalogue), before the hotline's.
         navigation.add(
             [

@@ -64,10 +64,14 @@ DEFINITIONS: dict[str, Definition] = {
             "parallel_rate",
             _("Parallel approval use rate"),
             _(
-                "Applications accepted into parallel approval ÷ applications for items that "
-                "allow parallel approval"
+                "(Applications accepted into parallel approval + cases of joint applications) ÷ "
+                "(applications for items that allow parallel approval + cases of joint "
+                "applications)"
             ),
-            _("Receipt date in the period"),
+            _(
+                "Receipt date in the period; a case opened for an item of a joint application "
+                "(一件事) is handled in parallel, whatever its item allows"
+            ),
         ),
         Definition(
             "promised_speedup",
@@ -130,6 +134,50 @@ DEFINITIONS: dict[str, Definition] = {
             _(
                 "Rating date of the bad rating in the period; called back = the first callback "
                 "is recorded, whenever that happened"
+            ),
+        ),
+        Definition(
+            "joint_completion_rate",
+            _("Joint application completion rate"),
+            _(
+                "Joint applications received in the period and decided by its last day ÷ joint "
+                "applications received in it"
+            ),
+            _(
+                "Receipt date in the period, under the lead department; decided = every item "
+                "granted, or stopped by a denial"
+            ),
+        ),
+        Definition(
+            "joint_on_time_rate",
+            _("Joint application on-time rate"),
+            _("(Decided early + on time) ÷ joint applications decided, on the joint clock"),
+            _("Decision date in the period, under the lead department"),
+        ),
+        Definition(
+            "joint_time_ratio",
+            _("Joint time against serial time"),
+            _(
+                "Σ working days used ÷ Σ serial days (the sum of the statutory limits of their "
+                "items)"
+            ),
+            _(
+                "Joint applications with every item granted, decision date in the period; "
+                "working days used = acceptance to decision, less the days a child was in a "
+                "special procedure"
+            ),
+        ),
+        Definition(
+            "composite_licence_share",
+            _("Share of new enterprises with a composite licence"),
+            _(
+                "New enterprises holding a composite licence (一业一证) ÷ new enterprises "
+                "registered in the period"
+            ),
+            _(
+                "New enterprise = holder of a business licence issued in the period (设立登记); "
+                "holding = a composite licence issued by the period's last day; under the "
+                "department that registered it"
             ),
         ),
     )

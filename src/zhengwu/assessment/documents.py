@@ -77,6 +77,49 @@ def _ranking(rows: list[Ranked], key: str, title: str, first: str) -> Table:
     return Table(key, title, headers, body)
 
 
+def days(value: Fraction | None) -> str:
+    """Working days, rounded half up to one decimal."""
+    return "—" if value is None else str(formulas.half_up(value, 1))
+
+
+def joint_table(rows) -> Table:
+    """The 一件事 section (brief and dashboard): per scene (``joint_indicators.SceneRow``), the
+    joint applications received and decided in the period, on time, and for those with every
+    item granted the average working days used against the average serial days of their
+    items; a total row last."""
+    from zhengwu.assessment.joint_indicators import SceneRow
+
+    total = SceneRow("", _("Total"))
+    for row in rows:
+        for name in ("received", "decided", "on_time", "completed", "used_days", "serial_days"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return Table(
+        "joint",
+        _("One-thing applications by scene"),
+        [
+            _("Scene"),
+            _("Received"),
+            _("Decided"),
+            _("Decided on time"),
+            str(DEFINITIONS["joint_on_time_rate"].label),
+            _("Average working days used"),
+            _("Average serial days"),
+        ],
+        [
+            [
+                row.name,
+                row.received,
+                row.decided,
+                row.on_time,
+                _cell(row.on_time_rate),
+                days(row.average_days),
+                days(row.average_serial_days),
+            ]
+            for row in [*rows, *([total] if rows else [])]
+        ],
+    )
+
+
 def brief_tables(brief: Brief) -> list[Table]:
     overview = Table(
         "overview",
@@ -137,6 +180,7 @@ def brief_tables(brief: Brief) -> list[Table]:
         warnings,
         irregularities,
         top,
+        joint_table(brief.joint_scenes),
         definitions,
     ]
 
@@ -308,6 +352,10 @@ def brief_docx(brief: Brief, *, center_name: str) -> bytes:
     document.add_paragraph(_("Cases with the most irregularities"))
     grid(tables["top_cases"])
 
+    heading(_("V. One-thing applications (一件事)"))
+    text(joint_sentence(brief))
+    grid(tables["joint"])
+
     heading(_("Note: definitions and weights"))
     text(
         _(
@@ -320,6 +368,21 @@ def brief_docx(brief: Brief, *, center_name: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def joint_sentence(brief: Brief) -> str:
+    rows = brief.joint_scenes
+    if not rows:
+        return _("No joint application was received or decided this month.")
+    return _(
+        "%(received)s joint applications received and %(decided)s decided in %(scenes)s "
+        "scenes; each table row compares the working days used with the serial days of the "
+        "scene's items."
+    ) % {
+        "received": sum(r.received for r in rows),
+        "decided": sum(r.decided for r in rows),
+        "scenes": len(rows),
+    }
 
 
 def overview_sentence(brief: Brief) -> str:

@@ -4,6 +4,8 @@ Django.
 - An indicator of a group is a ``Count``: a ``numerator`` and a ``denominator`` (whole numbers);
   its ``value`` is the exact ratio as a ``Fraction``, ``None`` when the denominator is 0 (no data:
   never 0 %).
+- The monthly score ignores an indicator without a weight; ``joint_time_ratio`` (working days
+  used ÷ the serial days of the items) is lower-is-better when weighted.
 - Display: a ratio is shown as a percentage rounded to two decimals **half up** (``percent``):
   75 / 15,527 → 0.48 %, 6 / 290 → 2.07 %. That is the only rounding; scores and ranks use the
   exact ratios.
@@ -28,6 +30,7 @@ __all__ = [
     "CASE_KEYS",
     "DEFAULT_WEIGHTS",
     "INDICATOR_KEYS",
+    "JOINT_KEYS",
     "LAST_PLACES",
     "LOWER_IS_BETTER",
     "RATING_KEYS",
@@ -68,8 +71,15 @@ RATING_KEYS = (
     "rectification_rate",
     "callback_rate",
 )
-INDICATOR_KEYS = CASE_KEYS + RATING_KEYS
-LOWER_IS_BETTER = frozenset({"late_rate", "bad_rate"})
+# 一件事 (joint applications, DOMAIN §10) and 一业一证: the joint provider's.
+JOINT_KEYS = (
+    "joint_completion_rate",
+    "joint_on_time_rate",
+    "joint_time_ratio",
+    "composite_licence_share",
+)
+INDICATOR_KEYS = CASE_KEYS + RATING_KEYS + JOINT_KEYS
+LOWER_IS_BETTER = frozenset({"late_rate", "bad_rate", "joint_time_ratio"})
 
 # [cfg] ZHENGWU_BRIEF_WEIGHTS overrides these (docs/assessment.md).
 DEFAULT_WEIGHTS: dict[str, int] = {

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 from zhengwu.assessment import brief as briefs
 from zhengwu.assessment import documents, formulas, presenters, selectors
 from zhengwu.assessment.definitions import GROUP_LABELS
+from zhengwu.assessment.joint_indicators import scene_rows
 from zhengwu.core import clock
 from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.views import guarded
@@ -116,6 +117,7 @@ def brief_page(request, month: str):
         ),
         "window_sentence": documents.ranking_sentence(brief.windows, brief.flagged_windows),
         "warning_sentence": documents.warning_sentence(brief),
+        "joint_sentence": documents.joint_sentence(brief),
         "center_name": selectors.center_name(),
     }
     return render(request, "assessment/brief.html", context)
@@ -174,6 +176,7 @@ def dashboard(request):
                   for k, n in levels.items()]  # fmt: skip
     irregularities = supervision.irregularity_counts(start=start, end=end)
     top_cases = supervision.top_irregular_cases(start=start, end=end, limit=10)
+    scenes = scene_rows(start=start, end=end, department_ids=None)
     chart_data = {
         "flow": flow,
         "rates": [
@@ -182,7 +185,18 @@ def dashboard(request):
         ],
         "levels": [{"name": str(r["label"]), "value": r["count"]} for r in level_rows],
         "irregularities": [{"name": label, "value": n} for _k, label, n in irregularities],
+        "joint": [
+            {
+                "name": r.name,
+                "used": _days_value(r.average_days),
+                "serial": _days_value(r.average_serial_days),
+            }
+            for r in scenes
+        ],
         "labels": {
+            "used": _("Average working days used"),
+            "serial": _("Average serial days"),
+            "days": _("Working days"),
             "received": _("Received"),
             "completed": _("Decided"),
             "on_time": _("On-time completion rate"),
@@ -200,10 +214,15 @@ def dashboard(request):
         "levels": level_rows,
         "irregularities": irregularities,
         "top_cases": top_cases,
+        "joint_table": documents.joint_table(scenes),
         "chart_data": chart_data,
         "today": clock.today(),
     }
     return render(request, "assessment/dashboard.html", context, status=422 if error else 200)
+
+
+def _days_value(value) -> float | None:
+    return None if value is None else float(formulas.half_up(value, 1))
 
 
 def _chart_value(count) -> float | None:

@@ -187,17 +187,6 @@ class Clocks:
     supplement_due: dt.date | None = None
 
 
-def _extension_workdays(event: EventLike, terms: Terms) -> int:
-    workdays = periods.extension_workdays(event.data, terms.extension_max)
-    if workdays is None:
-        raise ClockError(
-            "invalid_extension",
-            f"an extension is 1 to {terms.extension_max} working days, "
-            f"not {(event.data or {}).get('workdays')!r}",
-        )
-    return workdays
-
-
 def compute_clocks(
     *,
     terms: Terms,
@@ -271,16 +260,11 @@ def compute_clocks(
         elif action is Action.RESUME:
             pauses[-1][1] = on
         elif action is Action.EXTEND:
-            workdays = _extension_workdays(event, terms)
-            due_then = due_date(
-                calendar, accepted_on, terms.statutory_limit, _closed(pauses, on + _DAY)
+            closed_then = _closed(pauses, on + _DAY)
+            extension = periods.extension(
+                event, terms, calendar, accepted_on, closed_then, error=ClockError
             )
-            if on > due_then:
-                raise ClockError(
-                    "extension_after_due",
-                    f"the statutory limit ended on {_plain(due_then)}; an extension comes before",
-                )
-            extension, extended = workdays, True
+            extended = True
         elif action is Action.DECIDE_GRANT or action is Action.DECIDE_DENY:
             completed_on, outcome = on, state
         elif action is Action.DELIVER:

@@ -269,14 +269,6 @@ class CaseEvent(ChainedEvent):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="case_events",
-        verbose_name=_("actor"),
-    )
 
     class Meta:
         verbose_name = _("case event")

@@ -39,6 +39,7 @@ from zhengwu.catalog.selectors import intake_version, material_codes
 from zhengwu.core import clock, trail
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.queries import one_by_one
 from zhengwu.core.roles import Role, role_names
 from zhengwu.workdays.loader import check_supported, get_calendar
 from zhengwu.workdays.retroactive import is_retroactive
@@ -679,23 +680,12 @@ def deem_overdue() -> int:
     on the id, which would tempt PostgreSQL into walking the whole primary key), then each is
     recorded under its row lock in its own transaction."""
     today = clock.today()
-    ids = sorted(
-        Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
-            "id", flat=True
-        )
+    ids = Case.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
+        "id", flat=True
     )
-    done = 0
-    for case_id in ids:
-        with transaction.atomic():
-            case = (
-                Case.objects.select_for_update()
-                .select_related("item_version")
-                .filter(pk=case_id)
-                .first()
-            )
-            if case is not None and _deem_if_due(case, today):
-                done += 1
-    return done
+    return one_by_one(
+        Case.objects.select_related("item_version"), list(ids), lambda c: _deem_if_due(c, today)
+    )
 
 
 def _recompute(case: Case, as_of: dt.date) -> tuple[Clocks, list[str]]:

@@ -49,14 +49,25 @@ class IdempotencyKey(models.Model):
 class ChainedEvent(AppendOnly, models.Model):
     """One step of an append-only, hash-chained trail (DESIGN.md Events; ``zhengwu.core.trail``).
 
-    A concrete event adds the foreign key to what it belongs to and its ``actor``. Rows are only
-    ever inserted: saving an existing row or deleting one raises.
+    A concrete event adds the foreign key to what it belongs to. ``actor`` is the account that
+    took the step (none for the system's steps; the trail keeps the login in ``actor_name``, so
+    the step stays legible when the account is deleted); a person's steps are looked up through
+    the trails, never from the account, so it has no reverse accessor. Rows are only ever
+    inserted: saving an existing row or deleting one raises.
     """
 
     seq = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=32)
     occurred_at = models.DateTimeField(_("occurred at"))
     recorded_at = models.DateTimeField(_("recorded at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
     actor_name = models.CharField(_("actor"), max_length=150)
     data = models.JSONField(_("data"), default=dict)
     retroactive = models.BooleanField(_("retroactive entry"), default=False)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import CharField, DateField, Expression, Lookup, Model, QuerySet
 
 M = TypeVar("M", bound=Model)
@@ -22,6 +22,19 @@ def unique_or_none(queryset: QuerySet) -> Model | None:
     if queryset.ordered:
         queryset = queryset.order_by()
     return next(iter(queryset[:1]), None)
+
+
+def one_by_one(queryset: QuerySet[M], ids: Sequence[int], apply: Callable[[M], bool]) -> int:
+    """``apply`` each row of ``ids`` (in id order) under its row lock, in its own transaction:
+    a row taken away meanwhile is passed over. The number of rows ``apply`` says it changed.
+    For the sweep's rare per-row writes (a deemed acceptance) beside its set-based ones."""
+    done = 0
+    for pk in sorted(ids):
+        with transaction.atomic():
+            row = queryset.select_for_update().filter(pk=pk).first()
+            if row is not None and apply(row):
+                done += 1
+    return done
 
 
 class DateLiteral(Expression):

@@ -17,6 +17,12 @@ is for a case; both count on ``zhengwu.workdays.periods``. The law (DOMAIN §10)
   from the acceptance the same way.
 - **Acceptance**: one acceptance at the lead window; after the one-time notice and the
   supplement the acceptance is dated the supplement day (DOMAIN §3.2, as for cases).
+- **Deemed acceptance** (art. 32), exactly as for cases: ``intake_due`` is 5 working days after
+  receipt (after the supplement, after the supplement day); when it has passed with no intake
+  action the application stands accepted as of the receipt (or supplement) day, whether or not
+  the sweep has recorded ``deem_accept`` yet (``deemed_accepted``); a later notice or refusal is
+  ``intake_expired``, a later acceptance confirms it, and ``deem_accept`` before the intake due
+  date has passed is ``intake_not_expired``.
 - **Levels and completion** exactly as for cases (``zhengwu.workdays.periods.level_of`` and
   ``completion_of``): the joint case is decided (办结) when its last stage is granted
   (``complete``) or a denial stopped it (``stop``).
@@ -93,6 +99,7 @@ class JointClocks:
     received_on: dt.date
     intake_due: dt.date
     accepted_on: dt.date | None
+    deemed_accepted: bool
     promised_due: dt.date | None
     statutory_due: dt.date | None
     suspended: bool  # some child is in a special procedure at as_of
@@ -106,17 +113,6 @@ class JointClocks:
     remaining_workdays: int | None
     statutory_overdue: bool
     provisional: bool
-
-
-def _extension(event: EventLike, terms: JointTerms) -> int:
-    workdays = periods.extension_workdays(event.data, terms.extension_max)
-    if workdays is None:
-        raise ClockError(
-            "invalid_extension",
-            f"an extension is 1 to {terms.extension_max} working days, "
-            f"not {(event.data or {}).get('workdays')!r}",
-        )
-    return workdays
 
 
 def compute_joint_clocks(
@@ -141,10 +137,10 @@ def compute_joint_clocks(
     provisional = False
     state: State | None = None
     stage: int | None = None
-    received_on = intake_due = supplemented_on = None
+    received_on = intake_from = intake_due = supplemented_on = None
     accepted_on = completed_on = delivered_on = withdrawn_on = None
     outcome: State | None = None
-    extended = notified = False
+    extended = notified = deemed = False
     extension = 0
     last: dt.date | None = None
 
@@ -159,32 +155,42 @@ def compute_joint_clocks(
         if on > as_of:
             break
         last = on
+        if state is State.SUBMITTED:
+            if on > intake_due:
+                # Nothing answered the application in time: it stands accepted as of intake_from.
+                if action is Action.REQUEST_SUPPLEMENT or action is Action.REFUSE:
+                    raise ClockError(
+                        "intake_expired",
+                        f"the intake limit ended on {intake_due}: the application is deemed "
+                        "accepted",
+                    )
+                accepted_on, deemed = intake_from, True
+            elif action is Action.DEEM_ACCEPT:
+                raise ClockError("intake_not_expired", f"the intake limit ends on {intake_due}")
         state = next_state(state, action, extended=extended, notified=notified)
 
-        if action is Action.SUBMIT:
-            received_on = on
+        if action is Action.SUBMIT or action is Action.SUPPLEMENT:
+            if action is Action.SUBMIT:
+                received_on = on
+            else:
+                supplemented_on = on
+            intake_from = on
             intake_due = calendar.add(on, terms.intake_limit)
             provisional |= intake_due.provisional
         elif action is Action.REQUEST_SUPPLEMENT:
             notified = True
-        elif action is Action.SUPPLEMENT:
-            supplemented_on = on
-        elif action is Action.ACCEPT:
-            accepted_on = supplemented_on or on
+        elif action is Action.ACCEPT or action is Action.DEEM_ACCEPT:
+            if not deemed:
+                accepted_on = supplemented_on or on
             stage = 0
         elif action is Action.OPEN_STAGE:
             stage += 1
         elif action is Action.EXTEND:
-            workdays = _extension(event, terms)
-            due_then = due_date(
-                calendar, accepted_on, terms.statutory_limit, merge_pauses(pauses, on + DAY)
+            closed_then = merge_pauses(pauses, on + DAY)
+            extension = periods.extension(
+                event, terms, calendar, accepted_on, closed_then, error=ClockError
             )
-            if on > due_then:
-                raise ClockError(
-                    "extension_after_due",
-                    f"the statutory limit ended on {plain(due_then)}; an extension comes before",
-                )
-            extension, extended = workdays, True
+            extended = True
         elif action is Action.COMPLETE or action is Action.STOP:
             completed_on, outcome = on, state
         elif action is Action.DELIVER:
@@ -194,6 +200,9 @@ def compute_joint_clocks(
 
     if state is None:
         raise ClockError("no_events", f"no joint case event on or before {as_of}")
+
+    if state is State.SUBMITTED and as_of > intake_due:
+        accepted_on, deemed = intake_from, True
 
     is_open = state in OPEN_STATES
     end = completed_on or withdrawn_on or as_of
@@ -227,6 +236,7 @@ def compute_joint_clocks(
         received_on=received_on,
         intake_due=plain(intake_due),
         accepted_on=accepted_on,
+        deemed_accepted=deemed,
         promised_due=promised_due,
         statutory_due=statutory_due,
         suspended=suspended,

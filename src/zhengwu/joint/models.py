@@ -331,14 +331,6 @@ class JointCaseEvent(ChainedEvent):
     joint = models.ForeignKey(
         JointCase, on_delete=models.PROTECT, related_name="events", verbose_name=_("joint case")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="joint_case_events",
-        verbose_name=_("actor"),
-    )
 
     class Meta:
         verbose_name = _("joint case event")

@@ -15,7 +15,8 @@ Notes on the table:
 - ``submit`` (applicant, or a window clerk on the applicant's behalf) starts the joint case; the
   window clerk of the lead department takes the intake actions: ``request_supplement``,
   ``accept`` (the children of the first stage are accepted with it), ``refuse`` (the whole
-  application).
+  application); the system's ``deem_accept`` when none of them came within the intake limit
+  (行政许可法 art. 32: accepted as of the day received, or of the supplement day).
 - ``open_stage``, ``complete`` and ``stop`` are the system's: a stage opens when every child of the
   previous one is granted; the joint case is complete when every child of the last stage is; a
   denial stops it (the children of later stages close with the reason).
@@ -59,6 +60,7 @@ class Action(enum.StrEnum):
     REQUEST_SUPPLEMENT = "request_supplement"
     SUPPLEMENT = "supplement"
     ACCEPT = "accept"
+    DEEM_ACCEPT = "deem_accept"
     REFUSE = "refuse"
     OPEN_STAGE = "open_stage"
     EXTEND = "extend"
@@ -91,6 +93,7 @@ TRANSITIONS: tuple[Row, ...] = (
     Row(_S.SUBMITTED, _A.REQUEST_SUPPLEMENT, _WINDOW, _S.SUPPLEMENT_REQUESTED),
     Row(_S.SUBMITTED, _A.ACCEPT, _WINDOW, _S.ACCEPTED),
     Row(_S.SUBMITTED, _A.REFUSE, _WINDOW, _S.REFUSED),
+    Row(_S.SUBMITTED, _A.DEEM_ACCEPT, _SYSTEM, _S.ACCEPTED),
     Row(_S.SUBMITTED, _A.WITHDRAW, _ON_BEHALF, _S.WITHDRAWN),
     Row(_S.SUPPLEMENT_REQUESTED, _A.SUPPLEMENT, _ON_BEHALF, _S.SUBMITTED),
     Row(_S.SUPPLEMENT_REQUESTED, _A.WITHDRAW, _ON_BEHALF, _S.WITHDRAWN),

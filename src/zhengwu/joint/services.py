@@ -10,7 +10,12 @@ appended to the joint case's hash chain; the stored clocks rewritten from
 - ``follow_child``: a child case was decided, suspended or resumed (``cases.observers.on_action``):
   the clocks follow, the next stage opens when every child of the open stage is granted, the
   joint case completes after the last stage, and a denial stops it (the items of later stages
-  close with the reason).
+  close with the reason);
+- ``deem_overdue`` (the supervision sweep, and a late intake action first): the deemed
+  acceptance (行政许可法 art. 32) of every joint application whose intake limit passed with no
+  intake action, opening the cases of its first stage as of the day it stands accepted;
+- ``refresh_paused`` (the supervision sweep): the clocks of the joint cases with a child in a
+  special procedure brought up to today (their due dates move on while it lasts).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock, trail
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.queries import one_by_one
 from zhengwu.core.roles import Role, role_names
 from zhengwu.joint import scenes
 from zhengwu.joint.clocks import JointClocks, JointTerms, compute_joint_clocks
@@ -107,6 +113,14 @@ RULE_MESSAGES = {
     ),
     "materials_incomplete": gettext_lazy(
         "Not every required material has been handed in: %(names)s."
+    ),
+    "intake_expired": gettext_lazy(
+        "The intake limit has passed: the application is deemed accepted."
+    ),
+    "intake_not_expired": gettext_lazy("The intake limit has not passed yet."),
+    "deemed_accepted": gettext_lazy(
+        "The intake limit passed without an intake decision: the application is deemed "
+        "accepted as of the day it was received."
     ),
 }
 SCENE_MESSAGES = {
@@ -684,63 +698,85 @@ def act(
     staff = bool(role_names(actor) & {Role.WINDOW_CLERK, Role.LEADER})
     if occurred_at is not None and not staff:
         raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
+    failure: Exception | None = None
     with transaction.atomic():
         if not visible(actor).filter(number=str(number or "")[:32]).exists():
             raise NotFound()
-        children = []
-        if table_action is Action.WITHDRAW:
-            # The children first: every path locks children before their joint case.
-            children = list(
-                Case.objects.select_for_update()
-                .filter(joint_child__joint__number=number)
-                .order_by("id")
-            )
-        joint = _lock(number)
-        rows = list(joint.events.order_by("seq"))
+        # A late intake action first records the deemed acceptance it comes too late for (as
+        # for cases); the deemed acceptance stands whatever becomes of the action.
+        if table_action is not Action.WITHDRAW:
+            _deem_if_due(_lock(number), clock.today())
         try:
-            transition(
-                joint.state,
-                table_action,
-                acting_roles(actor, joint),
-                extended=joint.extension_workdays > 0,
-                notified=any(r.kind == Action.REQUEST_SUPPLEMENT for r in rows),
-            )
-        except TransitionError as error:
-            raise _rule_error(error) from error
-        event_data = _clean(table_action, data, joint)
-        occurred_at = stated_time(occurred_at, field="occurred_at", not_before=rows[-1].occurred_at)
-        if table_action is Action.SUPPLEMENT:
-            joint.materials = list(dict.fromkeys([*joint.materials, *event_data["materials"]]))
-            joint.missing = [c for c in joint.missing if c not in joint.materials]
-        elif table_action is Action.REQUEST_SUPPLEMENT:
-            joint.missing = event_data["missing"]
-        elif table_action is Action.ACCEPT:
-            missing = missing_required(joint)
-            if missing:
-                raise DomainError(
-                    RULE_MESSAGES["materials_incomplete"]
-                    % {"names": material_names(joint.scene_version, missing)},
-                    code="materials_incomplete",
-                )
-        _step(
-            joint,
-            kind=table_action,
-            actor=actor,
-            occurred_at=occurred_at,
-            data=event_data,
-            retroactive=staff and _is_retroactive(occurred_at),
+            with transaction.atomic():
+                joint = _act_locked(actor, number, table_action, data, occurred_at, staff)
+        except (DomainError, Forbidden, ValidationFailed) as error:
+            failure = error
+    if failure is not None:
+        raise failure
+    return joint
+
+
+def _act_locked(actor, number, table_action, data, occurred_at, staff) -> JointCase:
+    children = []
+    if table_action is Action.WITHDRAW:
+        # The children first: every path locks children before their joint case.
+        children = list(
+            Case.objects.select_for_update()
+            .filter(joint_child__joint__number=number)
+            .order_by("id")
         )
-        if table_action is Action.ACCEPT:
-            _open_stage(joint, 0, actor=actor, at=occurred_at)
-        elif table_action is Action.WITHDRAW:
-            reason = event_data["reason"] or _("The joint application was withdrawn.")
-            for case in children:
-                if case.is_open:
-                    withdraw_child(
-                        case=case, actor=actor, at=occurred_at, reason=reason, joint=joint.number
-                    )
-            joint.children.filter(case__isnull=True).update(closed_reason=reason)
-        joint.save()
+    joint = _lock(number)
+    rows = list(joint.events.order_by("seq"))
+    try:
+        transition(
+            joint.state,
+            table_action,
+            acting_roles(actor, joint),
+            extended=joint.extension_workdays > 0,
+            notified=any(r.kind == Action.REQUEST_SUPPLEMENT for r in rows),
+        )
+    except TransitionError as error:
+        if (
+            error.code == "illegal_transition"
+            and any(r.kind == Action.DEEM_ACCEPT for r in rows)
+            and table_action in (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
+        ):
+            raise DomainError(RULE_MESSAGES["deemed_accepted"], code="deemed_accepted") from None
+        raise _rule_error(error) from error
+    event_data = _clean(table_action, data, joint)
+    occurred_at = stated_time(occurred_at, field="occurred_at", not_before=rows[-1].occurred_at)
+    if table_action is Action.SUPPLEMENT:
+        joint.materials = list(dict.fromkeys([*joint.materials, *event_data["materials"]]))
+        joint.missing = [c for c in joint.missing if c not in joint.materials]
+    elif table_action is Action.REQUEST_SUPPLEMENT:
+        joint.missing = event_data["missing"]
+    elif table_action is Action.ACCEPT:
+        missing = missing_required(joint)
+        if missing:
+            raise DomainError(
+                RULE_MESSAGES["materials_incomplete"]
+                % {"names": material_names(joint.scene_version, missing)},
+                code="materials_incomplete",
+            )
+    _step(
+        joint,
+        kind=table_action,
+        actor=actor,
+        occurred_at=occurred_at,
+        data=event_data,
+        retroactive=staff and _is_retroactive(occurred_at),
+    )
+    if table_action is Action.ACCEPT:
+        _open_stage(joint, 0, actor=actor, at=occurred_at)
+    elif table_action is Action.WITHDRAW:
+        reason = event_data["reason"] or _("The joint application was withdrawn.")
+        for case in children:
+            if case.is_open:
+                withdraw_child(
+                    case=case, actor=actor, at=occurred_at, reason=reason, joint=joint.number
+                )
+        joint.children.filter(case__isnull=True).update(closed_reason=reason)
+    joint.save()
     return joint
 
 
@@ -771,6 +807,96 @@ def _open_stage(joint: JointCase, stage: int, *, actor: User | None, at: dt.date
             joint=joint.number,
         )
         child.save(update_fields=["case"])
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def _deem_if_due(joint: JointCase, on: dt.date) -> bool:
+    """Record the deemed acceptance of a locked joint case whose intake limit passed before
+    ``on``: the event by the system the day after the intake due date, the cases of the first
+    stage opened as of the moment the application stands accepted (its receipt, or the
+    supplement)."""
+    if joint.state != State.SUBMITTED or on <= joint.intake_due:
+        return False
+    occurred = clock.start_of_day(joint.intake_due + dt.timedelta(days=1))
+    rows = list(joint.events.order_by("seq"))
+    events = [_event_tuple(r) for r in rows]
+    events.append(Event(Action.DEEM_ACCEPT, clock.local_date(occurred), {}))
+    clocks = _clocks(joint, events, max(clock.today(), clock.local_date(occurred)))
+    _append(
+        joint,
+        kind=Action.DEEM_ACCEPT,
+        actor=None,
+        occurred_at=occurred,
+        data={"intake_due": joint.intake_due.isoformat(), "accepted_on": str(clocks.accepted_on)},
+    )
+    _apply(joint, clocks)
+    joint.version += 1
+    joint.updated_at = clock.now()
+    received = [r for r in rows if r.kind in (Action.SUBMIT, Action.SUPPLEMENT)][-1]
+    _open_stage(joint, 0, actor=None, at=received.occurred_at)
+    joint.save()
+    return True
+
+
+def deem_overdue() -> int:
+    """Record the deemed acceptance of every joint application whose intake limit has passed with
+    no intake action (行政许可法 art. 32), each under its row lock in its own transaction; the
+    number recorded."""
+    today = clock.today()
+    ids = JointCase.objects.filter(state=State.SUBMITTED, intake_due__lt=today).values_list(
+        "id", flat=True
+    )
+    return one_by_one(
+        JointCase.objects.select_related("scene_version", "scene"),
+        list(ids),
+        lambda joint: _deem_if_due(joint, today),
+    )
+
+
+def paused_open_ids(today: dt.date) -> list[int]:
+    """The joint cases in progress with a child in a special procedure whose clocks were computed
+    before ``today``: their due dates move on every working day the pause lasts."""
+    return sorted(
+        JointCase.objects.filter(
+            state=State.ACCEPTED,
+            clocks_on__lt=today,
+            children__case__state="suspended",
+        )
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def refresh_paused(today: dt.date | None = None) -> list[int]:
+    """Recompute the clocks of the joint cases of ``paused_open_ids`` as of today, each under
+    its children's locks and its own (the order every path takes); the ids whose level, due
+    dates or statutory flag changed (the others only have ``clocks_on`` moved on)."""
+    today = today or clock.today()
+    changed = []
+    for joint_id in paused_open_ids(today):
+        with transaction.atomic():
+            list(
+                Case.objects.select_for_update()
+                .filter(joint_child__joint_id=joint_id)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            joint = (
+                JointCase.objects.select_for_update()
+                .select_related("scene_version")
+                .filter(pk=joint_id, state=State.ACCEPTED)
+                .first()
+            )
+            if joint is None:
+                continue
+            before = [getattr(joint, name) for name in CLOCK_FIELDS]
+            _refresh(joint)
+            joint.save()
+            if before != [getattr(joint, name) for name in CLOCK_FIELDS]:
+                changed.append(joint_id)
+    return changed
 
 
 # ---------------------------------------------------------------- following the children

@@ -34,7 +34,46 @@ DELIVERY_METHODS = {
 }
 
 
+JOINT_KINDS = (NotificationKind.JOINT_WARNING, NotificationKind.JOINT_IRREGULARITY)
+
+
+def joint_finding(notification: Notification):
+    """The joint case warning or irregularity a lead department's notification tells of, with
+    its joint case (read once per notification), or None."""
+    if notification.kind not in JOINT_KINDS:
+        return None
+    if not hasattr(notification, "_joint_finding"):
+        from zhengwu.supervision.models import JointIrregularity, JointWarning
+
+        model = (
+            JointWarning
+            if notification.kind == NotificationKind.JOINT_WARNING
+            else (JointIrregularity)
+        )
+        notification._joint_finding = (
+            model.objects.select_related("joint").filter(pk=notification.source_id).first()
+        )
+    return notification._joint_finding
+
+
+def _joint_title(notification: Notification) -> str:
+    from zhengwu.supervision.models import JointIrregularityKind
+
+    found = joint_finding(notification)
+    number = found.joint.number if found is not None else ""
+    if notification.kind == NotificationKind.JOINT_WARNING:
+        label = dict(CaseLevel.choices).get(notification.code, notification.code)
+        return _("Joint case %(number)s: %(level)s") % {"number": number, "level": label}
+    label = dict(JointIrregularityKind.choices).get(notification.code, notification.code)
+    return _("Joint case %(number)s: irregularity found: %(kind)s") % {
+        "number": number,
+        "kind": label,
+    }
+
+
 def title(notification: Notification) -> str:
+    if notification.kind in JOINT_KINDS:
+        return _joint_title(notification)
     number = notification.case.number if notification.case_id else ""
     if notification.kind in APPLICANT_KINDS:
         label = STEP_TITLES.get(notification.code, notification.code)
@@ -56,6 +95,8 @@ def events_of(notifications) -> dict[int, CaseEvent]:
 
 
 def body(notification: Notification, *, events: dict[int, CaseEvent] | None = None) -> str:
+    if notification.kind in JOINT_KINDS:
+        return _joint_body(notification)
     case = notification.case
     if case is None:
         return title(notification)
@@ -63,17 +104,31 @@ def body(notification: Notification, *, events: dict[int, CaseEvent] | None = No
         return _applicant_body(notification, case, events)
     as_of_today(case)
     if notification.kind == NotificationKind.WARNING:
-        return _(
-            "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "
-            "Please handle it in time."
-        ) % {
-            "title": title(notification),
-            "promised": _cn(case.promised_due),
-            "statutory": _cn(case.statutory_due),
-        }
+        return _warning_body(notification, case)
     return _("%(title)s. A supervisor will review it; the case page shows the evidence.") % {
         "title": title(notification)
     }
+
+
+def _warning_body(notification: Notification, record) -> str:
+    """A warning's words: the due dates of the case or joint case ``record``."""
+    return _(
+        "%(title)s. Promised due date %(promised)s, statutory due date %(statutory)s. "
+        "Please handle it in time."
+    ) % {
+        "title": title(notification),
+        "promised": _cn(record.promised_due),
+        "statutory": _cn(record.statutory_due),
+    }
+
+
+def _joint_body(notification: Notification) -> str:
+    found = joint_finding(notification)
+    if found is None:
+        return title(notification)
+    if notification.kind == NotificationKind.JOINT_WARNING:
+        return _warning_body(notification, found.joint)
+    return _("%(title)s. A supervisor will review it.") % {"title": title(notification)}
 
 
 def _materials(case, codes) -> str:

@@ -16,6 +16,10 @@ class NotificationKind(models.TextChoices):
     # event), and the reminder that the supplement period is ending (``source`` the notice event).
     CASE_STEP = "case_step", _("Case progress")
     SUPPLEMENT_DUE = "supplement_due", _("Supplement reminder")
+    # To the lead department of a joint case (``source`` the joint warning or irregularity;
+    # ``case`` empty).
+    JOINT_WARNING = "joint_warning", _("Joint case time-limit warning")
+    JOINT_IRREGULARITY = "joint_irregular", _("Joint case irregularity")
 
 
 # The kinds addressed to the applicant of a case rather than to staff.

@@ -192,14 +192,6 @@ class TaskEvent(ChainedEvent):
     task = models.ForeignKey(
         RectificationTask, on_delete=models.PROTECT, related_name="events", verbose_name=_("task")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
 
     class Meta:
         verbose_name = _("task step")

@@ -23,7 +23,34 @@ class WarningLevel(models.TextChoices):
     STATUTORY_OVERDUE = CaseLevel.STATUTORY_OVERDUE.value, _("Past the statutory limit")
 
 
-class CaseWarning(models.Model):
+class RaisedWarning(models.Model):
+    """What every warning holds: the department told, the level, the limit's period (the
+    original promised limit is period 0, the limit after the extension period 1), the due date it
+    is about, when and by which sweep it was raised. The department has no index of its own and
+    is no database constraint (docs/decisions/0004-sweep-writes.md): the sweep inserts warnings
+    from the rows they are about; a department's warnings of a period are read through each
+    table's (raised_on, department) index."""
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=WarningLevel.choices)
+    period = models.PositiveSmallIntegerField(_("period"), default=0)
+    due = models.DateField(_("due date"))
+    raised_on = models.DateField(_("raised on"))
+    raised_at = models.DateTimeField(_("raised at"))
+    sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class CaseWarning(RaisedWarning):
     """A case reached a warning level: recorded once per case, level and period (the original
     promised limit is period 0, the limit after the extension period 1)."""
 
@@ -42,20 +69,6 @@ class CaseWarning(models.Model):
         related_name="warnings",
         verbose_name=_("case"),
     )
-    department = models.ForeignKey(
-        "accounts.Department",
-        on_delete=models.PROTECT,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("department"),
-    )
-    level = models.CharField(_("level"), max_length=20, choices=WarningLevel.choices)
-    period = models.PositiveSmallIntegerField(_("period"), default=0)
-    due = models.DateField(_("due date"))
-    raised_on = models.DateField(_("raised on"))
-    raised_at = models.DateTimeField(_("raised at"))
-    sweep = models.CharField(_("sweep"), max_length=32)
 
     class Meta:
         verbose_name = _("warning")
@@ -89,25 +102,17 @@ class IrregularityStatus(models.TextChoices):
     EXPLAINED = "explained", _("Explained")
 
 
-class Irregularity(models.Model):
-    """One irregularity of one case with its evidence; ``key`` tells two of one kind apart (the
-    event's sequence number, or the step)."""
+class Finding(models.Model):
+    """What every irregularity holds: the department told, a ``key`` telling two of one kind
+    apart, the evidence, when and by which sweep it was detected, and its review status."""
 
-    case = models.ForeignKey(
-        "cases.Case",
-        on_delete=models.PROTECT,
-        related_name="irregularities",
-        verbose_name=_("case"),
-    )
     department = models.ForeignKey(
         "accounts.Department",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("department"),
     )
-    kind = models.CharField(_("kind"), max_length=24, choices=IrregularityKind.choices)
     key = models.CharField(_("key"), max_length=32)
-    event_seq = models.PositiveIntegerField(_("event"), null=True, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict)
     detected_on = models.DateField(_("detected on"))
     detected_at = models.DateTimeField(_("detected at"))
@@ -117,8 +122,25 @@ class Irregularity(models.Model):
         choices=IrregularityStatus.choices,
         default=IrregularityStatus.OPEN,
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     sweep = models.CharField(_("sweep"), max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class Irregularity(Finding):
+    """One irregularity of one case with its evidence; ``key`` tells two of one kind apart (the
+    event's sequence number, or the step)."""
+
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="irregularities",
+        verbose_name=_("case"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=IrregularityKind.choices)
+    event_seq = models.PositiveIntegerField(_("event"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("irregularity")
@@ -240,3 +262,69 @@ class DailySeal(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.hash[:12]}"
+
+
+class JointIrregularityKind(models.TextChoices):
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("Deemed acceptance (intake limit missed)")
+    STATUTORY_OVERDUE = "statutory_overdue", _("Joint case past its statutory limit")
+
+
+class JointWarning(RaisedWarning):
+    """A joint case (联办件) reached a warning level on its joint clock: recorded once per joint
+    case, level and period like a case's warning, under the lead department."""
+
+    # Not database constraints, for the same reason as ``CaseWarning``'s (decision 0004): the
+    # sweep inserts these rows from the joint cases themselves.
+    joint = models.ForeignKey(
+        "joint.JointCase",
+        on_delete=models.PROTECT,
+        db_index=False,
+        db_constraint=False,
+        related_name="warnings",
+        verbose_name=_("joint case"),
+    )
+
+    class Meta:
+        verbose_name = _("joint case warning")
+        verbose_name_plural = _("joint case warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joint", "level", "period"], name="sup_joint_warning_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["raised_on", "department"], name="sup_joint_warning_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.joint_id} {self.level} {self.raised_on}"
+
+
+class JointIrregularity(Finding):
+    """One irregularity of one joint case with its evidence, under the lead department: its
+    deemed acceptance, or its joint clock past the statutory limit (45 working days + the
+    extension + the working days paused). ``key`` tells two of one kind apart."""
+
+    joint = models.ForeignKey(
+        "joint.JointCase",
+        on_delete=models.PROTECT,
+        related_name="irregularities",
+        verbose_name=_("joint case"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=JointIrregularityKind.choices)
+
+    class Meta:
+        verbose_name = _("joint case irregularity")
+        verbose_name_plural = _("joint case irregularities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joint", "kind", "key"], name="sup_joint_irregularity_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["detected_on", "department"], name="sup_joint_irr_day"),
+            models.Index(fields=["sweep"], name="sup_joint_irr_sweep"),
+        ]
+
+    def __str__(self):
+        return f"{self.joint_id} {self.kind} {self.key}"

@@ -1,4 +1,5 @@
-"""Who is told of what the supervision records, and the SQL that tells them.
+"""Who is told of what the supervision records, the SQL that tells them, and the level of a
+record at the end of a day as SQL (the sweep's cases and joint cases alike).
 
 The sweep (warnings, irregularities) and the daily seal (decisions without their certificate) both
 write their findings in one statement and notify the department's staff in another; both take the
@@ -19,6 +20,27 @@ from zhengwu.notifications.models import Notification
 # Who is told of a warning: the department's staff with these roles, and its head.
 WARNING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
 IRREGULARITY_ROLES = (Role.DEPARTMENT_HEAD,)
+
+
+def level_sql(today: str, yellow_before: str, statutory: str, promised: str) -> str:
+    """The level of an open accepted case (or joint case) at the end of ``today`` as a pure date
+    comparison (``workdays.periods.level_of``: at most 1 working day left ⇔ the promised due date
+    comes before the second working day after today, ``yellow_before``)."""
+    return (
+        f"CASE WHEN {statutory} < '{today}' THEN 'statutory_overdue' "
+        f"WHEN {promised} < '{today}' THEN 'red' "
+        f"WHEN {promised} < '{yellow_before}' THEN 'yellow' ELSE 'normal' END"
+    )
+
+
+def rowcount(cursor) -> int:
+    """The rows the cursor's last statement wrote (Python's sqlite3 counts none for a statement
+    that starts with ``WITH``: SQLite's ``changes()`` then)."""
+    written = cursor.rowcount
+    if written < 0 and connection.vendor == "sqlite":
+        cursor.execute("SELECT changes()")
+        written = cursor.fetchone()[0]
+    return max(written, 0)
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -47,14 +69,17 @@ def recipients_sql(roles: Iterable[Role]) -> str:
     """  # noqa: S608
 
 
-def notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
+def notifications_sql(
+    source: str, kind: str, code_column: str, roles, *, case_column: str = "x.case_id"
+) -> str:
     """INSERT the notifications of the rows of ``source`` (a table or a ``WITH`` name with id,
-    case_id, department_id and ``code_column``); parameters: kind, batch, created_at."""
+    department_id, ``code_column`` and the case, ``case_column``: ``NULL`` for the rows of a
+    joint case); parameters: kind, batch, created_at."""
     notification = table(Notification)
     return f"""
         INSERT INTO {notification}
             (recipient_id, kind, code, source_id, case_id, batch, created_at)
-        SELECT r.user_id, %s, x.{code_column}, x.id, x.case_id, %s, %s
+        SELECT r.user_id, %s, x.{code_column}, x.id, {case_column}, %s, %s
         FROM {source} x
         JOIN ({recipients_sql(roles)}) r ON r.department_id = x.department_id
         {{where}}
@@ -62,9 +87,18 @@ def notifications_sql(source: str, kind: str, code_column: str, roles) -> str:
     """  # noqa: S608
 
 
-def notify(model, kind: str, code_column: str, roles, token: str, now: dt.datetime) -> int:
+def notify(
+    model,
+    kind: str,
+    code_column: str,
+    roles,
+    token: str,
+    now: dt.datetime,
+    *,
+    case_column: str = "x.case_id",
+) -> int:
     """Notify everyone told of the rows of ``model`` this sweep recorded (one INSERT)."""
-    statement = notifications_sql(table(model), kind, code_column, roles)
+    statement = notifications_sql(table(model), kind, code_column, roles, case_column=case_column)
     with connection.cursor() as cursor:
         cursor.execute(statement.format(where="WHERE x.sweep = %s"), [kind, token, now, token])
         return max(cursor.rowcount, 0)

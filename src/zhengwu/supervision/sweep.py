@@ -44,7 +44,9 @@
    department's head.
 5. **Supplement reminders**: the applicant of a case waiting for materials is reminded once, the
    working day before the supplement period ends (``notifications.applicant_messages``).
-6. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
+6. **Joint cases** (联办件, ``zhengwu.supervision.joint_sweep``): the same steps for their joint
+   clocks (deemed acceptance, levels, warnings, irregularities), told to the lead department.
+7. Once a day (``daily``): the seal of yesterday's chain heads and the check for acceptances and
    decisions without their certificate (``zhengwu.supervision.seal``).
 
 E-mail and SMS go out from a task enqueued when the sweep's transaction (or a range's) commits.
@@ -68,6 +70,7 @@ from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEv
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.notifications import applicant_messages
+from zhengwu.supervision import joint_sweep
 from zhengwu.supervision.meetings import record_powerless_attendees
 from zhengwu.supervision.models import (
     CaseWarning,
@@ -79,8 +82,10 @@ from zhengwu.supervision.models import (
 from zhengwu.supervision.recipients import (
     IRREGULARITY_ROLES,
     WARNING_ROLES,
+    level_sql,
     notifications_sql,
     notify,
+    rowcount,
     sql_list,
     table,
 )
@@ -106,6 +111,10 @@ class Result:
     irregularities: int = 0
     notified: int = 0
     reminded: int = 0
+    joint_deemed_accepted: int = 0
+    joint_refreshed: int = 0
+    joint_warnings: int = 0
+    joint_irregularities: int = 0
     sealed: str = ""
 
     def line(self) -> str:
@@ -172,17 +181,6 @@ def sync_workdays(calendar=None) -> bool:
 # ---------------------------------------------------------------- levels
 
 
-def _level(today: str, yellow_before: str, statutory: str, promised: str) -> str:
-    """The level of an open accepted case at the end of ``today`` as a pure date comparison
-    (``compute_clocks``: at most 1 working day left ⇔ the promised due date comes before the
-    second working day after today, ``yellow_before``)."""
-    return (
-        f"CASE WHEN {statutory} < '{today}' THEN 'statutory_overdue' "
-        f"WHEN {promised} < '{today}' THEN 'red' "
-        f"WHEN {promised} < '{yellow_before}' THEN 'yellow' ELSE 'normal' END"
-    )
-
-
 @dataclass(frozen=True)
 class Thresholds:
     """The dates the day's levels are compared with, computed once per sweep."""
@@ -218,12 +216,7 @@ def refresh_levels(today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         for statement in level_statements(today or clock.today()):
             cursor.execute(statement)
-            written = cursor.rowcount
-            if written < 0 and connection.vendor == "sqlite":
-                # Python's sqlite3 counts no rows for a statement that starts with WITH
-                cursor.execute("SELECT changes()")
-                written = cursor.fetchone()[0]
-            done += max(written, 0)
+            done += rowcount(cursor)
     return done
 
 
@@ -249,7 +242,7 @@ def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = Non
     touches = f"{case}.promised_due < '{th.firm_from.isoformat()}'"
     if th.provisional_from is not None:
         touches += f" OR {case}.promised_due >= '{th.provisional_from.isoformat()}'"
-    level = _level(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
+    level = level_sql(t, y2, f"{case}.statutory_due", f"{case}.promised_due")
     running = sql_list(v for v in OPEN_STATE_VALUES if v != State.SUSPENDED)
     in_blocks = _in_blocks(case, blocks)
     # A suspended case's level moves only when today passes a due date that stays put
@@ -310,7 +303,7 @@ def level_statements(today: dt.date, blocks: tuple[int, int | None] | None = Non
         UPDATE {case} SET
             promised_due = n.p,
             statutory_due = n.sd,
-            level = {_level(t, y2, "n.sd", "n.p")},
+            level = {level_sql(t, y2, "n.sd", "n.p")},
             statutory_overdue = (n.sd < '{t}'),
             suspended_workdays = {case}.suspended_workdays + {tord} - n.yo,
             provisional = ({case}.provisional OR n.pp <> {tprov} OR n.sp <> {tprov}
@@ -646,6 +639,7 @@ def run(
         workers = 1
     result = Result(deemed_accepted=case_services.deem_overdue())
     today, now = clock.today(), clock.now()
+    joint = joint_sweep.prepare(today)
     token = uuid.uuid4().hex
     if workers > 1:
         # the ranges read the working-day table on their own connections: bring it up to the
@@ -660,7 +654,8 @@ def run(
         # services keep the clocks of a case they change up to date).
         levels, _created = SweepMark.objects.get_or_create(name=LEVELS)
         events, _created = SweepMark.objects.get_or_create(name=EVENTS)
-        if levels.text != today.isoformat():
+        first_today = levels.text != today.isoformat()
+        if first_today:
             # A case at a warning level was recorded by the sweep that wrote its level, unless
             # it was written after the last day's sweep's day or has events since the last sweep
             # (a step written on that day after its sweep has an event; a level changes without
@@ -694,6 +689,14 @@ def run(
         )
         result.reminded = applicant_messages.remind_supplements(today, now, token)
         result.notified += result.reminded
+        joint = joint_sweep.run_joint(today, now, token, levels=first_today, done=joint)
+        result.joint_deemed_accepted, result.joint_refreshed = (
+            joint.deemed_accepted,
+            joint.refreshed,
+        )
+        result.joint_warnings = joint.warnings
+        result.joint_irregularities = joint.irregularities
+        result.notified += joint.notified
         if result.notified > recorded.sent_off:  # what the ranges did not send off themselves
             transaction.on_commit(lambda: deliver.enqueue(token))
     if daily:

@@ -310,14 +310,6 @@ class TicketEvent(ChainedEvent):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="ticket_events",
-        verbose_name=_("actor"),
-    )
 
     class Meta:
         verbose_name = _("ticket event")

@@ -12,7 +12,9 @@ limits, its extension, its intake); what they count the same way lives here:
 - ``merge_pauses``: the union of pauses that may overlap (several child cases' special procedures:
   a day counts as paused when any of them is);
 - ``level_of`` and ``completion_of``: DOMAIN §4's levels of an open record and the completion
-  of a decided one, from its due dates.
+  of a decided one, from its due dates;
+- ``extension``: the working days an extension grants, checked against the law's bounds and the
+  statutory due date as it stood the day it was approved (``ExtensionRefused`` otherwise).
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ __all__ = [
     "Completion",
     "Event",
     "EventLike",
+    "ExtensionRefused",
+    "LegalTerms",
     "Level",
     "completion_of",
     "due_date",
+    "extension",
     "level_of",
     "merge_pauses",
     "paused_total",
@@ -86,6 +91,52 @@ def extension_workdays(data: dict | None, maximum: int) -> int | None:
     if isinstance(workdays, bool) or not isinstance(workdays, int):
         return None
     return workdays if 1 <= workdays <= maximum else None
+
+
+class ExtensionRefused(ValueError):
+    """An extension the law does not allow: ``code`` is ``invalid_extension`` (not 1 to the
+    maximum working days) or ``extension_after_due`` (approved after the statutory due date)."""
+
+    def __init__(self, code: str, detail: str):
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}")
+
+
+class LegalTerms(Protocol):
+    statutory_limit: int
+    extension_max: int
+
+
+def extension(
+    event: EventLike,
+    terms: LegalTerms,
+    calendar: WorkCalendar,
+    accepted_on: dt.date,
+    pauses: Iterable[tuple[dt.date, dt.date]],
+    *,
+    error: type[Exception] = ExtensionRefused,
+) -> int:
+    """The working days the extension ``event`` grants (``data["workdays"]``).
+
+    It is 1 to ``terms.extension_max`` working days, and it comes no later than the statutory
+    due date as it stood that day: ``terms.statutory_limit`` working days from ``accepted_on``
+    over the ``pauses`` closed at the end of the event's day. Raises ``error(code, detail)``
+    otherwise (each clock passes its own clock error)."""
+    workdays = extension_workdays(event.data, terms.extension_max)
+    if workdays is None:
+        raise error(
+            "invalid_extension",
+            f"an extension is 1 to {terms.extension_max} working days, "
+            f"not {(event.data or {}).get('workdays')!r}",
+        )
+    due_then = due_date(calendar, accepted_on, terms.statutory_limit, pauses)
+    if event.occurred_on > due_then:
+        raise error(
+            "extension_after_due",
+            f"the statutory limit ended on {plain(due_then)}; an extension comes before",
+        )
+    return workdays
 
 
 def plain(day: dt.date | None) -> dt.date | None:

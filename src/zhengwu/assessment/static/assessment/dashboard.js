@@ -57,6 +57,18 @@
     series: [{ type: "bar", name: labels.cases, data: data.irregularities.map(function (r) { return r.value; }) }]
   });
 
+  draw("chart-joint", {
+    tooltip: { trigger: "axis" },
+    legend: { data: [labels.used, labels.serial] },
+    grid: { left: 16, containLabel: true },
+    xAxis: { type: "value", name: labels.days },
+    yAxis: { type: "category", inverse: true, data: data.joint.map(function (r) { return r.name; }) },
+    series: [
+      { name: labels.used, type: "bar", data: data.joint.map(function (r) { return r.used; }) },
+      { name: labels.serial, type: "bar", data: data.joint.map(function (r) { return r.serial; }) }
+    ]
+  });
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });
