@@ -202,14 +202,19 @@ def save_scene(
     return draft
 
 
-def _merge(version: SceneVersion) -> list[scenes.MergedMaterial]:
+def merged_materials(version: SceneVersion) -> list[scenes.MergedMaterial]:
+    """The merged material list of ``version`` from its items' published versions (what
+    publishing fixes; the editor's preview shows it before)."""
     facts = []
+    issued: dict[str, int] = {}
     for entry in version.items.select_related("item__current_version").order_by(
         "stage", "position"
     ):
         current = entry.item.current_version
         if current is None:
             continue
+        if current.licence_type:
+            issued.setdefault(current.licence_type, entry.stage)
         for material in current.materials.order_by("position", "id"):
             facts.append(
                 scenes.MaterialFacts(
@@ -218,9 +223,10 @@ def _merge(version: SceneVersion) -> list[scenes.MergedMaterial]:
                     material.name,
                     material.required,
                     material.licence_type,
+                    entry.stage,
                 )
             )
-    return scenes.merge_materials(facts)
+    return scenes.merge_materials(facts, issued=issued)
 
 
 def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
@@ -244,6 +250,24 @@ def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
     return facts
 
 
+def publish_problems(version: SceneVersion) -> list[str]:
+    """Every publishing rule ``version`` breaks, each as its Chinese sentence (empty: it may be
+    published)."""
+    facts = item_facts(version)
+    problems = scenes.scene_problems(
+        facts,
+        lead_department=version.lead_department.code,
+        promised_limit=version.promised_limit,
+    )
+    unpublished = "、".join(f.impl_code for f in facts if not f.published)
+    return [
+        str(SCENE_MESSAGES[p]) % {"codes": unpublished}
+        if p == "item_not_published"
+        else str(SCENE_MESSAGES[p])
+        for p in problems
+    ]
+
+
 def publish_scene(*, actor: User, code: str) -> SceneVersion:
     """Publish the draft of scene ``code``: a 409 ``scene_not_publishable`` naming every rule it
     breaks, else it supersedes the published version and its merged materials are fixed."""
@@ -255,20 +279,8 @@ def publish_scene(*, actor: User, code: str) -> SceneVersion:
         draft = scene.draft_version
         if draft is None:
             raise DomainError(_("The scene has no draft to publish."), code="no_draft")
-        facts = item_facts(draft)
-        problems = scenes.scene_problems(
-            facts,
-            lead_department=draft.lead_department.code,
-            promised_limit=draft.promised_limit,
-        )
-        if problems:
-            unpublished = "、".join(f.impl_code for f in facts if not f.published)
-            messages = [
-                str(SCENE_MESSAGES[p]) % {"codes": unpublished}
-                if p == "item_not_published"
-                else str(SCENE_MESSAGES[p])
-                for p in problems
-            ]
+        messages = publish_problems(draft)
+        if messages:
             raise DomainError("".join(messages), code="scene_not_publishable")
         now = clock.now()
         SceneMaterial.objects.filter(version=draft).delete()
@@ -282,7 +294,7 @@ def publish_scene(*, actor: User, code: str) -> SceneVersion:
                 licence_type=m.licence_type,
                 sources=m.sources,
             )
-            for position, m in enumerate(_merge(draft))
+            for position, m in enumerate(merged_materials(draft))
         )
         if scene.current_version_id:
             SceneVersion.objects.filter(pk=scene.current_version_id).update(
