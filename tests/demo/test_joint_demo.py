@@ -43,6 +43,12 @@ def test_the_demo_has_six_real_published_scenes(city):
     building = next(v for k, v in scenes.items() if k.startswith("工程建设项目施工许可"))
     shape = scene_shape(building.current_version)
     assert shape["lead_department"] == "SPJ" and len(shape["stages"]) == 4
+    assert building.current_version.stage_names == [
+        "立项用地规划许可",
+        "工程建设许可",
+        "施工许可",
+        "竣工验收",
+    ]
     assert shape["parallel_days"] < shape["serial_days"]
     assert shape["promised_limit"] <= 45
 

@@ -293,8 +293,9 @@ def test_export_then_import_reproduces_the_scenes(client, scene, admin):
         "牵头部门编码",
         "承诺时限（工作日）",
         "是否一业一证",
+        "阶段名称",
     )
-    assert scenes[1] == (SCENE, "开办餐饮店", "SCJ", 30, "否")
+    assert scenes[1][:5] == (SCENE, "开办餐饮店", "SCJ", 30, "否")
     items = sheet_rows(exported, "事项")
     assert items[0] == ("场景编码", "阶段", "实施编码", "事项名称")
     assert [row[:3] for row in items[1:]] == [
@@ -389,3 +390,29 @@ def test_importing_drafts(items, admin):
     scene = Scene.objects.get(code="D1")
     assert scene.current_version is None
     assert scene.draft_version.status == SceneVersion.Status.DRAFT
+
+
+def test_stages_are_named_in_the_editor_the_guide_and_excel(client, items, admin):
+    client.force_login(admin)
+    rows = [(SCJ_ITEM, 1), (ZJJ_FIRST, 2), (ZJJ_SECOND, 2)]
+    data = editor_post(code="NAMED", rows=rows)
+    data["stage_names"] = "营业执照\r\n消防审查和验收"
+    assert client.post(reverse("scenes:staff_create"), data).status_code == 302
+    url = reverse("scenes:staff_publish", args=["NAMED"])
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    version = Scene.objects.get(code="NAMED").current_version
+    assert version.stage_names == ["营业执照", "消防审查和验收"]
+    guide = html(client.get(reverse("scenes:guide", args=["NAMED"])))
+    assert "第1阶段 <span" in guide and ">营业执照</span>" in guide
+    assert ">消防审查和验收</span>" in guide
+    edit = html(client.get(reverse("scenes:staff_edit", args=["NAMED"])))
+    assert "营业执照\n消防审查和验收" in edit
+    exported = scene_excel.export_workbook()
+    assert sheet_rows(exported, "一件事")[1][5] == "营业执照\n消防审查和验收"
+    assert scene_excel.import_workbook(io.BytesIO(exported), actor=admin).unchanged == ["NAMED"]
+    # more names than stages is refused, the input kept
+    data["stage_names"] = "一\n二\n三"
+    response = client.post(reverse("scenes:staff_edit", args=["NAMED"]), data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "阶段名称多于阶段数" in page and "一\n二\n三" in page

@@ -51,6 +51,7 @@ class DemoScene:
     stages: list[list[str]]  # item names, by stage
     composite_licence: bool = False
     applicant: str = "person"  # who applies: "person" or "org"
+    stage_names: tuple[str, ...] = ()
 
 
 SCENES = [
@@ -61,6 +62,7 @@ SCENES = [
         15,
         [["个体工商户登记"], ["食品经营许可", "公共场所卫生许可"]],
         composite_licence=True,
+        stage_names=("营业执照", "食品经营和卫生许可"),
     ),
     DemoScene(
         "YJS-XSECS",
@@ -72,6 +74,7 @@ SCENES = [
             ["出生登记（新生儿入户）"],
             ["新生儿城乡居民基本医疗保险参保登记", "社会保障卡申领"],
         ],
+        stage_names=("出生医学证明", "户口登记", "参保办卡"),
     ),
     DemoScene(
         "YJS-QYKB",
@@ -82,6 +85,7 @@ SCENES = [
             ["企业设立登记"],
             ["公章刻制备案", "增值税发票领用", "单位社会保险参保登记", "住房公积金单位缴存登记"],
         ],
+        stage_names=("设立登记", "刻章、申领发票、社保和公积金登记"),
     ),
     DemoScene(
         "YJS-ESFGH",
@@ -89,6 +93,7 @@ SCENES = [
         "BDC",
         5,
         [["契税申报征收"], ["不动产转移登记"], ["供水过户", "供电过户", "燃气过户"]],
+        stage_names=("缴税", "转移登记", "水电气过户"),
     ),
     DemoScene(
         "YJS-TX",
@@ -119,6 +124,7 @@ SCENES = [
             ["建设工程消防验收", "房屋建筑和市政基础设施工程竣工验收备案"],
         ],
         applicant="org",
+        stage_names=("立项用地规划许可", "工程建设许可", "施工许可", "竣工验收"),
     ),
 ]
 
@@ -151,6 +157,7 @@ def _unchanged(scene: DemoScene, stages: list[list[str]]) -> bool:
         "promised_limit": scene.promised_limit,
         "composite_licence": scene.composite_licence,
         "stages": stages,
+        "stage_names": list(scene.stage_names),
     }
     return selectors.scene_content_of(scene.code) == wanted
 
@@ -172,6 +179,7 @@ def seed_scenes() -> int:
                 promised_limit=scene.promised_limit,
                 stages=stages,
                 composite_licence=scene.composite_licence,
+                stage_names=scene.stage_names,
             )
             joint.publish_scene(actor=admin, code=scene.code)
         published += 1

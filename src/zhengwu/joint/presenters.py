@@ -138,7 +138,10 @@ def guide(version: SceneVersion) -> dict:
     names: dict[str, str] = {}
     for entry in entries.order_by("stage", "position", "id"):
         while len(stages) <= entry.stage:
-            stages.append({"number": len(stages) + 1, "items": []})
+            number = len(stages) + 1
+            names_given = version.stage_names
+            name = names_given[number - 1] if number <= len(names_given) else ""
+            stages.append({"number": number, "name": name, "items": []})
         current = entry.item.current_version
         fact = facts[entry.item.impl_code]
         names[entry.item.impl_code] = current.name if current else entry.item.impl_code

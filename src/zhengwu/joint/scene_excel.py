@@ -10,6 +10,7 @@ blank rows, text never a formula); every rule is checked by ``joint.services`` (
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ SCENE_COLUMNS = (
     ("lead_department", "牵头部门编码", True, "text", 14),
     ("promised_limit", "承诺时限（工作日）", True, "int", 14),
     ("composite_licence", "是否一业一证", False, "bool", 12),
+    ("stage_names", "阶段名称", False, "text", 30),
 )
 ITEM_COLUMNS = (
     ("scene", "场景编码", True, "text", 16),
@@ -49,6 +51,8 @@ ITEM_COLUMNS = (
     ("impl_code", "实施编码", True, "text", 30),
     ("name", "事项名称", False, "text", 36),  # written for the reader, ignored on import
 )
+# Stage names are one per line (or separated by arrows) in one cell.
+STAGE_NAME_SEPARATOR = re.compile(r"\s*(?:\n|→|->)\s*")
 SCENE_HEADERS = {key: header for key, header, *_rest in SCENE_COLUMNS}
 
 
@@ -111,6 +115,11 @@ def _read(workbook) -> _Parsed:
             "promised_limit": _whole(row.get("promised_limit")),
             "composite_licence": False,
             "stages": [],
+            "stage_names": [
+                part.strip()
+                for part in STAGE_NAME_SEPARATOR.split(cell_text(row.get("stage_names")) or "")
+                if part.strip()
+            ],
         }
         if scene["promised_limit"] is None:
             parsed.errors.append(
@@ -271,6 +280,7 @@ def write_workbook(contents: Iterable[dict]) -> bytes:
                     content["lead_department"],
                     content["promised_limit"],
                     "是" if content["composite_licence"] else "否",
+                    "\n".join(content["stage_names"]),
                 )
             ]
         )

@@ -60,6 +60,14 @@ class SceneForm(StyledForm):
         help_text=_("一业一证: one industry licence listing the items' licences."),
     )
 
+    stage_names = forms.CharField(
+        label=_("stage names"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, in stage order; an empty line leaves a stage unnamed."),
+    )
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_department"].queryset = Department.objects.order_by("sort_order", "code")
@@ -107,6 +115,10 @@ def stages_from(rows: list[dict]) -> list[list[str]]:
     return stages
 
 
+def names_from(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").replace("\r", "").split("\n")]
+
+
 def initial_of(version: SceneVersion | None) -> tuple[dict, list[dict]]:
     if version is None:
         return {"promised_limit": 10}, []
@@ -116,6 +128,7 @@ def initial_of(version: SceneVersion | None) -> tuple[dict, list[dict]]:
         "lead_department": version.lead_department.code,
         "promised_limit": version.promised_limit,
         "composite_licence": version.composite_licence,
+        "stage_names": "\n".join(version.stage_names),
     }
     rows = [
         {"item": entry.item.impl_code, "stage": entry.stage + 1}

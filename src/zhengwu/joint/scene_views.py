@@ -184,6 +184,7 @@ def _editor(request, scene: Scene | None):
                     promised_limit=data["promised_limit"],
                     stages=f.stages_from(f.used_rows(items)),
                     composite_licence=data["composite_licence"],
+                    stage_names=f.names_from(data["stage_names"]),
                 )
             except ValidationFailed as failed:
                 summary = form.put_errors(failed)

@@ -115,6 +115,7 @@ def scene_content(version: SceneVersion) -> dict:
         "promised_limit": version.promised_limit,
         "composite_licence": version.composite_licence,
         "stages": stages,
+        "stage_names": list(version.stage_names),
     }
 
 

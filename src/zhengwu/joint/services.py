@@ -143,9 +143,11 @@ def save_scene(
     promised_limit: int,
     stages: Sequence[Sequence[str]],
     composite_licence: bool = False,
+    stage_names: Sequence[str] = (),
 ) -> SceneVersion:
     """Create or replace the draft version of scene ``code``: its items in ``stages`` (lists of
-    implementation codes, in order). Checked fully only when published."""
+    implementation codes, in order), optionally named (``stage_names``, in order, up to 50
+    characters each). Checked fully only when published."""
     _check_admin(actor)
     errors: dict[str, list] = {}
     code = core_inputs.text(code, "code", required=True, errors=errors, limit=64)
@@ -172,6 +174,7 @@ def save_scene(
         ]
     elif len({c for _s, c in listed}) != len(listed):
         errors["stages"] = [_("An item appears once in a scene.")]
+    names = _stage_names(stage_names, len(stages or []), errors)
     if errors:
         raise ValidationFailed(errors)
     now = clock.now()
@@ -189,6 +192,7 @@ def save_scene(
         draft.lead_department = lead
         draft.promised_limit = promised_limit
         draft.composite_licence = bool(composite_licence)
+        draft.stage_names = names
         draft.updated_at = now
         draft.save()
         draft.items.all().delete()
@@ -200,6 +204,25 @@ def save_scene(
         scene.updated_at = now
         scene.save()
     return draft
+
+
+def _stage_names(names, stages: int, errors: dict) -> list[str]:
+    """The stage names cleaned: text of at most 50 characters each, no more than the stages,
+    trailing blanks dropped."""
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        errors["stage_names"] = [_("Name the stages in order, one name each.")]
+        return []
+    cleaned = []
+    for name in names:
+        text = " ".join(str(name or "").replace("\x00", "").split())
+        if len(text) > 50:
+            errors["stage_names"] = [_("A stage name has at most 50 characters.")]
+        cleaned.append(text[:50])
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    if len(cleaned) > stages:
+        errors["stage_names"] = [_("There are more stage names than stages.")]
+    return cleaned
 
 
 def merged_materials(version: SceneVersion) -> list[scenes.MergedMaterial]:
