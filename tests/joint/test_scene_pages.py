@@ -318,6 +318,8 @@ def test_export_then_import_reproduces_the_scenes(client, scene, admin):
     upload = SimpleUploadedFile("scenes.xlsx", exported)
     page = html(client.post(reverse("scenes:staff_import"), {"file": upload, "publish": "on"}))
     assert 'data-testid="import-summary"' in page
+    summary = page[page.index('data-testid="import-summary"') :]
+    assert "新增 0" in summary and "变更 1" in summary
     again = client.get(reverse("scenes:staff_export")).content
     assert sheet_rows(again, "一件事") == scenes and sheet_rows(again, "事项") == items
     assert Scene.objects.get(code=SCENE).current_version.number == 3

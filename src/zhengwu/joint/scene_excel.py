@@ -32,6 +32,7 @@ from zhengwu.catalog.excel import (
 from zhengwu.catalog.services import WorkbookInvalid
 from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.joint import selectors, services
+from zhengwu.joint.models import Scene
 
 SCENE_SHEET = "一件事"
 ITEM_SHEET = "事项"
@@ -230,6 +231,7 @@ def import_workbook(fileobj, *, actor, publish: bool = True) -> SceneImportSumma
     with transaction.atomic():
         for scene, number in zip(parsed.scenes, parsed.rows, strict=True):
             current = selectors.scene_content_of(scene["code"])
+            known = Scene.objects.filter(code=scene["code"][:64]).exists()
             if current is not None and current == scene and publish:
                 summary.unchanged.append(scene["code"])
                 continue
@@ -252,7 +254,7 @@ def import_workbook(fileobj, *, actor, publish: bool = True) -> SceneImportSumma
             except DomainError as error:
                 errors.append(RowError(SCENE_SHEET, number, "", str(error.message)))
                 continue
-            (summary.created if current is None else summary.updated).append(scene["code"])
+            (summary.updated if known else summary.created).append(scene["code"])
         if errors:
             transaction.set_rollback(True)
     if errors:
