@@ -14,7 +14,7 @@ from zhengwu.core.clock import LOCAL_TZ
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import services
 from zhengwu.joint import integrity
-from zhengwu.joint.models import JointCase, Scene, SceneVersion
+from zhengwu.joint.models import JointCase, JointCaseEvent, Scene, SceneVersion
 from zhengwu.joint.presenters import scene as scene_shape
 from zhengwu.licences.models import Licence
 
@@ -67,7 +67,11 @@ def test_a_year_of_joint_cases_in_every_state(city):
         assert states[state] > 0, state
     assert JointCase.objects.filter(extension_workdays__gt=0).exists()
     assert JointCase.objects.filter(suspended_workdays__gt=0).exists()
-    assert JointCase.objects.exclude(missing=[]).exists()  # one-time notices
+    kinds = set(JointCaseEvent.objects.values_list("kind", flat=True))
+    assert {"request_supplement", "supplement", "open_stage", "complete", "stop"} <= kinds
+    online = JointCase.objects.filter(channel="online").select_related("owner")
+    assert online.exists()
+    assert all(j.owner.groups.filter(name="applicant").exists() for j in online)
     # every scene has cases, the children are ordinary cases of their departments
     assert JointCase.objects.values("scene").distinct().count() == 6
     children = Case.objects.filter(joint_child__isnull=False)

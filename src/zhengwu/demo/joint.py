@@ -201,6 +201,8 @@ class JointSummary:
     states: dict = field(default_factory=dict)
 
 
+# The share of the people's applications filed online by portal accounts.
+ONLINE_SHARE = 0.35
 # How a joint case goes, with its weight: most are delivered, some stay open or stop.
 FATES = [
     ("delivered", 60),
@@ -250,12 +252,13 @@ def generate(
 ) -> JointSummary:
     """Make ``count`` joint cases over the ``days`` before ``end`` (default: now), spread over the
     demo scenes, each handled through the services on working days."""
-    from zhengwu.demo.history import _org, _person, ensure_staff
+    from zhengwu.demo.history import _org, _person, ensure_online_applicants, ensure_staff
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     end = end or clock.now()
     calendar = get_calendar()
     staff, _created = ensure_staff()
+    people = [(user, a) for user, a in ensure_online_applicants()[0] if a["kind"] == "person"]
     summary = JointSummary()
     scenes = list(
         Scene.objects.filter(status=Scene.Status.PUBLISHED, code__in=[s.code for s in SCENES])
@@ -278,16 +281,42 @@ def generate(
         fate = rng.choice(fates)
         if index >= count - max(2, count // 12):
             fate = rng.choice(("open", "notice", "completed"))
-        _play(rng, scene, version, lead, staff, person, start, fate, calendar, end, summary)
+        # about a third of the people's applications come in online, from portal accounts
+        portal = None
+        if kinds[scene.code] == "person" and people and rng.random() < ONLINE_SHARE:
+            portal = people[index % len(people)]
+            person = portal[1]
+        plan = Plan(scene, version, lead, person, start, fate, portal)
+        _play(rng, plan, staff, calendar, end, summary)
     summary.children = Case.objects.filter(joint_child__isnull=False).count()
     for state in JointCase.objects.values_list("state", flat=True):
         summary.states[state] = summary.states.get(state, 0) + 1
     return summary
 
 
-def _play(rng, scene, version, lead, staff, person, start, fate, calendar, end, summary):
+@dataclass(frozen=True)
+class Plan:
+    scene: Scene
+    version: object
+    lead: dict
+    person: dict
+    start: dt.date
+    fate: str
+    portal: tuple | None  # (portal account, applicant) for an online application
+
+
+def _play(rng, plan: Plan, staff, calendar, end, summary):
+    scene, version, person, start, fate = (
+        plan.scene,
+        plan.version,
+        plan.person,
+        plan.start,
+        plan.fate,
+    )
     run = _Run(summary, end)
-    clerk = lead["clerk"]
+    clerk = plan.lead["clerk"]
+    # who files, supplements and withdraws: the applicant online, else the lead window
+    own = plan.portal[0] if plan.portal else clerk
     required = list(version.materials.filter(required=True).values_list("code", flat=True))
     handed = list(required)
     if fate in ("supplement", "notice") and len(required) > 1:
@@ -296,9 +325,9 @@ def _play(rng, scene, version, lead, staff, person, start, fate, calendar, end, 
 
     def file():
         made["number"] = joint.file(
-            actor=clerk,
+            actor=own,
             scene=scene.code,
-            channel="window",
+            channel="online" if plan.portal else "window",
             applicant=cases.ApplicantInput(**person),
             materials=handed,
         ).number
@@ -319,7 +348,7 @@ def _play(rng, scene, version, lead, staff, person, start, fate, calendar, end, 
         return
     if fate == "withdrawn":
         run.at(
-            _moment(calendar.add(day, 1), rng), act(clerk, "withdraw", {"reason": "申请人申请撤回"})
+            _moment(calendar.add(day, 1), rng), act(own, "withdraw", {"reason": "申请人申请撤回"})
         )
         return
     if handed != required:
@@ -331,7 +360,7 @@ def _play(rng, scene, version, lead, staff, person, start, fate, calendar, end, 
             return
         day = calendar.add(day, rng.randrange(1, 5))
         supplied = {"materials": missing}
-        if not run.at(_moment(day, rng), act(clerk, "supplement", supplied)):
+        if not run.at(_moment(day, rng), act(own, "supplement", supplied)):
             return
     if not run.at(_moment(day, rng, 14), act(clerk, "accept")) or fate == "open":
         return
