@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("zhengwu.accounts.urls")),
     path("catalog/", include("zhengwu.catalog.urls")),
+    path("scenes/", include("zhengwu.joint.scene_urls")),
     path("cases/", include("zhengwu.cases.urls")),
     path("portal/", include("zhengwu.cases.portal_urls")),
     path("workdays/", include("zhengwu.workdays.urls")),

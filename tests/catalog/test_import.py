@@ -171,6 +171,7 @@ def test_export_writes_both_sheets_with_chinese_headers(department):
         "份数",
         "来源",
         "备注",
+        "可代替的证照类型",
     )
     assert materials[4][:6] == ("11330100SCJ-XK-0001", "M01", "食品经营许可申请书", "是", "纸质", 1)
     assert materials[5][4] == "纸质和电子" and materials[6][3] == "否"
@@ -342,3 +343,27 @@ def test_headers_tolerate_spaces_half_width_brackets_and_long_names(department):
     assert services.import_workbook(buffer).created == ["A-0001"]
     material = selectors.published_version("A-0001").materials.get()
     assert material.required is True and material.form == "paper" and material.copies == 1
+
+
+def test_licence_types_travel_through_dicts_and_excel(department):
+    """A version names the licence type its grant issues, a material the type that stands in for
+    it; both round-trip through the dict import and the workbook, with Chinese headers."""
+    data = item_dict(licence_type="SPJY")
+    data["materials"][0]["licence_type"] = "YYZZ"
+    services.import_items([data])
+    version = ServiceItem.objects.get(impl_code=data["impl_code"]).current_version
+    assert version.licence_type == "SPJY"
+    assert version.materials.get(code=data["materials"][0]["code"]).licence_type == "YYZZ"
+    exported = services.export_workbook()
+    items = sheet_rows(exported, "事项")
+    assert dict(zip(items[0], items[1], strict=True))["颁发证照类型"] == "SPJY"
+    materials = sheet_rows(exported, "材料")
+    assert dict(zip(materials[0], materials[1], strict=True))["可代替的证照类型"] == "YYZZ"
+    # the same workbook imports unchanged
+    summary = services.import_workbook(io.BytesIO(exported))
+    assert summary.unchanged == [data["impl_code"]]
+
+
+def test_a_licence_type_is_a_code(department):
+    problems = services.validate_items([item_dict(licence_type="营业 执照")])
+    assert [(p.field, p.code) for p in problems] == [("licence_type", "bad_code")]

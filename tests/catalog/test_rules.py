@@ -153,6 +153,7 @@ def test_normalization_fills_defaults_and_strips():
             "copies": 1,
             "source": "",
             "notes": "",
+            "licence_type": "",
         }
     ]
 

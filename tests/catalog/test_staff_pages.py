@@ -408,3 +408,23 @@ def test_nul_characters_on_staff_pages(client, supervisor, published_item):
         == 400
     )
     assert client.get("/catalog/manage/items/%00/").status_code == 400
+
+
+def test_the_editor_carries_licence_types(client, head, published_item):
+    """The item's licence type and each material's are fields of the editor, labelled in
+    Chinese, shown again from the stored draft."""
+    client.force_login(head)
+    content = content_dict(licence_type="SPJY")
+    content["materials"][0]["licence_type"] = "YYZZ"
+    url = reverse("catalog:staff_edit", args=[CODE])
+    response = client.post(url, editor_post(content, revision=published_item.revision))
+    assert response.status_code == 302
+    draft = ServiceItem.objects.get(impl_code=CODE).draft_version
+    assert draft.licence_type == "SPJY"
+    assert draft.materials.order_by("position")[0].licence_type == "YYZZ"
+    page = client.get(url).content.decode()
+    assert "颁发证照类型" in page and "可由此类证照代替" in page
+    assert 'value="SPJY"' in page and 'value="YYZZ"' in page
+    bad = content_dict(licence_type="证照 类型")
+    response = client.post(url, editor_post(bad, revision=published_item.revision + 1))
+    assert response.status_code == 422

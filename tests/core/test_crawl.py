@@ -31,6 +31,7 @@ import zhengwu
 from zhengwu.accounts.models import User
 from zhengwu.core.roles import Role
 from zhengwu.demo import history as demo_history
+from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services as demo_services
 from zhengwu.demo import tickets as demo_tickets
@@ -153,6 +154,7 @@ def _document_text(content: bytes, kind: str) -> list[str]:
 def demo_city():
     call_command("seed_demo", "--history=0", "--tickets=0", stdout=io.StringIO())
     demo_history.generate(count=60, days=60, seed=5)
+    demo_joint.generate(count=8, days=60, seed=5)
     demo_ratings.generate(share=0.9)
     demo_tickets.generate(count=30, days=60, seed=5)
     sweep.run()

@@ -88,3 +88,26 @@ def test_a_material_several_items_need_appears_once():
     ]
     assert merged[1].sources == {"A": "M02", "B": "M01"}
     assert merged[1].licence_type == "YYZZ"
+
+
+def test_a_licence_an_earlier_stage_issues_is_not_asked_for_at_intake():
+    """开办餐饮店: the 营业执照 the food licence needs comes from the scene's first stage, so the
+    application does not ask for it; a material of the first stage itself still is."""
+    merged = merge_materials(
+        [
+            MaterialFacts("GT", "M01", "个体工商户登记申请书", True, "", 0),
+            MaterialFacts("SP", "M01", "营业执照", True, "YYZZ", 1),
+            MaterialFacts("WS", "M01", "营业执照", True, "YYZZ", 1),
+            MaterialFacts("WS", "M02", "卫生检测报告", True, "GGWS", 1),
+        ],
+        issued={"YYZZ": 0},
+    )
+    assert [(m.name, m.required, m.items) for m in merged] == [
+        ("个体工商户登记申请书", True, ["GT"]),
+        ("营业执照", False, ["SP", "WS"]),
+        ("卫生检测报告", True, ["WS"]),
+    ]
+    same_stage = merge_materials(
+        [MaterialFacts("SP", "M01", "营业执照", True, "YYZZ", 0)], issued={"YYZZ": 0}
+    )
+    assert same_stage[0].required is True

@@ -53,6 +53,7 @@ ITEM_COLUMNS: tuple[tuple[str, str, bool, str, int], ...] = (
     ("hours", "办理时间", False, "text", 24),
     ("consult_phone", "咨询电话", False, "text", 14),
     ("complaint_phone", "投诉电话", False, "text", 14),
+    ("licence_type", "颁发证照类型", False, "text", 14),
 )
 MATERIAL_COLUMNS: tuple[tuple[str, str, bool, str, int], ...] = (
     ("impl_code", "实施编码", True, "text", 28),
@@ -63,6 +64,7 @@ MATERIAL_COLUMNS: tuple[tuple[str, str, bool, str, int], ...] = (
     ("copies", "份数", False, "int", 6),
     ("source", "来源", False, "text", 20),
     ("notes", "备注", False, "text", 30),
+    ("licence_type", "可代替的证照类型", False, "text", 14),
 )
 ITEM_HEADERS = {key: header for key, header, *_ in ITEM_COLUMNS}
 # Other spellings accepted on import (compared like headers: no spaces, no parenthesised note).
@@ -117,14 +119,14 @@ class ParsedWorkbook:
         return ITEM_SHEET, row, ITEM_HEADERS.get(path, ""), None
 
 
-def _header_key(text) -> str:
+def header_key(text) -> str:
     """Headers compare without spaces and without a parenthesised note such as （工作日）."""
     text = "" if text is None else str(text)
     key = re.sub(r"[（(].*?[)）]", "", text).replace(" ", "").replace("\u3000", "").strip()
     return HEADER_ALIASES.get(key, key)
 
 
-def _text(value):
+def cell_text(value):
     if value is None:
         return None
     if isinstance(value, bool):
@@ -149,7 +151,7 @@ class _RowReader:
 
     def convert(self, key: str, header: str, kind: str, value, path: str):
         """The dict value of a cell; None when blank. On a reading error, report and keep raw."""
-        text = _text(value)
+        text = cell_text(value)
         if text is None:
             return [] if kind in ("fees", "steps", "procedures") else None
         if kind in ("text", "int"):
@@ -261,23 +263,25 @@ class _RowReader:
         return steps, numbers
 
 
-def _header_map(parsed, sheet: str, header_row, columns) -> dict[int, tuple] | None:
+def header_map(parsed, sheet: str, header_row, columns) -> dict[int, tuple] | None:
+    """Column position → (key, header, required, kind) of a header row; every unknown, twice
+    listed or missing required column is added to ``parsed.errors``."""
     wanted = {
-        _header_key(header): (key, header, required, kind)
+        header_key(header): (key, header, required, kind)
         for key, header, required, kind, _w in columns
     }
     found: dict[int, tuple] = {}
     seen: set[str] = set()
-    for position, cell in enumerate(header_row or ()):
-        label = _header_key(cell)
+    for position, heading in enumerate(header_row or ()):
+        label = header_key(heading)
         if not label:
             continue
         if label not in wanted:
-            parsed.errors.append(RowError(sheet, 1, str(cell), str(_("Unknown column."))))
+            parsed.errors.append(RowError(sheet, 1, str(heading), str(_("Unknown column."))))
             continue
         if label in seen:
             parsed.errors.append(
-                RowError(sheet, 1, str(cell), str(_("This column appears twice.")))
+                RowError(sheet, 1, str(heading), str(_("This column appears twice.")))
             )
             continue
         seen.add(label)
@@ -288,11 +292,11 @@ def _header_map(parsed, sheet: str, header_row, columns) -> dict[int, tuple] | N
     return found
 
 
-def _rows(sheet):
+def data_rows(sheet):
     """(row number, values) of the non-blank data rows."""
     found = 0
     for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if any(_text(v) is not None for v in values):
+        if any(cell_text(v) is not None for v in values):
             found += 1
             if found > MAX_ROWS:
                 message = _("The sheet “%(sheet)s” has more than %(max)s rows.")
@@ -329,14 +333,14 @@ def _read(workbook) -> ParsedWorkbook:
         return parsed
     items_sheet, materials_sheet = workbook[ITEM_SHEET], workbook[MATERIAL_SHEET]
     header = next(items_sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    item_columns = _header_map(parsed, ITEM_SHEET, header, ITEM_COLUMNS)
+    item_columns = header_map(parsed, ITEM_SHEET, header, ITEM_COLUMNS)
     header = next(materials_sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-    material_columns = _header_map(parsed, MATERIAL_SHEET, header, MATERIAL_COLUMNS)
+    material_columns = header_map(parsed, MATERIAL_SHEET, header, MATERIAL_COLUMNS)
     if parsed.errors:
         return parsed
 
     by_code: dict[str, int] = {}
-    for number, values in _rows(items_sheet):
+    for number, values in data_rows(items_sheet):
         index = len(parsed.items)
         reader = _RowReader(parsed, ITEM_SHEET, number, index)
         item: dict = {}
@@ -353,11 +357,11 @@ def _read(workbook) -> ParsedWorkbook:
         if isinstance(code, str) and code not in by_code:
             by_code[code] = index
 
-    for number, values in _rows(materials_sheet):
+    for number, values in data_rows(materials_sheet):
         cells = {}
         for position, (key, header_text, _required, kind) in material_columns.items():
             cells[key] = (header_text, kind, values[position] if position < len(values) else None)
-        impl_code = _text(cells["impl_code"][2])
+        impl_code = cell_text(cells["impl_code"][2])
         index = by_code.get(impl_code) if impl_code else None
         if index is None:
             message = (
@@ -388,17 +392,18 @@ def _read(workbook) -> ParsedWorkbook:
     return parsed
 
 
-def _cell(sheet, value, *, bold: bool = False):
+def cell(sheet, value, *, bold: bool = False):
+    """A write-only cell: text as text (never a formula), wrapped when it spans lines."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
+    written = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        written.data_type = "s"  # never a formula, whatever the text starts with
         if "\n" in value:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            written.alignment = Alignment(wrap_text=True, vertical="top")
     if bold:
-        cell.font = Font(bold=True)
-    return cell
+        written.font = Font(bold=True)
+    return written
 
 
 def item_cells(content: Mapping) -> dict[str, object]:
@@ -451,14 +456,14 @@ def write_workbook(contents: Iterable[Mapping]) -> bytes:
         for position, (_key, _header, _required, _kind, width) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(position)].width = width
         sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, header, bold=True) for _k, header, *_rest in columns])
+        sheet.append([cell(sheet, header, bold=True) for _k, header, *_rest in columns])
     for content in contents:
         row = item_cells(content)
-        items_sheet.append([_cell(items_sheet, row[key]) for key, *_rest in ITEM_COLUMNS])
+        items_sheet.append([cell(items_sheet, row[key]) for key, *_rest in ITEM_COLUMNS])
         for material in content["materials"]:
             cells = material_cells(content["impl_code"], material)
             materials_sheet.append(
-                [_cell(materials_sheet, cells[key]) for key, *_rest in MATERIAL_COLUMNS]
+                [cell(materials_sheet, cells[key]) for key, *_rest in MATERIAL_COLUMNS]
             )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -39,6 +39,7 @@ VERSION_FIELDS = [
     "hours",
     "consult_phone",
     "complaint_phone",
+    "licence_type",
 ]
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -92,6 +93,9 @@ VersionForm.base_fields["special_procedures"] = forms.MultipleChoiceField(
     required=False,
     help_text=_("Their time is not counted in the limits (行政许可法 art. 45)."),
 )
+VersionForm.base_fields["licence_type"].help_text = _(
+    "The code of the licence type a grant of this item issues; empty when it issues none."
+)
 VersionForm.base_fields["kind"].choices = [
     ("", "---------"),
     *((code, format_lazy("{} {}", code, label)) for code, label in KIND_CHOICES),
@@ -132,6 +136,12 @@ class MaterialForm(StyledForm):
     copies = forms.IntegerField(label=_("copies"), min_value=0, initial=1)
     source = forms.CharField(label=_("source"), max_length=300, required=False)
     notes = forms.CharField(label=_("notes"), max_length=1000, required=False)
+    licence_type = forms.CharField(
+        label=_("satisfied by a licence of type"),
+        max_length=32,
+        required=False,
+        help_text=_("The code of a licence type: a holder of a valid one need not hand it in."),
+    )
     blank_form = forms.FileField(
         label=_("blank form"),
         widget=forms.ClearableFileInput,
@@ -170,7 +180,11 @@ class MaterialForm(StyledForm):
         """The material in the dict shape, with the file decisions of the form."""
         data = self.cleaned_data
         entry = {key: data[key] for key in ("code", "name", "required", "form", "copies")}
-        entry.update(source=data.get("source") or "", notes=data.get("notes") or "")
+        entry.update(
+            source=data.get("source") or "",
+            notes=data.get("notes") or "",
+            licence_type=data.get("licence_type") or "",
+        )
         source = self.existing.get(data.get("ref")) if data.get("ref") is not None else None
         for key in ("blank_form", "sample"):
             value = data.get(key)

@@ -148,6 +148,8 @@ SCALARS: dict[str, tuple[str, bool, int | None, object]] = {
     "hours": ("text", False, 300, ""),
     "consult_phone": ("text", False, 100, ""),
     "complaint_phone": ("text", False, 100, ""),
+    # The code of the licence type (电子证照) a grant of this version issues; empty: none.
+    "licence_type": ("code", False, 32, ""),
 }
 LISTS = ("fees", "steps", "special_procedures", "materials")
 CONTENT_FIELDS = (*SCALARS, *LISTS)
@@ -156,6 +158,7 @@ FEE_FIELDS = {"name": 200, "standard": 500, "basis": 500}
 STEP_FIELDS = {"name": 200, "description": 2000}
 MATERIAL_TEXT = {"name": 300, "source": 300, "notes": 1000}
 MATERIAL_CODE_MAX = 32
+LICENCE_CODE_MAX = 32
 # Text that may span lines; every other text field is one line.
 MULTILINE = frozenset({"basis", "conditions", "description", "notes"})
 MAXIMA = {"statutory_limit": 9999, "promised_limit": 9999, "onsite_visits": 99, "copies": 999}
@@ -169,6 +172,7 @@ MATERIAL_FIELDS = (
     "copies",
     "source",
     "notes",
+    "licence_type",
     *MATERIAL_FILE_KEYS,
 )
 
@@ -256,6 +260,8 @@ def _scalar(raw: Mapping, key: str, out: _Collector):
         return default
     if kind == "text":
         return _as_text(value, key, max_length, out, multiline=key in MULTILINE)
+    if kind == "code":
+        return _code(value, key, max_length, out)
     if kind == "int":
         return _as_int(value, key, out, maximum=MAXIMA[key])
     if kind == "bool":
@@ -357,6 +363,10 @@ def _material(path: str, entry: Mapping, out: _Collector) -> dict:
     )
     material["source"] = texts["source"]
     material["notes"] = texts["notes"]
+    licence = entry.get("licence_type")
+    material["licence_type"] = (
+        "" if _blank(licence) else _code(licence, f"{path}.licence_type", LICENCE_CODE_MAX, out)
+    )
     for key in MATERIAL_FILE_KEYS:
         if key in entry:
             material[key] = entry[key]

@@ -190,6 +190,7 @@ def version_summary(version: ServiceItemVersion) -> dict:
         "consult_phone": version.consult_phone,
         "complaint_phone": version.complaint_phone,
         "special_procedures": list(version.special_procedures),
+        "licence_type": version.licence_type,
         "materials": [
             {
                 "code": m.code,
@@ -199,6 +200,7 @@ def version_summary(version: ServiceItemVersion) -> dict:
                 "copies": m.copies,
                 "source": m.source,
                 "notes": m.notes,
+                "licence_type": m.licence_type,
             }
             for m in version.materials.all()
         ],

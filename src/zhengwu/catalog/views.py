@@ -118,6 +118,7 @@ def staff_list(request):
             "statuses": f.ListFilterForm.base_fields["status"].choices[1:],
             "querystring": _querystring(request),
             "can_edit": permissions.can_edit_any(request.user),
+            "manages_scenes": permissions.can_edit_all(request.user),
         },
     )
 

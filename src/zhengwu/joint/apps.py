@@ -12,6 +12,7 @@ class JointConfig(AppConfig):
         from zhengwu.core import navigation
         from zhengwu.core.roles import Role
         from zhengwu.joint import receivers
+        from zhengwu.joint.scene_views import NAVIGATION
 
         observers.on_action(receivers.follow)
         # The staff's search of an investment project's joint cases (labels in this catalogue).
@@ -30,3 +31,4 @@ class JointConfig(AppConfig):
                 Role.LEADER,
             )
         )
+        navigation.add(NAVIGATION)

@@ -86,6 +86,9 @@ class SceneVersion(models.Model):
     )
     promised_limit = models.PositiveIntegerField(_("promised limit (working days)"))
     composite_licence = models.BooleanField(_("issues one composite licence"), default=False)
+    # The name of each stage, in order (立项用地规划许可, 工程建设许可 ...); shorter than the
+    # stages when some are unnamed (shown as 第N阶段).
+    stage_names = models.JSONField(_("stage names"), default=list, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

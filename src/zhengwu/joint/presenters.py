@@ -135,3 +135,94 @@ def detail(user, joint: JointCase, *, masked: bool = False) -> dict:
         "licence": None,
         "events": [chained_event(row) for row in events],
     }
+
+
+# ---------------------------------------------------------------- pages: the guide and the report
+
+
+def _licence_names(codes) -> dict[str, str]:
+    from zhengwu.licences.models import LicenceType
+
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    return dict(LicenceType.objects.filter(code__in=wanted).values_list("code", "name"))
+
+
+def guide(version: SceneVersion) -> dict:
+    """What a scene's guide page (and the editor's preview) shows: the items by stage with their
+    department, limit and steps; the merged material list with the items each serves (fixed at
+    publication, else merged from the items' current versions); the serial and parallel figures."""
+    from zhengwu.joint.services import merged_materials
+
+    facts = {f.impl_code: f for f in _facts(version)}
+    entries = version.items.select_related("item__department", "item__current_version")
+    stages: list[dict] = []
+    names: dict[str, str] = {}
+    for entry in entries.order_by("stage", "position", "id"):
+        while len(stages) <= entry.stage:
+            number = len(stages) + 1
+            names_given = version.stage_names
+            name = names_given[number - 1] if number <= len(names_given) else ""
+            stages.append({"number": number, "name": name, "items": []})
+        current = entry.item.current_version
+        fact = facts[entry.item.impl_code]
+        names[entry.item.impl_code] = current.name if current else entry.item.impl_code
+        stages[entry.stage]["items"].append(
+            {
+                "impl_code": entry.item.impl_code,
+                "name": names[entry.item.impl_code],
+                "department": entry.item.department.name,
+                "statutory_limit": fact.statutory_limit,
+                "steps": fact.steps,
+                "published": fact.published,
+                "licence_type": current.licence_type if current else "",
+            }
+        )
+    for stage in stages:
+        stage["longest"] = max((i["statutory_limit"] for i in stage["items"]), default=0)
+        stage["most_steps"] = max((i["steps"] for i in stage["items"]), default=0)
+    fixed = version.status != SceneVersion.Status.DRAFT
+    materials = list(version.materials.all()) if fixed else merged_materials(version)
+    licences = _licence_names(
+        [m.licence_type for m in materials]
+        + [i["licence_type"] for s in stages for i in s["items"]]
+    )
+    for stage in stages:
+        for item in stage["items"]:
+            item["licence"] = licences.get(item["licence_type"], item["licence_type"])
+    days = scenes.speedup([[i["statutory_limit"] for i in s["items"]] for s in stages])
+    steps = scenes.speedup([[i["steps"] for i in s["items"]] for s in stages])
+    return {
+        "version": version,
+        "stages": stages,
+        "materials": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "required": m.required,
+                "licence": licences.get(m.licence_type, m.licence_type),
+                "items": [names.get(code, code) for code in m.sources],
+            }
+            for m in materials
+        ],
+        "departments": len({i["department"] for s in stages for i in s["items"]}),
+        "items": sum(len(s["items"]) for s in stages),
+        "days": days,
+        "steps": steps,
+    }
+
+
+def report_row(version: SceneVersion) -> dict:
+    """One scene's line of the scene report (serial and parallel days and steps)."""
+    stages = scenes.stages_of(_facts(version))
+    return {
+        "code": version.scene.code,
+        "name": version.name,
+        "lead": version.lead_department.name,
+        "items": sum(len(stage) for stage in stages),
+        "stages": len(stages),
+        "promised_limit": version.promised_limit,
+        "days": scenes.speedup([[f.statutory_limit for f in stage] for stage in stages]),
+        "steps": scenes.speedup([[f.steps for f in stage] for stage in stages]),
+    }

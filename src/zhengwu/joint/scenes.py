@@ -17,7 +17,7 @@ process steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from zhengwu.joint.clocks import JOINT_LIMIT
@@ -103,6 +103,7 @@ class MaterialFacts:
     name: str
     required: bool
     licence_type: str = ""
+    stage: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +123,25 @@ def _key(name: str) -> str:
     return "".join(name.split())
 
 
-def merge_materials(materials: Iterable[MaterialFacts]) -> list[MergedMaterial]:
+def merge_materials(
+    materials: Iterable[MaterialFacts], *, issued: Mapping[str, int] | None = None
+) -> list[MergedMaterial]:
     """One material per distinct name (blanks ignored), in first-seen order, coded ``S01``,
     ``S02`` ...: required when any item requires it; the licence type that satisfies it, when
-    an item names one. A name one item lists twice serves that item with its first code."""
+    an item names one. A name one item lists twice serves that item with its first code.
+
+    ``issued`` maps a licence type to the first stage whose item issues it: a material that a
+    licence issued by an earlier stage of the same scene stands in for is not asked for at
+    intake (the 营业执照 a food business licence needs comes from the scene's first stage)."""
+    issued = issued or {}
     merged: dict[str, dict] = {}
     for material in materials:
         entry = merged.setdefault(
             _key(material.name),
             {"name": material.name.strip(), "required": False, "licence": "", "sources": {}},
         )
-        entry["required"] = entry["required"] or material.required
+        comes_earlier = issued.get(material.licence_type, material.stage) < material.stage
+        entry["required"] = entry["required"] or (material.required and not comes_earlier)
         entry["licence"] = entry["licence"] or material.licence_type
         entry["sources"].setdefault(material.impl_code, material.code)
     return [

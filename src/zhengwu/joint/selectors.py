@@ -16,8 +16,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core.cursors import decode_cursor, encode_cursor
+from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
-from zhengwu.joint.models import JointCase, JointChild, Scene, SceneItem, SceneMaterial
+from zhengwu.joint.models import (
+    JointCase,
+    JointChild,
+    Scene,
+    SceneItem,
+    SceneMaterial,
+    SceneVersion,
+)
 
 
 def scope(user) -> Q:
@@ -149,3 +157,83 @@ def forget_published_contents() -> None:
     """Empty this process's cache (tests reuse ids on fresh databases)."""
     with _contents_lock:
         _contents.clear()
+
+
+def staff_scenes(*, q: str = "", status: str = "", lead: str = "") -> QuerySet[Scene]:
+    """Every scene for the managing pages, filtered by a code or name substring, its status
+    (or ``has_draft``) and its lead department's code; newest change first."""
+    queryset = Scene.objects.select_related(
+        "current_version__lead_department", "draft_version__lead_department"
+    )
+    if q:
+        queryset = queryset.filter(
+            Q(code__icontains=q)
+            | Q(current_version__name__icontains=q)
+            | Q(draft_version__name__icontains=q)
+        )
+    if status == "has_draft":
+        queryset = queryset.filter(draft_version__isnull=False)
+    elif status:
+        queryset = queryset.filter(status=status)
+    if lead:
+        queryset = queryset.filter(
+            Q(current_version__lead_department__code=lead)
+            | Q(draft_version__lead_department__code=lead)
+        )
+    return queryset.order_by("code")
+
+
+def scene_for_staff(code: str) -> Scene:
+    found = (
+        Scene.objects.select_related(
+            "current_version__lead_department", "draft_version__lead_department"
+        )
+        .filter(code=str(code or "")[:64])
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def published_scene(code: str) -> SceneVersion:
+    found = published_scenes().filter(code=str(code or "")[:64]).first()
+    if found is None or found.current_version is None:
+        raise NotFound()
+    return found.current_version
+
+
+def scene_content(version: SceneVersion) -> dict:
+    """A version's content in the shape ``services.save_scene`` takes (and Excel holds)."""
+    stages: list[list[str]] = []
+    for entry in version.items.select_related("item").order_by("stage", "position", "id"):
+        while len(stages) <= entry.stage:
+            stages.append([])
+        stages[entry.stage].append(entry.item.impl_code)
+    return {
+        "code": version.scene.code,
+        "name": version.name,
+        "lead_department": version.lead_department.code,
+        "promised_limit": version.promised_limit,
+        "composite_licence": version.composite_licence,
+        "stages": stages,
+        "stage_names": list(version.stage_names),
+    }
+
+
+def scene_content_of(code: str) -> dict | None:
+    """The content of scene ``code``'s published version, when it has one and no draft."""
+    found = Scene.objects.filter(code=code).select_related("current_version__scene").first()
+    if found is None or found.current_version is None or found.draft_version_id is not None:
+        return None
+    return scene_content(found.current_version)
+
+
+def item_names(version: SceneVersion) -> dict[str, str]:
+    """Implementation code → the name of the item's current (else draft) version."""
+    names = {}
+    entries = version.items.select_related("item__current_version", "item__draft_version")
+    for entry in entries:
+        current = entry.item.current_version or entry.item.draft_version
+        names[entry.item.impl_code] = current.name if current else entry.item.impl_code
+    return names

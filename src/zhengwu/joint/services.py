@@ -184,9 +184,11 @@ def save_scene(
     promised_limit: int,
     stages: Sequence[Sequence[str]],
     composite_licence: bool = False,
+    stage_names: Sequence[str] = (),
 ) -> SceneVersion:
     """Create or replace the draft version of scene ``code``: its items in ``stages`` (lists of
-    implementation codes, in order). Checked fully only when published."""
+    implementation codes, in order), optionally named (``stage_names``, in order, up to 50
+    characters each). Checked fully only when published."""
     _check_admin(actor)
     errors: dict[str, list] = {}
     code = core_inputs.text(code, "code", required=True, errors=errors, limit=64)
@@ -213,6 +215,7 @@ def save_scene(
         ]
     elif len({c for _s, c in listed}) != len(listed):
         errors["stages"] = [_("An item appears once in a scene.")]
+    names = _stage_names(stage_names, len(stages or []), errors)
     if errors:
         raise ValidationFailed(errors)
     now = clock.now()
@@ -230,6 +233,7 @@ def save_scene(
         draft.lead_department = lead
         draft.promised_limit = promised_limit
         draft.composite_licence = bool(composite_licence)
+        draft.stage_names = names
         draft.updated_at = now
         draft.save()
         draft.items.all().delete()
@@ -243,14 +247,38 @@ def save_scene(
     return draft
 
 
-def _merge(version: SceneVersion) -> list[scenes.MergedMaterial]:
+def _stage_names(names, stages: int, errors: dict) -> list[str]:
+    """The stage names cleaned: text of at most 50 characters each, no more than the stages,
+    trailing blanks dropped."""
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        errors["stage_names"] = [_("Name the stages in order, one name each.")]
+        return []
+    cleaned = []
+    for name in names:
+        text = " ".join(str(name or "").replace("\x00", "").split())
+        if len(text) > 50:
+            errors["stage_names"] = [_("A stage name has at most 50 characters.")]
+        cleaned.append(text[:50])
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    if len(cleaned) > stages:
+        errors["stage_names"] = [_("There are more stage names than stages.")]
+    return cleaned
+
+
+def merged_materials(version: SceneVersion) -> list[scenes.MergedMaterial]:
+    """The merged material list of ``version`` from its items' published versions (what
+    publishing fixes; the editor's preview shows it before)."""
     facts = []
+    issued: dict[str, int] = {}
     for entry in version.items.select_related("item__current_version").order_by(
         "stage", "position"
     ):
         current = entry.item.current_version
         if current is None:
             continue
+        if current.licence_type:
+            issued.setdefault(current.licence_type, entry.stage)
         for material in current.materials.order_by("position", "id"):
             facts.append(
                 scenes.MaterialFacts(
@@ -259,9 +287,10 @@ def _merge(version: SceneVersion) -> list[scenes.MergedMaterial]:
                     material.name,
                     material.required,
                     material.licence_type,
+                    entry.stage,
                 )
             )
-    return scenes.merge_materials(facts)
+    return scenes.merge_materials(facts, issued=issued)
 
 
 def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
@@ -285,6 +314,24 @@ def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
     return facts
 
 
+def publish_problems(version: SceneVersion) -> list[str]:
+    """Every publishing rule ``version`` breaks, each as its Chinese sentence (empty: it may be
+    published)."""
+    facts = item_facts(version)
+    problems = scenes.scene_problems(
+        facts,
+        lead_department=version.lead_department.code,
+        promised_limit=version.promised_limit,
+    )
+    unpublished = "、".join(f.impl_code for f in facts if not f.published)
+    return [
+        str(SCENE_MESSAGES[p]) % {"codes": unpublished}
+        if p == "item_not_published"
+        else str(SCENE_MESSAGES[p])
+        for p in problems
+    ]
+
+
 def publish_scene(*, actor: User, code: str) -> SceneVersion:
     """Publish the draft of scene ``code``: a 409 ``scene_not_publishable`` naming every rule it
     breaks, else it supersedes the published version and its merged materials are fixed."""
@@ -296,20 +343,8 @@ def publish_scene(*, actor: User, code: str) -> SceneVersion:
         draft = scene.draft_version
         if draft is None:
             raise DomainError(_("The scene has no draft to publish."), code="no_draft")
-        facts = item_facts(draft)
-        problems = scenes.scene_problems(
-            facts,
-            lead_department=draft.lead_department.code,
-            promised_limit=draft.promised_limit,
-        )
-        if problems:
-            unpublished = "、".join(f.impl_code for f in facts if not f.published)
-            messages = [
-                str(SCENE_MESSAGES[p]) % {"codes": unpublished}
-                if p == "item_not_published"
-                else str(SCENE_MESSAGES[p])
-                for p in problems
-            ]
+        messages = publish_problems(draft)
+        if messages:
             raise DomainError("".join(messages), code="scene_not_publishable")
         now = clock.now()
         SceneMaterial.objects.filter(version=draft).delete()
@@ -323,7 +358,7 @@ def publish_scene(*, actor: User, code: str) -> SceneVersion:
                 licence_type=m.licence_type,
                 sources=m.sources,
             )
-            for position, m in enumerate(_merge(draft))
+            for position, m in enumerate(merged_materials(draft))
         )
         if scene.current_version_id:
             SceneVersion.objects.filter(pk=scene.current_version_id).update(

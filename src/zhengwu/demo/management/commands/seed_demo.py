@@ -9,6 +9,7 @@ from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import history as demo_history
+from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
@@ -123,6 +124,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(cases)d cases with %(actions)d steps.")
                 % {"cases": made.cases, "actions": made.actions}
+            )
+            joint = demo_joint.generate(count=max(6, history // 25))
+            self.stdout.write(
+                _("%(joint)d joint cases (一件事) with %(children)d item cases.")
+                % {"joint": joint.joint_cases, "children": joint.children}
             )
             rated = demo_ratings.generate()
             demo_history.after_ratings()
