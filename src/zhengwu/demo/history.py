@@ -22,7 +22,7 @@ import datetime as dt
 import heapq
 import random
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -112,7 +112,7 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
     clerk at a window that takes the department's applications."""
     from django.contrib.auth.hashers import make_password
 
-    from zhengwu.demo.services import DEMO_PASSWORD
+    from zhengwu.demo.constants import DEMO_PASSWORD
 
     encoded = None
     staff: dict[int, dict[str, User]] = {}
@@ -165,7 +165,7 @@ def ensure_online_applicants() -> tuple[list[tuple[User, dict]], int]:
     citizen, people ``applicant_NN`` and companies ``enterprise_NN``; and how many were made."""
     from django.contrib.auth.hashers import make_password
 
-    from zhengwu.demo.services import CITIZEN_ID_NUMBER, DEMO_PASSWORD
+    from zhengwu.demo.constants import CITIZEN_ID_NUMBER, DEMO_PASSWORD
 
     rng = random.Random(8)  # noqa: S311 - demo data, not secrets
     pool: list[tuple[User, dict]] = []
@@ -218,9 +218,13 @@ def generate(
     days: int = 365,
     seed: int = 2025,
     progress: Callable[[int, int], None] | None = None,
+    also: Iterable[Iterator] = (),
 ) -> HistorySummary:
     """Make ``count`` cases received over the ``days`` before ``end`` (default: now);
-    ``progress(done, count)`` is called as cases are filed."""
+    ``progress(done, count)`` is called as cases are filed. ``also``: more timelines to play
+    among them (``demo.joint.timelines``: generators yielding ``(moment, action)`` and told
+    whether the rules took it), so the morning sweeps and the day's seal see their steps on
+    their days."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     end = end or clock.now()
     calendar = get_calendar()
@@ -268,6 +272,16 @@ def generate(
                 heapq.heappush(queue, _Step(moment, order, index, run))
                 order += 1
 
+    def push_next(play, step) -> None:
+        nonlocal order
+        if step is not None:
+            moment, action = step
+            heapq.heappush(queue, _Step(moment, order, -1, (play, action)))
+            order += 1
+
+    for play in also:
+        push_next(play, next(play, None))
+
     numbers: dict[int, str] = {}
     broken: set[int] = set()
     swept = first_day
@@ -276,6 +290,10 @@ def generate(
         if step.plan in broken:
             continue
         swept = sweep_mornings(swept, clock.local_date(step.at))
+        if step.plan == -1:  # a step of another timeline
+            play, action = step.run
+            push_next(play, advance(play, run_step(step.at, action)))
+            continue
         # the applicants find these steps' messages in the portal; no SMS for history
         with clock.frozen(step.at), applicant_messages.not_sent():
             try:
@@ -299,6 +317,25 @@ def generate(
     with clock.frozen(end):
         sweep.run()
     return summary
+
+
+def run_step(moment: dt.datetime, action: Callable[[], object]) -> bool:
+    """Take one step of another timeline at its moment; False when the rules refuse it."""
+    with clock.frozen(moment), applicant_messages.not_sent():
+        try:
+            with transaction.atomic():
+                action()
+        except ZhengwuError:
+            return False
+    return True
+
+
+def advance(play: Iterator, taken: bool):
+    """Tell a timeline whether its step was taken: its next ``(moment, action)``, or None."""
+    try:
+        return play.send(taken)
+    except StopIteration:
+        return None
 
 
 def sweep_mornings(after: dt.date, until: dt.date) -> dt.date:

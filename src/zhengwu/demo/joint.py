@@ -20,12 +20,10 @@ from zhengwu.cases import services as cases
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItemVersion
 from zhengwu.core import clock
-from zhengwu.core.errors import ZhengwuError
 from zhengwu.joint import selectors
 from zhengwu.joint import services as joint
 from zhengwu.joint.models import JointCase, Scene
 from zhengwu.licences.models import LicenceType
-from zhengwu.notifications import applicant_messages
 from zhengwu.workdays.loader import get_calendar
 
 # code, name, validity in years (None: until revoked)
@@ -225,33 +223,34 @@ def _moment(day: dt.date, rng: random.Random, start_hour: int = 9) -> dt.datetim
 
 class _Run:
     """One joint case played step by step at its moments; stops at the first refusal by the
-    rules (as a real case would stop where it is) or at ``end``."""
+    rules (as a real case would stop where it is) or at ``end``. Each step is yielded as
+    ``(moment, action)`` to whoever runs the timeline (``demo.history.generate`` interleaves
+    them with the history's cases and morning sweeps, so the day's seal holds them), which sends
+    back whether the rules took it."""
 
     def __init__(self, summary: JointSummary, end: dt.datetime):
         self.summary, self.end = summary, end
         self.last: dt.datetime | None = None
 
-    def at(self, moment: dt.datetime, action) -> bool:
+    def at(self, moment: dt.datetime, action):
         if self.last is not None and moment <= self.last:
             moment = self.last + dt.timedelta(minutes=17)
         if moment > self.end:
             return False
         self.last = moment
-        with clock.frozen(moment), applicant_messages.not_sent():
-            try:
-                with transaction.atomic():
-                    action()
-            except ZhengwuError:
-                self.summary.refused_actions += 1
-                return False
-        return True
+        taken = yield moment, action
+        if not taken:
+            self.summary.refused_actions += 1
+        return bool(taken)
 
 
-def generate(
+def timelines(
     *, count: int = 60, end: dt.datetime | None = None, days: int = 330, seed: int = 2026
-) -> JointSummary:
-    """Make ``count`` joint cases over the ``days`` before ``end`` (default: now), spread over the
-    demo scenes, each handled through the services on working days."""
+) -> tuple[JointSummary, list]:
+    """Plan ``count`` joint cases over the ``days`` before ``end`` (default: now), spread over the
+    demo scenes: ``(summary, one step generator per joint case)``, for ``demo.history.generate``
+    to play through the services on working days among its cases and sweeps (``generate`` plays
+    them alone). The summary fills as they are played; ``finish`` completes it."""
     from zhengwu.demo.history import _org, _person, ensure_online_applicants, ensure_staff
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
@@ -265,8 +264,9 @@ def generate(
         .select_related("current_version__lead_department")
         .order_by("code")
     )
+    plays: list = []
     if not scenes:
-        return summary
+        return summary, plays
     kinds = {s.code: s.applicant for s in SCENES}
     first = clock.local_date(end) - dt.timedelta(days=days)
     fates = [name for name, weight in FATES for _ in range(weight)]
@@ -287,11 +287,39 @@ def generate(
             portal = people[index % len(people)]
             person = portal[1]
         plan = Plan(scene, version, lead, person, start, fate, portal)
-        _play(rng, plan, staff, calendar, end, summary)
+        plays.append(_play(random.Random(f"{seed}:{index}"), plan, staff, calendar, end, summary))  # noqa: S311
+    return summary, plays
+
+
+def finish(summary: JointSummary) -> JointSummary:
+    """The counts of what was played."""
     summary.children = Case.objects.filter(joint_child__isnull=False).count()
     for state in JointCase.objects.values_list("state", flat=True):
         summary.states[state] = summary.states.get(state, 0) + 1
     return summary
+
+
+def generate(
+    *, count: int = 60, end: dt.datetime | None = None, days: int = 330, seed: int = 2026
+) -> JointSummary:
+    """Make ``count`` joint cases as ``timelines`` plans them, played alone in time order (no
+    sweeps): for a database without the history's timeline."""
+    import heapq
+
+    from zhengwu.demo.history import advance, run_step
+
+    summary, plays = timelines(count=count, end=end, days=days, seed=seed)
+    queue: list = []
+    for order, play in enumerate(plays):
+        step = next(play, None)
+        if step is not None:
+            heapq.heappush(queue, (step[0], order, play, step[1]))
+    while queue:
+        moment, order, play, action = heapq.heappop(queue)
+        step = advance(play, run_step(moment, action))
+        if step is not None:
+            heapq.heappush(queue, (step[0], order, play, step[1]))
+    return finish(summary)
 
 
 @dataclass(frozen=True)
@@ -332,7 +360,7 @@ def _play(rng, plan: Plan, staff, calendar, end, summary):
             materials=handed,
         ).number
 
-    if not run.at(_moment(start, rng), file):
+    if not (yield from run.at(_moment(start, rng), file)):
         return
     summary.joint_cases += 1
     number = made["number"]
@@ -342,33 +370,39 @@ def _play(rng, plan: Plan, staff, calendar, end, summary):
 
     day = start
     if fate == "refused":
-        run.at(
-            _moment(day, rng, 13), act(clerk, "refuse", {"reason": "申请事项不属于一件事办理范围"})
+        (
+            yield from run.at(
+                _moment(day, rng, 13),
+                act(clerk, "refuse", {"reason": "申请事项不属于一件事办理范围"}),
+            )
         )
         return
     if fate == "withdrawn":
-        run.at(
-            _moment(calendar.add(day, 1), rng), act(own, "withdraw", {"reason": "申请人申请撤回"})
+        (
+            yield from run.at(
+                _moment(calendar.add(day, 1), rng),
+                act(own, "withdraw", {"reason": "申请人申请撤回"}),
+            )
         )
         return
     if handed != required:
         missing = [code for code in required if code not in handed]
         note = {"missing": missing, "note": "请一次性补齐所列材料"}
-        if not run.at(_moment(day, rng, 13), act(clerk, "request-supplement", note)):
+        if not (yield from run.at(_moment(day, rng, 13), act(clerk, "request-supplement", note))):
             return
         if fate == "notice":
             return
         day = calendar.add(day, rng.randrange(1, 5))
         supplied = {"materials": missing}
-        if not run.at(_moment(day, rng), act(own, "supplement", supplied)):
+        if not (yield from run.at(_moment(day, rng), act(own, "supplement", supplied))):
             return
-    if not run.at(_moment(day, rng, 14), act(clerk, "accept")) or fate == "open":
+    if not (yield from run.at(_moment(day, rng, 14), act(clerk, "accept"))) or fate == "open":
         return
     if fate == "extended":
         leader = User.objects.filter(username="leader").first()
         when = _moment(calendar.add(day, 3), rng)
         data = {"workdays": 10, "reason": "涉及部门多，需召开联审会集体研究"}
-        if leader is not None and not run.at(when, act(leader, "extend", data)):
+        if leader is not None and not (yield from run.at(when, act(leader, "extend", data))):
             return
     denied = fate == "denied"
     paused: list[str] = []
@@ -390,14 +424,19 @@ def _play(rng, plan: Plan, staff, calendar, end, summary):
                 paused.append(case.number)
                 suspend = {"procedure": "expert_review", "reason": "依法组织专家评审"}
                 pause = rng.randrange(3, 8)
-                if not run.at(
-                    _moment(decided, rng), _case_act(people["reviewer"], case, "suspend", suspend)
+                if not (
+                    yield from run.at(
+                        _moment(decided, rng),
+                        _case_act(people["reviewer"], case, "suspend", suspend),
+                    )
                 ):
                     return
                 decided = calendar.add(decided, pause)
-                if not run.at(
-                    _moment(decided, rng),
-                    _case_act(people["reviewer"], case, "resume", {"note": "专家评审完毕"}),
+                if not (
+                    yield from run.at(
+                        _moment(decided, rng),
+                        _case_act(people["reviewer"], case, "resume", {"note": "专家评审完毕"}),
+                    )
                 ):
                     return
             last_stage = stage == stages[-1]
@@ -405,8 +444,11 @@ def _play(rng, plan: Plan, staff, calendar, end, summary):
                 outcome = {"outcome": "deny", "reason": "经审查不符合法定条件"}
             else:
                 outcome = {"outcome": "grant"}
-            if not run.at(
-                _moment(decided, rng, 10), _case_act(people["reviewer"], case, "decide", outcome)
+            if not (
+                yield from run.at(
+                    _moment(decided, rng, 10),
+                    _case_act(people["reviewer"], case, "decide", outcome),
+                )
             ):
                 return
             if outcome["outcome"] == "deny":
@@ -416,7 +458,7 @@ def _play(rng, plan: Plan, staff, calendar, end, summary):
         return
     delivered = calendar.add(day, rng.randrange(0, 3))
     method = rng.choice(("window", "mail", "electronic"))
-    run.at(_moment(delivered, rng, 14), act(clerk, "deliver", {"method": method}))
+    (yield from run.at(_moment(delivered, rng, 14), act(clerk, "deliver", {"method": method})))
 
 
 def _case_act(actor, case: Case, action: str, data: dict):

@@ -18,9 +18,9 @@ from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog.services import import_items
 from zhengwu.core.roles import Role
 from zhengwu.demo import joint as demo_joint
+from zhengwu.demo.constants import CITIZEN_ID_NUMBER, DEMO_PASSWORD
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
-DEMO_PASSWORD = "zhengwu-demo"  # noqa: S105 (published demo password, demo data only)
 CATALOGUE_VALID_FROM = dt.date(2024, 1, 1)
 
 
@@ -46,7 +46,6 @@ ACCOUNTS = [
     DemoAccount("citizen", Role.APPLICANT, "张三"),
     DemoAccount("operator", Role.OPERATOR, "刘晓红"),
 ]
-CITIZEN_ID_NUMBER = "11010519491231002X"
 
 
 def load_data(path: Path = DATA_FILE) -> dict:

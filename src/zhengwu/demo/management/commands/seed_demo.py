@@ -120,12 +120,13 @@ class Command(BaseCommand):
             def progress(done, total):
                 self.stdout.write(f"  {done}/{total}")
 
-            made = demo_history.generate(count=history, progress=progress)
+            joint, plays = demo_joint.timelines(count=max(6, history // 25))
+            made = demo_history.generate(count=history, progress=progress, also=plays)
+            demo_joint.finish(joint)
             self.stdout.write(
                 _("%(cases)d cases with %(actions)d steps.")
                 % {"cases": made.cases, "actions": made.actions}
             )
-            joint = demo_joint.generate(count=max(6, history // 25))
             self.stdout.write(
                 _("%(joint)d joint cases (一件事) with %(children)d item cases.")
                 % {"joint": joint.joint_cases, "children": joint.children}
