@@ -23,6 +23,9 @@ urlpatterns = [
     path("notifications/", include("zhengwu.notifications.urls")),
     path("assessment/", include("zhengwu.assessment.urls")),
     path("tickets/", include("zhengwu.tickets.urls")),
+    path("joint/", include("zhengwu.joint.urls")),
+    path("portal/scenes/", include("zhengwu.joint.portal_urls")),
+    path("licences/verify/", include("zhengwu.licences.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

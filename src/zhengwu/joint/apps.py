@@ -9,6 +9,9 @@ class JointConfig(AppConfig):
 
     def ready(self):
         from zhengwu.cases import observers
+        from zhengwu.core import navigation
         from zhengwu.joint import receivers
+        from zhengwu.joint.navigation import ENTRIES
 
         observers.on_action(receivers.follow)
+        navigation.add(ENTRIES, before="tickets:new")

@@ -109,6 +109,27 @@ def detail(user, joint: JointCase) -> dict:
         "statutory_overdue": joint.statutory_overdue,
         "provisional": joint.provisional,
         "children": [child(user, joint, row) for row in rows],
-        "licence": None,
+        "licence": composite_licence(joint),
         "events": [chained_event(row) for row in joint.events.order_by("seq")],
+    }
+
+
+def composite_licence(joint: JointCase) -> dict | None:
+    """The composite licence (一业一证) the delivery issued, or None."""
+    from django.urls import reverse
+
+    from zhengwu.licences.selectors import composite_of
+
+    found = composite_of(joint)
+    if found is None:
+        return None
+    return {
+        "number": found.number,
+        "name": found.name,
+        "holder": found.holder,
+        "valid_from": _day(found.valid_from),
+        "valid_to": _day(found.valid_to),
+        "verify_code": found.verify_code,
+        "verify_url": reverse("licence_verify:verify", args=(found.verify_code,)),
+        "licences": [{"number": e["number"], "name": e["name"]} for e in found.entries],
     }

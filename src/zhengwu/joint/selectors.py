@@ -54,3 +54,8 @@ def published_scenes() -> QuerySet[Scene]:
         .select_related("current_version__lead_department")
         .order_by("code")
     )
+
+
+def leads(user, joint: JointCase) -> bool:
+    """Whether ``user`` is on the staff of the joint case's lead department (handles it)."""
+    return joint.lead_department_id in staff_department_ids(user)
