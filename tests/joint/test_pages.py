@@ -37,7 +37,7 @@ def test_the_lead_window_sees_everything(client, scene, clerk, travel):
     assert 'data-testid="joint-materials"' in page
     assert 'data-testid="joint-trail"' in page
     assert page.count('data-shown="yes"') == 3
-    assert "45" in page  # the joint limit's definition
+    assert "四十五个工作日" in page  # the joint limit with its definition
 
 
 def test_a_co_reviewing_department_sees_the_summary_and_its_own_item(
