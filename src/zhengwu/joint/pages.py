@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.cases.models import CaseCompletion, CaseLevel, CaseState
+from zhengwu.cases.selectors import visible_cases
 from zhengwu.core.display import cn_date, cn_datetime, people_by_login
 from zhengwu.core.presenters import chained_event
 from zhengwu.joint import selectors
@@ -134,9 +135,20 @@ def children(user, joint: JointCase, *, staff_links: bool) -> list[dict]:
     """The items by stage: a child of another department shows only its item, department and
     stage to a co-reviewing department (``selectors.child_visible``)."""
     rows = []
-    for child in joint.children.select_related(
-        "item__current_version", "department", "case__item_version"
-    ).order_by("stage", "position", "id"):
+    entries = list(
+        joint.children.select_related(
+            "item__current_version", "department", "case__item_version"
+        ).order_by("stage", "position", "id")
+    )
+    linked: set[int] = set()
+    if staff_links:
+        # A link to a case page only for the cases that page shows this reader (one query).
+        linked = set(
+            visible_cases(user)
+            .filter(pk__in=[c.case_id for c in entries if c.case_id])
+            .values_list("pk", flat=True)
+        )
+    for child in entries:
         shown = selectors.child_visible(user, joint, child)
         case = child.case if shown else None
         rows.append(
@@ -159,7 +171,7 @@ def children(user, joint: JointCase, *, staff_links: bool) -> list[dict]:
                 "level": level_label(case.level) if case and case.is_open else "",
                 "level_value": case.level if case and case.is_open else "",
                 "closed_reason": child.closed_reason if shown else "",
-                "link": staff_links and case is not None,
+                "link": case is not None and case.pk in linked,
             }
         )
     return rows
