@@ -198,3 +198,12 @@ def test_visitors_see_the_scenes_and_are_sent_to_log_in(client, scene):
     response = client.get("/portal/scenes/KBCYD/apply/")
     assert response.status_code == 302 and "/accounts/login" in response["Location"]
     assert client.get("/portal/scenes/NOPE/apply/").status_code == 302
+
+
+def test_a_child_case_page_links_to_its_joint_case(client, scene, clerk, reviewer, travel):
+    joint = accepted(clerk, travel)
+    case = joint.children.get(item__impl_code=SCJ_ITEM).case
+    client.force_login(reviewer)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert f'href="/joint/{joint.number}/"' in page
+    assert f"联办件{joint.number}" in page
