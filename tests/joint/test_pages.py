@@ -207,3 +207,25 @@ def test_a_child_case_page_links_to_its_joint_case(client, scene, clerk, reviewe
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert f'href="/joint/{joint.number}/"' in page
     assert f"联办件{joint.number}" in page
+
+
+def test_the_applicant_withdraws_after_confirming(client, scene, citizen, travel):
+    travel(AT("2026-09-24 09:00"))
+    joint = file_joint(citizen, channel="online")
+    client.force_login(citizen)
+    url = f"/portal/scenes/mine/{joint.number}/withdraw/"
+    assert (
+        'data-testid="withdraw"'
+        in client.get(f"/portal/scenes/mine/{joint.number}/").content.decode()
+    )
+    response = client.post(url, {"reason": "不开了"})
+    assert 'data-testid="confirm-form"' in response.content.decode()
+    joint.refresh_from_db()
+    assert joint.state == "submitted"
+    assert client.post(url, {"reason": "不开了", "confirmed": "yes"}).status_code == 302
+    joint.refresh_from_db()
+    assert joint.state == "withdrawn"
+    assert (
+        'data-testid="withdraw"'
+        not in client.get(f"/portal/scenes/mine/{joint.number}/").content.decode()
+    )

@@ -18,14 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengwu.accounts.models import Applicant
 from zhengwu.cases.portal_forms import ApplicantForm
 from zhengwu.core import clock, paging
+from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, has_role
 from zhengwu.core.views import applicant_required
 from zhengwu.joint import pages, scenes, selectors, services
-from zhengwu.joint.forms import SupplementForm
+from zhengwu.joint.forms import SupplementForm, WithdrawForm
 from zhengwu.joint.models import JointCase
-from zhengwu.joint.views import licence_context
+from zhengwu.joint.views import LEGAL_ACTS, allowed, licence_context
 from zhengwu.licences.services import reusable
 
 PAGE_SIZE = 20
@@ -243,7 +244,9 @@ def _owned(user, number: str) -> JointCase:
     return joint
 
 
-def _case_page(request, joint: JointCase, *, form=None, problems=(), status=200):
+def _case_page(
+    request, joint: JointCase, *, form=None, withdraw_form=None, problems=(), status=200
+):
     notice = None
     if joint.state == "supplement_requested":
         latest = joint.events.filter(kind="request_supplement").order_by("-seq").first()
@@ -275,6 +278,9 @@ def _case_page(request, joint: JointCase, *, form=None, problems=(), status=200)
             "notice": notice,
             "problems": list(problems),
             "composite": licence_context(joint),
+            "withdraw_form": (withdraw_form or WithdrawForm())
+            if "withdraw" in allowed(request.user, joint)
+            else None,
         },
         status=status,
     )
@@ -312,4 +318,49 @@ def supplement(request, number: str):
     except NotFound:
         raise Http404 from None
     messages.success(request, _("The materials were handed in; the window will examine them."))
+    return redirect("joint_portal:case", number=joint.number)
+
+
+@applicant_required
+@require_POST
+def withdraw(request, number: str):
+    """The applicant withdraws the whole joint application, after confirming it."""
+    joint = _owned(request.user, number)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _case_page(
+            request,
+            joint,
+            withdraw_form=form,
+            problems=[_("The submitted data is not valid.")],
+            status=422,
+        )
+    if not confirmed(request) and "withdraw" in allowed(request.user, joint):
+        facts = [(_("Scene"), joint.scene_version.name)]
+        if form.cleaned_data["reason"]:
+            facts.append((_("Reason"), form.cleaned_data["reason"]))
+        return confirmation_page(
+            request,
+            title=_("Withdraw the joint application"),
+            subject=_("Joint case %(number)s") % {"number": joint.number},
+            facts=facts,
+            warning=LEGAL_ACTS["withdraw"],
+            back_url=reverse("joint_portal:case", args=(joint.number,)),
+            danger=True,
+        )
+    try:
+        services.act(
+            actor=request.user, number=joint.number, action="withdraw", data=form.payload()
+        )
+    except (DomainError, Forbidden) as error:
+        return _case_page(
+            request, joint, withdraw_form=form, problems=[str(error.message)], status=409
+        )
+    except ValidationFailed as error:
+        return _case_page(
+            request, joint, withdraw_form=form, problems=[str(error.message)], status=422
+        )
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("Your joint application was withdrawn."))
     return redirect("joint_portal:case", number=joint.number)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("mine/", portal.my_cases, name="cases"),
     path("mine/<str:number>/", portal.case, name="case"),
     path("mine/<str:number>/supplement/", portal.supplement, name="supplement"),
+    path("mine/<str:number>/withdraw/", portal.withdraw, name="withdraw"),
 ]
