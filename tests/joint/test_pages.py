@@ -56,6 +56,7 @@ def test_a_co_reviewing_department_sees_the_summary_and_its_own_item(
     assert 'data-testid="joint-materials"' not in page
     assert 'data-testid="joint-trail"' not in page
     assert 'data-testid="child-hidden"' in page
+    assert "张*" in page and "张三" not in page  # the applicant masked for a co-reviewer
     # and the notices are the lead department's and the applicant's
     assert client.get(f"/joint/{joint.number}/notices/2/").status_code == 404
     # its queue of joint cases with an item of its department lists it

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from zhengwu.cases import presenters
 from zhengwu.cases.notices import NOTICE_TITLES, Notice
 from zhengwu.core import clock
 from zhengwu.core.display import cn_date
 from zhengwu.core.errors import NotFound
-from zhengwu.core.identity import mask_id
 from zhengwu.joint import pages, selectors
 from zhengwu.joint.models import JointCase
 
@@ -33,20 +33,21 @@ def build(joint: JointCase, seq: int, *, masked: bool) -> Notice:
     data = event.data or {}
     on = clock.local_date(event.occurred_at)
     applicant = joint.applicant
+    shown = presenters.applicant(joint, masked=masked)
     notice = Notice(
         kind=event.kind,
         title=str(NOTICE_TITLES[event.kind]),
         number=joint.number,
         seq=event.seq,
-        applicant_name=applicant.name,
-        applicant_number=mask_id(applicant.number) if masked else applicant.number,
+        applicant_name=shown["name"],
+        applicant_number=shown["number"],
         item_name=joint.scene_version.name,
         department_name=joint.lead_department.name,
         date=on,
         date_cn=cn_date(on),
     )
     words = {
-        "applicant": applicant.name,
+        "applicant": shown["name"],
         "scene": joint.scene_version.name,
         "received": cn_date(joint.received_on),
         "number": joint.number,

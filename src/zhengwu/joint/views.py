@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases import notices as case_notices
+from zhengwu.cases.presenters import applicant as applicant_shown
 from zhengwu.cases.queues import may_use_workbench
 from zhengwu.cases.selectors import staff_department_ids
-from zhengwu.core import paging
+from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from zhengwu.core.identity import mask_id
 from zhengwu.core.roles import is_center_wide
 from zhengwu.core.views import guarded
 from zhengwu.joint import forms as f
@@ -179,9 +179,7 @@ def queue(request):
             "state": pages.state_label(joint.state),
             "state_colour": pages.STATE_COLOURS.get(joint.state, "secondary"),
             "level": pages.level_label(joint.level) if joint.is_open else "",
-            "applicant_number": joint.applicant.number
-            if joint.lead_department_id in own or center_wide
-            else mask_id(joint.applicant.number),
+            "applicant": applicant_shown(joint, masked=joint.lead_department_id not in own),
         }
         for joint in rows
     ]
@@ -209,8 +207,6 @@ def _notice_url(joint: JointCase):
 
 
 def licence_context(joint: JointCase) -> dict | None:
-    from zhengwu.core import clock
-
     found = composite_of(joint)
     if found is None:
         return None
@@ -258,9 +254,7 @@ def _render(request, joint: JointCase, *, failed=None, status: int = 200):
             "state": pages.state_label(joint.state),
             "state_colour": pages.STATE_COLOURS.get(joint.state, "secondary"),
             "everything": everything,
-            "applicant_number": joint.applicant.number
-            if selectors.leads(user, joint)
-            else mask_id(joint.applicant.number),
+            "applicant": applicant_shown(joint, masked=not selectors.leads(user, joint)),
             "handles": handles,
             "clock": pages.clock_lines(joint),
             "children": pages.children(user, joint, staff_links=True),
