@@ -32,7 +32,6 @@ def build(joint: JointCase, seq: int, *, masked: bool) -> Notice:
         raise NotFound()
     data = event.data or {}
     on = clock.local_date(event.occurred_at)
-    applicant = joint.applicant
     shown = presenters.applicant(joint, masked=masked)
     notice = Notice(
         kind=event.kind,
