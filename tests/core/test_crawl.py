@@ -157,7 +157,78 @@ def demo_city():
     demo_joint.generate(count=8, days=60, seed=5)
     demo_ratings.generate(share=0.9)
     demo_tickets.generate(count=30, days=60, seed=5)
+    _joint_cases()
     sweep.run()
+
+
+def _joint_cases():
+    """A 一件事 scene of a 市场监管 and a 住建 item issuing one composite licence, one joint
+    application waiting for its supplement and one delivered with its composite licence (until
+    the demo seeds its own scenes, the joint pages are reached through these)."""
+    from zhengwu.cases import services as case_services
+    from zhengwu.catalog.models import ServiceItem
+    from zhengwu.joint import services as joint_services
+
+    def first_item(department: str) -> ServiceItem:
+        return (
+            ServiceItem.objects.filter(
+                department__code=department,
+                status=ServiceItem.Status.PUBLISHED,
+                current_version__statutory_limit__gt=0,
+            )
+            .order_by("impl_code")
+            .first()
+        )
+
+    def user(username: str) -> User:
+        return User.objects.get(username=username)
+
+    scj, zjj = first_item("SCJ"), first_item("ZJJ")
+    joint_services.save_scene(
+        actor=user("admin"),
+        code="CRAWL",
+        name="开办餐饮店",
+        lead_department="SCJ",
+        promised_limit=10,
+        stages=[[scj.impl_code], [zjj.impl_code]],
+        composite_licence=True,
+    )
+    version = joint_services.publish_scene(actor=user("admin"), code="CRAWL")
+    codes = list(version.materials.values_list("code", flat=True))
+    citizen, clerk = user("citizen"), user("clerk_scj")
+    from tests.factories import valid_id_number
+    from zhengwu.accounts.models import Applicant
+
+    own = Applicant.objects.filter(user=citizen).first()
+    person = joint_services.ApplicantInput(
+        kind="person",
+        name=own.name if own else "张三",
+        id_number=own.id_number if own else valid_id_number(9),
+        phone="13800138000",
+    )
+    waiting = joint_services.file(
+        actor=citizen, scene="CRAWL", channel="online", applicant=person, materials=codes[:1]
+    )
+    joint_services.act(
+        actor=clerk,
+        number=waiting.number,
+        action="request-supplement",
+        data={"missing": joint_services.missing_required(waiting), "note": "请补齐"},
+    )
+    done = joint_services.file(
+        actor=citizen, scene="CRAWL", channel="online", applicant=person, materials=codes
+    )
+    joint_services.act(actor=clerk, number=done.number, action="accept", data={})
+    for reviewer in ("reviewer", "reviewer_zjj"):
+        for child in done.children.filter(case__state="accepted").select_related("case"):
+            if child.case.department.code == ("SCJ" if reviewer == "reviewer" else "ZJJ"):
+                case_services.act(
+                    actor=user(reviewer),
+                    number=child.case.number,
+                    action="decide",
+                    data={"outcome": "grant"},
+                )
+    joint_services.act(actor=clerk, number=done.number, action="deliver", data={"method": "window"})
 
 
 def _crawl(client, checks, findings):

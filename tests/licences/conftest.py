@@ -2,9 +2,12 @@
 
 from tests.joint.conftest import (  # noqa: F401
     admin,
+    citizen,
     clerk,
     items,
     private_root,
     reviewer,
+    scene,
     travel,
+    zjj_reviewer,
 )

@@ -205,3 +205,12 @@ def test_task_page_masks_the_rater_for_supervisors(item, complete, supervisor, r
     assert "138****8000" in watched and "13800138000" not in watched
     handled = logged_in(reviewer).get(f"/ratings/tasks/{rating.task.pk}/").content.decode()
     assert "13800138000" in handled and "评价渠道" in handled
+
+
+def test_a_closed_link_offers_the_portal_only_to_those_it_admits(client, make_user):
+    from zhengwu.core.roles import Role
+
+    page = client.get("/ratings/r/not-a-token/")
+    assert page.status_code == 400 and 'href="/portal/"' in page.content.decode()
+    client.force_login(make_user(Role.REVIEWER, username="reviewer_closed"))
+    assert 'href="/portal/"' not in client.get("/ratings/r/not-a-token/").content.decode()

@@ -369,6 +369,16 @@ def _file_url(case: Case, row: CaseFile) -> str:
         return ""
 
 
+def _joint_url(number: str) -> str:
+    """The page of the joint case (联办件) a case was opened for, when that app is installed."""
+    if not number:
+        return ""
+    try:
+        return reverse("joint:detail", args=(number,))
+    except NoReverseMatch:
+        return ""
+
+
 def _render_detail(request, case: Case, *, failed=None, status: int = 200):
     """The case page; ``failed`` is ``(action, bound form, [messages])`` after a refused action."""
     user = request.user
@@ -406,8 +416,10 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
             }
         )
     timeline = []
+    joint_number = ""
     for row in selectors.events(case):
         data = row.data or {}
+        joint_number = joint_number or str(data.get("joint") or "")
         timeline.append(
             {
                 "row": row,
@@ -442,6 +454,8 @@ def _render_detail(request, case: Case, *, failed=None, status: int = 200):
             "files": files,
             "action_forms": forms,
             "failed": failed,
+            "joint_number": joint_number,
+            "joint_url": _joint_url(joint_number),
             "status": status,
         },
         status=status,

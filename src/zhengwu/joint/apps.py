@@ -12,6 +12,7 @@ class JointConfig(AppConfig):
         from zhengwu.core import navigation
         from zhengwu.core.roles import Role
         from zhengwu.joint import receivers
+        from zhengwu.joint.navigation import ENTRIES
         from zhengwu.joint.scene_views import NAVIGATION
 
         observers.on_action(receivers.follow)
@@ -32,3 +33,4 @@ class JointConfig(AppConfig):
             )
         )
         navigation.add(NAVIGATION)
+        navigation.add(ENTRIES, before="tickets:new")

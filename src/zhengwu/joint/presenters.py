@@ -132,7 +132,7 @@ def detail(user, joint: JointCase, *, masked: bool = False) -> dict:
         "statutory_overdue": joint.statutory_overdue,
         "provisional": joint.provisional,
         "children": [child(user, joint, row) for row in rows],
-        "licence": None,
+        "licence": None if filed is not None else composite_licence(joint),
         "events": [chained_event(row) for row in events],
     }
 
@@ -225,4 +225,25 @@ def report_row(version: SceneVersion) -> dict:
         "promised_limit": version.promised_limit,
         "days": scenes.speedup([[f.statutory_limit for f in stage] for stage in stages]),
         "steps": scenes.speedup([[f.steps for f in stage] for stage in stages]),
+    }
+
+
+def composite_licence(joint: JointCase) -> dict | None:
+    """The composite licence (一业一证) the delivery issued, or None."""
+    from django.urls import reverse
+
+    from zhengwu.licences.selectors import composite_of
+
+    found = composite_of(joint)
+    if found is None:
+        return None
+    return {
+        "number": found.number,
+        "name": found.name,
+        "holder": found.holder,
+        "valid_from": _day(found.valid_from),
+        "valid_to": _day(found.valid_to),
+        "verify_code": found.verify_code,
+        "verify_url": reverse("licence_verify:verify", args=(found.verify_code,)),
+        "licences": [{"number": e["number"], "name": e["name"]} for e in found.entries],
     }

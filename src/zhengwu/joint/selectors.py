@@ -237,3 +237,8 @@ def item_names(version: SceneVersion) -> dict[str, str]:
         current = entry.item.current_version or entry.item.draft_version
         names[entry.item.impl_code] = current.name if current else entry.item.impl_code
     return names
+
+
+def leads(user, joint: JointCase) -> bool:
+    """Whether ``user`` is on the staff of the joint case's lead department (handles it)."""
+    return joint.lead_department_id in staff_department_ids(user)

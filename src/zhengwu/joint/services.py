@@ -6,7 +6,8 @@ appended to the joint case's hash chain; the stored clocks rewritten from
 
 - ``save_scene`` / ``publish_scene``: a scene's draft version and its publication;
 - ``file``: one application for a published scene (window or online);
-- ``act``: the joint case's own actions (``ACTIONS``);
+- ``act``: the joint case's own actions (``ACTIONS``); the delivery of a scene with one composite
+  licence (一业一证) issues it (``licences.services.issue_composite``);
 - ``follow_child``: a child case was decided, suspended or resumed (``cases.observers.on_action``):
   the clocks follow, the next stage opens when every child of the open stage is granted, the
   joint case completes after the last stage, and a denial stops it (the items of later stages
@@ -812,6 +813,10 @@ def _act_locked(actor, number, table_action, data, occurred_at, staff) -> JointC
                 )
         joint.children.filter(case__isnull=True).update(closed_reason=reason)
     joint.save()
+    if table_action is Action.DELIVER and joint.scene_version.composite_licence:
+        from zhengwu.licences.services import issue_composite
+
+        issue_composite(joint=joint)
     return joint
 
 

@@ -21,10 +21,9 @@ from zhengwu.cases.notices import IssuedLicence
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core.masking import CASE_HANDLING_ROLES
 from zhengwu.core.roles import STAFF_ROLES, role_names
-from zhengwu.licences.models import Licence
+from zhengwu.licences.models import CompositeLicence, Licence
 
-VALID = "valid"
-EXPIRED = "expired"
+VALID, EXPIRED, REVOKED, NOT_YET = "valid", "expired", "revoked", "not_yet_valid"
 
 
 def of_holder(user, holder: str) -> QuerySet[Licence]:
@@ -98,3 +97,37 @@ def issued_for_case(case) -> IssuedLicence | None:
     if licence is None:
         return None
     return IssuedLicence(licence.number, licence.name, licence.valid_from, licence.valid_to)
+
+
+def status_on(licence, on) -> str:
+    """A licence (or a composite one) on day ``on``: revoked, not yet valid, expired or valid."""
+    if licence.revoked_on is not None and licence.revoked_on <= on:
+        return REVOKED
+    if licence.valid_from > on:
+        return NOT_YET
+    if licence.valid_to is not None and licence.valid_to < on:
+        return EXPIRED
+    return VALID
+
+
+def by_verify_code(code: str):
+    """The composite or single licence whose verification code is ``code``, else None."""
+    code = str(code or "").strip().upper()[:32]
+    if not code or "\x00" in code:
+        return None
+    found = (
+        CompositeLicence.objects.select_related("issuer", "applicant")
+        .filter(verify_code=code)
+        .first()
+    )
+    if found is not None:
+        return found
+    return (
+        Licence.objects.select_related("applicant", "case__department", "type")
+        .filter(verify_code=code)
+        .first()
+    )
+
+
+def composite_of(joint) -> CompositeLicence | None:
+    return CompositeLicence.objects.filter(joint=joint).first()

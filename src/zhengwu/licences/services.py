@@ -2,6 +2,10 @@
 
 - ``issue_for_grant``: a granted case whose catalogue version names a licence type records the
   licence (number, name, holder, valid from/to, issuing case), in the grant's transaction;
+- ``issue_composite``: the delivery of a joint case whose scene issues one composite licence
+  (一业一证) records one 行业综合许可证 listing the licences of its items, in the delivery's
+  transaction;
+- every licence gets a verification code (``new_verify_code``) for its public page;
 - ``reusable``: which materials a holder's valid licences stand in for, so that filing marks them
   ``reused`` with the licence number instead of asking for them again (信息共享).
 """
@@ -10,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Mapping
 
 from django.db.models import Q
 
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
-from zhengwu.licences.models import Licence, LicenceType
+from zhengwu.licences.models import CompositeLicence, Licence, LicenceType
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,56 @@ def issue_for_grant(*, case: Case) -> Licence | None:
         valid_from=valid_from,
         valid_to=valid_until(valid_from, kind.validity_years),
         case=case,
+        issued_at=clock.now(),
+        verify_code=new_verify_code(),
+    )
+
+
+def new_verify_code() -> str:
+    """16 hexadecimal digits from a secure source: the code a licence's QR code carries."""
+    return secrets.token_hex(8).upper()
+
+
+def issue_composite(*, joint) -> CompositeLicence:
+    """Record the composite licence (行业综合许可证) of the delivered joint case ``joint`` (once):
+    it lists the licences its item cases issued (number and name), else each granted item by
+    its case number; valid from the delivery day until the first listed licence ends."""
+    existing = CompositeLicence.objects.filter(joint=joint).first()
+    if existing is not None:
+        return existing
+    cases = list(
+        Case.objects.filter(joint_child__joint=joint, state__in=("granted", "delivered"))
+        .select_related("item_version")
+        .order_by("joint_child__stage", "joint_child__position", "id")
+    )
+    issued = {
+        licence.case_id: licence
+        for licence in Licence.objects.filter(case__in=[c.pk for c in cases])
+    }
+    entries, ends = [], []
+    for case in cases:
+        licence = issued.get(case.pk)
+        if licence is not None:
+            entries.append({"number": licence.number, "name": licence.name, "case": case.number})
+            if licence.valid_to:
+                ends.append(licence.valid_to)
+        else:
+            entries.append(
+                {"number": case.number, "name": case.item_version.name, "case": case.number}
+            )
+    valid_from = joint.delivered_on or clock.today()
+    return CompositeLicence.objects.create(
+        number=f"ZH-{joint.number}",
+        name=joint.scene_version.name,
+        holder=joint.applicant.number,
+        holder_name=joint.applicant.name,
+        applicant=joint.applicant,
+        issuer=joint.lead_department,
+        joint=joint,
+        entries=entries,
+        valid_from=valid_from,
+        valid_to=min(ends) if ends else None,
+        verify_code=new_verify_code(),
         issued_at=clock.now(),
     )
 

@@ -123,27 +123,33 @@ def _form_values(request, dims) -> dict:
     }
 
 
+def _closed(request, message, status: int):
+    """The page of a link that can no longer be rated; it offers the portal only to those the
+    portal admits (visitors, who are asked to log in, and applicants)."""
+    user = request.user
+    portal = not user.is_authenticated or has_role(user, Role.APPLICANT)
+    return render(
+        request,
+        "ratings/rate_closed.html",
+        {"message": message, "portal": portal},
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def rate(request, token: str):
     """The mobile rating page a QR code or an SMS link opens; no login."""
     try:
         claims = tokens.read(token)
     except (tokens.BadRatingLink, tokens.RatingLinkExpired) as error:
-        return render(
-            request, "ratings/rate_closed.html", {"message": error.message}, status=error.status
-        )
+        return _closed(request, error.message, error.status)
     case = (
         Case.objects.select_related("item_version", "department")
         .filter(number=claims.number)
         .first()
     )
     if case is None:
-        return render(
-            request,
-            "ratings/rate_closed.html",
-            {"message": tokens.BadRatingLink().message},
-            status=400,
-        )
+        return _closed(request, tokens.BadRatingLink().message, 400)
     context = _rating_context(case, claims.channel)
     if request.method == "POST":
         values = _form_values(request, rules.dimensions_for(claims.channel, case.channel))
@@ -160,7 +166,7 @@ def rate(request, token: str):
     window = rules.rating_window(case.completed_on, clock.today(), settings.RATINGS_WINDOW_DAYS)
     if existing is None and window == "closed":
         message = services.MESSAGES["rating_closed"] % {"days": settings.RATINGS_WINDOW_DAYS}
-        return render(request, "ratings/rate_closed.html", {"message": message}, status=409)
+        return _closed(request, message, 409)
     if existing is not None:
         return render(
             request, "ratings/rate_done.html", {"rating": existing, "case": case, "again": True}
