@@ -162,6 +162,15 @@ def test_stages_open_in_order_and_the_last_grant_completes(
     assert joint.state == "delivered"
     kinds = list(joint.events.order_by("seq").values_list("kind", flat=True))
     assert kinds == ["submit", "accept", "open_stage", "complete", "deliver"]
+    # 统一出件: the one delivery delivers every item's decision, on each case's own trail, so no
+    # department is left with a case awaiting delivery
+    for kid in children(joint).values():
+        case = kid.case
+        assert case.state == "delivered" and case.delivered_on == dt.date(2026, 10, 21)
+        last = case.events.order_by("-seq").first()
+        assert last.kind == "deliver"
+        assert last.data == {"method": "window", "joint": joint.number}
+        assert not case.delivery_overdue
 
 
 def test_a_denial_stops_later_stages(scene, clerk, reviewer, zjj_reviewer, travel):

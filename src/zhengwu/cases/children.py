@@ -6,7 +6,8 @@ stage of a joint case opens, the case of each of its items is received and accep
 the joint application or the system, naming the joint case), and appears in its department's
 queue. From then on it is an ordinary case: same transition table, clocks, trail and
 supervision, handled with ``zhengwu.cases.services.act``. ``withdraw_child`` records the
-withdrawal of an open child when the whole joint application is withdrawn.
+withdrawal of an open child when the whole joint application is withdrawn; ``deliver_child`` the
+delivery of a granted child when the joint case is delivered once for all its items (统一出件).
 """
 
 from __future__ import annotations
@@ -108,6 +109,23 @@ def withdraw_child(*, case: Case, actor: User | None, at: dt.datetime, reason: s
     events.append(Event(Action.WITHDRAW, clock.local_date(at), data))
     clocks = _clocks(case, events, clock.today())
     _append(case, kind=Action.WITHDRAW, actor=actor, occurred_at=at, data=data)
+    case.state = clocks.state
+    _apply_clocks(case, clocks)
+    case.version += 1
+    case.updated_at = clock.now()
+    case.save()
+    return case
+
+
+def deliver_child(*, case: Case, actor: User | None, at: dt.datetime, method: str, joint: str):
+    """Record the delivery of the granted child ``case`` (locked by the caller) made by the one
+    delivery of its joint case."""
+    rows = _stored_events(case)
+    events = [_event_tuple(row) for row in rows]
+    data = {"method": method, "joint": joint}
+    events.append(Event(Action.DELIVER, clock.local_date(at), data))
+    clocks = _clocks(case, events, clock.today())
+    _append(case, kind=Action.DELIVER, actor=actor, occurred_at=at, data=data)
     case.state = clocks.state
     _apply_clocks(case, clocks)
     case.version += 1

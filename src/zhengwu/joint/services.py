@@ -33,9 +33,10 @@ from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import Department, User
 from zhengwu.cases import inputs
-from zhengwu.cases.children import open_child, withdraw_child
+from zhengwu.cases.children import deliver_child, open_child, withdraw_child
 from zhengwu.cases.clocks import ClockError
 from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.cases.rules import State as CaseState
 from zhengwu.cases.rules import TransitionError
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.cases.services import (
@@ -754,7 +755,7 @@ def act(
 
 def _act_locked(actor, number, table_action, data, occurred_at, staff) -> JointCase:
     children = []
-    if table_action is Action.WITHDRAW:
+    if table_action in (Action.WITHDRAW, Action.DELIVER):
         # The children first: every path locks children before their joint case.
         children = list(
             Case.objects.select_for_update()
@@ -812,6 +813,17 @@ def _act_locked(actor, number, table_action, data, occurred_at, staff) -> JointC
                     case=case, actor=actor, at=occurred_at, reason=reason, joint=joint.number
                 )
         joint.children.filter(case__isnull=True).update(closed_reason=reason)
+    elif table_action is Action.DELIVER:
+        # 统一出件: the one delivery delivers every item's decision
+        for case in children:
+            if case.state == CaseState.GRANTED:
+                deliver_child(
+                    case=case,
+                    actor=actor,
+                    at=occurred_at,
+                    method=event_data["method"],
+                    joint=joint.number,
+                )
     joint.save()
     if table_action is Action.DELIVER and joint.scene_version.composite_licence:
         from zhengwu.licences.services import issue_composite
