@@ -314,3 +314,14 @@ def test_every_kind_is_in_the_contract():
 def test_keys_must_be_unique():
     with pytest.raises(ValueError, match="unique"):
         signals.detect([Bid("B1", uscc(1)), Bid("B1", uscc(2))])
+
+
+def test_two_copies_in_a_lot_of_three_are_never_taken_for_boilerplate():
+    """The copied text is in two of three bids: more than half, but fewer than three bids."""
+    bids = copied_lot()[:3]
+    assert [f.bids for f in signals.similar_documents(bids)] == [("B1", "B2")]
+    bids[0] = replace(bids[0], text=bids[0].text + "按GB50204-2051验收。")
+    bids[1] = replace(bids[1], text=bids[1].text + "按GB50204-2051验收。")
+    bids[2] = replace(bids[2], text=bids[2].text + "按GB50204-2015验收。")
+    [flag] = signals.identical_errors(bids)
+    assert flag.evidence["errors"][0]["error"] == "GB50204-2051"

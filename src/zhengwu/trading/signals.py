@@ -519,7 +519,7 @@ def identical_errors(bids: Sequence[Bid], *, tender_text: str = "") -> list[Flag
     for code, holding in holders_of.items():
         if code in tender_codes or len({b.bidder for b in holding}) < 2:
             continue
-        if len(holding) > similarity.BOILERPLATE_SHARE * len(texts):
+        if similarity.is_common(len(holding), len(texts)):
             continue  # most bids give it: that is the trade's usage, not an error
         keys = {b.key for b in holding}
         known = tender_codes | {c for b in texts if b.key not in keys for c in codes[b.key]}

@@ -11,12 +11,12 @@ How a lot is compared:
    64 bits. Chinese has no spaces: character 5-grams are the usual unit for near-duplicate
    detection in it (a 5-gram is two or three words).
 3. **Boilerplate discounted**: a shingle found in the tender document, or in more than
-   ``BOILERPLATE_SHARE`` (half) of the lot's bids when the lot has at least
-   ``BOILERPLATE_MIN_BIDS`` (3) bids, is the tender's template or the trade's stock phrasing, and
-   is dropped from every bid before comparing. Honest bids written on the same template therefore
-   do not look alike. (In a lot of three or four bids where all but one copy each other, the
-   copied text is in more than half the bids: pass the tender document so the template is known
-   and the share rule is not needed to find it.)
+   ``BOILERPLATE_SHARE`` (half) of the lot's bids and in at least ``BOILERPLATE_MIN_BIDS`` (3)
+   of them, is the tender's template or the trade's stock phrasing, and is dropped from every
+   bid before comparing. Honest bids written on the same template therefore do not look alike,
+   and the text two bids copy from each other is never taken for boilerplate (nor three copies
+   in a lot of six or more). In a lot of two bids only the tender document tells the template:
+   pass it.
 4. **Candidates by MinHash + LSH**: each bid's remaining shingles get a 128-value MinHash
    signature by one-permutation hashing (the shingle hashes are already uniformly mixed; the
    hash space is cut into 128 bins and each bin keeps its smallest hash; an empty bin borrows
@@ -206,6 +206,13 @@ class Match:
     passages: tuple[Passage, ...]
 
 
+def is_common(count, total: int):
+    """Whether something found in ``count`` of a lot's ``total`` bids is the lot's common stock
+    (more than ``BOILERPLATE_SHARE`` of them and at least ``BOILERPLATE_MIN_BIDS``); works on
+    numpy arrays of counts too."""
+    return (count > BOILERPLATE_SHARE * total) & (count >= BOILERPLATE_MIN_BIDS)
+
+
 def boilerplate(docs: Sequence[Prepared], tender: Prepared | None = None) -> np.ndarray:
     """The sorted shingle hashes every bid of the lot is compared without."""
     parts = []
@@ -213,7 +220,7 @@ def boilerplate(docs: Sequence[Prepared], tender: Prepared | None = None) -> np.
         parts.append(tender.distinct)
     if len(docs) >= BOILERPLATE_MIN_BIDS:
         values, counts = np.unique(np.concatenate([d.distinct for d in docs]), return_counts=True)
-        parts.append(values[counts > BOILERPLATE_SHARE * len(docs)])
+        parts.append(values[is_common(counts, len(docs))])
     if not parts:
         return np.zeros(0, dtype=np.uint64)
     return np.unique(np.concatenate(parts))
