@@ -11,16 +11,24 @@ tender document. Only the detection is timed, not the generation.
 Growth: the same detection over lots of 10, 25 and 50 bids (the same pages per bid): the time
 per bid should stay flat (linear in the bids of a lot), not grow with the lot (quadratic).
 
+Then the Cardinal indicators (``cardinal.indicators``: R024, R025, R035, R036, R038) over
+``--deals`` made-up awarded processes of 3 to 12 bids among 5,000 bidders, 300 tenderers and 40
+agents, some bids disqualified (target: 100,000 in at most 5 s; the pure computation, without
+reading them from the database).
+
 Prints one JSON line:
 {"bench": "trading", "lots": N, "bids": N, "pages": N, "chars_per_bid": N, "workers": N,
  "wall_s": ..., "cpu_s": ..., "per_bid_ms": ..., "growth": {"10": ms per bid, ...},
  "growth_ratio": ms per bid at 50 ÷ at 10, "planted": N, "found_planted": N,
- "false_flags": N, "target_s": 60}
+ "false_flags": N, "target_s": 60, "indicators": {"deals": N, "seconds": ..., "cpu_s": ...,
+ "flagged": N, "target_s": 5}}
 
     python bench/trading.py [--small | --smoke] [--lots N] [--bids N] [--pages N] [--workers 2]
+                            [--deals N]
 
 Full size 200 lots × 50 bids × 20 pages (10,000 bids; target: wall_s ≤ 60 on 2 cores);
---small 20 lots × 50 bids × 5 pages; --smoke 4 lots × 10 bids × 2 pages.
+--small 20 lots × 50 bids × 5 pages; --smoke 4 lots × 10 bids × 2 pages. Indicators: 100,000
+deals, --small 20,000, --smoke 2,000.
 """
 
 from __future__ import annotations
@@ -127,6 +135,59 @@ def run_lot(job: tuple[int, int, int]) -> dict:
     }
 
 
+def make_processes(count: int, seed: int = SEED):
+    from zhengwu.trading.cardinal import Process, ProcessBid
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(3, 13, count)
+    bidders = rng.integers(0, 5_000, int(sizes.sum()))
+    prices = rng.uniform(0.85, 1.0, int(sizes.sum())) * 1_000_000
+    disqualified = rng.random(int(sizes.sum())) < 0.08
+    tenderers = rng.integers(0, 300, count)
+    agents = rng.integers(0, 40, count)
+    out, at = [], 0
+    for i, n in enumerate(sizes.tolist()):
+        bids = tuple(
+            ProcessBid(
+                f"b{bidders[at + k]}",
+                float(prices[at + k]),
+                "disqualified" if disqualified[at + k] else "valid",
+            )
+            for k in range(n)
+        )
+        valid = [b for b in bids if b.status == "valid"]
+        winner = min(valid, key=lambda b: b.price).bidder if valid else None
+        out.append(
+            Process(
+                id=f"P{i}",
+                tenderer=f"t{tenderers[i]}",
+                agent=f"a{agents[i]}",
+                bids=bids,
+                winners=(winner,) if winner else (),
+                awarded=winner is not None,
+            )
+        )
+        at += n
+    return out
+
+
+def time_indicators(count: int) -> dict:
+    from zhengwu.trading import cardinal
+
+    processes = make_processes(count)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    result = cardinal.indicators(processes)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    flagged = sum(len(v) for k, v in result.items() if k != "meta")
+    return {
+        "deals": count,
+        "seconds": round(seconds, 3),
+        "cpu_s": round(cpu, 3),
+        "flagged": flagged,
+        "target_s": 5,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser, "")  # no database; --today is accepted and unused
@@ -134,6 +195,7 @@ def main() -> None:
     parser.add_argument("--bids", type=int, default=None)
     parser.add_argument("--pages", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--deals", type=int, default=None)
     args = parser.parse_args()
     record = Record("trading", args)
     lots = args.lots or size(args, full=200, small=20, smoke=4)
@@ -141,6 +203,7 @@ def main() -> None:
     pages = args.pages or size(args, full=20, small=5, smoke=2)
     growth_sizes = GROWTH_SIZES if not args.smoke else (5, 10)
     growth_lots = GROWTH_LOTS if not args.smoke else 1
+    deals = args.deals or size(args, full=100_000, small=20_000, smoke=2_000)
 
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         # Warm each worker (imports, the normalisation table) outside the timing.
@@ -188,6 +251,7 @@ def main() -> None:
             "found_planted": sum(r["found_planted"] for r in results),
             "false_flags": sum(r["false_flags"] for r in results),
             "target_s": 60,
+            "indicators": time_indicators(deals),
         }
     )
 

@@ -53,6 +53,7 @@ KEYS = {
         "planted",
         "found_planted",
         "false_flags",
+        "indicators",
     },
 }
 # The scripts that need no database (they set up their own, or none).

@@ -200,34 +200,40 @@ def r036(processes: Sequence[Process], out: _Results) -> None:
 
 
 def r038(processes: Sequence[Process], out: _Results) -> None:
-    per = {
-        "bidder": (defaultdict(lambda: [0, 0]), R038_MIN_BIDS),
-        "tenderer": (defaultdict(lambda: [0, 0, 0]), R038_MIN_PROCESSES),
-        "agent": (defaultdict(lambda: [0, 0, 0]), R038_MIN_PROCESSES),
-    }
+    bidder_dq: dict[str, int] = defaultdict(int)
+    bidder_n: dict[str, int] = defaultdict(int)
+    # tenderer or agent → [disqualified, submitted, processes]
+    orgs = {"tenderer": defaultdict(lambda: [0, 0, 0]), "agent": defaultdict(lambda: [0, 0, 0])}
+    submitted_states = SUBMITTED
     for p in processes:
-        submitted = [b for b in p.bids if b.status in SUBMITTED]
+        disqualified = submitted = 0
+        for bid in p.bids:
+            status = bid.status
+            if status not in submitted_states:
+                continue
+            submitted += 1
+            bidder_n[bid.bidder] += 1
+            if status == "disqualified":
+                disqualified += 1
+                bidder_dq[bid.bidder] += 1
         if not submitted:
             continue
-        disqualified = sum(b.status == "disqualified" for b in submitted)
-        for bid in submitted:
-            tally = per["bidder"][0][bid.bidder]
-            tally[0] += bid.status == "disqualified"
-            tally[1] += 1
         for group, ident in (("tenderer", p.tenderer), ("agent", p.agent)):
             if ident:
-                tally = per[group][0][ident]
+                tally = orgs[group][ident]
                 tally[0] += disqualified
-                tally[1] += len(submitted)
+                tally[1] += submitted
                 tally[2] += 1
+    # Bidders count their submitted bids, tenderers and agents their processes.
+    groups = {
+        "bidder": {b: bidder_dq[b] / n for b, n in bidder_n.items() if n >= R038_MIN_BIDS},
+        **{
+            group: {i: t[0] / t[1] for i, t in tallies.items() if t[2] >= R038_MIN_PROCESSES}
+            for group, tallies in orgs.items()
+        },
+    }
     meta: dict[str, float] = {}
-    for group, (tallies, minimum) in per.items():
-        # Bidders count their submitted bids, tenderers and agents their processes.
-        ratios = {
-            ident: t[0] / t[1]
-            for ident, t in tallies.items()
-            if (t[1] if group == "bidder" else t[2]) >= minimum
-        }
+    for group, ratios in groups.items():
         if not ratios:
             continue
         q1, q3 = quartiles(ratios.values())
