@@ -181,3 +181,24 @@ def test_the_indicators_with_their_meta(client, officer, supervisor, clerk):
         "/api/v1/trading/indicators?from=2026-12-01&to=2026-11-01", **bearer(supervisor)
     )
     assert response.status_code == 422
+
+
+def test_the_nul_character_is_refused_before_it_reaches_the_database(client, officer, supervisor):
+    """The site refuses NUL in a path or a form field (422); PostgreSQL would refuse to store it."""
+    assert client.get("/api/v1/trading/deals/JY%00", **bearer(supervisor)).status_code == 422
+    response = client.post(
+        "/api/v1/trading/deals/JY%00/open", {}, content_type="application/json", **bearer(officer)
+    )
+    assert response.status_code == 422
+    code = new_deal(client, officer)["code"]
+    for field, value in (("lot", "01\x00"), ("team", "张三\x00,李四"), ("price", "1\x00")):
+        data = {**bid_data(0), field: value}
+        response = client.post(f"/api/v1/trading/deals/{code}/bids", data, **bearer(officer))
+        assert response.status_code == 422, response.json()
+        assert set(response.json()["errors"]) == {field}
+    upload = SimpleUploadedFile("a\x00.txt", "技术标".encode(), content_type="text/plain")
+    response = client.post(
+        f"/api/v1/trading/deals/{code}/bids", {**bid_data(0), "file": upload}, **bearer(officer)
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["file"]["name"] == "a.txt"

@@ -31,9 +31,12 @@ def visible(user) -> QuerySet[Deal]:
 
 
 def deal_detail(user, code: str) -> Deal | None:
+    code = str(code or "")[:32]
+    if "\x00" in code:
+        return None
     return (
         visible(user)
-        .filter(code=str(code or "")[:32])
+        .filter(code=code)
         .prefetch_related(
             Prefetch("lots", queryset=Lot.objects.order_by("pk")),
             Prefetch("lots__bids", queryset=Bid.objects.order_by("pk").defer("text")),

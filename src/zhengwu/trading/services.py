@@ -67,8 +67,10 @@ def _step(deal: Deal, *, kind: str, actor, data: dict, occurred_at=None) -> Deal
 
 def _lock(code: str) -> Deal:
     code = str(code or "")[:32]
+    if "\x00" in code:  # no such code, and PostgreSQL refuses the character in a query
+        raise NotFound()
     deal = Deal.objects.select_for_update().filter(code=code).first()
-    if deal is None or "\x00" in code:
+    if deal is None:
         raise NotFound()
     return deal
 
@@ -215,6 +217,7 @@ def record_bid(
     if not isinstance(team, list) or not all(isinstance(t, str) and len(t) <= 64 for t in team):
         errors["team"] = [_("List the team members' names.")]
         team = []
+    team = [t.replace("\x00", "").strip() for t in team if t.replace("\x00", "").strip()]
     ip = str(data.get("ip") or "").strip()
     if ip:
         try:
@@ -241,7 +244,7 @@ def record_bid(
         deal = _lock(code)
         if deal.state not in BIDDING_STATES:
             raise DomainError(_("Bids are recorded only before the opening."), code="bids_closed")
-        lot = deal.lots.filter(code=str(data.get("lot") or "")).first()
+        lot = deal.lots.filter(code=str(data.get("lot") or "").replace("\x00", "")).first()
         if lot is None:
             raise ValidationFailed({"lot": [_("The deal has no such lot.")]})
         if lot.bids.filter(bidder_uscc=uscc).exists():
@@ -260,10 +263,10 @@ def record_bid(
         )
         if extracted is not None:
             file_name, content = upload
-            bid.author = extracted.author or bid.author
-            bid.company = extracted.company or bid.company
+            bid.author = (extracted.author.replace("\x00", "") or bid.author)[:200]
+            bid.company = (extracted.company.replace("\x00", "") or bid.company)[:200]
             bid.text = extracted.text.replace("\x00", "")
-            bid.file_name = file_name[-255:]
+            bid.file_name = file_name.replace("\x00", "")[-255:]
             bid.file_size = len(content)
             bid.file_sha256 = hashlib.sha256(content).hexdigest()
             bid.file.save(bid.file_sha256, ContentFile(content), save=False)
@@ -374,7 +377,9 @@ def _award(deal: Deal, winners) -> dict:
         lot = lots.get(str(lot_code))
         bid = (
             lot
-            and lot.bids.filter(bidder_uscc=str(uscc or "").upper(), status=BidStatus.VALID).first()
+            and lot.bids.filter(
+                bidder_uscc=str(uscc or "").upper().replace("\x00", ""), status=BidStatus.VALID
+            ).first()
         )
         if bid is None:
             errors[f"winners.{lot_code}"] = [_("The winner must be a valid bid of the lot.")]
