@@ -260,3 +260,17 @@ def test_verify_audit_finds_an_altered_deal_event(officer):
         call_command("verify_audit", stdout=out, stderr=err)
     assert f"BROKEN {deal.code} (event 2)" in err.getvalue()
     assert BidStatus.PENDING == Bid.objects.first().status
+
+
+def test_two_bidders_naming_each_other_are_two_flags(officer):
+    deal = services.announce_deal(actor=officer, data=DEAL)
+    for i, other in ((0, 1), (1, 0)):
+        text = TEMPLATE + own_text(10 + i) + NAMES[other]
+        services.record_bid(
+            actor=officer, code=deal.code, data=bid_data(i), upload=("b.txt", text.encode())
+        )
+    services.act(actor=officer, code=deal.code, action="open")
+    flags = Flag.objects.filter(deal=deal, kind="mixed_documents")
+    assert sorted(f.evidence["file_of"] for f in flags) == sorted(
+        str(b.pk) for b in Bid.objects.filter(lot__deal=deal)
+    )

@@ -395,7 +395,10 @@ def _award(deal: Deal, winners) -> dict:
 
 
 def fingerprint(flag: signals.Flag, lot_code: str) -> str:
-    pattern = flag.evidence.get("pattern") or flag.evidence.get("basis") or ""
+    # What tells two flags of one kind over the same bids apart: the price pattern, the basis of
+    # a similarity, whose file names the other bidder.
+    evidence = flag.evidence
+    pattern = evidence.get("pattern") or evidence.get("basis") or evidence.get("file_of") or ""
     key = "\x1f".join([flag.kind, lot_code, pattern, *sorted(flag.bids)])
     return hashlib.sha256(key.encode()).hexdigest()
 

@@ -557,6 +557,12 @@ def mixed_documents(bids: Sequence[Bid], *, tender_text: str = "") -> list[Flag]
     tender_plain, _ = similarity.normalised_text(tender_text or "")
     flags = []
     prepared = {b.key: similarity.normalised_text(b.text) for b in bids if b.text}
+    codes = {
+        b.key: re.compile(re.escape(b.bidder.strip()), re.IGNORECASE)
+        for b in bids
+        if len((b.bidder or "").strip()) == 18
+    }
+    names = {b.key: similarity.normalised_text(b.bidder_name)[0] for b in bids}
     for bid in bids:
         if bid.key not in prepared:
             continue
@@ -565,16 +571,15 @@ def mixed_documents(bids: Sequence[Bid], *, tender_text: str = "") -> list[Flag]
             if other.bidder == bid.bidder:
                 continue
             hits = []
-            name, _ = similarity.normalised_text(other.bidder_name)
+            name = names[other.key]
             if len(name) >= MIN_NAME_CHARS and name not in tender_plain:
                 at = text.find(name)
                 if at >= 0:
                     hits.append({"found": other.bidder_name, "offset": int(offsets[at])})
-            code = (other.bidder or "").strip().upper()
-            if len(code) == 18:
-                at = bid.text.upper().find(code)
-                if at >= 0:
-                    hits.append({"found": other.bidder, "offset": at})
+            pattern = codes.get(other.key)
+            found = pattern.search(bid.text) if pattern else None
+            if found:
+                hits.append({"found": other.bidder, "offset": found.start()})
             if hits:
                 flags.append(
                     Flag(
