@@ -245,6 +245,7 @@ def _mount() -> None:
     from zhengwu.ratings.api import router as ratings_router
     from zhengwu.supervision.api import router as supervision_router
     from zhengwu.tickets.api import router as tickets_router
+    from zhengwu.trading.api import router as trading_router
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
@@ -261,6 +262,7 @@ def _mount() -> None:
     api.add_router("/v1", joint_router)
     api.add_router("/v1", meetings_router)
     api.add_router("/v1", licences_router)
+    api.add_router("/v1", trading_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

@@ -43,7 +43,22 @@ KEYS = {
     "tickets": {"report", "db", "data_bytes"},
     "pages": {"serial", "concurrent", "slowest", "max_queries", "query_violators"},
     "joint": {"joint_cases", "children", "filings", "queue", "full_count", "plans", "db"},
+    "trading": {
+        "lots",
+        "bids",
+        "wall_s",
+        "cpu_s",
+        "per_bid_ms",
+        "growth",
+        "growth_ratio",
+        "planted",
+        "found_planted",
+        "false_flags",
+        "indicators",
+    },
 }
+# The scripts that need no database (they set up their own, or none).
+NO_DATABASE = {"workdays", "trading"}
 # Extra arguments of the smoke run (the ticket intake is covered by intake.py's machinery).
 EXTRA = {"tickets": ["--skip-intake"]}
 
@@ -58,7 +73,7 @@ def database_url(name: str) -> str:
 
 def run(name: str) -> dict:
     command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--smoke", *EXTRA.get(name, [])]
-    if name != "workdays":
+    if name not in NO_DATABASE:
         command += ["--database-url", database_url(name)]
     done = subprocess.run(  # noqa: S603 - our own scripts, our own arguments
         command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
@@ -73,7 +88,7 @@ def run(name: str) -> dict:
 def test_smoke_run_prints_the_documented_keys(name):
     if name == "workdays":
         pytest.importorskip("chinese_calendar", reason="the bench extra (chinese-calendar)")
-    elif not ON_POSTGRES:
+    elif name not in NO_DATABASE and not ON_POSTGRES:
         pytest.skip("needs PostgreSQL: ZHENGWU_TEST_DATABASE_URL is not a postgres:// URL")
     line = run(name)
     missing = (COMMON | KEYS[name]) - set(line)

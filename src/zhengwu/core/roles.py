@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     # The hotline operator and dispatcher (话务员/派单员): registers and dispatches tickets, calls
     # callers back. A staff role; tickets are its own scope, cases are not (not center-wide).
     OPERATOR = "operator"
+    # Staff of the public-resource trading center (交易中心工作人员): record deals, bids and the
+    # steps of each deal (DOMAIN.md §12). A staff role; cases are not its scope.
+    TRADING_OFFICER = "trading_officer"
 
     @property
     def label(self):
@@ -33,6 +36,7 @@ ROLE_LABELS = {
     Role.LEADER: _("Leader"),
     Role.ADMIN: _("Administrator"),
     Role.OPERATOR: _("Hotline operator"),
+    Role.TRADING_OFFICER: _("Trading officer"),
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}

@@ -45,6 +45,7 @@ ACCOUNTS = [
     DemoAccount("leader", Role.LEADER, "郑明远"),
     DemoAccount("citizen", Role.APPLICANT, "张三"),
     DemoAccount("operator", Role.OPERATOR, "刘晓红"),
+    DemoAccount("trading", Role.TRADING_OFFICER, "钱文博"),
 ]
 
 

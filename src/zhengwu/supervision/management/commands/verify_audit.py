@@ -1,5 +1,5 @@
-"""Check the hash chain of every case's, joint case's, ticket's and rectification task's events,
-and the daily seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's, rectification task's and deal's
+events, and the daily seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
@@ -30,6 +30,7 @@ from zhengwu.ratings.models import RectificationTask
 from zhengwu.supervision import replay, seal
 from zhengwu.tickets.integrity import verify as verify_tickets
 from zhengwu.tickets.models import Ticket
+from zhengwu.trading.integrity import verify as verify_deals
 
 
 def _shown(value) -> str:
@@ -103,6 +104,7 @@ class Command(BaseCommand):
         broken += self._chains(verify_joint_cases(), "joint cases")
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
+        broken += self._chains(verify_deals(), "deals")
         broken += self._replayed(replay.cases(), "cases")
         broken += self._replayed(replay.tickets(), "tickets")
         broken += self._replayed(replay.tasks(), "tasks")

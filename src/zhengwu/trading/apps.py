@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TradingConfig(AppConfig):
+    name = "zhengwu.trading"
+    label = "trading"
+    verbose_name = _("Public-resource trading")
