@@ -121,12 +121,14 @@ class Command(BaseCommand):
             def progress(done, total):
                 self.stdout.write(f"  {done}/{total}")
 
+            # The joint cases first: the history's mornings then sweep and seal every day with
+            # their steps in it, as the scheduler would have.
+            joint = demo_joint.generate(count=max(6, history // 25))
             made = demo_history.generate(count=history, progress=progress)
             self.stdout.write(
                 _("%(cases)d cases with %(actions)d steps.")
                 % {"cases": made.cases, "actions": made.actions}
             )
-            joint = demo_joint.generate(count=max(6, history // 25))
             self.stdout.write(
                 _("%(joint)d joint cases (一件事) with %(children)d item cases.")
                 % {"joint": joint.joint_cases, "children": joint.children}
