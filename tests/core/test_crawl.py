@@ -153,8 +153,8 @@ def _document_text(content: bytes, kind: str) -> list[str]:
 @pytest.fixture
 def demo_city():
     call_command("seed_demo", "--history=0", "--tickets=0", stdout=io.StringIO())
-    demo_history.generate(count=60, days=60, seed=5)
     demo_joint.generate(count=8, days=60, seed=5)
+    demo_history.generate(count=60, days=60, seed=5)
     demo_ratings.generate(share=0.9)
     demo_tickets.generate(count=30, days=60, seed=5)
     _joint_cases()

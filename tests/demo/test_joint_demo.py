@@ -26,6 +26,7 @@ END = dt.datetime(2025, 12, 10, 16, 0, tzinfo=LOCAL_TZ)
 @pytest.fixture
 def city():
     services.seed()
+    demo_joint.seed()
 
 
 def test_the_demo_has_six_real_published_scenes(city):

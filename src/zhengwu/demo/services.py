@@ -17,7 +17,6 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog.services import import_items
 from zhengwu.core.roles import Role
-from zhengwu.demo import joint as demo_joint
 from zhengwu.demo.constants import CITIZEN_ID_NUMBER, DEMO_PASSWORD
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -122,5 +121,4 @@ def seed(path: Path = DATA_FILE) -> dict:
     seed_organisation(data)
     seed_accounts()
     summary = import_items(data["items"], publish=True, valid_from=CATALOGUE_VALID_FROM)
-    scenes = demo_joint.seed()
-    return {"departments": len(data["departments"]), "items": summary, **scenes}
+    return {"departments": len(data["departments"]), "items": summary}

@@ -112,6 +112,7 @@ class Command(BaseCommand):
 
     def _seed(self, history, tickets):
         services.seed()
+        demo_joint.seed()
         if history > 0 and not Case.objects.exists():
             self.stdout.write(
                 _("Making a year of case history (%(count)d cases)...") % {"count": history}
