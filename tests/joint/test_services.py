@@ -191,16 +191,21 @@ def test_a_denial_stops_later_stages(scene, clerk, reviewer, zjj_reviewer, trave
     assert joint.state == "stopped"
 
 
-def test_a_childs_special_procedure_pauses_the_joint_clock(scene, clerk, zjj_reviewer, travel):
-    joint = accepted(clerk, travel)
-    child = children(joint)[ZJJ_FIRST].case
-    travel(AT("2026-09-28 09:00"))
-    case_services.act(
-        actor=zjj_reviewer,
-        number=child.number,
+def suspend(case, actor, travel, when: str):
+    """The case's special procedure (a fire inspection) from ``when``."""
+    travel(AT(when))
+    return case_services.act(
+        actor=actor,
+        number=case.number,
         action="suspend",
         data={"procedure": "inspection", "reason": "消防检测"},
     )
+
+
+def test_a_childs_special_procedure_pauses_the_joint_clock(scene, clerk, zjj_reviewer, travel):
+    joint = accepted(clerk, travel)
+    child = children(joint)[ZJJ_FIRST].case
+    suspend(child, zjj_reviewer, travel, "2026-09-28 09:00")
     travel(AT("2026-10-09 09:00"))
     case_services.act(actor=zjj_reviewer, number=child.number, action="resume", data={})
     joint.refresh_from_db()

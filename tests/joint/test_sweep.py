@@ -10,7 +10,7 @@ import pytest
 
 from tests.cases.helpers import AT
 from tests.joint.conftest import SCJ_ITEM, ZJJ_FIRST, file_joint
-from tests.joint.test_services import accepted, advance, children
+from tests.joint.test_services import accepted, advance, children, suspend
 from zhengwu.cases import services as case_services
 from zhengwu.core.errors import DomainError
 from zhengwu.core.roles import Role
@@ -148,13 +148,7 @@ def test_a_childs_special_procedure_pauses_the_joint_clock_seen_by_the_sweep(
 ):
     joint = accepted(clerk, travel)
     child = children(joint)[ZJJ_FIRST].case
-    travel(AT("2026-09-28 09:00"))
-    case_services.act(
-        actor=zjj_reviewer,
-        number=child.number,
-        action="suspend",
-        data={"procedure": "inspection", "reason": "消防检测"},
-    )
+    suspend(child, zjj_reviewer, travel, "2026-09-28 09:00")
     assert stored(joint).statutory_due == D(2026, 12, 4)  # paused through 9/28
     result = swept(travel, "2026-10-08 08:00")  # National Day in between
     now = stored(joint)
