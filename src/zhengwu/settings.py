@@ -306,10 +306,9 @@ SWEEP_WORKERS = int(os.environ.get("ZHENGWU_SWEEP_WORKERS", "2"))
 # The period a one-time notice gives the applicant to hand in the missing materials, in working
 # days (docs/cases.md, 申请人告知); the sweep reminds them the working day before it ends.
 SUPPLEMENT_PERIOD_WORKDAYS = int(os.environ.get("ZHENGWU_SUPPLEMENT_PERIOD_WORKDAYS", "10"))
-# 一业一证 indicator (docs/assessment.md): the licence type codes of a business licence (a new
-# enterprise's 设立登记) and of the composite licence (行业综合许可证).
+# 一业一证 indicator (docs/assessment.md): the licence type code of a business licence (a new
+# enterprise's 设立登记).
 BUSINESS_LICENCE_TYPE = os.environ.get("ZHENGWU_BUSINESS_LICENCE_TYPE", "YYZZ")
-COMPOSITE_LICENCE_TYPE = os.environ.get("ZHENGWU_COMPOSITE_LICENCE_TYPE", "composite")
 # 好差评 (docs/ratings.md).
 # 先办后录 (DOMAIN §4): an action recorded more than this many working days after it occurred.
 RETROACTIVE_MARGIN_WORKDAYS = int(os.environ.get("ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS", "1"))

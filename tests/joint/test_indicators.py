@@ -13,7 +13,7 @@ from django.test import Client
 from tests.assessment.test_indicators import bearer
 from tests.cases.helpers import AT
 from tests.factories import ApplicantFactory, valid_uscc
-from tests.joint.conftest import SCENE, SCJ_ITEM, ZJJ_FIRST, ZJJ_SECOND
+from tests.joint.conftest import SCENE, SCJ_ITEM, ZJJ_FIRST, ZJJ_SECOND, file_joint
 from tests.joint.test_services import accepted, children, decide
 from zhengwu.assessment import formulas, selectors
 from zhengwu.assessment.joint_indicators import scene_rows
@@ -21,7 +21,8 @@ from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
-from zhengwu.licences.models import Licence, LicenceType
+from zhengwu.joint.models import JointCase
+from zhengwu.licences.models import CompositeLicence, Licence, LicenceType
 from zhengwu.workdays.loader import get_calendar
 
 D = dt.date
@@ -102,13 +103,11 @@ def test_joint_cases_per_lead_department_and_per_scene(
 _numbers = itertools.count(1)
 
 
-def register(item, applicant, *, holders, composite_holders, on: dt.date, business_too=True):
+def register(item, applicant, *, holders, composite_holders, on: dt.date, joint, business_too=True):
     """New enterprises registered on ``on`` (a business licence each, issued by a case of the
-    item) and the composite licences of some of them, in the licence register."""
+    item) and the composite licences (一业一证, each issued by the delivery of a joint case like
+    ``joint``) of some of them."""
     business = LicenceType.objects.get_or_create(code="YYZZ", defaults={"name": "营业执照"})[0]
-    composite = LicenceType.objects.get_or_create(
-        code="composite", defaults={"name": "行业综合许可证"}
-    )[0]
     now = clock.now()
     version = item.current_version
 
@@ -133,32 +132,67 @@ def register(item, applicant, *, holders, composite_holders, on: dt.date, busine
             updated_at=now,
         )
 
+    def delivered_joint():
+        made = JointCase.objects.get(pk=joint.pk)
+        made.pk = None
+        made.number = f"LBT{next(_numbers):010d}"
+        made.save(force_insert=True)
+        return made
+
     for holder in holders:
-        for kind, wanted in ((business, business_too), (composite, holder in composite_holders)):
-            if wanted:
-                Licence.objects.create(
-                    number=f"{kind.code}-{next(_numbers)}",
-                    type=kind,
-                    name=kind.name,
-                    holder=holder,
-                    holder_name="新设企业",
-                    applicant=applicant,
-                    valid_from=on,
-                    case=case(),
-                    issued_at=now,
-                )
+        if business_too:
+            Licence.objects.create(
+                number=f"YYZZ-{next(_numbers)}",
+                type=business,
+                name=business.name,
+                holder=holder,
+                holder_name="新设企业",
+                applicant=applicant,
+                valid_from=on,
+                case=case(),
+                issued_at=now,
+            )
+        if holder in composite_holders:
+            n = next(_numbers)
+            CompositeLicence.objects.create(
+                number=f"ZH-{n}",
+                name="行业综合许可证",
+                holder=holder,
+                holder_name="新设企业",
+                applicant=applicant,
+                issuer=item.department,
+                joint=delivered_joint(),
+                valid_from=on,
+                verify_code=f"{n:016X}",
+                issued_at=now,
+            )
 
 
-def test_the_share_of_new_enterprises_with_a_composite_licence(scene, supervisor, travel):
+def test_the_share_of_new_enterprises_with_a_composite_licence(scene, clerk, supervisor, travel):
     travel(AT("2026-11-02 09:00"))
+    joint = file_joint(clerk)
     item = ServiceItem.objects.select_related("current_version", "department").get(
         impl_code=SCJ_ITEM
     )
     applicant = ApplicantFactory()
     before = [valid_uscc(1_000 + n) for n in range(47)]
     after = [valid_uscc(2_000 + n) for n in range(99)]
-    register(item, applicant, holders=before, composite_holders=before[:26], on=D(2026, 9, 15))
-    register(item, applicant, holders=after, composite_holders=after[:97], on=D(2026, 10, 15))
+    register(
+        item,
+        applicant,
+        holders=before,
+        composite_holders=before[:26],
+        on=D(2026, 9, 15),
+        joint=joint,
+    )
+    register(
+        item,
+        applicant,
+        holders=after,
+        composite_holders=after[:97],
+        on=D(2026, 10, 15),
+        joint=joint,
+    )
     september = row_of("SCJ", SEPTEMBER).indicators["composite_licence_share"]
     october = row_of("SCJ", OCTOBER).indicators["composite_licence_share"]
     assert (september.numerator, september.denominator) == (26, 47)
@@ -169,7 +203,7 @@ def test_the_share_of_new_enterprises_with_a_composite_licence(scene, supervisor
     late = before[30]
     register(
         item, applicant, holders=[late], composite_holders=[late], on=D(2026, 11, 1),
-        business_too=False,
+        joint=joint, business_too=False,
     )  # fmt: skip
     assert counts(row_of("SCJ", SEPTEMBER), "composite_licence_share") == (26, 47)
     # through the API, grouped by department and by center

@@ -18,8 +18,8 @@ it like any other:
   the sum of the statutory limits of the catalogue versions their cases were handled under.
 - ``composite_licence_share``: new enterprises (holders of a business licence, type
   ``settings.BUSINESS_LICENCE_TYPE``, issued in the period: 设立登记) that hold a composite
-  licence (type ``settings.COMPOSITE_LICENCE_TYPE``) issued by the period's last day, each
-  holder once, under the group of the business licence's case.
+  licence (一业一证, ``licences.CompositeLicence``) issued by the period's last day and not
+  revoked by then, each holder once, under the group of the business licence's case.
 
 Joint applications are counted under their lead department (and its center); by staff, the clerk
 who filed a window application; they have no window and no single item, so those groups get no
@@ -42,7 +42,7 @@ from zhengwu.assessment.formulas import Count
 from zhengwu.assessment.selectors import group_expression
 from zhengwu.cases.models import Case
 from zhengwu.joint.models import JointCase, JointChild
-from zhengwu.licences.models import Licence
+from zhengwu.licences.models import CompositeLicence, Licence
 from zhengwu.workdays.loader import get_calendar
 
 DECIDED = ("completed", "stopped", "delivered")
@@ -118,12 +118,12 @@ def _composite(start, end, group, department_ids, add) -> None:
     ):
         holders[key].add(holder)
     everyone = set().union(*holders.values()) if holders else set()
+    # 一业一证: the composite licences issued by joint deliveries (``licences.CompositeLicence``)
+    # by the end of the period and not revoked by then
     composite = set(
-        Licence.objects.filter(
-            type__code=settings.COMPOSITE_LICENCE_TYPE,
-            valid_from__lte=end,
-            holder__in=sorted(everyone),
-        ).values_list("holder", flat=True)
+        CompositeLicence.objects.filter(valid_from__lte=end, holder__in=sorted(everyone))
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=end))
+        .values_list("holder", flat=True)
     )
     for key, found in holders.items():
         add(key, "composite_licence_share", len(found & composite), len(found))
