@@ -101,6 +101,8 @@ def test_levels_move_at_the_boundaries_and_each_warning_is_recorded_once(
     note = Notification.objects.filter(kind="joint_warning", code="yellow").first()
     assert messages.title(note) == f"联办件 {joint.number}：黄牌预警"
     assert "2026年11月12日" in messages.body(note)
+    # and open the joint case's page
+    assert messages.link(note) == f"/joint/{joint.number}/"
 
 
 def test_the_45_plus_15_clock_across_the_spring_festival_through_the_sweep(

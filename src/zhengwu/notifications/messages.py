@@ -216,6 +216,10 @@ def _applicant_body(notification: Notification, case, events=None) -> str:
 
 
 def link(notification: Notification) -> str:
+    if notification.kind in JOINT_KINDS:
+        found = joint_finding(notification)
+        if found is not None:
+            return reverse("joint:detail", args=[found.joint.number])
     if notification.case_id is None:
         return reverse("notifications:inbox")
     if notification.kind in APPLICANT_KINDS:
