@@ -35,7 +35,7 @@ def test_warning_before_the_due_date_then_an_irregularity(travel, office, citize
     assert sweep.run().irregularities == 1
     request.refresh_from_db()
     assert request.level == "red"
-    assert kinds(request) == [("overdue", True), ("warning", False)]
+    assert kinds(request) == [("late_reply", True), ("warning", False)]
     assert sweep.run().irregularities == 0  # once
 
 
@@ -46,7 +46,7 @@ def test_a_late_reply_is_an_irregularity(travel, office, citizen):
     request = services.act(actor=office, number=n, action="reply", data={"type": "disclosed"})
     assert request.on_time is False
     sweep.run()
-    assert kinds(request) == [("overdue", True)]
+    assert kinds(request) == [("late_reply", True)]
 
 
 def test_deemed_abandonment_after_the_supplement_and_the_payment_periods(

@@ -113,7 +113,7 @@ def _findings(now: dt.datetime, today: dt.date) -> tuple[int, int]:
         on_time=False, completed_on__gte=today - RECENT
     )
     irregular = [
-        finding(pk, dept, K.OVERDUE, due, irregular=True, due=due)
+        finding(pk, dept, K.LATE_REPLY, due, irregular=True, due=due)
         for pk, dept, due in DisclosureRequest.objects.filter(late).values_list(*fields)
     ]
     notices = DisclosureEvent.objects.filter(
