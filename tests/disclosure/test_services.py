@@ -364,3 +364,19 @@ def test_every_step_has_its_print_view_and_docx(
     assert "部分公开" in client.get(url).content.decode()
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_verify_audit_replays_the_stored_clocks(travel, department, office, head, citizen):
+    request = _flow(travel, office, head, citizen)
+    out, err = io.StringIO(), io.StringIO()
+    call_command_ok = True
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit:
+        call_command_ok = False
+    assert call_command_ok, err.getvalue()
+    assert "replayed disclosure requests: 0 mismatched" in out.getvalue()
+    DisclosureRequest.objects.filter(pk=request.pk).update(reply_due=D(2026, 6, 1))
+    with pytest.raises(SystemExit):
+        call_command("verify_audit", stdout=out, stderr=err)
+    assert f"政府信息公开申请 {request.number}：答复期限 存储为 2026-06-01" in err.getvalue()
