@@ -29,6 +29,7 @@ urlpatterns = [
     path("portal/scenes/", include("zhengwu.joint.portal_urls")),
     path("licences/verify/", include("zhengwu.licences.public_urls")),
     path("licences/", include("zhengwu.licences.urls")),
+    path("disclosure/", include("zhengwu.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

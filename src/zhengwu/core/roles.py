@@ -21,6 +21,9 @@ class Role(enum.StrEnum):
     # Staff of the public-resource trading center (交易中心工作人员): record deals, bids and the
     # steps of each deal (DOMAIN.md §12). A staff role; cases are not its scope.
     TRADING_OFFICER = "trading_officer"
+    # The disclosure office (政府信息公开工作机构): registers, routes and answers requests
+    # (zhengwu.disclosure); of its department, or of the whole government when it has none.
+    DISCLOSURE_OFFICER = "disclosure_officer"
 
     @property
     def label(self):
@@ -37,6 +40,7 @@ ROLE_LABELS = {
     Role.ADMIN: _("Administrator"),
     Role.OPERATOR: _("Hotline operator"),
     Role.TRADING_OFFICER: _("Trading officer"),
+    Role.DISCLOSURE_OFFICER: _("Disclosure officer"),
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}

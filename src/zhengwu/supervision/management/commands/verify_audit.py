@@ -1,5 +1,5 @@
-"""Check the hash chain of every case's, joint case's, ticket's, rectification task's and deal's
-events, and the daily seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's, rectification task's, deal's and
+disclosure request's events, and the daily seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
+from zhengwu.disclosure.integrity import verify as verify_disclosure_requests
+from zhengwu.disclosure.models import DisclosureRequest
 from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
@@ -45,7 +47,8 @@ def _shown(value) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case, joint case, ticket and rectification-task events and "
+        "Verify the hash chains of all case, joint case, ticket, rectification-task and disclosure "
+        "request events and "
         "the daily "
         "seals; "
         "exit 1 on any break."
@@ -66,10 +69,20 @@ class Command(BaseCommand):
         return broken
 
     def _labels(self):
-        return {"case": _("Case"), "ticket": _("Ticket"), "task": _("Rectification task")}
+        return {
+            "case": _("Case"),
+            "ticket": _("Ticket"),
+            "task": _("Rectification task"),
+            "disclosure": _("Disclosure request"),
+        }
 
     def _field_name(self, label: str, name: str) -> str:
-        model = {"case": Case, "ticket": Ticket, "task": RectificationTask}[label]
+        model = {
+            "case": Case,
+            "ticket": Ticket,
+            "task": RectificationTask,
+            "disclosure": DisclosureRequest,
+        }[label]
         return str(model._meta.get_field(name).verbose_name)
 
     def _replayed(self, mismatches, noun: str) -> int:
@@ -105,9 +118,11 @@ class Command(BaseCommand):
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
         broken += self._chains(verify_deals(), "deals")
+        broken += self._chains(verify_disclosure_requests(), "disclosure requests")
         broken += self._replayed(replay.cases(), "cases")
         broken += self._replayed(replay.tickets(), "tickets")
         broken += self._replayed(replay.tasks(), "tasks")
+        broken += self._replayed(replay.disclosure_requests(), "disclosure requests")
         missing = replay.missing_case_ids()
         for case_id in missing:
             self.stderr.write(
