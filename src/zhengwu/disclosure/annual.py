@@ -1,5 +1,6 @@
 """The annual report's tables 三 and 四 (政府信息公开条例 art. 50, format 国办公开办函〔2021〕30号).
-Pure: no Django.
+Pure: no Django. The applicant types, results, reasons and appeals are those of
+``zhengwu.disclosure.rules`` (the keys stored on the request).
 
 Table 三 (收到和处理政府信息公开申请情况) counts requests by applicant type (the columns) and by
 what happened to them (the rows); table 四 (政府信息公开行政复议、行政诉讼情况) counts the
@@ -36,6 +37,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from zhengwu.disclosure import rules
+
 __all__ = [
     "APPLICANT_COLUMNS",
     "APPLICANT_TYPES",
@@ -62,33 +65,22 @@ __all__ = [
     "year_bounds",
 ]
 
-# Columns of table 三: the applicant types, then the total. 法人或其他组织 is the heading of the
-# five organisation columns, not a column of its own.
-APPLICANT_TYPES = (
-    "natural_person",  # 自然人
-    "commercial_enterprise",  # 商业企业
-    "research_institution",  # 科研机构
-    "social_welfare_organization",  # 社会公益组织
-    "legal_service_institution",  # 法律服务机构
-    "other_organization",  # 其他
-)
+# Columns of table 三: the applicant types (``rules.ApplicantType``), then the total.
+# 法人或其他组织 is the heading of the five organisation columns, not a column of its own.
+APPLICANT_TYPES = tuple(t.value for t in rules.ApplicantType)
+# person 自然人; business 商业企业; research 科研机构; public_interest 社会公益组织;
+# legal_service 法律服务机构; other 其他
 APPLICANT_COLUMNS = APPLICANT_TYPES
 ORGANIZATION_TYPES = APPLICANT_TYPES[1:]
 COLUMNS = (*APPLICANT_TYPES, "total")
 
-# The results (三 (一)–(六)) and, for the four that need one, their reasons in the format's order.
-RESULTS = (
-    "granted",  # (一) 予以公开
-    "partially_granted",  # (二) 部分公开
-    "withheld",  # (三) 不予公开
-    "unavailable",  # (四) 无法提供
-    "not_processed",  # (五) 不予处理
-    "other",  # (六) 其他处理
-)
+# The results (三 (一)–(六), ``rules.Result``) and the names of their numbered reasons, in the
+# format's order: reason n of a result is the n-th name.
+RESULTS = tuple(r.value for r in rules.Result)
 REASONS: dict[str, tuple[str, ...]] = {
-    "granted": (),
-    "partially_granted": (),
-    "withheld": (
+    "disclosed": (),  # (一) 予以公开
+    "partial": (),  # (二) 部分公开
+    "withheld": (  # (三) 不予公开
         "state_secret",  # 1 属于国家秘密
         "prohibited_by_law",  # 2 其他法律行政法规禁止公开
         "security_stability",  # 3 危及"三安全一稳定"
@@ -98,61 +90,62 @@ REASONS: dict[str, tuple[str, ...]] = {
         "enforcement_file",  # 7 属于行政执法案卷
         "administrative_query",  # 8 属于行政查询事项
     ),
-    "unavailable": (
+    "unavailable": (  # (四) 无法提供
         "not_held",  # 1 本机关不掌握相关政府信息
         "needs_creation",  # 2 没有现成信息需要另行制作
         "still_unclear",  # 3 补正后申请内容仍不明确
     ),
-    "not_processed": (
+    "not_handled": (  # (五) 不予处理
         "petition",  # 1 信访举报投诉类申请
         "repeated",  # 2 重复申请
         "publication",  # 3 要求提供公开出版物
         "excessive",  # 4 无正当理由大量反复申请
         "confirmation",  # 5 要求行政机关确认或重新出具已获取信息
     ),
-    "other": (
+    "other": (  # (六) 其他处理
         "no_supplement",  # 1 逾期不补正、不再处理
         "fee_unpaid",  # 2 逾期未缴纳费用、不再处理
         "other",  # 3 其他
     ),
 }
+assert tuple(REASONS) == RESULTS
+assert all(
+    rules.RESULTS[rules.Result(r)] == tuple(range(1, len(n) + 1)) for r, n in REASONS.items()
+)
 
 
-def result_row(result: str, reason: str | None = None) -> str:
-    """The row key of a result and its reason: ``granted``, ``withheld_state_secret``...
+def result_row(result: str, reason: int | None = None) -> str:
+    """The row key of a result and its reason number: ``disclosed``, ``withheld_state_secret``
+    (``withheld`` and 1)...
 
     Raises ``ValueError`` for an unknown result, a reason the result does not take, or a missing
     reason where the format has one row per reason."""
     if result not in REASONS:
         raise ValueError(f"unknown result {result!r}")
-    reasons = REASONS[result]
-    if not reasons:
+    names = REASONS[result]
+    if not names:
         if reason:
             raise ValueError(f"the result {result!r} takes no reason")
         return result
-    if reason not in reasons:
+    if isinstance(reason, bool) or not isinstance(reason, int) or not 1 <= reason <= len(names):
         raise ValueError(f"the result {result!r} has no reason {reason!r}")
-    return f"{result}_{reason}"
+    return f"{result}_{names[reason - 1]}"
 
 
 RESULT_ROWS = tuple(
-    result_row(result, reason) for result in RESULTS for reason in (REASONS[result] or (None,))
+    result_row(result, reason)
+    for result in RESULTS
+    for reason in (range(1, len(REASONS[result]) + 1) if REASONS[result] else (None,))
 )
 # Rows of table 三, in the format's order.
 ROWS = ("received", "carried_over", *RESULT_ROWS, "results_total", "carried_forward")
 
-# Table 四: three proceedings × (four results and the total).
-PROCEEDING_KINDS = (
-    "reconsideration",  # 行政复议
-    "litigation_direct",  # 行政诉讼 未经复议直接起诉
-    "litigation_after_reconsideration",  # 行政诉讼 复议后起诉
-)
-LITIGATION_RESULTS = (
-    "upheld",  # 结果维持
-    "corrected",  # 结果纠正
-    "other",  # 其他结果
-    "pending",  # 尚未审结
-)
+# Table 四: three proceedings (``rules.Appeal``) × (four results and the total).
+PROCEEDING_KINDS = tuple(a.value for a in rules.Appeal)
+# reconsideration 行政复议; lawsuit_direct 行政诉讼 未经复议直接起诉;
+# lawsuit_after_reconsideration 行政诉讼 复议后起诉
+LITIGATION_RESULTS = tuple(r.value for r in rules.AppealResult)
+# upheld 结果维持; corrected 结果纠正; other 其他结果; pending 尚未审结
 TABLE_FOUR_COLUMNS = (*LITIGATION_RESULTS, "total")
 
 
@@ -177,7 +170,7 @@ class Request:
     applicant_type: str
     completed_on: dt.date | None = None
     result: str | None = None
-    reason: str | None = None
+    reason: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
