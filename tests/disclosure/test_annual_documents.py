@@ -108,9 +108,13 @@ def test_the_workbook_merges_cells_as_the_format():
     three, four = _tables()
     with translation.override("zh-hans"):
         grids = [annual_documents.table_three_grid(three), annual_documents.table_four_grid(four)]
-        content = annual_documents.workbook(grids, title="某县人民政府2026年政府信息公开工作年度报告")
+        title = "某县人民政府2026年政府信息公开工作年度报告"
+        content = annual_documents.workbook(grids, title=title)
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
+    assert book.sheetnames == [
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+    ]
     sheet = book.worksheets[0]
     assert sheet["A1"].value == "某县人民政府2026年政府信息公开工作年度报告"
     merged = {str(r) for r in sheet.merged_cells.ranges}
