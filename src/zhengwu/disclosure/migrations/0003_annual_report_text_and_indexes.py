@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('disclosure', '0001_initial'),
+        ('disclosure', '0002_findings'),
         ('tickets', '0004_report_dept_index_covers_unit_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
