@@ -72,7 +72,8 @@ INSERT INTO disclosure_disclosurerequest (
     version, event_count, head_hash, created_at, updated_at
 )
 SELECT
-    'BGK' || lpad(g::text, 10, '0'), 'internet', (%(types)s::text[])[1 + floor(r_type * %(type_count)s::int)::int],
+    'BGK' || lpad(g::text, 10, '0'), 'internet',
+    (%(types)s::text[])[1 + floor(r_type * %(type_count)s::int)::int],
     '申请人' || g, '', '', '', '13800138000', '', '', '申请公开的政府信息', '', 'electronic',
     'email', (%(departments)s::bigint[])[1 + floor(r_dept * %(department_count)s::int)::int],
     CASE WHEN done IS NULL THEN 'in_progress' ELSE 'delivered' END,
@@ -80,13 +81,15 @@ SELECT
     CASE WHEN done IS NULL THEN NULL ELSE (%(reasons)s::int[])[k] END,
     CASE WHEN done IS NULL THEN '' ELSE 'disclosed' END, 0,
     rec + time '10:00', rec, rec + 28, 0, 0, 0, done,
-    CASE WHEN done IS NULL THEN NULL ELSE done <= rec + 28 END, '', false, %(today)s::date, 1, 0, '',
+    CASE WHEN done IS NULL THEN NULL ELSE done <= rec + 28 END, '', false, %(today)s::date,
+    1, 0, '',
     rec + time '10:00', coalesce(done, rec) + time '16:00'
 FROM (
     SELECT g, rec, r_type, r_dept,
            CASE WHEN r_done < 0.93 AND rec + dur <= %(today)s::date THEN rec + dur END AS done,
            CASE WHEN r_res < 0.40 THEN 1 WHEN r_res < 0.55 THEN 2
-                ELSE least(3 + floor((r_res - 0.55) / 0.45 * %(others)s::int)::int, %(rows)s::int) END AS k
+                ELSE least(3 + floor((r_res - 0.55) / 0.45 * %(others)s::int)::int,
+                           %(rows)s::int) END AS k
     FROM (
         SELECT g, %(first)s::date + floor(random() * %(span)s::int)::int AS rec,
                random() AS r_type, random() AS r_dept, random() AS r_done, random() AS r_res,
@@ -108,8 +111,8 @@ SELECT id, (ARRAY['reconsideration', 'lawsuit_direct', 'lawsuit_after_reconsider
        decided, '', filed + time '10:00', filed + time '10:00'
 FROM (
     SELECT id, completed_on + 10 AS filed,
-           CASE WHEN id %% 4 <> 0 AND completed_on + 60 <= %(today)s::date THEN completed_on + 60 END
-               AS decided
+           CASE WHEN id %% 4 <> 0 AND completed_on + 60 <= %(today)s::date
+                THEN completed_on + 60 END AS decided
     FROM disclosure_disclosurerequest
     WHERE completed_on IS NOT NULL AND completed_on + 10 <= %(today)s::date AND id %% 100 = 0
 ) a
