@@ -29,6 +29,8 @@ urlpatterns = [
     path("portal/scenes/", include("zhengwu.joint.portal_urls")),
     path("licences/verify/", include("zhengwu.licences.public_urls")),
     path("licences/", include("zhengwu.licences.urls")),
+    # Before the disclosure app's own pages, whose patterns take any path under disclosure/.
+    path("disclosure/annual-report/", include("zhengwu.disclosure.annual_urls")),
     path("disclosure/", include("zhengwu.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

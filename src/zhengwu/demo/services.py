@@ -45,8 +45,8 @@ ACCOUNTS = [
     DemoAccount("citizen", Role.APPLICANT, "张三"),
     DemoAccount("operator", Role.OPERATOR, "刘晓红"),
     DemoAccount("trading", Role.TRADING_OFFICER, "钱文博"),
-    # The government's disclosure office (no department: every disclosure request).
-    DemoAccount("disclosure", Role.DISCLOSURE_OFFICER, "何文静"),
+    # The government's disclosure office (no department: every request); also heads the office.
+    DemoAccount("disclosure", Role.DISCLOSURE_OFFICER, "周政公"),
 ]
 
 

@@ -6,3 +6,8 @@ class DisclosureConfig(AppConfig):
     name = "zhengwu.disclosure"
     label = "disclosure"
     verbose_name = _("Disclosure requests")
+
+    def ready(self):
+        from zhengwu.disclosure import annual_registry
+
+        annual_registry.register()
