@@ -24,7 +24,8 @@ from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.cursors import decode_cursor
 from zhengwu.core.display import cn_datetime
-from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.forms import attempt
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
 from zhengwu.core.ratelimit import rate_limited
@@ -167,25 +168,6 @@ def _query(request, **changes) -> str:
         if value:
             params[key] = value
     return params.urlencode()
-
-
-def _problems(failed: ValidationFailed, form) -> list[str]:
-    return [str(failed.message), *form.put_errors(failed)]
-
-
-def attempt(form, write):
-    """``(result, problems, status)``: ``write()``'s result when the form is valid and the
-    services accept it; else None with the messages to show and the status (422 / 409 / 403)."""
-    if not form.is_valid():
-        return None, [_("The submitted data is not valid.")], 422
-    try:
-        return write(), [], 200
-    except ValidationFailed as failed:
-        return None, _problems(failed, form), 422
-    except DomainError as error:
-        return None, [str(error.message)], 409
-    except Forbidden as error:
-        return None, [str(error.message)], 403
 
 
 def once(request, form, scope: str, write) -> tuple[Ticket | None, str]:
