@@ -1,0 +1,233 @@
+"""Forms of the disclosure pages. They only parse and keep what was typed; every rule and message
+comes from ``zhengwu.disclosure.services`` (``ValidationFailed`` errors are put back on the
+fields by ``core.forms.attempt``). The choices are the models' own."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.accounts.models import Department
+from zhengwu.core.forms import DATETIME_FORMATS, DateTimeLocalInput, OnceForm, StyledForm
+from zhengwu.core.widgets import DateInput
+from zhengwu.disclosure import models as m
+
+WIDE = forms.Textarea(attrs={"rows": 4})
+NOTE = forms.Textarea(attrs={"rows": 2})
+PERSON, ORGANIZATION = "person", "organization"
+APPLICANT_KINDS = [(PERSON, _("Natural person")), (ORGANIZATION, _("Legal person or organisation"))]
+
+
+def department_choices(blank: bool = True) -> list[tuple[str, str]]:
+    rows = Department.objects.order_by("sort_order", "code").values_list("code", "name")
+    return ([("", "—")] if blank else []) + [(code, name) for code, name in rows]
+
+
+def organization_types() -> list[tuple[str, str]]:
+    return [(v, label) for v, label in m.ApplicantType.choices if v != m.ApplicantType.NATURAL_PERSON]
+
+
+class RequestForm(OnceForm):
+    """A request with its real-name details (art. 29): who asks, what for, in which form and how
+    it is to reach them."""
+
+    applicant_kind = forms.ChoiceField(
+        label=_("Applicant type"), choices=APPLICANT_KINDS, widget=forms.RadioSelect
+    )
+    organization_type = forms.ChoiceField(label=_("Type of organisation"), required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("A person's full name, or the organisation's registered name."),
+    )
+    id_number = forms.CharField(label=_("ID card number"), max_length=18, required=False)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(label=_("Postal address"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description of the information"),
+        max_length=2000,
+        widget=WIDE,
+        help_text=_("Name the information as exactly as you can: its subject, period and maker."),
+    )
+    document_number = forms.CharField(
+        label=_("Document number (if known)"), max_length=100, required=False
+    )
+    form = forms.ChoiceField(
+        label=_("Form wanted"), choices=m.InfoForm.choices, widget=forms.RadioSelect
+    )
+    delivery = forms.ChoiceField(
+        label=_("How to receive it"), choices=m.Delivery.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization_type"].choices = [("", "—"), *organization_types()]
+
+    def applicant(self) -> dict:
+        """The applicant as the services take it (the API's ``applicant`` object)."""
+        data = self.cleaned_data
+        person = data["applicant_kind"] == PERSON
+        applicant = {
+            "type": m.ApplicantType.NATURAL_PERSON if person else data["organization_type"],
+            "name": data["name"],
+            "phone": data["phone"],
+            "address": data["address"],
+        }
+        if person:
+            applicant["id_number"] = data["id_number"]
+        else:
+            applicant["uscc"] = data["uscc"]
+        return applicant
+
+    def request_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "applicant": self.applicant(),
+            "description": data["description"],
+            "document_number": data["document_number"],
+            "form": data["form"],
+            "delivery": data["delivery"],
+        }
+
+
+STAFF_CHANNELS = [c for c in m.Channel.choices if c[0] != m.Channel.INTERNET]
+
+
+class RegisterForm(RequestForm):
+    """A request the office received in person, by post or by fax, entered with the stated time
+    it came in (the services date its receipt by art. 31)."""
+
+    channel = forms.ChoiceField(label=_("Came in by"), choices=STAFF_CHANNELS)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=_(
+            "When it was handed in, signed for, or confirmed with the applicant (an ordinary "
+            "letter, a fax)."
+        ),
+    )
+
+    field_order = ["channel", "received_at"]
+
+
+class FollowForm(forms.Form):
+    number = forms.CharField(
+        label=_("Request number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone given with the request"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "inputmode": "tel", "autocomplete": "tel"}
+        ),
+    )
+
+
+class SupplementForm(StyledForm):
+    content = forms.CharField(
+        label=_("What you add or make clear"), max_length=2000, widget=WIDE
+    )
+
+
+class FilterForm(StyledForm):
+    number = forms.CharField(label=_("Request number"), max_length=32, required=False)
+    name = forms.CharField(label=_("Applicant"), max_length=60, required=False)
+    department = forms.ChoiceField(label=_("Handled by"), required=False)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
+
+    def __init__(self, *args, departments=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if departments:
+            self.fields["department"].choices = department_choices()
+        else:
+            del self.fields["department"]
+
+    def values(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+# --- actions on a request -------------------------------------------------------------------------
+
+
+class ActionForm(StyledForm):
+    """An action's form; ``payload()`` is the body the API takes for it."""
+
+    def payload(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class RouteForm(ActionForm):
+    department = forms.ChoiceField(label=_("Department that holds the information"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = department_choices()
+
+
+class RequestSupplementForm(ActionForm):
+    items = forms.CharField(label=_("What to supplement or make clear"), widget=WIDE)
+    period_workdays = forms.IntegerField(
+        label=_("Period to answer (working days)"), min_value=1, max_value=60, initial=15
+    )
+
+
+class SupplementOnBehalfForm(ActionForm):
+    content = forms.CharField(label=_("What the applicant added"), widget=WIDE)
+
+
+class ConsultForm(ActionForm):
+    kind = forms.ChoiceField(label=_("Whom to consult"), choices=m.ConsultKind.choices)
+    party = forms.CharField(label=_("Name of the third party or agency"), max_length=200)
+
+
+class ConsultedForm(ActionForm):
+    answer = forms.ChoiceField(
+        label=_("Their answer"), choices=m.ConsultAnswer.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
+
+
+class ExtendForm(ActionForm):
+    workdays = forms.IntegerField(
+        label=_("Extension (working days)"), min_value=1, max_value=20, initial=20
+    )
+    reason = forms.CharField(label=_("Reason"), widget=NOTE)
+
+
+class FeeForm(ActionForm):
+    items = forms.IntegerField(label=_("Items"), min_value=0, required=False)
+    pages = forms.IntegerField(label=_("Pages"), min_value=0, required=False)
+
+
+class PaidForm(ActionForm):
+    pass
+
+
+class ReplyForm(ActionForm):
+    type = forms.ChoiceField(label=_("Reply"))
+    reason = forms.ChoiceField(label=_("Reason"), required=False)
+    note = forms.CharField(
+        label=_("What the reply says"),
+        widget=WIDE,
+        required=False,
+        help_text=_("Where it was published, what is withheld and why, or the right agency."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "—"), *m.ReplyType.choices]
+        self.fields["reason"].choices = [("", "—"), *m.REPLY_REASON_CHOICES]
+
+
+class HotlineForm(ActionForm):
+    kind = forms.ChoiceField(label=_("It is really"), choices=m.HOTLINE_KINDS)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
