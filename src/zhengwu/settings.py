@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhengwu.tickets",
     "zhengwu.joint",
     "zhengwu.licences",
+    "zhengwu.disclosure",
     "zhengwu.demo",
 ]
 

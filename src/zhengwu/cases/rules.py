@@ -109,6 +109,8 @@ LEADER = "leader"
 ADMIN = "admin"
 # The hotline operator handles tickets (zhengwu.tickets), never cases: no row of the table names it.
 OPERATOR = "operator"
+# The disclosure officer handles disclosure requests (zhengwu.disclosure), never cases.
+DISCLOSURE_OFFICER = "disclosure_officer"
 SYSTEM = "system"
 ROLES = frozenset(
     {
@@ -120,6 +122,7 @@ ROLES = frozenset(
         LEADER,
         ADMIN,
         OPERATOR,
+        DISCLOSURE_OFFICER,
         SYSTEM,
     }
 )

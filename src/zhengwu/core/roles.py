@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     # The hotline operator and dispatcher (话务员/派单员): registers and dispatches tickets, calls
     # callers back. A staff role; tickets are its own scope, cases are not (not center-wide).
     OPERATOR = "operator"
+    # The disclosure office (政府信息公开工作机构): registers, routes and answers disclosure requests
+    # (zhengwu.disclosure); of its department, or of the whole government when it has none.
+    DISCLOSURE_OFFICER = "disclosure_officer"
 
     @property
     def label(self):
@@ -33,6 +36,7 @@ ROLE_LABELS = {
     Role.LEADER: _("Leader"),
     Role.ADMIN: _("Administrator"),
     Role.OPERATOR: _("Hotline operator"),
+    Role.DISCLOSURE_OFFICER: _("Disclosure officer"),
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
