@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("zhengwu.notifications.urls")),
     path("assessment/", include("zhengwu.assessment.urls")),
     path("tickets/", include("zhengwu.tickets.urls")),
+    path("disclosure/", include("zhengwu.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

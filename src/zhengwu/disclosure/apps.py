@@ -6,3 +6,9 @@ class DisclosureConfig(AppConfig):
     name = "zhengwu.disclosure"
     label = "disclosure"
     verbose_name = _("Disclosure requests")
+
+    def ready(self):
+        from zhengwu.core import navigation
+        from zhengwu.disclosure.navigation import ENTRIES
+
+        navigation.add(ENTRIES)

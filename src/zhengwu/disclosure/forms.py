@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from zhengwu.accounts.models import Department
 from zhengwu.core.forms import DATETIME_FORMATS, DateTimeLocalInput, OnceForm, StyledForm
 from zhengwu.core.widgets import DateInput
+from zhengwu.disclosure import labels_pages as labels
 from zhengwu.disclosure import models as m
+from zhengwu.disclosure import rules
 
 WIDE = forms.Textarea(attrs={"rows": 4})
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -24,7 +26,7 @@ def department_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 
 def organization_types() -> list[tuple[str, str]]:
-    return [(v, label) for v, label in m.ApplicantType.choices if v != m.ApplicantType.NATURAL_PERSON]
+    return [(v, label) for v, label in m.ApplicantType.choices if v != m.ApplicantType.PERSON]
 
 
 class RequestForm(OnceForm):
@@ -58,7 +60,7 @@ class RequestForm(OnceForm):
         label=_("Document number (if known)"), max_length=100, required=False
     )
     form = forms.ChoiceField(
-        label=_("Form wanted"), choices=m.InfoForm.choices, widget=forms.RadioSelect
+        label=_("Form wanted"), choices=m.Form.choices, widget=forms.RadioSelect
     )
     delivery = forms.ChoiceField(
         label=_("How to receive it"), choices=m.Delivery.choices, widget=forms.RadioSelect
@@ -73,7 +75,7 @@ class RequestForm(OnceForm):
         data = self.cleaned_data
         person = data["applicant_kind"] == PERSON
         applicant = {
-            "type": m.ApplicantType.NATURAL_PERSON if person else data["organization_type"],
+            "type": m.ApplicantType.PERSON if person else data["organization_type"],
             "name": data["name"],
             "phone": data["phone"],
             "address": data["address"],
@@ -132,9 +134,7 @@ class FollowForm(forms.Form):
 
 
 class SupplementForm(StyledForm):
-    content = forms.CharField(
-        label=_("What you add or make clear"), max_length=2000, widget=WIDE
-    )
+    content = forms.CharField(label=_("What you add or make clear"), max_length=2000, widget=WIDE)
 
 
 class FilterForm(StyledForm):
@@ -185,13 +185,13 @@ class SupplementOnBehalfForm(ActionForm):
 
 
 class ConsultForm(ActionForm):
-    kind = forms.ChoiceField(label=_("Whom to consult"), choices=m.ConsultKind.choices)
+    kind = forms.ChoiceField(label=_("Whom to consult"), choices=labels.CONSULT_KINDS)
     party = forms.CharField(label=_("Name of the third party or agency"), max_length=200)
 
 
 class ConsultedForm(ActionForm):
     answer = forms.ChoiceField(
-        label=_("Their answer"), choices=m.ConsultAnswer.choices, widget=forms.RadioSelect
+        label=_("Their answer"), choices=labels.CONSULT_ANSWERS, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
@@ -224,10 +224,21 @@ class ReplyForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", "—"), *m.ReplyType.choices]
-        self.fields["reason"].choices = [("", "—"), *m.REPLY_REASON_CHOICES]
+        self.fields["type"].choices = [("", "—"), *labels.REPLY_TYPES.items()]
+        self.fields["reason"].choices = [("", "—"), *labels.reason_choices()]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("reason")
+        if chosen and data.get("type") in rules.REPLY_TYPES:
+            group, _colon, number = chosen.partition(":")
+            if group != rules.REPLY_TYPES[data["type"]][0]:
+                self.add_error("reason", _("Choose one of the reasons of this reply."))
+            else:
+                data["reason"] = int(number)
+        return data
 
 
 class HotlineForm(ActionForm):
-    kind = forms.ChoiceField(label=_("It is really"), choices=m.HOTLINE_KINDS)
+    kind = forms.ChoiceField(label=_("It is really"), choices=labels.HOTLINE_KINDS)
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)

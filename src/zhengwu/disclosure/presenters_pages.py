@@ -11,8 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengwu.core.display import cn_date
-from zhengwu.core.identity import mask_id, mask_name, mask_phone
+from zhengwu.core import clock
+from zhengwu.core.display import person_name
+from zhengwu.core.identity import mask_id, mask_phone
 from zhengwu.disclosure import forms as f
+from zhengwu.disclosure import labels_pages as labels
+from zhengwu.disclosure import models as m
+from zhengwu.disclosure import rules
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -101,7 +106,9 @@ ACTIONS: dict[str, ActionSpec] = {
             "waits for the payment."
         ),
         legal=True,
-        warning=gettext_lazy("The fee notice is sent to the applicant; the request waits for payment."),
+        warning=gettext_lazy(
+            "The fee notice is sent to the applicant; the request waits for payment."
+        ),
         service="fee",
     ),
     "paid": ActionSpec(
@@ -159,7 +166,7 @@ def confirm_facts(form) -> list[tuple[object, object]]:
 def applicant(item, *, masked: bool) -> dict:
     """Name, type, identity number, phone and address; masked (name kept for staff, family name
     only for the public page) for readers who do not handle the request."""
-    person = item.applicant_type == m.ApplicantType.NATURAL_PERSON
+    person = item.applicant_type == m.ApplicantType.PERSON
     number = item.id_number if person else item.uscc
     return {
         "name": item.applicant_name,
@@ -169,3 +176,291 @@ def applicant(item, *, masked: bool) -> dict:
         "phone": mask_phone(item.phone) if masked else item.phone,
         "address": "" if masked else item.address,
     }
+
+
+# --- the clocks in words --------------------------------------------------------------------------
+
+REPLY_BASIS = gettext_lazy(
+    "Art. 33 of the Regulations: a reply within 20 working days of the day the request is received."
+)
+SUPPLEMENT_BASIS = gettext_lazy(
+    "Art. 30 of the Regulations: one notice to supplement within 7 working days of receipt; the "
+    "reply period is counted from the day the supplement is received; without it in the period "
+    "the request is deemed abandoned."
+)
+EXTENSION_BASIS = gettext_lazy(
+    "Art. 33(2) of the Regulations: one extension of at most 20 working days, approved by the "
+    "head of the disclosure office and told to the applicant."
+)
+PAUSE_BASIS = {
+    rules.ConsultKind.THIRD_PARTY: gettext_lazy(
+        "Art. 32: the time a third party takes to give its opinion (at most 15 working days) is "
+        "not counted."
+    ),
+    rules.ConsultKind.AGENCY: gettext_lazy(
+        "Art. 34: the time other agencies take to give their opinion (at most 15 working days; "
+        "no answer counts as consent) is not counted."
+    ),
+    "ask_reasons": gettext_lazy(
+        "Art. 35: the time the applicant takes to give reasons for the quantity or frequency of "
+        "requests is not counted."
+    ),
+    "fee": gettext_lazy(
+        "Art. 42 and 国办函〔2020〕109号: the time from the fee notice to the payment is not counted."
+    ),
+}
+DEFER_BASIS = gettext_lazy(
+    "Art. 35 of the Regulations: for an unreasonable quantity or frequency of requests a "
+    "reasonable delayed deadline may be set."
+)
+
+
+def receipt_basis(item) -> str:
+    return str(labels.RECEIPT_BASIS.get(item.channel, ""))
+
+
+def _events(item) -> list:
+    cached = getattr(item, "_page_events", None)
+    if cached is None:
+        cached = list(item.events.select_related("actor").order_by("seq"))
+        item._page_events = cached
+    return cached
+
+
+def _last(item, kind: str):
+    found = [e for e in _events(item) if e.kind == kind]
+    return found[-1] if found else None
+
+
+def clock_lines(item) -> list[dict]:
+    """The request's clocks, each with the rule it follows, from its stored clock fields."""
+    lines: list[dict] = []
+
+    def add(testid, text, basis="", *, date=None, badge="", colour=""):
+        lines.append(
+            {
+                "testid": testid,
+                "text": text,
+                "basis": str(basis),
+                "date": date,
+                "badge": badge,
+                "colour": colour,
+            }
+        )
+
+    add(
+        "clock-received",
+        _("Received on %(date)s.") % {"date": day(item.received_on)},
+        receipt_basis(item),
+        date=item.received_on,
+    )
+    supplement = _last(item, "supplement")
+    if item.supplement_due and item.state == rules.State.AWAITING_SUPPLEMENT:
+        add(
+            "clock-supplement-due",
+            _(
+                "Waiting for the supplement until %(date)s; the reply period does not run and "
+                "starts afresh on the day the supplement is received."
+            )
+            % {"date": day(item.supplement_due)},
+            SUPPLEMENT_BASIS,
+            date=item.supplement_due,
+        )
+    elif supplement is not None:
+        on = clock.local_date(supplement.occurred_at)
+        add(
+            "clock-restarted",
+            _("The reply period started afresh on %(date)s, the day the supplement was received.")
+            % {"date": day(on)},
+            SUPPLEMENT_BASIS,
+            date=on,
+        )
+    if item.reply_due:
+        add(
+            "clock-reply-due",
+            _("Reply due by %(date)s.") % {"date": day(item.reply_due)},
+            REPLY_BASIS,
+            date=item.reply_due,
+        )
+    if item.consult_due:
+        consult = _last(item, "consult")
+        kind = (consult.data or {}).get("kind") if consult else rules.ConsultKind.THIRD_PARTY
+        add(
+            "clock-consult-due",
+            _("Opinions asked for; the answer is due by %(date)s. The reply period is paused.")
+            % {"date": day(item.consult_due)},
+            PAUSE_BASIS.get(kind, PAUSE_BASIS[rules.ConsultKind.THIRD_PARTY]),
+            date=item.consult_due,
+        )
+    if item.payment_due:
+        add(
+            "clock-payment-due",
+            _("The fee is to be paid by %(date)s. The reply period is paused.")
+            % {"date": day(item.payment_due)},
+            PAUSE_BASIS["fee"],
+            date=item.payment_due,
+        )
+    if item.paused_workdays:
+        bases = []
+        for event in _events(item):
+            key = (event.data or {}).get("kind") if event.kind == "consult" else event.kind
+            basis = PAUSE_BASIS.get(key)
+            if basis is not None and str(basis) not in bases:
+                bases.append(str(basis))
+        add(
+            "clock-paused",
+            _("%(days)d working days are not counted in the reply period.")
+            % {"days": item.paused_workdays},
+            " ".join(bases),
+        )
+    if item.extension_workdays:
+        add(
+            "clock-extension",
+            _("The reply period was extended by %(days)d working days.")
+            % {"days": item.extension_workdays},
+            EXTENSION_BASIS,
+        )
+    if item.deferred_workdays:
+        add(
+            "clock-deferred",
+            _("The reply deadline was delayed by %(days)d working days.")
+            % {"days": item.deferred_workdays},
+            DEFER_BASIS,
+        )
+    if item.completed_on:
+        if item.on_time is True:
+            badge, colour = _("On time"), "success"
+        elif item.on_time is False:
+            badge, colour = _("Late"), "danger"
+        else:
+            badge, colour = "", ""
+        add(
+            "clock-completed",
+            _("Completed on %(date)s.") % {"date": day(item.completed_on)},
+            REPLY_BASIS if item.on_time is not None else "",
+            date=item.completed_on,
+            badge=badge,
+            colour=colour,
+        )
+    elif item.reply_due and item.is_open and item.reply_due < clock.today():
+        add(
+            "clock-overdue",
+            _("The reply is late: it was due by %(date)s.") % {"date": day(item.reply_due)},
+            REPLY_BASIS,
+            badge=_("Overdue"),
+            colour="danger",
+        )
+    return lines
+
+
+def result_text(item) -> str:
+    """The reply's type and reason in words; "" while the request is open."""
+    if not item.result:
+        return ""
+    parts = [str(labels.REPLY_TYPES.get(item.reply_type, "")) or item.get_result_display()]
+    reason = labels.reason_label(item.result, item.result_reason)
+    if reason:
+        parts.append(reason)
+    return " · ".join(p for p in parts if p)
+
+
+PROGRESS = {
+    rules.State.RECEIVED: gettext_lazy(
+        "Received; the disclosure office is sending it to the department that holds the "
+        "information."
+    ),
+    rules.State.IN_PROGRESS: gettext_lazy("Being handled."),
+    rules.State.AWAITING_SUPPLEMENT: gettext_lazy(
+        "The office asks you to supplement the request: see the notice and send the supplement "
+        "below."
+    ),
+    rules.State.CONSULTING: gettext_lazy(
+        "The office is asking for opinions (a third party or another agency); this time is not "
+        "counted."
+    ),
+    rules.State.AWAITING_REASONS: gettext_lazy(
+        "The office asks you for the reasons of the request (art. 35)."
+    ),
+    rules.State.AWAITING_PAYMENT: gettext_lazy(
+        "The office sent a fee notice; the request continues once it is paid."
+    ),
+    rules.State.REPLIED: gettext_lazy("Replied: see the reply below."),
+    rules.State.DELIVERED: gettext_lazy("Replied and delivered: see the reply below."),
+    rules.State.ABANDONED: gettext_lazy("Deemed abandoned: the period passed."),
+    rules.State.WITHDRAWN: gettext_lazy("Withdrawn."),
+}
+
+
+def progress_text(item) -> str:
+    return str(PROGRESS.get(item.state, "")) or item.get_state_display()
+
+
+def open_supplement(item) -> dict | None:
+    """The open 补正 notice (what to supplement, by when), or None."""
+    if item.state != rules.State.AWAITING_SUPPLEMENT:
+        return None
+    notice = _last(item, "request_supplement")
+    items = (notice.data or {}).get("items", "") if notice else ""
+    if isinstance(items, list):
+        items = "、".join(str(i) for i in items)
+    return {"items": items, "due": item.supplement_due}
+
+
+# --- the trail ------------------------------------------------------------------------------------
+
+DETAIL_LABELS = {
+    "department_name": gettext_lazy("Department"),
+    "items": gettext_lazy("To supplement"),
+    "period_workdays": gettext_lazy("Period (working days)"),
+    "content": gettext_lazy("Supplement"),
+    "party": gettext_lazy("Consulted"),
+    "answer": gettext_lazy("Answer"),
+    "workdays": gettext_lazy("Working days"),
+    "reason": gettext_lazy("Reason"),
+    "type": gettext_lazy("Reply"),
+    "note": gettext_lazy("Note"),
+    "fee_yuan": gettext_lazy("Fee (yuan)"),
+    "ticket": gettext_lazy("Hotline ticket"),
+}
+
+
+def _details(kind: str, data: dict) -> list[tuple[str, str]]:
+    out = []
+    answers = dict(labels.CONSULT_ANSWERS)
+    for key, label in DETAIL_LABELS.items():
+        value = data.get(key)
+        if value in (None, "", [], {}):
+            continue
+        if key == "items" and isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif key == "answer":
+            value = answers.get(value, value)
+        elif key == "type":
+            value = labels.REPLY_TYPES.get(value, value)
+        elif key == "reason" and kind == "reply" and isinstance(value, int):
+            result = rules.REPLY_TYPES.get(data.get("type"), (None,))[0]
+            value = labels.reason_label(result, value) or value
+        out.append((str(label), str(value)))
+    return out
+
+
+def timeline(item) -> list[dict]:
+    return [
+        {
+            "kind": e.kind,
+            "label": labels.EVENT_LABELS.get(e.kind, ""),
+            "at": e.occurred_at,
+            "actor": person_name(e.actor) if e.actor_id else _("System"),
+            "retroactive": getattr(e, "retroactive", False),
+            "details": _details(e.kind, e.data or {}),
+        }
+        for e in _events(item)
+    ]
+
+
+def public_steps(item) -> list[dict]:
+    return [
+        {"kind": e.kind, "label": labels.EVENT_LABELS.get(e.kind, ""), "at": e.occurred_at}
+        for e in _events(item)
+        if e.kind in labels.EVENT_LABELS
+    ]

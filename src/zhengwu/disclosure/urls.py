@@ -25,9 +25,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("requests/<str:number>/", views.detail, name="detail"),
     path("requests/<str:number>/act/<str:action>/", views.act, name="act"),
-    path(
-        "requests/<str:number>/documents/<int:seq>/", views.staff_document, name="staff_document"
-    ),
+    path("requests/<str:number>/documents/<int:seq>/", views.staff_document, name="staff_document"),
     path(
         "requests/<str:number>/documents/<int:seq>.docx",
         views.staff_document,

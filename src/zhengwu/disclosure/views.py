@@ -37,7 +37,7 @@ FOLLOWED = "disclosure_followed"  # the numbers this browser looked up (or filed
 FOLLOWED_KEEP = 20
 
 # The disclosure office's pages: login, the officer's role, domain errors as 403 / 404.
-officer_page = guarded(s.is_officer)
+officer_page = guarded(s.may_open_office_pages)
 
 
 def _query(request, **changes) -> str:
@@ -95,9 +95,10 @@ def apply(request):
     token = str(request.POST.get("once", ""))[:128]
     sent = request.session.get("disclosure_sent", {})
     if token and token in sent:  # the same form sent again (a double click, a reload)
-        messages.info(request, _("This form was already sent: it is request %(number)s.") % {
-            "number": sent[token]
-        })
+        messages.info(
+            request,
+            _("This form was already sent: it is request %(number)s.") % {"number": sent[token]},
+        )
         return redirect("disclosure:filed", number=sent[token])
     if rate_limited(request, "disclosure_apply", limit=APPLY_LIMIT, window=APPLY_WINDOW):
         problems = [_("Too many requests from this address. Wait an hour and try again.")]
@@ -165,9 +166,7 @@ def follow(request):
             "disclosure/follow.html",
             {
                 "form": form,
-                "problem": _(
-                    "No request matches this number and phone. Check both and try again."
-                ),
+                "problem": _("No request matches this number and phone. Check both and try again."),
                 "problem_code": "not_found",
             },
             status=404,
@@ -224,9 +223,7 @@ def supplement(request, number: str):
         messages.success(request, _("Your supplement is received."))
         return redirect("disclosure:followed", number=item.number)
     item = s.request_by_number(item.number)
-    return _render_followed(
-        request, item, supplement_form=form, problems=problems, status=status
-    )
+    return _render_followed(request, item, supplement_form=form, problems=problems, status=status)
 
 
 def mine(request):

@@ -1,0 +1,139 @@
+"""The pages' words for the engine's keys (``zhengwu.disclosure.rules``): reply types, the annual
+report's reasons, consultations, the receipt rule of art. 31 and the trail's steps. Words only:
+which reply takes which reason is ``rules.REPLY_TYPES`` / ``rules.RESULTS``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.disclosure import rules
+
+# The reply types (art. 36 (1)–(7), art. 37, and the report's own categories).
+REPLY_TYPES = {
+    "published": _("Already published: say where (art. 36(1))"),
+    "disclosed": _("Disclosed (art. 36(2))"),
+    "partial": _("Partly disclosed (art. 37)"),
+    "withheld": _("Not disclosed, with the reason (art. 36(3))"),
+    "not_exist": _("The information does not exist (art. 36(4))"),
+    "not_ours": _("Not this agency's: name the right one (art. 36(5))"),
+    "duplicate": _("A repeated request (art. 36(6))"),
+    "special_law": _(
+        "Handled under a special law, e.g. business or property registers (art. 36(7))"
+    ),
+    "unavailable": _("Cannot be provided, with the reason"),
+    "not_handled": _("Not processed, with the reason"),
+    "other": _("Otherwise handled, with the reason"),
+}
+assert set(REPLY_TYPES) == set(rules.REPLY_TYPES)
+
+# The annual report's reasons of each result (table 三, rows 三(三)–(六)).
+REASONS = {
+    rules.Result.WITHHELD: {
+        1: _("1. State secret"),
+        2: _("2. Disclosure forbidden by other laws or regulations"),
+        3: _("3. Would endanger the three securities and one stability"),
+        4: _("4. Protects a third party's lawful rights"),
+        5: _("5. One of the three kinds of internal affairs information"),
+        6: _("6. One of the four kinds of process information"),
+        7: _("7. An administrative enforcement file"),
+        8: _("8. An administrative enquiry matter"),
+    },
+    rules.Result.UNAVAILABLE: {
+        1: _("1. This agency does not hold the information"),
+        2: _("2. No existing information: it would have to be made"),
+        3: _("3. Still unclear after the supplement"),
+    },
+    rules.Result.NOT_HANDLED: {
+        1: _("1. A petition, report or complaint"),
+        2: _("2. A repeated request"),
+        3: _("3. Asks for public publications"),
+        4: _("4. Many repeated requests without good reason"),
+        5: _("5. Asks the agency to confirm or reissue information already obtained"),
+    },
+    rules.Result.OTHER: {
+        1: _("1. Not supplemented in time"),
+        2: _("2. The fee not paid in time"),
+        3: _("3. Other handling"),
+    },
+}
+assert {r: tuple(n) for r, n in REASONS.items()} == {r: n for r, n in rules.RESULTS.items() if n}
+
+RESULT_GROUPS = {
+    rules.Result.WITHHELD: _("Not disclosed"),
+    rules.Result.UNAVAILABLE: _("Cannot be provided"),
+    rules.Result.NOT_HANDLED: _("Not processed"),
+    rules.Result.OTHER: _("Otherwise handled"),
+}
+
+
+def reason_choices() -> list:
+    """The reasons grouped by result, as ``"<result>:<n>"`` values."""
+    return [
+        (RESULT_GROUPS[result], [(f"{result}:{n}", label) for n, label in reasons.items()])
+        for result, reasons in REASONS.items()
+    ]
+
+
+def reason_label(result: str, reason: int | None) -> str:
+    try:
+        return str(REASONS[rules.Result(result)][reason])
+    except (KeyError, ValueError):
+        return ""
+
+
+CONSULT_KINDS = [
+    (rules.ConsultKind.THIRD_PARTY.value, _("A third party (art. 32)")),
+    (rules.ConsultKind.AGENCY.value, _("Another agency (art. 34)")),
+]
+CONSULT_ANSWERS = [
+    (rules.ConsultAnswer.AGREE.value, _("Agrees to the disclosure")),
+    (rules.ConsultAnswer.OBJECT.value, _("Objects to the disclosure")),
+    (rules.ConsultAnswer.SILENT.value, _("No answer in the period")),
+]
+
+# Where the receipt date comes from (art. 31), by channel.
+RECEIPT_BASIS = {
+    rules.Channel.IN_PERSON: _(
+        "Art. 31(1) of the Regulations: handed in in person, received on the day it was handed in."
+    ),
+    rules.Channel.POST_SIGNED: _(
+        "Art. 31(2) of the Regulations: sent by post, received on the day the office signed for it."
+    ),
+    rules.Channel.POST_ORDINARY: _(
+        "Art. 31(2) of the Regulations: an ordinary letter, received on the day the office "
+        "confirmed it with the applicant."
+    ),
+    rules.Channel.INTERNET: _(
+        "Art. 31(3) of the Regulations: sent online, received on the day both sides confirmed it."
+    ),
+    rules.Channel.FAX: _(
+        "Art. 31(3) of the Regulations: sent by fax, received on the day both sides confirmed it."
+    ),
+}
+
+EVENT_LABELS = {
+    "file": _("Request received"),
+    "route": _("Routed to the department"),
+    "request_supplement": _("Supplement asked for"),
+    "supplement": _("Supplement received"),
+    "abandon": _("Deemed abandoned"),
+    "consult": _("Opinions asked for"),
+    "consulted": _("Opinion recorded"),
+    "extend": _("Reply period extended"),
+    "ask_reasons": _("Reasons asked for (art. 35)"),
+    "reasons": _("Reasons received"),
+    "defer": _("Reply deadline delayed (art. 35)"),
+    "fee": _("Fee notice sent"),
+    "paid": _("Fee paid"),
+    "reply": _("Replied"),
+    "to_ticket": _("Turned into a hotline ticket"),
+    "deliver": _("Reply delivered"),
+    "withdraw": _("Withdrawn"),
+}
+
+# What an application that is not one really is (art. 39): the hotline takes it.
+HOTLINE_KINDS = [
+    ("petition", _("A petition (信访)")),
+    ("complaint", _("A complaint (投诉)")),
+    ("report", _("A report of wrongdoing (举报)")),
+]
