@@ -309,6 +309,14 @@ SUPPLEMENT_PERIOD_WORKDAYS = int(os.environ.get("ZHENGWU_SUPPLEMENT_PERIOD_WORKD
 # 好差评 (docs/ratings.md).
 # 先办后录 (DOMAIN §4): an action recorded more than this many working days after it occurred.
 RETROACTIVE_MARGIN_WORKDAYS = int(os.environ.get("ZHENGWU_RETROACTIVE_MARGIN_WORKDAYS", "1"))
+# Disclosure requests (docs/disclosure.md): the working days an applicant has to pay the
+# information processing fee (国办函〔2020〕109号), the longest 补正 period a notice may give, and
+# the ticket category an application turned into a hotline ticket (art. 39) is filed under.
+DISCLOSURE_PAYMENT_WORKDAYS = int(os.environ.get("ZHENGWU_DISCLOSURE_PAYMENT_WORKDAYS", "20"))
+DISCLOSURE_SUPPLEMENT_MAX_WORKDAYS = int(
+    os.environ.get("ZHENGWU_DISCLOSURE_SUPPLEMENT_MAX_WORKDAYS", "60")
+)
+DISCLOSURE_TICKET_CATEGORY = os.environ.get("ZHENGWU_DISCLOSURE_TICKET_CATEGORY", "ZWFW")
 RATINGS_WINDOW_DAYS = int(os.environ.get("ZHENGWU_RATINGS_WINDOW_DAYS", "7"))
 RATINGS_INVITE_AFTER_DAYS = int(os.environ.get("ZHENGWU_RATINGS_INVITE_AFTER_DAYS", "3"))
 RATINGS_RECTIFY_WORKDAYS = int(os.environ.get("ZHENGWU_RATINGS_RECTIFY_WORKDAYS", "5"))

@@ -18,7 +18,7 @@ class Role(enum.StrEnum):
     # The hotline operator and dispatcher (话务员/派单员): registers and dispatches tickets, calls
     # callers back. A staff role; tickets are its own scope, cases are not (not center-wide).
     OPERATOR = "operator"
-    # The disclosure office (政府信息公开工作机构): registers, routes and answers disclosure requests
+    # The disclosure office (政府信息公开工作机构): registers, routes and answers requests
     # (zhengwu.disclosure); of its department, or of the whole government when it has none.
     DISCLOSURE_OFFICER = "disclosure_officer"
 

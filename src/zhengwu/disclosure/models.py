@@ -305,3 +305,50 @@ class DisclosureAppeal(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.kind}"
+
+
+class DisclosureFinding(models.Model):
+    """What the supervision sweep found on a request, recorded once per (request, kind, key): a
+    warning before the reply due date, the reply due date passed, a second 补正 notice."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Reply due within a working day")
+        OVERDUE = "overdue", _("Reply due date passed")
+        SECOND_NOTICE = "second_notice", _("Second notice to supplement")
+        LATE_NOTICE = "late_notice", _("Notice to supplement after 7 working days")
+
+    request = models.ForeignKey(
+        DisclosureRequest,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name=_("disclosure request"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=32)
+    irregular = models.BooleanField(_("irregularity"))
+    due = models.DateField(_("due date"), null=True, blank=True)
+    event_seq = models.PositiveIntegerField(_("event"), null=True, blank=True)
+    detected_on = models.DateField(_("detected on"))
+    detected_at = models.DateTimeField(_("detected at"))
+
+    class Meta:
+        verbose_name = _("disclosure finding")
+        verbose_name_plural = _("disclosure findings")
+        ordering = ["-detected_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "key"], name="disclosure_finding_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["detected_on", "department"], name="disclosure_found")]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind} {self.key}"

@@ -17,6 +17,8 @@ Roles here are the roles a user holds *for this ticket* (``services.acting_roles
   complaints; ``leader`` urges up to level 3 (the government office); ``admin`` may do what the
   operator and the supervisor do;
 - ``citizen`` — the caller with a web account: creates their own ticket;
+- ``referrer`` — another office that turns what it received into a ticket: the disclosure office,
+  for an application that is really a 信访/投诉/举报 (政府信息公开条例 art. 39); it only creates;
 - ``system`` — the sweep (automatic 督办).
 """
 
@@ -97,6 +99,7 @@ SUPERVISOR = "supervisor"
 LEADER = "leader"
 ADMIN = "admin"
 CITIZEN = "citizen"
+REFERRER = "referrer"
 SYSTEM = "system"
 
 URGE_MAX_LEVEL = 3
@@ -123,7 +126,7 @@ INVESTIGABLE_STATES = (HANDLING_STATES | {S.REPLIED, S.CALLED_BACK, S.CLOSED}) -
 URGEABLE_STATES = HANDLING_STATES | {S.REPLIED, S.CALLED_BACK}
 
 _DESK = frozenset({OPERATOR, ADMIN})
-_CREATORS = frozenset({OPERATOR, ADMIN, CITIZEN})
+_CREATORS = frozenset({OPERATOR, ADMIN, CITIZEN, REFERRER})
 _UNIT = frozenset({UNIT})
 _URGERS = frozenset({OPERATOR, SUPERVISOR, LEADER, ADMIN, SYSTEM})
 _INVESTIGATORS = frozenset({SUPERVISOR, ADMIN})

@@ -130,6 +130,8 @@ def acting_roles(actor: User | None, ticket: Ticket | None) -> frozenset[str]:
         roles.add(rules.UNIT)
     if Role.APPLICANT in held and (ticket is None or ticket.owner_id == actor.pk):
         roles.add(rules.CITIZEN)
+    if Role.DISCLOSURE_OFFICER in held and ticket is None:
+        roles.add(rules.REFERRER)
     return frozenset(roles)
 
 

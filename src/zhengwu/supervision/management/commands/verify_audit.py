@@ -1,5 +1,5 @@
-"""Check the hash chain of every case's, joint case's, ticket's and rectification task's events,
-and the daily seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's, rectification task's and
+disclosure request's events, and the daily seals over the case chain heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
+from zhengwu.disclosure.integrity import verify as verify_disclosure_requests
 from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
@@ -44,7 +45,8 @@ def _shown(value) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case, joint case, ticket and rectification-task events and "
+        "Verify the hash chains of all case, joint case, ticket, rectification-task and disclosure "
+        "request events and "
         "the daily "
         "seals; "
         "exit 1 on any break."
@@ -103,6 +105,7 @@ class Command(BaseCommand):
         broken += self._chains(verify_joint_cases(), "joint cases")
         broken += self._chains(verify_tickets(), "tickets")
         broken += self._chains(verify_tasks(), "tasks")
+        broken += self._chains(verify_disclosure_requests(), "disclosure requests")
         broken += self._replayed(replay.cases(), "cases")
         broken += self._replayed(replay.tickets(), "tickets")
         broken += self._replayed(replay.tasks(), "tasks")
