@@ -146,8 +146,10 @@ def test_file_supplement_consult_reply_partially_and_count_in_table_three(people
     year = clock.today().year
     response = officer.request.get(f"/api/v1/disclosure/annual-report?year={year}")
     assert response.ok, response.text()
-    rows = response.json()["table_three"]["rows"] if "table_three" in response.json() else (
-        response.json()["rows"]
+    rows = (
+        response.json()["table_three"]["rows"]
+        if "table_three" in response.json()
+        else (response.json()["rows"])
     )
     assert rows["partially_granted"]["natural_person"] == 1
     assert rows["received"]["natural_person"] == 1

@@ -70,6 +70,13 @@ class RequestForm(OnceForm):
         super().__init__(*args, **kwargs)
         self.fields["organization_type"].choices = [("", "—"), *organization_types()]
 
+    def put_errors(self, failed, rename=None) -> list:
+        """The services name the applicant's fields ``applicant.<field>``."""
+        fields = ("name", "id_number", "uscc", "phone", "address")
+        rename = {f"applicant.{name}": name for name in fields}
+        rename["applicant.type"] = "organization_type"
+        return super().put_errors(failed, rename)
+
     def applicant(self) -> dict:
         """The applicant as the services take it (the API's ``applicant`` object)."""
         data = self.cleaned_data
@@ -115,7 +122,18 @@ class RegisterForm(RequestForm):
         ),
     )
 
-    field_order = ["channel", "received_at"]
+    confirmed_at = forms.DateTimeField(
+        label=_("Confirmed with the applicant at"),
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        required=False,
+        help_text=_(
+            "An ordinary letter, a fax or an online request: when the office confirmed "
+            "it with the applicant (by default when it arrived)."
+        ),
+    )
+
+    field_order = ["channel", "received_at", "confirmed_at"]
 
 
 class FollowForm(forms.Form):
@@ -134,7 +152,7 @@ class FollowForm(forms.Form):
 
 
 class SupplementForm(StyledForm):
-    content = forms.CharField(label=_("What you add or make clear"), max_length=2000, widget=WIDE)
+    note = forms.CharField(label=_("What you add or make clear"), max_length=2000, widget=WIDE)
 
 
 class FilterForm(StyledForm):
@@ -159,10 +177,15 @@ class FilterForm(StyledForm):
 
 
 class ActionForm(StyledForm):
-    """An action's form; ``payload()`` is the body the API takes for it."""
+    """An action's form; ``payload()`` is the body the API takes for it; ``version`` the
+    request's version the page showed (a stale one is refused)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def payload(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {
+            k: v for k, v in self.cleaned_data.items() if v not in (None, "") and k != "version"
+        }
 
 
 class RouteForm(ActionForm):
@@ -181,12 +204,13 @@ class RequestSupplementForm(ActionForm):
 
 
 class SupplementOnBehalfForm(ActionForm):
-    content = forms.CharField(label=_("What the applicant added"), widget=WIDE)
+    note = forms.CharField(label=_("What the applicant added"), widget=WIDE)
 
 
 class ConsultForm(ActionForm):
     kind = forms.ChoiceField(label=_("Whom to consult"), choices=labels.CONSULT_KINDS)
     party = forms.CharField(label=_("Name of the third party or agency"), max_length=200)
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
 
 class ConsultedForm(ActionForm):
@@ -209,17 +233,29 @@ class FeeForm(ActionForm):
 
 
 class PaidForm(ActionForm):
-    pass
+    note = forms.CharField(label=_("Note"), widget=NOTE, required=False)
 
 
 class ReplyForm(ActionForm):
     type = forms.ChoiceField(label=_("Reply"))
     reason = forms.ChoiceField(label=_("Reason"), required=False)
-    note = forms.CharField(
+    where = forms.CharField(
+        label=_("Where it was published"),
+        max_length=500,
+        required=False,
+        help_text=_("For information already published: how and where to get it."),
+    )
+    agency = forms.CharField(
+        label=_("The agency responsible"),
+        max_length=200,
+        required=False,
+        help_text=_("For information that is not this agency's: the agency to ask, when known."),
+    )
+    text = forms.CharField(
         label=_("What the reply says"),
         widget=WIDE,
         required=False,
-        help_text=_("Where it was published, what is withheld and why, or the right agency."),
+        help_text=_("What is disclosed, what is withheld and why."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -241,4 +277,24 @@ class ReplyForm(ActionForm):
 
 class HotlineForm(ActionForm):
     kind = forms.ChoiceField(label=_("It is really"), choices=labels.HOTLINE_KINDS)
+
+
+class AskReasonsForm(ActionForm):
+    note = forms.CharField(label=_("What to explain"), widget=NOTE)
+
+
+class ReasonsForm(ActionForm):
+    text = forms.CharField(label=_("The applicant's reasons"), widget=WIDE)
+
+
+class DeferForm(ActionForm):
+    workdays = forms.IntegerField(label=_("Delay (working days)"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("Reason"), widget=NOTE)
+
+
+class DeliverForm(ActionForm):
+    method = forms.ChoiceField(label=_("Delivered by"), choices=m.Delivery.choices)
+
+
+class WithdrawForm(ActionForm):
     note = forms.CharField(label=_("Note"), widget=NOTE, required=False)

@@ -91,26 +91,6 @@ CONSULT_ANSWERS = [
     (rules.ConsultAnswer.SILENT.value, _("No answer in the period")),
 ]
 
-# Where the receipt date comes from (art. 31), by channel.
-RECEIPT_BASIS = {
-    rules.Channel.IN_PERSON: _(
-        "Art. 31(1) of the Regulations: handed in in person, received on the day it was handed in."
-    ),
-    rules.Channel.POST_SIGNED: _(
-        "Art. 31(2) of the Regulations: sent by post, received on the day the office signed for it."
-    ),
-    rules.Channel.POST_ORDINARY: _(
-        "Art. 31(2) of the Regulations: an ordinary letter, received on the day the office "
-        "confirmed it with the applicant."
-    ),
-    rules.Channel.INTERNET: _(
-        "Art. 31(3) of the Regulations: sent online, received on the day both sides confirmed it."
-    ),
-    rules.Channel.FAX: _(
-        "Art. 31(3) of the Regulations: sent by fax, received on the day both sides confirmed it."
-    ),
-}
-
 EVENT_LABELS = {
     "file": _("Request received"),
     "route": _("Routed to the department"),
@@ -133,7 +113,7 @@ EVENT_LABELS = {
 
 # What an application that is not one really is (art. 39): the hotline takes it.
 HOTLINE_KINDS = [
-    ("petition", _("A petition (信访)")),
     ("complaint", _("A complaint (投诉)")),
     ("report", _("A report of wrongdoing (举报)")),
+    ("help", _("A petition or a request for help (信访、求助)")),
 ]

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwu.core.display import cn_date
 from zhengwu.core import clock
-from zhengwu.core.display import person_name
+from zhengwu.core.display import cn_date, person_name
 from zhengwu.core.identity import mask_id, mask_phone
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import labels_pages as labels
 from zhengwu.disclosure import models as m
-from zhengwu.disclosure import rules
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from zhengwu.disclosure import presenters, rules
 
 
 def day(value) -> str:
@@ -130,7 +128,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         service="reply",
     ),
-    "hotline": ActionSpec(
+    "to-ticket": ActionSpec(
         f.HotlineForm,
         gettext_lazy("Turn into a hotline ticket"),
         colour="outline-danger",
@@ -143,19 +141,96 @@ ACTIONS: dict[str, ActionSpec] = {
             "A hotline ticket is opened and the request is completed as not processed."
         ),
         danger=True,
-        service="hotline",
+        service="to-ticket",
+    ),
+    "ask-reasons": ActionSpec(
+        f.AskReasonsForm,
+        gettext_lazy("Ask for the reasons"),
+        help=gettext_lazy(
+            "For a quantity or frequency of requests clearly beyond reason (art. 35); the reply "
+            "period waits for the reasons."
+        ),
+        legal=True,
+        warning=gettext_lazy("The notice asking for reasons is sent to the applicant."),
+        service="ask-reasons",
+    ),
+    "reasons": ActionSpec(
+        f.ReasonsForm,
+        gettext_lazy("Record the reasons received"),
+        service="reasons",
+    ),
+    "defer": ActionSpec(
+        f.DeferForm,
+        gettext_lazy("Set a delayed deadline"),
+        colour="warning",
+        help=gettext_lazy("Once, a reasonable delayed deadline for the reply (art. 35)."),
+        legal=True,
+        warning=gettext_lazy("The notice of the delayed deadline is sent to the applicant."),
+        service="defer",
+    ),
+    "deliver": ActionSpec(
+        f.DeliverForm,
+        gettext_lazy("Record the delivery"),
+        colour="success",
+        legal=True,
+        warning=gettext_lazy("The reply is recorded as delivered to the applicant."),
+        service="deliver",
+    ),
+    "withdraw": ActionSpec(
+        f.WithdrawForm,
+        gettext_lazy("Record the withdrawal"),
+        colour="outline-secondary",
+        help=gettext_lazy("The applicant withdraws the request."),
+        legal=True,
+        warning=gettext_lazy("The request is completed as withdrawn."),
+        danger=True,
+        service="withdraw",
     ),
 }
+# The page's order of the actions.
+ORDER = (
+    "route",
+    "request-supplement",
+    "supplement",
+    "consult",
+    "consulted",
+    "ask-reasons",
+    "reasons",
+    "defer",
+    "extend",
+    "fee",
+    "paid",
+    "reply",
+    "to-ticket",
+    "deliver",
+    "withdraw",
+)
+assert set(ORDER) == set(ACTIONS)
+
+
+def initial(name: str, item) -> dict:
+    """What an action's form starts with: the request's version, and the obvious choice."""
+    values = {"version": item.version}
+    if name == "deliver":
+        values["method"] = item.delivery
+    if name == "route" and item.department_id:
+        values["department"] = item.department.code
+    return values
 
 
 def confirm_facts(form) -> list[tuple[object, object]]:
     """The form's filled fields as (label, shown value), choices by their labels."""
     facts = []
     for bound in form.visible_fields():
-        value = form.cleaned_data.get(bound.name)
+        value = form.data.get(bound.name)
         if value in (None, ""):
             continue
-        choices = dict(getattr(bound.field, "choices", []) or [])
+        choices = {}
+        for key, label in getattr(bound.field, "choices", []) or []:
+            if isinstance(label, list | tuple):
+                choices.update(dict(label))
+            else:
+                choices[key] = label
         facts.append((bound.label, choices.get(value, value)))
     return facts
 
@@ -206,7 +281,8 @@ PAUSE_BASIS = {
         "requests is not counted."
     ),
     "fee": gettext_lazy(
-        "Art. 42 and 国办函〔2020〕109号: the time from the fee notice to the payment is not counted."
+        "Art. 42 and 国办函〔2020〕109号: the time from the fee notice to the payment is not "
+        "counted."
     ),
 }
 DEFER_BASIS = gettext_lazy(
@@ -216,7 +292,7 @@ DEFER_BASIS = gettext_lazy(
 
 
 def receipt_basis(item) -> str:
-    return str(labels.RECEIPT_BASIS.get(item.channel, ""))
+    return presenters.receipt_basis(item, _events(item))
 
 
 def _events(item) -> list:
@@ -329,9 +405,9 @@ def clock_lines(item) -> list[dict]:
         )
     if item.completed_on:
         if item.on_time is True:
-            badge, colour = _("On time"), "success"
+            badge, colour = _("Replied on time"), "success"
         elif item.on_time is False:
-            badge, colour = _("Late"), "danger"
+            badge, colour = _("Replied late"), "danger"
         else:
             badge, colour = "", ""
         add(
@@ -464,3 +540,38 @@ def public_steps(item) -> list[dict]:
         for e in _events(item)
         if e.kind in labels.EVENT_LABELS
     ]
+
+
+# --- the documents --------------------------------------------------------------------------------
+
+# Written to the applicant (the consultation letter goes to the third party or agency).
+PUBLIC_DOCUMENTS = frozenset(m.DisclosureDocument.Kind) - {m.DisclosureDocument.Kind.CONSULTATION}
+
+
+def documents(item, *, public: bool) -> list[dict]:
+    """The request's documents, each with its print view and .docx links."""
+    names = ("disclosure:document", "disclosure:document_docx")
+    if not public:
+        names = ("disclosure:staff_document", "disclosure:staff_document_docx")
+    rows = item.documents.order_by("issued_on", "id")
+    return [
+        {
+            "kind": d.kind,
+            "title": d.get_kind_display(),
+            "number": d.number,
+            "on": d.issued_on,
+            "html_url": reverse(names[0], args=(item.number, d.event_seq)),
+            "docx_url": reverse(names[1], args=(item.number, d.event_seq)),
+        }
+        for d in rows
+        if not public or d.kind in PUBLIC_DOCUMENTS
+    ]
+
+
+def document(item, seq: int, *, public: bool):
+    """The document written by step ``seq`` of the request (None when there is none, or when
+    it is not addressed to the applicant and the reader is the public)."""
+    row = item.documents.filter(event_seq=seq).first()
+    if row is None or (public and row.kind not in PUBLIC_DOCUMENTS):
+        return None
+    return row

@@ -5,12 +5,13 @@ and which of the transition table's actions the page offers."""
 from __future__ import annotations
 
 import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import Role, has_role, is_center_wide
-from zhengwu.disclosure import rules, selectors
+from zhengwu.disclosure import presenters, presenters_pages, rules, selectors, services
 from zhengwu.disclosure.models import OPEN_STATE_VALUES, DisclosureRequest
 
 # The office's queues: (label, what it holds).
@@ -65,9 +66,9 @@ def sees_all(user) -> bool:
     return is_officer(user) and user.department_id is None
 
 
-def handles(user, item=None) -> bool:
+def handles(user, item) -> bool:
     """Whether the reader handles the request (sees identity numbers and phones in full)."""
-    return is_officer(user)
+    return presenters.handles(user, item)
 
 
 def queue(user, name: str, filters: dict) -> QuerySet:
@@ -114,9 +115,12 @@ def is_overdue(item, today: dt.date) -> bool:
 
 def get_request(user, number: str):
     """The request ``number`` in the office pages' scope, else ``NotFound`` (a 404)."""
-    item = visible(user).select_related("department").filter(
-        number=selectors.clean_number(number)
-    ).first()
+    item = (
+        visible(user)
+        .select_related("department")
+        .filter(number=selectors.clean_number(number))
+        .first()
+    )
     if item is None:
         raise NotFound()
     return item
@@ -142,3 +146,18 @@ def own_request(user, number: str):
 
 def own_requests(user) -> QuerySet:
     return DisclosureRequest.objects.filter(owner=user).order_by("-id")
+
+
+def page_actions(user, item) -> list[str]:
+    """The actions of the transition table ``user`` may take on the request now, by their page
+    (and API) names, in the page's order. The applicant's own steps taken on their behalf (the
+    supplement, the reasons, the payment, the withdrawal) are the officer's too."""
+    allowed = rules.allowed_actions(
+        item.state,
+        services.acting_roles(user, item),
+        notified=item.events.filter(kind=rules.Action.REQUEST_SUPPLEMENT).exists(),
+        extended=item.extension_workdays > 0,
+        deferred=item.deferred_workdays > 0,
+    )
+    names = {name for name, action in services.ACTIONS.items() if action in allowed}
+    return [name for name in presenters_pages.ORDER if name in names]

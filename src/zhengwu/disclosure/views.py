@@ -9,7 +9,6 @@ messages (422 / 409 / 403 re-render the page with what was typed; 404 never says
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +20,11 @@ from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.errors import NotFound
 from zhengwu.core.forms import attempt
 from zhengwu.core.ratelimit import rate_limited
-from zhengwu.core.roles import Role, has_role
 from zhengwu.core.views import guarded
+from zhengwu.disclosure import services
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import presenters_pages as p
 from zhengwu.disclosure import selectors_pages as s
-from zhengwu.disclosure import services
 
 PAGE_SIZE = 20
 APPLY_LIMIT = 10  # requests per address per hour
@@ -136,8 +134,6 @@ def filed(request, number: str):
 
 # --- following a request --------------------------------------------------------------------------
 
-NOT_FOUND_FOLLOW = _  # replaced below (lazy message)
-
 
 @require_http_methods(["GET", "POST"])
 def follow(request):
@@ -212,11 +208,11 @@ def supplement(request, number: str):
     done, problems, status = attempt(
         form,
         lambda: services.act(
-            actor=request.user if request.user.is_authenticated else None,
+            actor=request.user,
             number=item.number,
             action="supplement",
-            data={"content": form.cleaned_data["content"]},
-            by_applicant=True,
+            data={"note": form.cleaned_data["note"]},
+            applicant_phone=item.phone,
         ),
     )
     if done is not None:
@@ -263,7 +259,6 @@ def queues(request):
     queryset = s.queue(user, name, form.values() if request.GET else {})
     page = paging_page(request, queryset)
     today = clock.today()
-    masked = not s.handles(user)
     return render(
         request,
         "disclosure/queues.html",
@@ -284,7 +279,7 @@ def queues(request):
             "rows": [
                 {
                     "item": item,
-                    "applicant": p.applicant(item, masked=True or masked),
+                    "applicant": p.applicant(item, masked=True),
                     "overdue": s.is_overdue(item, today),
                 }
                 for item in page.object_list
@@ -310,6 +305,7 @@ def register(request):
             actor=request.user,
             channel=form.cleaned_data["channel"],
             received_at=form.cleaned_data["received_at"],
+            confirmed_at=form.cleaned_data["confirmed_at"],
             **form.request_data(),
         ),
     )
@@ -333,7 +329,11 @@ def _render_detail(request, item, *, failed=None, status: int = 200):
     action_forms = []
     for name in names:
         spec = p.ACTIONS[name]
-        form = failed[1] if failed is not None and failed[0] == name else spec.form()
+        form = (
+            failed[1]
+            if failed is not None and failed[0] == name
+            else spec.form(initial=p.initial(name, item))
+        )
         action_forms.append(
             {
                 "name": name,
@@ -390,7 +390,11 @@ def act(request, number: str, action: str):
     done, problems, status = attempt(
         form,
         lambda: services.act(
-            actor=user, number=item.number, action=spec.service_action, data=form.payload()
+            actor=user,
+            number=item.number,
+            action=spec.service_action,
+            data=form.payload(),
+            version=form.cleaned_data.get("version"),
         ),
     )
     if done is not None:
@@ -411,16 +415,31 @@ def staff_document(request, number: str, seq: int, fmt: str = "html"):
 
 
 def _document(request, item, seq: int, fmt: str, *, public: bool):
-    doc = p.document(item, seq, masked=public)
-    if doc is None:
+    row = p.document(item, seq, public=public)
+    if row is None:
         raise Http404
+    from zhengwu.core.documents import DOCX_TYPE, render_docx
+    from zhengwu.disclosure import documents
+
+    built = documents.build(row, masked=public)
     if fmt == "docx":
-        response = HttpResponse(p.document_docx(doc), content_type=p.DOCX)
-        response["Content-Disposition"] = p.content_disposition(doc)
+        response = HttpResponse(render_docx(built), content_type=DOCX_TYPE)
+        response["Content-Disposition"] = built.content_disposition
         return response
-    return render(request, "disclosure/document.html", {"item": item, "doc": doc})
-
-
-def _unused(user):  # pragma: no cover - keeps the role import honest until wired
-    if not has_role(user, Role.ADMIN):
-        raise PermissionDenied
+    back = (
+        reverse("disclosure:followed", args=(item.number,))
+        if public
+        else reverse("disclosure:detail", args=(item.number,))
+    )
+    docx_name = "disclosure:document_docx" if public else "disclosure:staff_document_docx"
+    return render(
+        request,
+        "disclosure/document.html",
+        {
+            "item": item,
+            "doc": built,
+            "kind": row.kind,
+            "back": back,
+            "docx_url": reverse(docx_name, args=(item.number, seq)),
+        },
+    )
