@@ -186,8 +186,8 @@ def test_the_public_sees_the_notices_to_the_applicant_not_the_consultation_lette
     client.post("/disclosure/follow/", {"number": item.number, "phone": "13800138000"})
     page = text(client.get(f"/disclosure/follow/{item.number}/"))
     assert 'data-kind="consultation"' not in page
-    seq = item.documents.get().event_seq
-    assert client.get(f"/disclosure/follow/{item.number}/documents/{seq}/").status_code == 404
+    letter = item.documents.get().number
+    assert client.get(f"/disclosure/follow/{item.number}/documents/{letter}").status_code == 404
 
 
 # --- the office -----------------------------------------------------------------------------------
@@ -357,10 +357,10 @@ def test_reply_partially_with_the_reply_letter_in_word(client, office):
     assert (item.state, item.result) == ("replied", "partial")
     page = text(client.get(f"/disclosure/requests/{item.number}/"))
     assert 'data-testid="clock-completed"' in page and "按期" in page
-    seq = item.documents.get(kind="reply").event_seq
-    view = client.get(f"/disclosure/requests/{item.number}/documents/{seq}/")
+    letter = item.documents.get(kind="reply").number
+    view = client.get(f"/disclosure/requests/{item.number}/documents/{letter}")
     assert view.status_code == 200
-    word = client.get(f"/disclosure/requests/{item.number}/documents/{seq}.docx")
+    word = client.get(f"/disclosure/requests/{item.number}/documents/{letter}.docx")
     assert word["Content-Type"].startswith("application/vnd.openxmlformats")
     paragraphs = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
     assert item.number in paragraphs

@@ -337,3 +337,30 @@ def test_verify_audit_covers_the_chain(travel, department, office, head, citizen
         call_command("verify_audit", stdout=out, stderr=err)
     assert f"BROKEN {request.number} (event 3)" in err.getvalue()
     assert DisclosureRequest.objects.count() == 1
+
+
+# ---------------------------------------------------------------- documents
+
+
+def test_every_step_has_its_print_view_and_docx(
+    client, travel, department, office, head, citizen, stranger
+):
+    from docx import Document
+
+    request = _flow(travel, office, head, citizen)
+    client.force_login(citizen)
+    for document in request.documents.all():
+        base = f"/disclosure/requests/{request.number}/documents/{document.number}"
+        page = client.get(base)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "2026年3月" in html
+        docx = client.get(base + ".docx")
+        assert docx.status_code == 200
+        text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+        assert request.number in html and document.number in text
+    reply = request.documents.get(kind="reply")
+    url = f"/disclosure/requests/{request.number}/documents/{reply.number}"
+    assert "部分公开" in client.get(url).content.decode()
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404

@@ -23,7 +23,6 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +33,8 @@ from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.selectors import staff_department_ids, visible_cases
 from zhengwu.cases.templatetags.case_tags import cn_date, procedure_label
 from zhengwu.core import clock
+from zhengwu.core.documents import OfficialDocument, content_disposition
+from zhengwu.core.documents import render_docx as render_docx_document
 from zhengwu.core.errors import NotFound, ZhengwuError
 
 NOTICE_TITLES = {
@@ -93,10 +94,7 @@ class Notice:
 
     @property
     def content_disposition(self) -> str:
-        return (
-            f'attachment; filename="{self.ascii_filename}"; '
-            f"filename*=UTF-8''{quote(self.filename)}"
-        )
+        return content_disposition(self.filename, self.ascii_filename)
 
 
 def _clocks_after(case: Case, rows: list[CaseEvent]) -> Clocks | None:
@@ -398,72 +396,31 @@ def notice_for(user, number: str, seq: int) -> tuple[Case, CaseEvent, Notice]:
 
 
 def render_docx(notice: Notice, *, rating_url: str = "") -> bytes:
-    """The certificate as a Word document (python-docx); ``rating_url``: the absolute rating link
-    of a decision, printed as a QR code."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.6)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    normal = document.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.font.size = Pt(14)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), "SimSun")
-
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(notice.department_name)
-    run.font.size = Pt(18)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(notice.title)
-    run.bold = True
-    run.font.size = Pt(22)
-    numbered = document.add_paragraph(_("Case number: %(number)s") % {"number": notice.number})
-    numbered.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    facts = [
-        (_("Applicant"), notice.applicant_name),
-        (_("ID number"), notice.applicant_number),
-        (_("Service item"), notice.item_name),
-        (_("Department"), notice.department_name),
-        (_("Case number"), notice.number),
-    ]
-    for label, value in facts:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = str(label), str(value)
-
-    for text in notice.paragraphs[:1]:
-        document.add_paragraph(text).paragraph_format.first_line_indent = Pt(28)
-    for index, name in enumerate(notice.materials, start=1):
-        document.add_paragraph(f"{index}. {name}").paragraph_format.left_indent = Pt(28)
-    for text in notice.paragraphs[1:]:
-        document.add_paragraph(text).paragraph_format.first_line_indent = Pt(28)
-    for label, value in notice.dates:
-        document.add_paragraph(f"{label}：{value}").paragraph_format.left_indent = Pt(28)
-    for flag in notice.flags:
-        document.add_paragraph(f"（{flag}）").paragraph_format.left_indent = Pt(28)
-
+    """The certificate as a Word document (``zhengwu.core.documents``); ``rating_url``: the
+    absolute rating link of a decision, printed as a QR code."""
+    document = OfficialDocument(
+        issuer=notice.department_name,
+        title=notice.title,
+        reference_label=_("Case number: %(number)s") % {"number": notice.number},
+        facts=[
+            (_("Applicant"), notice.applicant_name),
+            (_("ID number"), notice.applicant_number),
+            (_("Service item"), notice.item_name),
+            (_("Department"), notice.department_name),
+            (_("Case number"), notice.number),
+        ],
+        paragraphs=notice.paragraphs,
+        items=notice.materials,
+        dates=notice.dates,
+        flags=notice.flags,
+        date_cn=notice.date_cn,
+    )
     qr = _decision_qr()
+    picture = None
     if rating_url and qr:
         import segno
 
         image = io.BytesIO()
         segno.make(rating_url, error="m").save(image, kind="png", scale=4)
-        image.seek(0)
-        document.add_picture(image, width=Cm(3))
-        document.add_paragraph(str(qr.caption))
-    for text in ("", notice.department_name, _("(seal)"), notice.date_cn):
-        line = document.add_paragraph(text)
-        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        picture = image.getvalue()
+    return render_docx_document(document, picture=picture, caption=str(qr.caption) if qr else "")

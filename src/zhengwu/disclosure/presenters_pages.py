@@ -17,6 +17,7 @@ from zhengwu.core.identity import mask_id, mask_phone
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import labels_pages as labels
 from zhengwu.disclosure import models as m
+from zhengwu.disclosure import documents as engine_documents
 from zhengwu.disclosure import presenters, rules
 
 
@@ -551,27 +552,27 @@ PUBLIC_DOCUMENTS = frozenset(m.DisclosureDocument.Kind) - {m.DisclosureDocument.
 def documents(item, *, public: bool) -> list[dict]:
     """The request's documents, each with its print view and .docx links."""
     names = ("disclosure:document", "disclosure:document_docx")
-    if not public:
-        names = ("disclosure:staff_document", "disclosure:staff_document_docx")
+    if public:
+        names = ("disclosure:follow_document", "disclosure:follow_document_docx")
     rows = item.documents.order_by("issued_on", "id")
     return [
         {
             "kind": d.kind,
-            "title": d.get_kind_display(),
+            "title": engine_documents.title_of(d),
             "number": d.number,
             "on": d.issued_on,
-            "html_url": reverse(names[0], args=(item.number, d.event_seq)),
-            "docx_url": reverse(names[1], args=(item.number, d.event_seq)),
+            "html_url": reverse(names[0], args=(item.number, d.number)),
+            "docx_url": reverse(names[1], args=(item.number, d.number)),
         }
         for d in rows
         if not public or d.kind in PUBLIC_DOCUMENTS
     ]
 
 
-def document(item, seq: int, *, public: bool):
-    """The document written by step ``seq`` of the request (None when there is none, or when
-    it is not addressed to the applicant and the reader is the public)."""
-    row = item.documents.filter(event_seq=seq).first()
+def document(item, document_number: str, *, public: bool):
+    """The request's document ``document_number`` (None when there is none, or when it is not
+    addressed to the applicant and the reader is the public)."""
+    row = item.documents.filter(number=str(document_number or "")[:48]).first()
     if row is None or (public and row.kind not in PUBLIC_DOCUMENTS):
         return None
     return row

@@ -1,5 +1,5 @@
 """Pages of the disclosure requests: the public request form and follow-up; the disclosure
-office's queues, registration, request page, actions and documents."""
+office's queues, registration, request page, actions; the documents' print views and .docx."""
 
 from django.urls import path
 
@@ -15,21 +15,29 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("follow/<str:number>/", views.followed, name="followed"),
     path("follow/<str:number>/supplement/", views.supplement, name="supplement"),
-    path("follow/<str:number>/documents/<int:seq>/", views.document, name="document"),
+    # The .docx first: a document number never contains a dot.
     path(
-        "follow/<str:number>/documents/<int:seq>.docx",
-        views.document,
+        "follow/<str:number>/documents/<str:document_number>.docx",
+        views.followed_document,
         {"fmt": "docx"},
-        name="document_docx",
+        name="follow_document_docx",
+    ),
+    path(
+        "follow/<str:number>/documents/<str:document_number>",
+        views.followed_document,
+        name="follow_document",
     ),
     path("mine/", views.mine, name="mine"),
     path("requests/<str:number>/", views.detail, name="detail"),
     path("requests/<str:number>/act/<str:action>/", views.act, name="act"),
-    path("requests/<str:number>/documents/<int:seq>/", views.staff_document, name="staff_document"),
     path(
-        "requests/<str:number>/documents/<int:seq>.docx",
-        views.staff_document,
-        {"fmt": "docx"},
-        name="staff_document_docx",
+        "requests/<str:number>/documents/<str:document_number>.docx",
+        views.document_docx,
+        name="document_docx",
+    ),
+    path(
+        "requests/<str:number>/documents/<str:document_number>",
+        views.document,
+        name="document",
     ),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
+from zhengwu.core.documents import DOCX_TYPE, render_docx
 from zhengwu.core.errors import NotFound
 from zhengwu.core.forms import attempt
 from zhengwu.core.ratelimit import rate_limited
@@ -24,7 +25,7 @@ from zhengwu.core.views import guarded
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import presenters_pages as p
 from zhengwu.disclosure import selectors_pages as s
-from zhengwu.disclosure import services
+from zhengwu.disclosure import documents, services
 
 PAGE_SIZE = 20
 APPLY_LIMIT = 10  # requests per address per hour
@@ -241,10 +242,17 @@ def paging_page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def document(request, number: str, seq: int, fmt: str = "html"):
-    """A document of a request the browser follows (the 补正告知书, the 答复书...)."""
+def followed_document(request, number: str, document_number: str, fmt: str = "html"):
+    """A document addressed to the applicant of a request this browser follows (the 补正告知书,
+    the 答复书...), identity numbers masked."""
     item = _followed(request, number)
-    return _document(request, item, seq, fmt, public=True)
+    row = p.document(item, document_number, public=True)
+    if row is None:
+        raise Http404
+    paper = documents.build(item, row, masked=True)
+    if fmt == "docx":
+        return _docx(paper)
+    return _paper(request, paper, row, back=reverse("disclosure:followed", args=(item.number,)))
 
 
 # --- the disclosure office ------------------------------------------------------------------------
@@ -408,38 +416,38 @@ def act(request, number: str, action: str):
     return _render_detail(request, item, failed=(action, form, problems), status=status)
 
 
-@officer_page
-def staff_document(request, number: str, seq: int, fmt: str = "html"):
-    item = s.get_request(request.user, number)
-    return _document(request, item, seq, fmt, public=False)
+def _docx(paper) -> HttpResponse:
+    response = HttpResponse(render_docx(paper), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = paper.content_disposition
+    return response
 
 
-def _document(request, item, seq: int, fmt: str, *, public: bool):
-    row = p.document(item, seq, public=public)
-    if row is None:
-        raise Http404
-    from zhengwu.core.documents import DOCX_TYPE, render_docx
-    from zhengwu.disclosure import documents
-
-    built = documents.build(row, masked=public)
-    if fmt == "docx":
-        response = HttpResponse(render_docx(built), content_type=DOCX_TYPE)
-        response["Content-Disposition"] = built.content_disposition
-        return response
-    back = (
-        reverse("disclosure:followed", args=(item.number,))
-        if public
-        else reverse("disclosure:detail", args=(item.number,))
-    )
-    docx_name = "disclosure:document_docx" if public else "disclosure:staff_document_docx"
+def _paper(request, paper, record, *, back: str):
+    docx_url = request.path.rstrip("/") + ".docx"
     return render(
         request,
-        "disclosure/document.html",
-        {
-            "item": item,
-            "doc": built,
-            "kind": row.kind,
-            "back": back,
-            "docx_url": reverse(docx_name, args=(item.number, seq)),
-        },
+        "core/official_document.html",
+        {"paper": paper, "record": record, "docx_url": docx_url, "back": back},
     )
+
+
+# The documents of a request in the reader's scope (the office, the watchers, the applicant's
+# account): identity numbers whole for those who handle the request.
+anyone = guarded(lambda user: True)
+
+
+@anyone
+def document(request, number: str, document_number: str):
+    item, record, paper = documents.document_for(request.user, number, document_number)
+    back = (
+        reverse("disclosure:detail", args=(item.number,))
+        if s.may_open_office_pages(request.user)
+        else reverse("disclosure:followed", args=(item.number,))
+    )
+    return _paper(request, paper, record, back=back)
+
+
+@anyone
+def document_docx(request, number: str, document_number: str):
+    _item, _record, paper = documents.document_for(request.user, number, document_number)
+    return _docx(paper)
