@@ -237,6 +237,7 @@ def _mount() -> None:
     from zhengwu.assessment.api import router as assessment_router
     from zhengwu.cases.api import router as cases_router
     from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.disclosure.annual_api import router as disclosure_annual_router
     from zhengwu.disclosure.api import router as disclosure_router
     from zhengwu.joint.api import router as joint_router
     from zhengwu.joint.api import scenes_router
@@ -261,6 +262,8 @@ def _mount() -> None:
     api.add_router("/v1", joint_router)
     api.add_router("/v1", licences_router)
     api.add_router("/v1/disclosure", disclosure_router)
+    # The annual report's tables: a router of their own under the same prefix.
+    api.add_router("/v1/disclosure", disclosure_annual_router)
     if settings.BENCH_ENDPOINTS:
         from zhengwu.cases.bench_api import router as bench_router
 

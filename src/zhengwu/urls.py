@@ -23,6 +23,8 @@ urlpatterns = [
     path("notifications/", include("zhengwu.notifications.urls")),
     path("assessment/", include("zhengwu.assessment.urls")),
     path("tickets/", include("zhengwu.tickets.urls")),
+    # Before the disclosure app's own pages, whose patterns take any path under disclosure/.
+    path("disclosure/annual-report/", include("zhengwu.disclosure.annual_urls")),
     path("disclosure/", include("zhengwu.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -19,6 +19,24 @@ class Definition:
     label: object
     formula: object
     basis: object
+    # How the value reads: "percent" (a ratio in percent), "count" (the numerator: a number of
+    # things, never empty), "mean" (numerator ÷ denominator, one decimal).
+    unit: str = "percent"
+
+
+@dataclass(frozen=True)
+class Section:
+    """Indicators another app counts (through its provider) and explains: shown as a table of
+    their own on the indicators page, and in the API's rows, for the groups listed."""
+
+    key: str
+    label: object
+    definitions: tuple[Definition, ...]
+    groups: tuple[str, ...] = ("department", "center")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(d.key for d in self.definitions)
 
 
 DEFINITIONS: dict[str, Definition] = {
@@ -146,12 +164,50 @@ GROUP_LABELS = {
 }
 
 
-def definitions() -> list[Definition]:
-    return list(DEFINITIONS.values())
+_SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    """Add (or replace) a section of indicators; its keys must not be those of another."""
+    taken = set(DEFINITIONS) | {
+        k for other in _SECTIONS.values() if other.key != section.key for k in other.keys
+    }
+    clash = taken & set(section.keys)
+    if clash:
+        raise ValueError(f"indicator keys already taken: {sorted(clash)}")
+    _SECTIONS[section.key] = section
+
+
+def unregister_section(key: str) -> None:
+    _SECTIONS.pop(key, None)
+
+
+def sections(group: str | None = None) -> list[Section]:
+    """The registered sections (those that count ``group``, when given)."""
+    return [s for s in _SECTIONS.values() if group is None or group in s.groups]
+
+
+def keys_for(group: str | None = None) -> tuple[str, ...]:
+    """Every indicator key: the built-in ones, then the sections' (those for ``group``)."""
+    return INDICATOR_KEYS + tuple(k for s in sections(group) for k in s.keys)
+
+
+def definition(key: str) -> Definition:
+    if key in DEFINITIONS:
+        return DEFINITIONS[key]
+    for section in _SECTIONS.values():
+        for d in section.definitions:
+            if d.key == key:
+                return d
+    raise KeyError(key)
+
+
+def definitions(group: str | None = None) -> list[Definition]:
+    return [definition(k) for k in keys_for(group)]
 
 
 def label(key: str):
-    return DEFINITIONS[key].label
+    return definition(key).label
 
 
 # Home page entries (zhengwu.core.navigation): (role names, url name, label, description).

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from zhengwu.assessment import formulas
 from zhengwu.assessment.brief import TABLE_KEYS, Brief, Ranked
-from zhengwu.assessment.definitions import DEFINITIONS, GROUP_LABELS
+from zhengwu.assessment.definitions import DEFINITIONS, GROUP_LABELS, definition, keys_for
+from zhengwu.assessment.definitions import definitions as all_definitions
 from zhengwu.assessment.formulas import Count
+from zhengwu.assessment.presenters import text_of
 
 
 @dataclass
@@ -197,14 +199,14 @@ def brief_xlsx(brief: Brief) -> bytes:
 
 def indicators_table(rows, *, group: str, start, end) -> list[Table]:
     """The indicators page as sheets: the values, the counts behind them, the definitions."""
-    keys = formulas.INDICATOR_KEYS
+    keys = keys_for(group)
     first = str(GROUP_LABELS[group])
-    labels = [str(DEFINITIONS[k].label) for k in keys]
+    labels = [str(definition(k).label) for k in keys]
     values = Table(
         "values",
         _("Indicators %(start)s to %(end)s") % {"start": _cn(start), "end": _cn(end)},
         [first, *labels],
-        [[r.name, *[_cell(r.indicators[k]) for k in keys]] for r in rows],
+        [[r.name, *[text_of(r.indicators[k], definition(k).unit) for k in keys]] for r in rows],
     )
     counts = Table(
         "counts",
@@ -226,7 +228,7 @@ def indicators_table(rows, *, group: str, start, end) -> list[Table]:
         "definitions",
         _("Definitions"),
         [_("Indicator"), _("Formula"), _("Date basis")],
-        [[str(d.label), str(d.formula), str(d.basis)] for d in DEFINITIONS.values()],
+        [[str(d.label), str(d.formula), str(d.basis)] for d in all_definitions(group)],
     )
     return [values, counts, definitions]
 

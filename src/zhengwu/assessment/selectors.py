@@ -34,7 +34,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from zhengwu.accounts.models import Center, Department, User, Window
-from zhengwu.assessment import formulas, providers
+from zhengwu.assessment import definitions, formulas, providers
 from zhengwu.assessment.formulas import Count
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case
 from zhengwu.cases.selectors import STAFF_CASE_ROLES, staff_department_ids
@@ -232,6 +232,7 @@ def table(
 ) -> list[Row]:
     """One row per group with every indicator (missing ones as 0 ÷ 0)."""
     counts = providers.collect(start=start, end=end, group=group, department_ids=department_ids)
+    indicator_keys = definitions.keys_for(group)
     keys = _always_listed(group, department_ids)
     keys += [k for k in counts if k not in set(keys)]
     names = _names(group, keys, department_ids)
@@ -250,7 +251,7 @@ def table(
             Row(
                 key=key,
                 name=name,
-                indicators={k: found.get(k, Count()) for k in formulas.INDICATOR_KEYS},
+                indicators={k: found.get(k, Count()) for k in indicator_keys},
             )
         )
     if group != "department":
@@ -267,12 +268,11 @@ def indicators_for(user, *, start, end, group: str = "department") -> list[Row]:
 
 def center_total(rows: list[Row]) -> Row:
     """The whole of a table's rows (exact sums of numerators and denominators)."""
+    keys = rows[0].indicators if rows else formulas.INDICATOR_KEYS
     return Row(
         key="total",
         name=_("Total"),
-        indicators={
-            k: formulas.total(r.indicators[k] for r in rows) for k in formulas.INDICATOR_KEYS
-        },
+        indicators={k: formulas.total(r.indicators[k] for r in rows) for k in keys},
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 
 from zhengwu.assessment import brief as briefs
 from zhengwu.assessment import documents, formulas, presenters, selectors
-from zhengwu.assessment.definitions import GROUP_LABELS
+from zhengwu.assessment.definitions import GROUP_LABELS, sections
 from zhengwu.core import clock
 from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.views import guarded
@@ -65,13 +65,27 @@ def indicators(request):
             f"绩效指标-{start}-{end}.xlsx", f"indicators-{start}-{end}.xlsx"
         )
         return response
+    total = selectors.center_total(rows) if rows else None
+    extra = [
+        {
+            "key": section.key,
+            "label": section.label,
+            "columns": presenters.columns(section.keys),
+            "rows": presenters.page_rows(rows, section.keys),
+            "total": presenters.page_rows([total], section.keys)[0] if total else None,
+        }
+        for section in (sections(raw["group"]) if not errors else [])
+    ]
     context = {
         "raw": raw,
         "errors": errors,
         "groups": list(GROUP_LABELS.items()),
         "columns": presenters.columns(),
+        "definition_rows": presenters.columns()
+        + [d for section in extra for d in section["columns"]],
+        "sections": extra,
         "rows": presenters.page_rows(rows),
-        "total": presenters.page_rows([selectors.center_total(rows)])[0] if rows else None,
+        "total": presenters.page_rows([total])[0] if total else None,
         "scoped": not selectors.sees_everything(request.user),
         "show_center_pages": selectors.sees_everything(request.user),
         "export_query": request.GET.urlencode(),

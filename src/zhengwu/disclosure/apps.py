@@ -9,6 +9,8 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from zhengwu.core import navigation
+        from zhengwu.disclosure import annual_registry
         from zhengwu.disclosure.navigation import ENTRIES
 
         navigation.add(ENTRIES)
+        annual_registry.register()

@@ -76,6 +76,8 @@ class Result(models.TextChoices):
 
 
 OPEN_STATE_VALUES = tuple(s.value for s in rules.OPEN_STATES)
+# What the annual report groups by, carried by its two covering indexes.
+ANNUAL_COLUMNS = ["department", "applicant_type", "result", "result_reason"]
 
 
 class DisclosureRequest(models.Model):
@@ -166,6 +168,18 @@ class DisclosureRequest(models.Model):
             models.Index(fields=["received_on"], name="disclosure_received"),
             models.Index(fields=["completed_on"], name="disclosure_completed"),
             models.Index(fields=["owner", "-id"], name="disclosure_owner"),
+            # The annual report (zhengwu.disclosure.report): received in the year, and completed
+            # in or after it (or open), read index-only on PostgreSQL.
+            models.Index(
+                fields=["received_on"],
+                include=[*ANNUAL_COLUMNS, "completed_on"],
+                name="disclosure_annual_received",
+            ),
+            models.Index(
+                fields=["completed_on"],
+                include=[*ANNUAL_COLUMNS, "received_on"],
+                name="disclosure_annual_completed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -352,3 +366,54 @@ class DisclosureFinding(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.kind} {self.key}"
+
+
+class AnnualReportText(models.Model):
+    """The prose sections of a year's 年度报告 (政府信息公开工作年度报告) of one department, or of
+    the whole government (no department): written on the annual report page, kept for every
+    download. Tables 三 and 四 are never stored: they are counted from the requests."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    department = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    overview = models.TextField(_("overview"), blank=True)
+    proactive = models.TextField(
+        _("information disclosed on the agency's own initiative"), blank=True
+    )
+    problems = models.TextField(_("main problems and improvements"), blank=True)
+    other_matters = models.TextField(_("other matters to report"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    updated_at = models.DateTimeField(_("last edited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annual report text")
+        verbose_name_plural = _("annual report texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "department"],
+                condition=Q(department__isnull=False),
+                name="disclosure_annual_text_department",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(department__isnull=True),
+                name="disclosure_annual_text_government",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.department_id or ''}".strip()

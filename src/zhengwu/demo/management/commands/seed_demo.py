@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
+from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
@@ -137,6 +138,13 @@ class Command(BaseCommand):
                 _("%(tickets)d tickets with %(actions)d steps.")
                 % {"tickets": made.tickets, "actions": made.actions}
             )
+        if history > 0:
+            made = demo_disclosure.generate()
+            if made.requests:
+                self.stdout.write(
+                    _("%(requests)d disclosure requests with %(steps)d steps, %(appeals)d appeals.")
+                    % {"requests": made.requests, "steps": made.steps, "appeals": made.appeals}
+                )
 
     def _accounts(self, url):
         self.stdout.write(
