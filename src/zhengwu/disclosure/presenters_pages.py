@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from zhengwu.core import clock
 from zhengwu.core.display import cn_date, person_name
 from zhengwu.core.identity import mask_id, mask_phone
+from zhengwu.disclosure import documents as engine_documents
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import labels_pages as labels
 from zhengwu.disclosure import models as m
-from zhengwu.disclosure import documents as engine_documents
 from zhengwu.disclosure import presenters, rules
 
 

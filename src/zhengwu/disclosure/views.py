@@ -22,10 +22,10 @@ from zhengwu.core.errors import NotFound
 from zhengwu.core.forms import attempt
 from zhengwu.core.ratelimit import rate_limited
 from zhengwu.core.views import guarded
+from zhengwu.disclosure import documents, services
 from zhengwu.disclosure import forms as f
 from zhengwu.disclosure import presenters_pages as p
 from zhengwu.disclosure import selectors_pages as s
-from zhengwu.disclosure import documents, services
 
 PAGE_SIZE = 20
 APPLY_LIMIT = 10  # requests per address per hour
