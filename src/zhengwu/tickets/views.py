@@ -146,6 +146,12 @@ DETAIL_LABELS = {
 
 # Stored values shown by their labels.
 DETAIL_CHOICES = {"satisfaction": Satisfaction, "outcome": Outcome, "service": EmergencyService}
+# Why the sweep urged a ticket (``services.OVERDUE``...), in words.
+SWEEP_REASONS = {
+    services.NOT_ACCEPTED: gettext_lazy("Not accepted by the acceptance deadline"),
+    services.OVERDUE: gettext_lazy("Not replied by the reply deadline"),
+    services.ESCALATED: gettext_lazy("Still late after the last urge"),
+}
 
 
 def _roles(user) -> frozenset[str]:
@@ -442,6 +448,8 @@ def _event_details(data: dict) -> list[tuple[str, str]]:
                 pass
         elif key in DETAIL_CHOICES:
             value = dict(DETAIL_CHOICES[key].choices).get(value, value)
+        elif key == "reason" and value in SWEEP_REASONS:
+            value = SWEEP_REASONS[value]
         out.append((label, str(value)))
     return out
 
