@@ -327,7 +327,7 @@ class DisclosureFinding(models.Model):
 
     class Kind(models.TextChoices):
         WARNING = "warning", _("Reply due within a working day")
-        OVERDUE = "overdue", _("Reply due date passed")
+        LATE_REPLY = "late_reply", _("Reply due date passed")
         SECOND_NOTICE = "second_notice", _("Second notice to supplement")
         LATE_NOTICE = "late_notice", _("Notice to supplement after 7 working days")
 

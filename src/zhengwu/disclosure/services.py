@@ -408,7 +408,7 @@ def file_request(
 def _lock(number: str) -> DisclosureRequest:
     number = clean_number(number)
     request = (
-        DisclosureRequest.objects.select_for_update()
+        DisclosureRequest.objects.select_for_update(of=("self",))
         .select_related("department")
         .filter(number=number)
         .first()

@@ -9,6 +9,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
   case's level up to today, warnings, irregularities, overdue rectifications, the notifications of
   all of them (sent by the task workers) and, once a day, the seal;
 - ``ticket_sweep``: automatic 督办 of hotline tickets (``tickets.services.sweep``);
+- ``disclosure_sweep``: disclosure requests' deemed abandonments, levels, warnings and
+  irregularities (``disclosure.sweep.run``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``ratings_push``: the safety net of the ratings outbox (records whose delivery task failed or
   waits for its back-off), only when ``ZHENGWU_RATINGS_PUSH_URL`` is set.
@@ -41,6 +43,12 @@ def _ticket_sweep() -> str:
     return f"urged={result['urged']} escalated={result['escalated']}"
 
 
+def _disclosure_sweep() -> str:
+    from zhengwu.disclosure import sweep
+
+    return sweep.run().line()
+
+
 def _rating_invitations() -> str:
     from zhengwu.ratings import services
 
@@ -66,6 +74,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("supervise", 600, _supervise),
     Job("ticket_sweep", 600, _ticket_sweep),
+    Job("disclosure_sweep", 600, _disclosure_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("ratings_push", 300, _ratings_push),
 )

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='DisclosureFinding',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('warning', 'Reply due within a working day'), ('overdue', 'Reply due date passed'), ('second_notice', 'Second notice to supplement'), ('late_notice', 'Notice to supplement after 7 working days')], max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('warning', 'Reply due within a working day'), ('late_reply', 'Reply due date passed'), ('second_notice', 'Second notice to supplement'), ('late_notice', 'Notice to supplement after 7 working days')], max_length=16, verbose_name='kind')),
                 ('key', models.CharField(max_length=32, verbose_name='key')),
                 ('irregular', models.BooleanField(verbose_name='irregularity')),
                 ('due', models.DateField(blank=True, null=True, verbose_name='due date')),
