@@ -42,6 +42,19 @@ KEYS = {
     },
     "tickets": {"report", "db", "data_bytes"},
     "pages": {"serial", "concurrent", "slowest", "max_queries", "query_violators"},
+    "disclosure": {
+        "requests",
+        "year",
+        "government_ms",
+        "department_ms",
+        "target_met",
+        "balanced",
+        "checked",
+        "seq_scan",
+        "plans",
+        "db",
+        "data_bytes",
+    },
 }
 # Extra arguments of the smoke run (the ticket intake is covered by intake.py's machinery).
 EXTRA = {"tickets": ["--skip-intake"]}

@@ -30,7 +30,7 @@ from zhengwu.disclosure import services as disclosure
 from zhengwu.disclosure.models import DisclosureRequest
 from zhengwu.workdays.loader import get_calendar
 
-OFFICE = "gk_office"  # the government's disclosure office (the head of the office)
+OFFICE = "disclosure"  # the government's disclosure office (demo.services.ACCOUNTS)
 OFFICE_NAME = "周政公"
 # Departments whose requests the demo makes, when they exist.
 DEPARTMENTS = ("SCJ", "ZJJ", "HBJ", "RSJ", "GAJ", "JTJ", "ZRJ", "CGJ")
@@ -84,20 +84,17 @@ class Made:
 
 
 def ensure_office() -> User:
-    """The government's disclosure office: an officer of no department who also heads the office
-    (approves extensions)."""
-    user = User.objects.filter(username=OFFICE).first()
-    if user is None:
-        from zhengwu.demo.services import DEMO_PASSWORD
+    """The government's disclosure office (the demo account ``disclosure``, an officer of no
+    department), who also heads the office: approves extensions (art. 33)."""
+    from zhengwu.demo.services import DEMO_PASSWORD
 
-        user = accounts.create_user(
-            username=OFFICE,
-            roles=[Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD],
-            full_name=OFFICE_NAME,
-            password=DEMO_PASSWORD,
-            demo=True,
-        )
-    return user
+    return accounts.create_user(
+        username=OFFICE,
+        roles=[Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD],
+        full_name=OFFICE_NAME,
+        password=DEMO_PASSWORD,
+        demo=True,
+    )
 
 
 def _plan(rng: random.Random) -> list[tuple[str, bool]]:

@@ -44,6 +44,8 @@ ACCOUNTS = [
     DemoAccount("leader", Role.LEADER, "郑明远"),
     DemoAccount("citizen", Role.APPLICANT, "张三"),
     DemoAccount("operator", Role.OPERATOR, "刘晓红"),
+    # The government's disclosure office (no department: every request); also heads the office.
+    DemoAccount("disclosure", Role.DISCLOSURE_OFFICER, "周政公"),
 ]
 CITIZEN_ID_NUMBER = "11010519491231002X"
 
