@@ -62,7 +62,7 @@ def test_anyone_files_online_and_sees_the_receipt_date_with_its_basis(client):
     page = text(client.get(response["Location"]))
     assert item.number in page
     assert 'data-date="2026-03-02"' in page and "2026年3月2日" in page
-    assert "31" in page  # the basis names its article
+    assert "第三十一条" in page  # the basis names its article
     assert 'data-testid="reply-due" data-date="2026-03-30"' in page
 
 

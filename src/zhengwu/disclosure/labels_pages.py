@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.disclosure import rules
+from zhengwu.disclosure import annual, annual_labels, rules
 
 # The reply types (art. 36 (1)–(7), art. 37, and the report's own categories).
 REPLY_TYPES = {
@@ -26,57 +26,27 @@ REPLY_TYPES = {
 }
 assert set(REPLY_TYPES) == set(rules.REPLY_TYPES)
 
-# The annual report's reasons of each result (table 三, rows 三(三)–(六)).
-REASONS = {
-    rules.Result.WITHHELD: {
-        1: _("1. State secret"),
-        2: _("2. Disclosure forbidden by other laws or regulations"),
-        3: _("3. Would endanger the three securities and one stability"),
-        4: _("4. Protects a third party's lawful rights"),
-        5: _("5. One of the three kinds of internal affairs information"),
-        6: _("6. One of the four kinds of process information"),
-        7: _("7. An administrative enforcement file"),
-        8: _("8. An administrative enquiry matter"),
-    },
-    rules.Result.UNAVAILABLE: {
-        1: _("1. This agency does not hold the information"),
-        2: _("2. No existing information: it would have to be made"),
-        3: _("3. Still unclear after the supplement"),
-    },
-    rules.Result.NOT_HANDLED: {
-        1: _("1. A petition, report or complaint"),
-        2: _("2. A repeated request"),
-        3: _("3. Asks for public publications"),
-        4: _("4. Many repeated requests without good reason"),
-        5: _("5. Asks the agency to confirm or reissue information already obtained"),
-    },
-    rules.Result.OTHER: {
-        1: _("1. Not supplemented in time"),
-        2: _("2. The fee not paid in time"),
-        3: _("3. Other handling"),
-    },
-}
-assert {r: tuple(n) for r, n in REASONS.items()} == {r: n for r, n in rules.RESULTS.items() if n}
-
-RESULT_GROUPS = {
-    rules.Result.WITHHELD: _("Not disclosed"),
-    rules.Result.UNAVAILABLE: _("Cannot be provided"),
-    rules.Result.NOT_HANDLED: _("Not processed"),
-    rules.Result.OTHER: _("Otherwise handled"),
-}
+# The reasons of each result are the annual report's rows (``annual.result_row``), in its words.
+REASON_RESULTS = tuple(r for r in rules.Result if rules.RESULTS[r])
 
 
 def reason_choices() -> list:
     """The reasons grouped by result, as ``"<result>:<n>"`` values."""
     return [
-        (RESULT_GROUPS[result], [(f"{result}:{n}", label) for n, label in reasons.items()])
-        for result, reasons in REASONS.items()
+        (
+            annual_labels.GROUP_LABELS[result],
+            [
+                (f"{result}:{n}", annual_labels.row_label(annual.result_row(result, n)))
+                for n in rules.RESULTS[result]
+            ],
+        )
+        for result in REASON_RESULTS
     ]
 
 
 def reason_label(result: str, reason: int | None) -> str:
     try:
-        return str(REASONS[rules.Result(result)][reason])
+        return annual_labels.row_label(annual.result_row(result, reason))
     except (KeyError, ValueError):
         return ""
 
