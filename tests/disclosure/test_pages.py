@@ -400,3 +400,71 @@ def services_seed():
     from zhengwu.tickets import services as tickets
 
     tickets.seed_ticket_categories()
+
+
+def test_an_applicant_sees_only_their_own_requests(client, citizen, stranger):
+    client.force_login(citizen)
+    client.post("/disclosure/apply/", FORM)
+    item = DisclosureRequest.objects.get()
+    client.force_login(stranger)
+    assert client.get(f"/disclosure/follow/{item.number}/").status_code == 404
+    assert f'data-number="{item.number}"' not in text(client.get("/disclosure/mine/"))
+    assert client.get(f"/disclosure/requests/{item.number}/").status_code == 403
+
+
+def test_the_follower_downloads_the_notice_with_the_id_masked(client, office):
+    import io
+
+    import docx
+
+    item = file(None)
+    services.act(
+        actor=office,
+        number=item.number,
+        action="request-supplement",
+        data={"items": "请写明年份", "period_workdays": 10},
+    )
+    letter = item.documents.get().number
+    url = f"/disclosure/follow/{item.number}/documents/{letter}"
+    assert client.get(url).status_code == 404  # not followed from this browser yet
+    client.post("/disclosure/follow/", {"number": item.number, "phone": "13800138000"})
+    assert client.get(url).status_code == 200
+    word = client.get(url + ".docx")
+    document = docx.Document(io.BytesIO(word.content))
+    cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    texts = " ".join(p.text for p in document.paragraphs) + cells
+    assert "请写明年份" in texts and valid_id_number(1) not in texts
+
+
+def test_a_watcher_sees_the_request_masked_and_takes_no_step(client, office, make_user):
+    item = file(None)
+    client.force_login(make_user(Role.LEADER, username="leader_x"))
+    page = text(client.get(f"/disclosure/requests/{item.number}/"))
+    assert valid_id_number(1) not in page and 'data-testid="no-actions"' in page
+
+
+def test_the_reply_is_delivered_from_the_to_deliver_queue(client, office):
+    item = file(None)
+    services.act(actor=office, number=item.number, action="route", data={"department": "SCJ"})
+    services.act(actor=office, number=item.number, action="reply", data={"type": "disclosed"})
+    client.force_login(office)
+    assert f'data-number="{item.number}"' in text(client.get("/disclosure/?queue=to_deliver"))
+    item.refresh_from_db()
+    response = confirm(
+        client,
+        f"/disclosure/requests/{item.number}/act/deliver/",
+        {"method": "email", "version": str(item.version)},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == "delivered"
+
+
+def test_the_pages_speak_chinese(client, office):
+    item = file(None)
+    client.force_login(office)
+    page = text(client.get(f"/disclosure/requests/{item.number}/"))
+    for words in ("告知补正", "转交承办部门", "转为热线工单", "办理时限", "依据"):
+        assert words in page
+    for english in ("Ask for a supplement", "Reply due by", "Basis"):
+        assert english not in page
