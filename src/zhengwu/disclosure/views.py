@@ -9,6 +9,8 @@ messages (422 / 409 / 403 re-render the page with what was typed; 404 never says
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -223,12 +225,11 @@ def supplement(request, number: str):
     return _render_followed(request, item, supplement_form=form, problems=problems, status=status)
 
 
+@login_required
 def mine(request):
     """The logged-in applicant's own requests."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
     queryset = s.own_requests(request.user)
-    page = paging_page(request, queryset)
+    page = _page(request, queryset)
     return render(
         request,
         "disclosure/mine.html",
@@ -236,9 +237,7 @@ def mine(request):
     )
 
 
-def paging_page(request, queryset):
-    from django.core.paginator import Paginator
-
+def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -265,7 +264,7 @@ def queues(request):
     name = request.GET.get("queue") if request.GET.get("queue") in names else names[0]
     form = f.FilterForm(request.GET or None, departments=s.sees_all(user))
     queryset = s.queue(user, name, form.values() if request.GET else {})
-    page = paging_page(request, queryset)
+    page = _page(request, queryset)
     today = clock.today()
     return render(
         request,
