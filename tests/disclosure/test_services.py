@@ -364,3 +364,90 @@ def test_every_step_has_its_print_view_and_docx(
     assert "部分公开" in client.get(url).content.decode()
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_verify_audit_replays_the_stored_clocks(travel, department, office, head, citizen):
+    request = _flow(travel, office, head, citizen)
+    out, err = io.StringIO(), io.StringIO()
+    call_command_ok = True
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit:
+        call_command_ok = False
+    assert call_command_ok, err.getvalue()
+    assert "replayed disclosure requests: 0 mismatched" in out.getvalue()
+    DisclosureRequest.objects.filter(pk=request.pk).update(reply_due=D(2026, 6, 1))
+    with pytest.raises(SystemExit):
+        call_command("verify_audit", stdout=out, stderr=err)
+    assert f"政府信息公开申请 {request.number}：答复期限 存储为 2026-06-01" in err.getvalue()
+
+
+def test_the_unreasonable_quantity_path(travel, department, office, citizen):
+    travel(AT("2026-03-02 10:00"))
+    n = file(citizen).number
+    services.act(actor=office, number=n, action="route", data={"department": "SCJ"})
+    travel(AT("2026-03-03 10:00"))
+    request = services.act(actor=office, number=n, action="ask-reasons")
+    assert request.state == "awaiting_reasons"
+    assert request.documents.get().kind == "reasons_notice"
+    travel(AT("2026-03-10 10:00"))
+    services.act(actor=citizen, number=n, action="reasons", data={"text": "课题研究需要"})
+    request = services.act(
+        actor=office, number=n, action="defer", data={"workdays": 10, "reason": "数量较大"}
+    )
+    assert (request.deferred_workdays, request.reply_due) == (10, D(2026, 4, 21))
+    with pytest.raises(DomainError) as info:
+        services.act(actor=office, number=n, action="defer", data={"workdays": 5, "reason": "x"})
+    assert info.value.code == "already_deferred"
+    request = services.act(
+        actor=office, number=n, action="reply", data={"type": "not_handled", "reason": 4}
+    )
+    assert (request.result, request.result_reason) == ("not_handled", 4)
+
+
+def test_withdrawal_is_other_3(travel, citizen):
+    travel(AT("2026-03-02 10:00"))
+    request = services.act(actor=citizen, number=file(citizen).number, action="withdraw")
+    assert (request.state, request.result, request.result_reason) == ("withdrawn", "other", 3)
+    assert request.completed_on == D(2026, 3, 2) and request.on_time is None
+
+
+def test_appeals_for_table_four(travel, department, office, zjj_officer, citizen):
+    travel(AT("2026-03-02 10:00"))
+    n = file(citizen).number
+    services.act(actor=office, number=n, action="reply", data={"type": "withheld", "reason": 1})
+    travel(AT("2026-04-01 10:00"))
+    appeal = services.record_appeal(
+        actor=office, number=n, kind="reconsideration", filed_on=D(2026, 3, 20)
+    )
+    assert (appeal.result, appeal.decided_on) == ("pending", None)
+    with pytest.raises(ValidationFailed):
+        services.decide_appeal(
+            actor=office, appeal_id=appeal.pk, result="corrected", decided_on=D(2026, 3, 1)
+        )
+    with pytest.raises(ValidationFailed):
+        services.decide_appeal(
+            actor=office, appeal_id=appeal.pk, result="pending", decided_on=D(2026, 3, 30)
+        )
+    appeal = services.decide_appeal(
+        actor=office, appeal_id=appeal.pk, result="corrected", decided_on=D(2026, 3, 30)
+    )
+    assert (appeal.result, appeal.decided_on) == ("corrected", D(2026, 3, 30))
+    with pytest.raises(NotFound):  # not routed to ZJJ
+        services.record_appeal(
+            actor=zjj_officer, number=n, kind="lawsuit_direct", filed_on=D(2026, 3, 20)
+        )
+    with pytest.raises(Forbidden):
+        services.record_appeal(
+            actor=citizen, number=n, kind="lawsuit_direct", filed_on=D(2026, 3, 20)
+        )
+    with pytest.raises(ValidationFailed):
+        services.record_appeal(actor=office, number=n, kind="appeal", filed_on=D(2026, 3, 20))
+
+
+def test_the_public_follow_up_by_number_and_phone(travel):
+    travel(AT("2026-03-02 10:00"))
+    request = file(None)
+    assert selectors.find_by_number_and_phone(request.number, "13800138000") == request
+    assert selectors.find_by_number_and_phone(request.number, "13900139000") is None
+    assert selectors.find_by_number_and_phone("GK\x00", "13800138000") is None

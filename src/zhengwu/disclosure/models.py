@@ -140,7 +140,7 @@ class DisclosureRequest(models.Model):
     received_at = models.DateTimeField(_("received at"))
     # Clocks: written only from zhengwu.disclosure.clocks.compute_clocks.
     received_on = models.DateField(_("received on"))
-    reply_due = models.DateField(_("reply due"), null=True)
+    reply_due = models.DateField(_("reply due date"), null=True)
     supplement_due = models.DateField(_("supplement due"), null=True)
     consult_due = models.DateField(_("consultation answer due"), null=True)
     payment_due = models.DateField(_("payment due"), null=True)

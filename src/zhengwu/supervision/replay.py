@@ -21,6 +21,9 @@ from zhengwu.cases.clocks import compute_clocks
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.rules import CaseRuleError
 from zhengwu.core import clock
+from zhengwu.core.errors import ZhengwuError
+from zhengwu.disclosure import services as disclosure_services
+from zhengwu.disclosure.models import DisclosureEvent, DisclosureRequest
 from zhengwu.ratings.models import RectificationTask, TaskEvent
 from zhengwu.ratings.rules import TaskState
 from zhengwu.tickets import replay as ticket_replay
@@ -124,6 +127,35 @@ def tickets(*, batch: int = 500) -> Iterator[Mismatch]:
             stored = {name: getattr(ticket, name) for name in replayed}
             if found := _differences(stored, replayed):
                 yield Mismatch("ticket", number, found)
+
+
+DISCLOSURE_FIELDS = tuple(
+    name for name in disclosure_services.CLOCK_FIELDS if name not in MOVE_WITH_THE_DAY
+)
+
+
+def disclosure_requests(*, batch: int = 500) -> Iterator[Mismatch]:
+    """Every disclosure request's state and clocks as its events give them on ``clocks_on``."""
+    fields = ("kind", "occurred_at", "data")
+    owners = DisclosureRequest.objects.all()
+    for chunk in _chunks(owners, DisclosureEvent.objects, "request", batch, fields):
+        for request, rows in chunk:
+            number = request.number or f"#{request.pk}"
+            if not rows:
+                yield Mismatch("disclosure", number, error="no_events")
+                continue
+            try:
+                clocks = disclosure_services.compute(
+                    [disclosure_services.event_tuple(r) for r in rows], request.clocks_on
+                )
+            except (ZhengwuError, ValueError) as error:
+                yield Mismatch("disclosure", number, error=str(error))
+                continue
+            replayed = {"state": clocks.state}
+            replayed |= {name: getattr(clocks, name) for name in DISCLOSURE_FIELDS}
+            stored = {name: getattr(request, name) for name in replayed}
+            if found := _differences(stored, replayed):
+                yield Mismatch("disclosure", number, found)
 
 
 def _task_replay(rows) -> dict:

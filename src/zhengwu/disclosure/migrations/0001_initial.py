@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('fee_yuan', models.PositiveIntegerField(default=0, verbose_name='information processing fee (yuan)')),
                 ('received_at', models.DateTimeField(verbose_name='received at')),
                 ('received_on', models.DateField(verbose_name='received on')),
-                ('reply_due', models.DateField(null=True, verbose_name='reply due')),
+                ('reply_due', models.DateField(null=True, verbose_name='reply due date')),
                 ('supplement_due', models.DateField(null=True, verbose_name='supplement due')),
                 ('consult_due', models.DateField(null=True, verbose_name='consultation answer due')),
                 ('payment_due', models.DateField(null=True, verbose_name='payment due')),

@@ -25,6 +25,7 @@ from zhengwu.cases.integrity import verify
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
 from zhengwu.disclosure.integrity import verify as verify_disclosure_requests
+from zhengwu.disclosure.models import DisclosureRequest
 from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
@@ -67,10 +68,20 @@ class Command(BaseCommand):
         return broken
 
     def _labels(self):
-        return {"case": _("Case"), "ticket": _("Ticket"), "task": _("Rectification task")}
+        return {
+            "case": _("Case"),
+            "ticket": _("Ticket"),
+            "task": _("Rectification task"),
+            "disclosure": _("Disclosure request"),
+        }
 
     def _field_name(self, label: str, name: str) -> str:
-        model = {"case": Case, "ticket": Ticket, "task": RectificationTask}[label]
+        model = {
+            "case": Case,
+            "ticket": Ticket,
+            "task": RectificationTask,
+            "disclosure": DisclosureRequest,
+        }[label]
         return str(model._meta.get_field(name).verbose_name)
 
     def _replayed(self, mismatches, noun: str) -> int:
@@ -109,6 +120,7 @@ class Command(BaseCommand):
         broken += self._replayed(replay.cases(), "cases")
         broken += self._replayed(replay.tickets(), "tickets")
         broken += self._replayed(replay.tasks(), "tasks")
+        broken += self._replayed(replay.disclosure_requests(), "disclosure requests")
         missing = replay.missing_case_ids()
         for case_id in missing:
             self.stderr.write(
