@@ -11,6 +11,7 @@ import pytest
 from tests.assessment.conftest import SCJ_IMMEDIATE, SCJ_PARALLEL, ZJJ_ITEM
 from zhengwu.accounts.services import issue_token
 from zhengwu.assessment import formulas, selectors
+from zhengwu.assessment.definitions import keys_for
 from zhengwu.assessment.formulas import Count
 from zhengwu.core.errors import Forbidden, ValidationFailed
 
@@ -101,7 +102,7 @@ def test_rating_indicators_without_ratings(october):
     """No rating given: the decided cases are the active-rating denominator, the rest is empty."""
     rows = selectors.table(start=OCT[0], end=OCT[1], group="department", department_ids=None)
     for row in rows:
-        assert set(row.indicators) == set(formulas.INDICATOR_KEYS)
+        assert set(row.indicators) == set(keys_for("department"))
         decided = row.indicators["on_time_rate"].denominator
         assert row.indicators["active_rating_rate"] == Count(0, decided)
         for key in formulas.RATING_KEYS[1:]:
@@ -192,7 +193,7 @@ def test_api_shape(client, october, staff):
     body = response.json()
     assert (body["from"], body["to"], body["group"]) == ("2025-10-01", "2025-10-31", "department")
     scj = next(r for r in body["rows"] if r["name"] == "市场监督管理局")
-    assert list(scj["indicators"]) == list(formulas.INDICATOR_KEYS)
+    assert list(scj["indicators"]) == list(keys_for("department"))
     online = scj["indicators"]["online_rate"]
     assert (online["numerator"], online["denominator"], online["value"]) == (1, 4, 0.25)
     assert online["display"] == "25.00%"

@@ -5,7 +5,6 @@ sections. The Chinese text is the format's own; docs/disclosure.md lists the key
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from zhengwu.disclosure import annual
 
@@ -61,7 +60,7 @@ COLUMN_LABELS = {
     "public_interest": _("Social welfare organisations"),
     "legal_service": _("Legal service institutions"),
     "other": _("Other organisations"),
-    "total": pgettext_lazy("annual report", "Total"),
+    "total": _("Grand total"),
 }
 assert tuple(COLUMN_LABELS) == annual.COLUMNS
 APPLICANTS_HEADING = _("Applicants")
@@ -80,11 +79,11 @@ PROCEEDING_LABELS = {
 }
 LITIGATION_HEADING = _("Administrative litigation")
 TABLE_FOUR_COLUMN_LABELS = {
-    "upheld": pgettext_lazy("annual report", "Upheld"),
-    "corrected": pgettext_lazy("annual report", "Corrected"),
-    "other": pgettext_lazy("annual report", "Other results"),
-    "pending": pgettext_lazy("annual report", "Not yet concluded"),
-    "total": pgettext_lazy("annual report", "Total"),
+    "upheld": _("Result upheld"),
+    "corrected": _("Result corrected"),
+    "other": _("Other results"),
+    "pending": _("Not yet concluded"),
+    "total": _("Grand total"),
 }
 assert tuple(TABLE_FOUR_COLUMN_LABELS) == annual.TABLE_FOUR_COLUMNS
 
