@@ -28,8 +28,10 @@ from django.core.management import call_command
 from django.db import models
 
 import zhengwu
+from tests.factories import UserFactory
 from zhengwu.accounts.models import User
 from zhengwu.core.roles import Role
+from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -158,6 +160,11 @@ def demo_city():
     demo_ratings.generate(share=0.9)
     demo_tickets.generate(count=30, days=60, seed=5)
     _joint_cases()
+    demo_disclosure.generate()
+    # A disclosure officer of the government's office who is not its head (the demo's office
+    # account also holds the department head role, whose supervision links a head without a
+    # department may not open).
+    UserFactory(roles=[Role.DISCLOSURE_OFFICER], username="gk_officer", full_name="孙公开")
     sweep.run()
 
 
@@ -306,11 +313,13 @@ def test_every_page_of_every_demo_role_speaks_chinese_and_names_people(client, d
     findings: list[str] = []
     pages = 0
     one_per_role = {account.role: account for account in reversed(demo_services.ACCOUNTS)}
-    for account in one_per_role.values():
-        client.force_login(User.objects.get(username=account.username))
+    # The government's disclosure office, made with the demo's disclosure requests.
+    usernames_crawled = [a.username for a in one_per_role.values()] + ["gk_officer"]
+    for username in usernames_crawled:
+        client.force_login(User.objects.get(username=username))
         account_findings: list[str] = []
         pages += _crawl(client, checks, account_findings)
-        findings.extend(f"[{account.username}] {f}" for f in account_findings)
+        findings.extend(f"[{username}] {f}" for f in account_findings)
         client.logout()
     findings.extend(f"[anonymous] {f}" for f in _anonymous(client, checks))
     unique = list(dict.fromkeys(findings))

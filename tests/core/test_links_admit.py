@@ -37,3 +37,17 @@ def test_apply_online_is_offered_to_applicants_and_visitors_only(client, make_us
     client.force_login(make_user(Role.WINDOW_CLERK, username="clerk1", department=department))
     assert apply not in client.get(guide).content.decode()
     assert client.get(apply).status_code == 403
+
+
+def test_the_home_page_offers_a_role_only_the_pages_that_admit_the_user(client, make_user):
+    """A department head of no department (the government's disclosure office may be one) is
+    not offered the supervision pages, which admit heads of a department only."""
+    office_head = make_user(Role.DISCLOSURE_OFFICER, username="gk_head_x", full_name="周政公")
+    from django.contrib.auth.models import Group
+
+    office_head.groups.add(Group.objects.get_or_create(name=Role.DEPARTMENT_HEAD.value)[0])
+    client.force_login(office_head)
+    home = client.get("/").content.decode()
+    assert "/supervision/" not in home
+    assert client.get("/supervision/").status_code == 403
+    assert "/disclosure/" in home

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
-from django import forms
+import secrets
 
-from zhengwu.core.errors import ValidationFailed
+from django import forms
+from django.utils.translation import gettext as _
+
+from zhengwu.core.errors import DomainError, Forbidden, ValidationFailed
+from zhengwu.core.idempotency import MAX_KEY_LENGTH
 
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 2})
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -48,3 +52,31 @@ class StyledForm(forms.Form):
             else:
                 rest.extend(messages)
         return rest
+
+
+class OnceForm(StyledForm):
+    """A form that creates something once: a fresh form carries a one-time token (``once``, a
+    hidden field) that the page sends as the idempotency key, so sending the same form twice
+    gives the first result. A form shown again after a failure keeps its token."""
+
+    once = forms.CharField(max_length=MAX_KEY_LENGTH, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("once", secrets.token_urlsafe(24))
+
+
+def attempt(form, write):
+    """``(result, problems, status)``: ``write()``'s result when the form is valid and the
+    services accept it; else None with the messages to show and the status (422 / 409 / 403)."""
+    if not form.is_valid():
+        return None, [_("The submitted data is not valid.")], 422
+    try:
+        return write(), [], 200
+    except ValidationFailed as failed:
+        return None, [str(failed.message), *form.put_errors(failed)], 422
+    except DomainError as error:
+        return None, [str(error.message)], 409
+    except Forbidden as error:
+        return None, [str(error.message)], 403

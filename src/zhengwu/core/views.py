@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -34,6 +34,7 @@ def guarded(may):
             except Forbidden:
                 raise PermissionDenied from None
 
+        wrapped.may = may  # read by the home page: an entry is shown to those it admits
         return wrapped
 
     return decorate
@@ -53,6 +54,9 @@ def _entries_for(user):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
+        may = getattr(resolve(url).func, "may", None)
+        if may is not None and not may(user):
+            continue  # the page would refuse the user (e.g. a head of no department)
         seen.add(url_name)
         out.append({"url": url, "label": label, "description": description})
     return out

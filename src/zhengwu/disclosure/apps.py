@@ -8,6 +8,9 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Disclosure requests")
 
     def ready(self):
+        from zhengwu.core import navigation
         from zhengwu.disclosure import annual_registry
+        from zhengwu.disclosure.navigation import ENTRIES
 
+        navigation.add(ENTRIES)
         annual_registry.register()

@@ -618,20 +618,31 @@ def act(
     data: Mapping | None = None,
     occurred_at: dt.datetime | None = None,
     version: int | None = None,
+    applicant_phone: str | None = None,
 ) -> DisclosureRequest:
     """Take the public ``action`` (a key of ``ACTIONS``) on request ``number``. Raises NotFound
-    (not visible), Forbidden, ValidationFailed or DomainError."""
-    from zhengwu.disclosure.selectors import visible
+    (not visible), Forbidden, ValidationFailed or DomainError.
+
+    ``applicant_phone``: the public follow-up without an account (``actor`` anonymous): whoever
+    gives the request's number and the applicant's phone takes the applicant's steps (the
+    supplement, the reasons), recorded without an actor."""
+    from zhengwu.disclosure.selectors import find_by_number_and_phone, visible
 
     if action not in ACTIONS:
         raise ValidationFailed({"action": [_("Unknown action.")]})
     table_action = ACTIONS[action]
     data = dict(data or {})
-    officer = is_officer(actor)
+    follower = applicant_phone is not None and not getattr(actor, "is_authenticated", False)
+    if follower:
+        actor = None
+    officer = actor is not None and is_officer(actor)
     if occurred_at is not None and not officer:
         raise ValidationFailed({"occurred_at": [_("Only staff may state when a step happened.")]})
     with transaction.atomic():
-        if not visible(actor).filter(number=clean_number(number)).exists():
+        if follower:
+            if find_by_number_and_phone(number, applicant_phone) is None:
+                raise NotFound()
+        elif not visible(actor).filter(number=clean_number(number)).exists():
             raise NotFound()
         request = _lock(number)
         if version is not None and version != request.version:
@@ -641,7 +652,7 @@ def act(
             rules.transition(
                 request.state,
                 table_action,
-                acting_roles(actor, request),
+                frozenset({rules.APPLICANT}) if follower else acting_roles(actor, request),
                 notified=any(r.kind == Action.REQUEST_SUPPLEMENT for r in rows),
                 extended=request.extension_workdays > 0,
                 deferred=request.deferred_workdays > 0,

@@ -414,7 +414,7 @@ def waiting_work(user) -> list:
     from zhengwu.core.paging import COUNT_CAP, capped_count, shown
     from zhengwu.core.workbench import Work
 
-    if not has_role(user, Role.SUPERVISOR, Role.DEPARTMENT_HEAD):
+    if not has_role(user, Role.SUPERVISOR, Role.DEPARTMENT_HEAD) or not may_supervise(user):
         return []
     from zhengwu.supervision.models import IrregularityStatus
 

@@ -3,15 +3,12 @@ from ``zhengwu.tickets.services`` (``ValidationFailed`` errors are put back on t
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengwu.accounts.models import Department
-from zhengwu.core.forms import NOTE_WIDGET, StyledForm
-from zhengwu.core.idempotency import MAX_KEY_LENGTH
+from zhengwu.core.forms import NOTE_WIDGET, OnceForm, StyledForm
 from zhengwu.core.widgets import DateInput
 from zhengwu.tickets.models import EmergencyService, Kind, Outcome, Satisfaction
 from zhengwu.tickets.selectors import categories as category_queryset
@@ -41,19 +38,6 @@ def yes_no(value) -> bool | None:
 
 
 # --- intake --------------------------------------------------------------------------------------
-
-
-class OnceForm(StyledForm):
-    """A form that creates something once: a fresh form carries a one-time token (``once``, a
-    hidden field) that the page sends as the idempotency key, so sending the same form twice
-    gives the first result. A form shown again after a failure keeps its token."""
-
-    once = forms.CharField(max_length=MAX_KEY_LENGTH, required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("once", secrets.token_urlsafe(24))
 
 
 class IntakeForm(OnceForm):

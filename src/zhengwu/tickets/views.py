@@ -24,7 +24,8 @@ from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.cursors import decode_cursor
 from zhengwu.core.display import cn_datetime
-from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.forms import attempt
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
 from zhengwu.core.ratelimit import rate_limited
@@ -145,6 +146,12 @@ DETAIL_LABELS = {
 
 # Stored values shown by their labels.
 DETAIL_CHOICES = {"satisfaction": Satisfaction, "outcome": Outcome, "service": EmergencyService}
+# Why the sweep urged a ticket (``services.OVERDUE``...), in words.
+SWEEP_REASONS = {
+    services.NOT_ACCEPTED: gettext_lazy("Not accepted by the acceptance deadline"),
+    services.OVERDUE: gettext_lazy("Not replied by the reply deadline"),
+    services.ESCALATED: gettext_lazy("Still late after the last urge"),
+}
 
 
 def _roles(user) -> frozenset[str]:
@@ -167,25 +174,6 @@ def _query(request, **changes) -> str:
         if value:
             params[key] = value
     return params.urlencode()
-
-
-def _problems(failed: ValidationFailed, form) -> list[str]:
-    return [str(failed.message), *form.put_errors(failed)]
-
-
-def attempt(form, write):
-    """``(result, problems, status)``: ``write()``'s result when the form is valid and the
-    services accept it; else None with the messages to show and the status (422 / 409 / 403)."""
-    if not form.is_valid():
-        return None, [_("The submitted data is not valid.")], 422
-    try:
-        return write(), [], 200
-    except ValidationFailed as failed:
-        return None, _problems(failed, form), 422
-    except DomainError as error:
-        return None, [str(error.message)], 409
-    except Forbidden as error:
-        return None, [str(error.message)], 403
 
 
 def once(request, form, scope: str, write) -> tuple[Ticket | None, str]:
@@ -460,6 +448,8 @@ def _event_details(data: dict) -> list[tuple[str, str]]:
                 pass
         elif key in DETAIL_CHOICES:
             value = dict(DETAIL_CHOICES[key].choices).get(value, value)
+        elif key == "reason" and value in SWEEP_REASONS:
+            value = SWEEP_REASONS[value]
         out.append((label, str(value)))
     return out
 
