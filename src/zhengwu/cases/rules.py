@@ -111,6 +111,8 @@ ADMIN = "admin"
 OPERATOR = "operator"
 # The disclosure officer handles disclosure requests (zhengwu.disclosure), never cases.
 DISCLOSURE_OFFICER = "disclosure_officer"
+# The trading center's staff handle deals (zhengwu.trading), never cases.
+TRADING_OFFICER = "trading_officer"
 SYSTEM = "system"
 ROLES = frozenset(
     {
@@ -123,6 +125,7 @@ ROLES = frozenset(
         ADMIN,
         OPERATOR,
         DISCLOSURE_OFFICER,
+        TRADING_OFFICER,
         SYSTEM,
     }
 )

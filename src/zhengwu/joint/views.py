@@ -120,7 +120,12 @@ def _filtered(queryset, values: dict):
     return queryset
 
 
-@staff_page
+def _may_see_queue(user) -> bool:
+    """Staff of a department, or of the whole center (a head of no department has no queue)."""
+    return may_use_workbench(user) and (is_center_wide(user) or bool(staff_department_ids(user)))
+
+
+@guarded(_may_see_queue)
 def queue(request):
     """The lead department's joint cases (``view=lead``), or the joint cases with an item of
     the user's department (``view=items``); center-wide roles see every one (``view=all``)."""

@@ -10,6 +10,7 @@ from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core import clock, paging
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.identity import mask_id
+from zhengwu.core.roles import is_center_wide
 from zhengwu.core.views import applicant_required, guarded
 from zhengwu.licences import selectors
 from zhengwu.licences.forms import RegisterForm
@@ -48,6 +49,7 @@ def register(request):
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     departments = staff_department_ids(request.user)
+    center_wide = is_center_wide(request.user)
     rows = [
         {
             "licence": licence,
@@ -56,6 +58,8 @@ def register(request):
             else mask_id(licence.holder),
             "valid": licence.valid_from <= today
             and (licence.valid_to is None or licence.valid_to >= today),
+            # the issuing case opens for those who may see it (its department, center-wide roles)
+            "case_link": center_wide or licence.case.department_id in departments,
         }
         for licence in found
     ]
