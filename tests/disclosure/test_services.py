@@ -55,7 +55,7 @@ def test_the_office_registers_an_ordinary_letter_confirmed_on_a_make_up_saturday
     [
         (applicant(id_number="110101199001011230"), "applicant.id_number"),
         (applicant(id_number=""), "applicant.id_number"),
-        (organisation(uscc="91330100MA27XXXX0Y"), "applicant.uscc"),
+        (organisation(uscc="91330100MA27ZZZZ0Y"), "applicant.uscc"),
         (applicant(type="alien"), "applicant.type"),
         (applicant(phone="abc"), "applicant.phone"),
     ],

@@ -347,7 +347,7 @@ def test_a_bad_import_lists_every_row_in_chinese_and_imports_nothing(client, ite
         [
             ("GOOD", "好场景", "SCJ", 10, "是"),
             ("ONE", "只有一个事项", "SCJ", 50, "否"),
-            ("LEAD", "部门不存在", "XXX", 10, "也许"),
+            ("LEAD", "部门不存在", "NOSUCH", 10, "也许"),
         ],
         [
             ("GOOD", 1, SCJ_ITEM),

@@ -58,15 +58,6 @@ def _handles(user, case: Case) -> bool:
 # --- the workbench -------------------------------------------------------------------------------
 
 
-def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    return params.urlencode()
-
-
 def _previous(queryset, after: str) -> tuple[bool, str]:
     """Whether there is a newer page, and its cursor ("" for the first page)."""
     after_id = selectors.decode_cursor(after)
@@ -128,15 +119,15 @@ def workbench(request):
         if after_id is not None
         else None,
         rows=len(cases),
-        previous_query=_query(request, after=previous_cursor) if has_previous else None,
-        next_query=_query(request, after=next_cursor) if next_cursor else None,
+        previous_query=paging.query_with(request, after=previous_cursor) if has_previous else None,
+        next_query=paging.query_with(request, after=next_cursor) if next_cursor else None,
     )
     tabs = [
         {
             "key": q.key,
             "label": q.label,
             "count": counts[q.key],
-            "query": _query(request, queue=q.key, after=""),
+            "query": paging.query_with(request, queue=q.key, after=""),
             "active": q.key == queue.key,
         }
         for q in queues.QUEUES

@@ -49,6 +49,17 @@ def _with(query: str, key: str, value) -> str:
     return params.urlencode()
 
 
+def query_with(request, **changes) -> str:
+    """The request's query string with ``changes`` set (an empty value removes the key): the
+    links of filters and tabs that keep the other parameters."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    return params.urlencode()
+
+
 def numbered(page, query: str = "", param: str = "page") -> Pager:
     """The pager of a ``Paginator`` page; ``query`` is the list's other parameters."""
     count = page.paginator.count

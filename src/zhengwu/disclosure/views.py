@@ -41,15 +41,6 @@ FOLLOWED_KEEP = 20
 officer_page = guarded(s.may_open_office_pages)
 
 
-def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    return params.urlencode()
-
-
 def _remember(request, number: str) -> None:
     numbers = [n for n in request.session.get(FOLLOWED, []) if n != number]
     request.session[FOLLOWED] = [*numbers, number][-FOLLOWED_KEEP:]
@@ -233,7 +224,10 @@ def mine(request):
     return render(
         request,
         "disclosure/mine.html",
-        {"rows": page.object_list, "pager": paging.numbered(page, _query(request, page=""))},
+        {
+            "rows": page.object_list,
+            "pager": paging.numbered(page, paging.query_with(request, page="")),
+        },
     )
 
 
@@ -275,7 +269,7 @@ def queues(request):
                     "key": key,
                     "label": label,
                     "active": key == name,
-                    "query": _query(request, queue=key, page=""),
+                    "query": paging.query_with(request, queue=key, page=""),
                 }
                 for key, (label, _definition) in s.QUEUES.items()
             ],
@@ -291,7 +285,7 @@ def queues(request):
                 }
                 for item in page.object_list
             ],
-            "pager": paging.numbered(page, _query(request, page="")),
+            "pager": paging.numbered(page, paging.query_with(request, page="")),
         },
     )
 

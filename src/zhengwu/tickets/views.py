@@ -167,15 +167,6 @@ def _desk_only(user) -> None:
         raise PermissionDenied
 
 
-def _query(request, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    return params.urlencode()
-
-
 def once(request, form, scope: str, write) -> tuple[Ticket | None, str]:
     """Run ``write()`` (which makes a ticket) once per form token (``zhengwu.core.idempotency``):
     ``(ticket, number)`` the first time; ``(None, number of the first ticket)`` when the same
@@ -247,7 +238,7 @@ def workbench(request):
                     "key": key,
                     "label": QUEUE_LABELS[key],
                     "active": key == name,
-                    "query": _query(request, queue=key, after=""),
+                    "query": paging.query_with(request, queue=key, after=""),
                 }
                 for key in names
             ],
@@ -269,8 +260,8 @@ def workbench(request):
                 queryset,
                 after_id=decode_cursor(after),
                 rows=len(rows),
-                next_query=_query(request, after=next_cursor) if next_cursor else None,
-                first_query=_query(request, after="") if after else None,
+                next_query=paging.query_with(request, after=next_cursor) if next_cursor else None,
+                first_query=paging.query_with(request, after="") if after else None,
             ),
         },
     )
@@ -728,8 +719,8 @@ def mine(request):
                 queryset,
                 after_id=decode_cursor(after),
                 rows=len(rows),
-                next_query=_query(request, after=next_cursor) if next_cursor else None,
-                first_query=_query(request, after="") if after else None,
+                next_query=paging.query_with(request, after=next_cursor) if next_cursor else None,
+                first_query=paging.query_with(request, after="") if after else None,
             ),
         },
     )
