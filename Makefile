@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := accounts workdays catalog cases ratings supervision assessment tickets joint licences trading disclosure demo
+APPS := accounts workdays catalog cases ratings supervision assessment tickets joint licences trading disclosure hall evaluation exchange demo
 
 .PHONY: run serve install install-test migrate demo worker scheduler supervise test lint format bench messages compilemessages clean
 
@@ -77,7 +77,7 @@ bench: install-test
 
 ## messages: refresh the zh_Hans catalogues (needs gettext); compilemessages builds the .mo files
 messages: install
-	cd src/zhengwu && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=.. -i 'accounts/*' -i 'workdays/*' -i 'catalog/*' -i 'demo/*' -i 'cases/*' -i 'ratings/*' -i 'supervision/*' -i 'assessment/*' -i 'tickets/*' -i 'trading/*' -i 'disclosure/*' -i 'static/*'
+	cd src/zhengwu && ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=.. -i 'accounts/*' -i 'workdays/*' -i 'catalog/*' -i 'demo/*' -i 'cases/*' -i 'ratings/*' -i 'supervision/*' -i 'assessment/*' -i 'tickets/*' -i 'trading/*' -i 'disclosure/*' -i 'hall/*' -i 'evaluation/*' -i 'exchange/*' -i 'static/*'
 	for app in $(APPS); do (cd src/zhengwu/$$app && mkdir -p locale && ../../../$(BIN)/django-admin makemessages -l zh_Hans --settings=zhengwu.settings --pythonpath=../..); done
 
 compilemessages: install

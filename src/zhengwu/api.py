@@ -239,6 +239,9 @@ def _mount() -> None:
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.disclosure.annual_api import router as disclosure_annual_router
     from zhengwu.disclosure.api import router as disclosure_router
+    from zhengwu.evaluation.api import router as evaluation_router
+    from zhengwu.exchange.api import router as exchange_router
+    from zhengwu.hall.api import router as hall_router
     from zhengwu.joint.api import router as joint_router
     from zhengwu.joint.api import scenes_router
     from zhengwu.joint.meeting_api import router as meetings_router
@@ -265,6 +268,9 @@ def _mount() -> None:
     api.add_router("/v1", meetings_router)
     api.add_router("/v1", licences_router)
     api.add_router("/v1", trading_router)
+    api.add_router("/v1", hall_router)
+    api.add_router("/v1", evaluation_router)
+    api.add_router("/v1", exchange_router)
     api.add_router("/v1/disclosure", disclosure_router)
     # The annual report's tables: a router of their own under the same prefix.
     api.add_router("/v1/disclosure", disclosure_annual_router)

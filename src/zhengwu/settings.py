@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "zhengwu.licences",
     "zhengwu.trading",
     "zhengwu.disclosure",
+    "zhengwu.hall",
+    "zhengwu.evaluation",
+    "zhengwu.exchange",
     "zhengwu.demo",
 ]
 

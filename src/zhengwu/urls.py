@@ -32,6 +32,9 @@ urlpatterns = [
     # Before the disclosure app's own pages, whose patterns take any path under disclosure/.
     path("disclosure/annual-report/", include("zhengwu.disclosure.annual_urls")),
     path("disclosure/", include("zhengwu.disclosure.urls")),
+    path("hall/", include("zhengwu.hall.urls")),
+    path("evaluation/", include("zhengwu.evaluation.urls")),
+    path("exchange/", include("zhengwu.exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

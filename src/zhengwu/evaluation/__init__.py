@@ -1,0 +1,1 @@
+"""民主评议 surveys, 整改台账, bulletins and awards (DOMAIN §13)"""

@@ -1,0 +1,1 @@
+"""the one outbox to outside platforms, inbound records, reconciliation (DOMAIN §14)"""

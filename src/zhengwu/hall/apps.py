@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HallConfig(AppConfig):
+    name = "zhengwu.hall"
+    label = "hall"
+    verbose_name = _("The service hall")
