@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengwu.core.middleware.RejectNulMiddleware",
+    "zhengwu.core.replicas.ReadYourWritesMiddleware",
     "zhengwu.core.middleware.ApiErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -158,6 +159,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
+
+# Streaming replicas (docs/operations.md, "A province on one deployment"): the reports, the
+# dashboard, the board, the public statistics and the exports read from them through
+# ``zhengwu.core.replicas.ReplicaRouter``; a replica down or lagging is skipped.
+REPLICA_DATABASES: list[str] = []
+for _number, _url in enumerate(
+    [
+        u.strip()
+        for u in os.environ.get("ZHENGWU_DATABASE_REPLICA_URLS", "").split(",")
+        if u.strip()
+    ],
+    start=1,
+):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    DATABASES[_alias]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        # A replica that does not answer is skipped, quickly.
+        "connect_timeout": int(os.environ.get("ZHENGWU_REPLICA_CONNECT_TIMEOUT", "2")),
+    }
+    # Tests never build a database on a replica: it streams the primary's.
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASES.append(_alias)
+REPLICA_PIN_SECONDS = float(os.environ.get("ZHENGWU_REPLICA_PIN_SECONDS", "5"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ZHENGWU_REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("ZHENGWU_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_ROUTERS = ["zhengwu.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

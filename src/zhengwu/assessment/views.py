@@ -14,6 +14,7 @@ from zhengwu.assessment.definitions import GROUP_LABELS, sections
 from zhengwu.assessment.joint_indicators import scene_rows
 from zhengwu.core import clock
 from zhengwu.core.errors import Forbidden, ValidationFailed
+from zhengwu.core.replicas import reads_from_replica
 from zhengwu.core.views import guarded
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,6 +45,7 @@ def _month_choices(count: int = 12) -> list[dict]:
 
 
 @staff_page
+@reads_from_replica
 def indicators(request):
     year, month = briefs.last_complete_month()
     first, last = formulas.month_range(year, month)
@@ -118,6 +120,7 @@ def _brief(request, month: str):
 
 
 @center_page
+@reads_from_replica
 def brief_page(request, month: str):
     brief = _brief(request, month)
     tables = {t.key: t for t in documents.brief_tables(brief)}
@@ -138,6 +141,7 @@ def brief_page(request, month: str):
 
 
 @center_page
+@reads_from_replica
 def brief_docx(request, month: str):
     brief = _brief(request, month)
     content = documents.brief_docx(brief, center_name=selectors.center_name())
@@ -149,6 +153,7 @@ def brief_docx(request, month: str):
 
 
 @center_page
+@reads_from_replica
 def brief_xlsx(request, month: str):
     brief = _brief(request, month)
     response = HttpResponse(documents.brief_xlsx(brief), content_type=XLSX)
@@ -162,6 +167,7 @@ def brief_xlsx(request, month: str):
 
 
 @center_page
+@reads_from_replica
 def dashboard(request):
     from zhengwu.supervision import selectors as supervision
 

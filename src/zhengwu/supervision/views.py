@@ -16,6 +16,7 @@ from zhengwu.cases.models import CaseLevel
 from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.replicas import reads_from_replica
 from zhengwu.core.views import guarded
 from zhengwu.ratings.selectors import may_supervise_ratings
 from zhengwu.supervision import presenters, selectors, services
@@ -44,6 +45,7 @@ def _query(request, **changes) -> str:
 
 
 @supervision_page
+@reads_from_replica
 def board(request):
     rows, totals = selectors.board(request.user)
     context = {
@@ -63,6 +65,7 @@ def board(request):
 
 
 @supervision_page
+@reads_from_replica
 def board_cases(request):
     level = str(request.GET.get("level", ""))
     if level and level not in CaseLevel.values:

@@ -29,6 +29,7 @@ from zhengwu.core.forms import attempt
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.identity import mask_name
 from zhengwu.core.ratelimit import rate_limited
+from zhengwu.core.replicas import reads_from_replica
 from zhengwu.core.roles import Role, role_names
 from zhengwu.core.views import applicant_required, guarded
 from zhengwu.tickets import duplicates, knowledge, lookup, presenters, rules, selectors, services
@@ -579,6 +580,7 @@ def _default_period() -> tuple[dt.date, dt.date]:
 
 
 @staff_page
+@reads_from_replica
 def report(request):
     if not (_roles(request.user) & (WATCH | DESK)):
         raise PermissionDenied
@@ -790,6 +792,7 @@ def follow(request):
     )
 
 
+@reads_from_replica
 def stats(request):
     """The public monthly statistics: the last twelve months, no personal data."""
     today = clock.today()
