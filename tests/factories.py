@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from zhengwu.accounts import models as m
+from zhengwu.accounts.regions import path_of
 from zhengwu.core import clock
 from zhengwu.core.identity import resident_id_check_char, uscc_check_char
 
@@ -27,6 +28,10 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
     code = "110100"
     name = "示范市"
+    parent = None
+    path = factory.LazyAttribute(
+        lambda o: path_of(o.code, o.parent.path if o.parent is not None else "")
+    )
 
 
 class CenterFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.accounts import models, services
+from zhengwu.accounts import models, regions, services
 from zhengwu.core.masking import MaskedFieldsAdmin, mask_id, mask_phone
 
 
@@ -10,6 +10,10 @@ from zhengwu.core.masking import MaskedFieldsAdmin, mask_id, mask_phone
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        regions.place(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.Center)
@@ -41,7 +45,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "phone"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Work"), {"fields": ("full_name", "phone", "department", "window")}),
+        (_("Work"), {"fields": ("full_name", "phone", "department", "window", "center", "region")}),
     )
 
 

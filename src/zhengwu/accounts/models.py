@@ -21,11 +21,19 @@ class Region(models.Model):
         related_name="children",
         verbose_name=_("parent region"),
     )
+    # The division codes from the top down, "330000/330100/330106/" (accounts.regions.place):
+    # everything under a region is one prefix match.
+    path = models.CharField(_("path"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -153,6 +161,25 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="staff",
         verbose_name=_("window"),
+    )
+    # What a center-wide role (supervisor, leader, administrator) oversees (accounts.regions):
+    # everything under ``region`` if set, else the one ``center``, else the whole deployment.
+    center = models.ForeignKey(
+        Center,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("service center"),
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="overseers",
+        verbose_name=_("region overseen"),
+        help_text=_("For supervisors and leaders above one center: every center under it."),
     )
 
     class Meta:

@@ -33,6 +33,7 @@ from django.db.models import F, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Center, Department, User, Window
 from zhengwu.assessment import definitions, formulas, providers
 from zhengwu.assessment.formulas import Count
@@ -56,7 +57,8 @@ def department_scope(user) -> list[int] | None:
     administrators), their own for department staff; anyone else is refused."""
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return None
+        ids = regions.overseen_department_ids(user)
+        return None if ids is None else sorted(ids)
     if roles & STAFF_CASE_ROLES:
         return sorted(staff_department_ids(user))
     raise Forbidden(_("Only staff of the center may see the indicators."))

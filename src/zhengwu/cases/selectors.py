@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import User, Window
 from zhengwu.cases.clocks import carry_forward, promised_due_bound
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
@@ -121,7 +122,7 @@ def scope(user) -> Q:
         return Q(pk__in=[])
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return Q()
+        return regions.department_q(user)
     q = Q(pk__in=[])
     departments = staff_department_ids(user)
     if departments:

@@ -287,6 +287,8 @@ class ListFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=100)
     department = forms.CharField(required=False, max_length=32)
+    center = forms.CharField(required=False, max_length=32)
+    nearby = forms.BooleanField(required=False)
     kind = forms.ChoiceField(required=False, choices=[("", ""), *KIND_CHOICES])
     status = forms.ChoiceField(
         required=False,

@@ -285,3 +285,57 @@ class ProcessStep(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CenterHandling(models.TextChoices):
+    """How a center handles an item it has taken in (进驻)."""
+
+    FULL = "full", _("handled wholly in the center")  # 全程在中心办理
+    RECEIVE_ONLY = "receive_only", _("the window only receives")  # 窗口只收件（收发室）
+
+
+class CenterItem(models.Model):
+    """An item a center handles (事项进驻): how, whether a township center handles it near the
+    applicant (就近办), and for an item delegated down to a center below the department's own,
+    the department that delegated it (委托/下放). Rules: ``catalog.stations``."""
+
+    center = models.ForeignKey(
+        "accounts.Center",
+        on_delete=models.PROTECT,
+        related_name="items_handled",
+        verbose_name=_("service center"),
+    )
+    item = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, related_name="centers", verbose_name=_("item")
+    )
+    handling = models.CharField(
+        _("handling in the center"),
+        max_length=16,
+        choices=CenterHandling.choices,
+        default=CenterHandling.FULL,
+    )
+    nearby = models.BooleanField(
+        _("on the nearby list (就近办)"),
+        default=False,
+        help_text=_("A township center's list of items handled near the applicant."),
+    )
+    delegated_by = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegated_items",
+        verbose_name=_("delegated by"),
+    )
+    since = models.DateField(_("since"))
+
+    class Meta:
+        verbose_name = _("item handled by a center")
+        verbose_name_plural = _("items handled by centers")
+        ordering = ["center", "item__impl_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "item"], name="center_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.center} {self.item}"

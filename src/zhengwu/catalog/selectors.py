@@ -12,7 +12,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.accounts.models import Department
 from zhengwu.catalog import permissions, rules
-from zhengwu.catalog.models import Fee, Material, ProcessStep, ServiceItem, ServiceItemVersion
+from zhengwu.catalog.models import (
+    CenterItem,
+    Fee,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    ServiceItemVersion,
+)
 from zhengwu.catalog.problem_messages import problem_message
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import CompiledQuery
@@ -48,11 +55,17 @@ def published_versions() -> QuerySet[ServiceItemVersion]:
 
 
 def search_published(
-    *, q: str = "", department: str = "", kind: str = ""
+    *, q: str = "", department: str = "", kind: str = "", center: str = "", nearby: bool = False
 ) -> QuerySet[ServiceItemVersion]:
-    """Public search: ``q`` is a substring of the name or of either code; filters are codes."""
+    """Public search: ``q`` is a substring of the name or of either code; filters are codes.
+    ``center``: the items that center handles (事项进驻); ``nearby``: only its 就近办 list."""
     queryset = published_versions()
-    q, department, kind = _text(q), _text(department), _text(kind)
+    q, department, kind, center = _text(q), _text(department), _text(kind), _text(center)
+    if center:
+        handled = CenterItem.objects.filter(center__code=center)
+        if nearby:
+            handled = handled.filter(nearby=True)
+        queryset = queryset.filter(item__in=handled.values("item"))
     if q:
         queryset = queryset.filter(
             Q(name__icontains=q) | Q(item__impl_code__icontains=q) | Q(item__base_code__icontains=q)
@@ -344,3 +357,51 @@ def material_for_download(user, material_id: int) -> Material:
     if staff_items(user).filter(pk=material.version.item_id).exists():
         return material
     raise NotFound()
+
+
+def centers_with_items() -> QuerySet:
+    """The centers that handle at least one item, for the public catalogue's filter."""
+    from zhengwu.accounts.models import Center
+
+    return Center.objects.filter(items_handled__isnull=False).distinct().order_by("code")
+
+
+def hall_counts() -> list[dict]:
+    """Per center: the items it handles, of them wholly in the center, only received at the
+    window, delegated down to it, and on its nearby list; and per kind (行政许可, 公共服务, ...)."""
+    from django.db.models import Count, Q
+
+    rows = (
+        CenterItem.objects.filter(item__status=ServiceItem.Status.PUBLISHED)
+        .values("center__code", "center__name", "center__region__code")
+        .annotate(
+            items=Count("pk"),
+            full=Count("pk", filter=Q(handling="full")),
+            receive_only=Count("pk", filter=Q(handling="receive_only")),
+            delegated=Count("pk", filter=Q(delegated_by__isnull=False)),
+            nearby=Count("pk", filter=Q(nearby=True)),
+        )
+        .order_by("center__region__code", "center__code")
+    )
+    by_kind: dict[str, dict[str, int]] = {}
+    for code, kind, count in (
+        CenterItem.objects.filter(item__status=ServiceItem.Status.PUBLISHED)
+        .values_list("center__code", "item__current_version__kind")
+        .annotate(n=Count("pk"))
+    ):
+        by_kind.setdefault(code, {})[kind or ""] = count
+    published = ServiceItem.objects.filter(status=ServiceItem.Status.PUBLISHED).count()
+    return [
+        {
+            "code": row["center__code"],
+            "name": row["center__name"],
+            "items": row["items"],
+            "full": row["full"],
+            "receive_only": row["receive_only"],
+            "delegated": row["delegated"],
+            "nearby": row["nearby"],
+            "by_kind": by_kind.get(row["center__code"], {}),
+            "published": published,
+        }
+        for row in rows
+    ]

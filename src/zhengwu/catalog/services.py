@@ -17,9 +17,18 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.accounts.models import Department
-from zhengwu.catalog import excel, permissions, rules, selectors
-from zhengwu.catalog.models import Fee, Material, ProcessStep, ServiceItem, ServiceItemVersion
+from zhengwu.accounts import regions
+from zhengwu.accounts.models import Center, Department
+from zhengwu.catalog import excel, permissions, rules, selectors, stations
+from zhengwu.catalog.models import (
+    CenterHandling,
+    CenterItem,
+    Fee,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    ServiceItemVersion,
+)
 from zhengwu.catalog.problem_messages import problem_message, problems_to_errors
 from zhengwu.catalog.rules import Problem
 from zhengwu.core import clock
@@ -633,3 +642,45 @@ def export_workbook(*, department: str = "") -> bytes:
     buffer = io.BytesIO()
     excel.export_catalogue(buffer, department=department)
     return buffer.getvalue()
+
+
+@transaction.atomic
+def station_item(
+    *,
+    center,
+    item: ServiceItem,
+    handling: str = "full",
+    nearby: bool = False,
+    delegated_by=None,
+    since: dt.date | None = None,
+):
+    """Record that ``center`` handles ``item`` (事项进驻), or change how; refused with the
+    reasons (``catalog.stations``) when the center may not take it."""
+    if handling not in CenterHandling.values:
+        raise ValidationFailed({"handling": [gettext("Choose how the center handles the item.")]})
+    center = Center.objects.select_related("region").get(pk=center.pk)
+    department = Department.objects.select_related("center__region").get(pk=item.department_id)
+    station = stations.Station(
+        center_path=center.region.path,
+        department_center_path=department.center.region.path,
+        same_center=department.center_id == center.pk,
+        delegated_by_item_department=(
+            None if delegated_by is None else delegated_by.pk == item.department_id
+        ),
+        nearby=nearby,
+        township=regions.level_of(center.region.code) == "township",
+    )
+    found = stations.problems(station)
+    if found:
+        raise ValidationFailed({"center": found})
+    row, _created = CenterItem.objects.select_for_update().update_or_create(
+        center=center,
+        item=item,
+        defaults={
+            "handling": handling,
+            "nearby": nearby,
+            "delegated_by": delegated_by,
+            "since": since or clock.today(),
+        },
+    )
+    return row

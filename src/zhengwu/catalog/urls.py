@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<str:impl_code>/", views.guide, name="guide"),
     path("files/<int:material_id>/<str:kind>/", views.material_file, name="material_file"),
     path("manage/", views.staff_list, name="staff_list"),
+    path("manage/centers/", views.staff_centers, name="staff_centers"),
     path("manage/new/", views.staff_create, name="staff_create"),
     path("manage/import/", views.staff_import, name="staff_import"),
     path("manage/export/", views.staff_export, name="staff_export"),

@@ -46,13 +46,18 @@ def _querystring(request, drop: str = "page") -> str:
 def public_list(request):
     filters = f.ListFilterForm(request.GET).values()
     queryset = selectors.search_published(
-        q=filters["q"], department=filters["department"], kind=filters["kind"]
+        q=filters["q"],
+        department=filters["department"],
+        kind=filters["kind"],
+        center=filters["center"],
+        nearby=bool(filters["nearby"]),
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
         "departments": selectors.public_departments(),
+        "centers": selectors.centers_with_items(),
         "kinds": KIND_CHOICES,
         "querystring": _querystring(request),
     }
@@ -100,6 +105,16 @@ def _revision(request) -> int | None:
         return int(request.POST.get("revision", ""))
     except ValueError:
         return None
+
+
+@staff_required
+def staff_centers(request):
+    """The items each center handles (事项进驻), by how and by kind."""
+    kinds = dict(KIND_CHOICES)
+    rows = selectors.hall_counts()
+    for row in rows:
+        row["kinds"] = [(kinds.get(code, code), n) for code, n in sorted(row["by_kind"].items())]
+    return render(request, "catalog/staff_centers.html", {"rows": rows, "active": "centers"})
 
 
 @staff_required

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from zhengwu.accounts import regions
 from zhengwu.accounts import services as accounts
 from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog.services import import_items
@@ -59,6 +60,8 @@ def seed_organisation(data: dict) -> None:
     region, _ = Region.objects.update_or_create(
         code=data["region"]["code"], defaults={"name": data["region"]["name"]}
     )
+    regions.place(region)
+    region.save(update_fields=["path"])
     c = data["center"]
     center, _ = Center.objects.update_or_create(
         code=c["code"],

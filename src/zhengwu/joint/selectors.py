@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.cases.selectors import staff_department_ids
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound
@@ -33,7 +34,7 @@ def scope(user) -> Q:
         return Q(pk__in=[])
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return Q()
+        return regions.department_q(user, "lead_department")
     q = Q(pk__in=[])
     departments = sorted(staff_department_ids(user))
     if departments:
@@ -58,8 +59,10 @@ def visible(user) -> QuerySet[JointCase]:
 def sees_everything(user, joint: JointCase) -> bool:
     """The lead department's staff, center-wide roles and the applicant see every child."""
     roles = role_names(user)
-    if roles & CENTER_WIDE_ROLES or joint.owner_id == user.pk:
+    if joint.owner_id == user.pk:
         return True
+    if roles & CENTER_WIDE_ROLES:
+        return regions.in_oversight(user, joint.lead_department_id)
     return joint.lead_department_id in staff_department_ids(user)
 
 

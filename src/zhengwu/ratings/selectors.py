@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.assessment.formulas import Count as IndicatorCount
 from zhengwu.assessment.selectors import GROUPS, group_expression
 from zhengwu.cases.models import Case
@@ -170,7 +171,7 @@ def rating_scope(user) -> Q:
     """Center-wide roles see every department; staff the departments whose cases they handle."""
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return Q()
+        return regions.department_q(user)
     departments = staff_department_ids(user)
     if not departments:
         return Q(pk__in=[])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
 from zhengwu.cases.selectors import at_levels, staff_department_ids
@@ -137,7 +138,7 @@ def may_supervise(user) -> bool:
 def department_scope(user) -> set[int] | None:
     """``None`` for every department (center-wide roles), else the user's departments."""
     if is_center_wide(user):
-        return None
+        return regions.overseen_department_ids(user)
     return set(staff_department_ids(user))
 
 

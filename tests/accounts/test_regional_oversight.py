@@ -1,0 +1,172 @@
+"""Centers at every level: a township clerk sees their center's cases only, a county supervisor
+the county's center and its townships', a city leader the city's, a provincial leader all; a
+supervisor of one center (no region) that center. The same scope holds for the cases, the
+joint cases, the supervision board, the indicators and the ratings."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.assessment.conftest import SCJ_ITEM, applicant, items  # noqa: F401 - fixtures
+from tests.factories import CenterFactory, DepartmentFactory, RegionFactory, UserFactory
+from zhengwu.accounts import regions
+from zhengwu.accounts.models import Region
+from zhengwu.assessment import selectors as assessment_selectors
+from zhengwu.cases import selectors as case_selectors
+from zhengwu.cases.models import Case
+from zhengwu.core import clock
+from zhengwu.core.roles import Role
+from zhengwu.ratings import selectors as rating_selectors
+from zhengwu.supervision import selectors as supervision_selectors
+
+pytestmark = pytest.mark.django_db
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def province(items, applicant):  # noqa: F811
+    top = RegionFactory(code="330000", name="示范省")
+    city = RegionFactory(code="330100", name="示范市", parent=top)
+    county = RegionFactory(code="330106", name="西湖区", parent=city)
+    township = RegionFactory(code="330106001", name="北山街道", parent=county)
+    other_county = RegionFactory(code="330108", name="滨江区", parent=city)
+    other_city = RegionFactory(code="330200", name="另一市", parent=top)
+    centers = {
+        "city": CenterFactory(code="C-CITY", name="市政务服务中心", region=city),
+        "county": CenterFactory(code="C-COUNTY", name="区政务服务中心", region=county),
+        "township": CenterFactory(code="C-TOWN", name="北山街道便民服务中心", region=township),
+        "other_county": CenterFactory(code="C-BJ", name="滨江区政务服务中心", region=other_county),
+        "other_city": CenterFactory(code="C-OTHER", name="另一市政务服务中心", region=other_city),
+    }
+    departments = {
+        key: DepartmentFactory(code=f"D-{key}", name=f"{center.name}市场监管", center=center)
+        for key, center in centers.items()
+    }
+    item = items[SCJ_ITEM]
+    now = clock.now()
+    cases = {}
+    for key, department in departments.items():
+        cases[key] = Case.objects.create(
+            number=f"R{next(_numbers):010d}",
+            item=item,
+            item_version=item.current_version,
+            department=department,
+            applicant=applicant,
+            channel="window",
+            state="submitted",
+            received_at=now,
+            received_on=now.date(),
+            intake_due=now.date(),
+            level="normal",
+            clocks_on=now.date(),
+            created_at=now,
+            updated_at=now,
+        )
+    return {
+        "regions": {"top": top, "city": city, "county": county, "township": township},
+        "centers": centers,
+        "departments": departments,
+        "cases": cases,
+    }
+
+
+def _seen(user, province) -> set[str]:
+    numbers = set(case_selectors.visible_cases(user).values_list("number", flat=True))
+    return {key for key, case in province["cases"].items() if case.number in numbers}
+
+
+def test_paths_nest_by_division_code(province):
+    township = province["regions"]["township"]
+    assert township.path == "330000/330100/330106/330106001/"
+    assert regions.path_of("330106", "330000/330100/") == "330000/330100/330106/"
+    with pytest.raises(ValueError):
+        regions.path_of("33/01")
+
+
+def test_moving_a_region_moves_everything_under_it(province):
+    county = province["regions"]["county"]
+    other_city = Region.objects.get(code="330200")
+    county.parent = other_city
+    regions.place(county)
+    county.save()
+    assert Region.objects.get(code="330106001").path == "330000/330200/330106/330106001/"
+
+
+def test_a_township_clerk_sees_their_own_center_only(province):
+    clerk = UserFactory(roles=[Role.WINDOW_CLERK], department=province["departments"]["township"])
+    assert _seen(clerk, province) == {"township"}
+
+
+def test_a_county_supervisor_sees_the_county_and_its_townships(province):
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, region=province["regions"]["county"]
+    )
+    assert _seen(supervisor, province) == {"county", "township"}
+    ids = supervision_selectors.department_scope(supervisor)
+    assert ids == {province["departments"]["county"].pk, province["departments"]["township"].pk}
+    assert set(assessment_selectors.department_scope(supervisor)) == ids
+
+
+def test_a_city_leader_sees_the_city_and_everything_under_it(province):
+    leader = UserFactory(roles=[Role.LEADER], department=None, region=province["regions"]["city"])
+    assert _seen(leader, province) == {"city", "county", "township", "other_county"}
+
+
+def test_a_provincial_leader_sees_all_without_any_filter(province):
+    leader = UserFactory(roles=[Role.LEADER], department=None, region=province["regions"]["top"])
+    assert _seen(leader, province) == set(province["cases"])
+    assert supervision_selectors.department_scope(leader) is None
+    assert assessment_selectors.department_scope(leader) is None
+
+
+def test_a_supervisor_of_one_center_sees_that_center(province):
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, center=province["centers"]["county"]
+    )
+    assert _seen(supervisor, province) == {"county"}
+
+
+def test_without_center_or_region_a_supervisor_oversees_the_whole_deployment(province):
+    supervisor = UserFactory(roles=[Role.SUPERVISOR], department=None)
+    assert _seen(supervisor, province) == set(province["cases"])
+
+
+def test_the_ratings_scope_follows_the_region(province):
+    from zhengwu.accounts.models import Department
+
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, region=province["regions"]["county"]
+    )
+    # The ratings scope filters on the rating's department: applied to the departments
+    # themselves (field ``pk``), it admits the county's two.
+    q = rating_selectors.rating_scope(supervisor)
+    ((field, departments),) = q.children
+    assert field == "department_id__in" or field == "department__in"
+    admitted = set(Department.objects.filter(pk__in=departments).values_list("code", flat=True))
+    assert admitted == {"D-county", "D-township"}
+
+
+def test_the_regional_scope_is_one_query(province):
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, region=province["regions"]["county"]
+    )
+    supervisor = type(supervisor).objects.get(pk=supervisor.pk)
+    case_selectors.scope(supervisor)  # reads the roles and the region once
+    with CaptureQueriesContext(connection) as queries:
+        list(case_selectors.visible_cases(supervisor).values_list("number", flat=True))
+    assert len(queries.captured_queries) == 1
+
+
+def test_joint_cases_follow_the_lead_departments_center(province):
+    from zhengwu.joint import selectors as joint_selectors
+
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, region=province["regions"]["county"]
+    )
+    q = joint_selectors.scope(supervisor)
+    assert "lead_department__in" in str(q)
