@@ -60,10 +60,10 @@ def province(items, applicant):  # noqa: F811
             channel="window",
             state="submitted",
             received_at=now,
-            received_on=now.date(),
-            intake_due=now.date(),
+            received_on=clock.today(),
+            intake_due=clock.today(),
             level="normal",
-            clocks_on=now.date(),
+            clocks_on=clock.today(),
             created_at=now,
             updated_at=now,
         )
@@ -170,3 +170,34 @@ def test_joint_cases_follow_the_lead_departments_center(province):
     )
     q = joint_selectors.scope(supervisor)
     assert "lead_department__in" in str(q)
+
+
+def test_indicators_roll_up_by_region_level_with_exact_counts(province):
+    from zhengwu.assessment.selectors import table
+
+    today = clock.today()
+    by_center = {
+        row.key: row for row in table(start=today, end=today, group="center", department_ids=None)
+    }
+    by_county = {
+        row.key: row for row in table(start=today, end=today, group="county", department_ids=None)
+    }
+    centers = province["centers"]
+    # The county's own center and its township's add up; the city's center stays its own.
+    county = by_county["330106"]
+    assert county.name == "西湖区"
+    for key, count in county.indicators.items():
+        parts = [by_center[centers[k].pk].indicators[key] for k in ("county", "township")]
+        assert count.numerator == sum(p.numerator for p in parts)
+        assert count.denominator == sum(p.denominator for p in parts)
+    # One case received at each center today: the online rate's denominator counts them.
+    assert county.indicators["online_rate"].denominator == 2
+    assert by_county["330108"].indicators["online_rate"].denominator == 1
+    assert by_county["330100"].name == "示范市（本级）"
+    # (110100 is the catalogue's own center, which the item fixtures' departments belong to.)
+    assert set(by_county) == {"110100", "330100", "330106", "330108", "330200"}
+    by_city = {
+        row.key: row for row in table(start=today, end=today, group="city", department_ids=None)
+    }
+    assert set(by_city) == {"110100", "330100", "330200"}
+    assert by_city["330100"].indicators["online_rate"].denominator == 4

@@ -209,6 +209,10 @@ GROUP_LABELS = {
     "staff": _("Staff member"),
     "item": _("Service item"),
     "center": _("Service center"),
+    # The centers rolled up to a level of the province's regions (accounts.regions).
+    "city": _("City"),
+    "county": _("County or district"),
+    "township": _("Township or street"),
 }
 
 
@@ -231,7 +235,10 @@ def unregister_section(key: str) -> None:
 
 
 def sections(group: str | None = None) -> list[Section]:
-    """The registered sections (those that count ``group``, when given)."""
+    """The registered sections (those that count ``group``, when given). The region levels
+    are centers added up: the sections that count centers count them too."""
+    if group in ("city", "county", "township"):
+        group = "center"
     return [s for s in _SECTIONS.values() if group is None or group in s.groups]
 
 

@@ -34,7 +34,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from zhengwu.accounts import regions
-from zhengwu.accounts.models import Center, Department, User, Window
+from zhengwu.accounts.models import Center, Department, Region, User, Window
 from zhengwu.assessment import definitions, formulas, providers
 from zhengwu.assessment.formulas import Count
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case
@@ -46,6 +46,9 @@ from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.roles import CENTER_WIDE_ROLES, role_names
 
 GROUPS = ("department", "window", "staff", "item", "center")
+# Groups of centers by the region above them at a level: the providers count by center, and
+# ``rollup`` adds the centers' numerators and denominators up (exact, never averaged ratios).
+REGION_GROUPS = ("city", "county", "township")
 MAX_PERIOD_DAYS = 3 * 366
 
 
@@ -75,8 +78,10 @@ def check_period(start, end, group: str = "department") -> tuple[dt.date, dt.dat
         errors["from"] = [_("Enter the first day as YYYY-MM-DD.")]
     if not isinstance(end, dt.date):
         errors["to"] = [_("Enter the last day as YYYY-MM-DD.")]
-    if group not in GROUPS:
-        errors["group"] = [_("Group by department, window, staff, item or center.")]
+    if group not in GROUPS and group not in REGION_GROUPS:
+        errors["group"] = [
+            _("Group by department, window, staff, item, center, city, county or township.")
+        ]
     if not errors:
         if end < start:
             errors["to"] = [_("The last day cannot be before the first day.")]
@@ -233,6 +238,10 @@ def table(
     *, start: dt.date, end: dt.date, group: str, department_ids: list[int] | None
 ) -> list[Row]:
     """One row per group with every indicator (missing ones as 0 ÷ 0)."""
+    if group in REGION_GROUPS:
+        return rollup(
+            table(start=start, end=end, group="center", department_ids=department_ids), group
+        )
     counts = providers.collect(start=start, end=end, group=group, department_ids=department_ids)
     indicator_keys = definitions.keys_for(group)
     keys = _always_listed(group, department_ids)
@@ -258,6 +267,36 @@ def table(
         )
     if group != "department":
         rows.sort(key=lambda r: (r.key is None, r.name))
+    return rows
+
+
+def rollup(center_rows: list[Row], level: str) -> list[Row]:
+    """The rows of centers added up by the region at ``level`` above each (a city, a county,
+    a township). A center above that level (the city's own center, when rolling up by county)
+    stays a row of its own region, named as its 本级."""
+    centers = Center.objects.filter(pk__in=[r.key for r in center_rows if r.key is not None])
+    placed: dict[Hashable, str] = {}
+    own_level: set[str] = set()
+    for pk, path, code in centers.values_list("pk", "region__path", "region__code"):
+        codes = [c for c in (path or code + "/").split("/") if c]
+        at_level = [c for c in codes if regions.level_of(c) == level]
+        if at_level:
+            placed[pk] = at_level[0]
+        else:
+            placed[pk] = code
+            own_level.add(code)
+    names = dict(Region.objects.filter(code__in=set(placed.values())).values_list("code", "name"))
+    grouped: dict[str, list[Row]] = {}
+    for row in center_rows:
+        grouped.setdefault(placed.get(row.key, ""), []).append(row)
+    rows = []
+    for code, members in grouped.items():
+        name = names.get(code, str(code))
+        if code in own_level:
+            name = _("%(region)s (its own level)") % {"region": name}
+        total = center_total(members)
+        rows.append(Row(key=code, name=name, indicators=total.indicators))
+    rows.sort(key=lambda r: str(r.key))
     return rows
 
 
