@@ -18,6 +18,7 @@ from zhengwu.accounts import services as accounts
 from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog.services import import_items
 from zhengwu.core.roles import Role
+from zhengwu.demo import province
 from zhengwu.demo.constants import CITIZEN_ID_NUMBER, DEMO_PASSWORD
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -126,4 +127,5 @@ def seed(path: Path = DATA_FILE) -> dict:
     seed_organisation(data)
     seed_accounts()
     summary = import_items(data["items"], publish=True, valid_from=CATALOGUE_VALID_FROM)
-    return {"departments": len(data["departments"]), "items": summary}
+    levels = province.seed(data["center"]["code"])
+    return {"departments": len(data["departments"]), "items": summary, "province": levels}
