@@ -120,7 +120,13 @@ def staff_centers(request):
 @staff_required
 def staff_list(request):
     filters = f.ListFilterForm(request.GET).values()
-    queryset = selectors.staff_items(request.user, **filters)
+    queryset = selectors.staff_items(
+        request.user,
+        q=filters["q"],
+        department=filters["department"],
+        kind=filters["kind"],
+        status=filters["status"],
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from zhengwu.accounts import regions
-from zhengwu.accounts.models import Center, Department, Region
+from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import CenterHandling, ServiceItem
 
@@ -71,9 +71,14 @@ def seed(city_center_code: str) -> dict:
         code=f"ZW{code}", defaults={"region": second_city, "name": center_name}
     )
     for order, (department_code, department_name) in enumerate(SECOND_CITY_DEPARTMENTS):
-        Department.objects.update_or_create(
+        department, _ = Department.objects.update_or_create(
             code=department_code,
             defaults={"center": second_center, "name": department_name, "sort_order": order},
+        )
+        Window.objects.update_or_create(
+            center=second_center,
+            number=f"{order + 1:02d}",
+            defaults={"name": department_name, "department": department},
         )
 
     published = ServiceItem.objects.filter(

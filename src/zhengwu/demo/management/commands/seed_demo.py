@@ -167,8 +167,9 @@ class Command(BaseCommand):
                 "(window clerk, reviewer, department head)."
             )
         )
-        codes = Department.objects.order_by("sort_order", "code").values_list("code", "name")
+        codes = list(Department.objects.order_by("sort_order", "code").values_list("code", "name"))
+        width = max((len(code) for code, _name in codes), default=4) + 2
         self.stdout.write(_("Departments:"))
         for code, name in codes:
-            self.stdout.write(f"  {code:<6}{name}")
+            self.stdout.write(f"  {code:<{width}}{name}")
         self.stdout.write(_("Open %(url)s and log in.") % {"url": url})
