@@ -95,7 +95,5 @@ def test_the_provider_counts_by_supervising_department(officer):
                      department_ids=None)[housing.pk]  # fmt: skip
     assert counts["trading_deals"].numerator == 10
     flagged = Deal.objects.filter(flags__isnull=False).distinct().count()
-    assert (counts["trading_flagged_rate"].numerator, counts["trading_flagged_rate"].denominator) == (
-        flagged,
-        10,
-    )
+    rate = counts["trading_flagged_rate"]
+    assert (rate.numerator, rate.denominator) == (flagged, 10)
