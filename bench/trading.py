@@ -4,9 +4,9 @@ Generates lots of made-up technical bids: a vocabulary of 8,000 two-to-four char
 Zipf frequencies (so honest bids share the trade's common phrases by chance, as real ones do),
 the tender's template (a page every bid repeats), and each bid's own pages; in every lot two
 bids copy half of another bid's own text (the planted copies; no bid is in two planted pairs).
-Then, lot by lot on ``--workers`` processes, ``signals.similar_documents`` (normalising, shingling, the boilerplate
-discount, MinHash + LSH, exact Jaccard and the shared passages) over the lot's bids and the
-tender document. Only the detection is timed, not the generation.
+Then, lot by lot on ``--workers`` processes, ``signals.similar_documents`` (normalising,
+shingling, the boilerplate discount, MinHash + LSH, exact Jaccard and the shared passages) over
+the lot's bids and the tender document. Only the detection is timed, not the generation.
 
 Growth: the same detection over lots of 10, 25 and 50 bids (the same pages per bid): the time
 per bid should stay flat (linear in the bids of a lot), not grow with the lot (quadratic).
