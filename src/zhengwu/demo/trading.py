@@ -46,7 +46,7 @@ MIX = (
 PLANTED = {5: "similar", 14: "machine_and_account", 23: "regular_prices", 33: "personnel"}
 LOOK_ALIKES = {8: "template", 18: "close_prices", 28: "neighbour_ips"}
 
-PLACES = ["城东", "城西", "滨河", "新区", "高铁站片区", "老城区", "工业园区", "南湖", "北山", "东城"]
+PLACES = ["城东", "城西", "滨河", "新区", "高铁站片区", "老城区", "工业园区", "南湖", "北山"]
 WORKS = [
     "污水管网改造工程",
     "道路提升改造工程",
