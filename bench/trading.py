@@ -3,10 +3,10 @@
 Generates lots of made-up technical bids: a vocabulary of 8,000 two-to-four character words with
 Zipf frequencies (so honest bids share the trade's common phrases by chance, as real ones do),
 the tender's template (a page every bid repeats), and each bid's own pages; in every lot two
-bids copy half of another bid's own text (the planted copies). Then, lot by lot on
-``--workers`` processes, ``signals.similar_documents`` (normalising, shingling, the boilerplate
-discount, MinHash + LSH, exact Jaccard and the shared passages) over the lot's bids and the
-tender document. Only the detection is timed, not the generation.
+bids copy half of another bid's own text (the planted copies; no bid is in two planted pairs).
+Then, lot by lot on ``--workers`` processes, ``signals.similar_documents`` (normalising,
+shingling, the boilerplate discount, MinHash + LSH, exact Jaccard and the shared passages) over
+the lot's bids and the tender document. Only the detection is timed, not the generation.
 
 Growth: the same detection over lots of 10, 25 and 50 bids (the same pages per bid): the time
 per bid should stay flat (linear in the bids of a lot), not grow with the lot (quadratic).
@@ -94,9 +94,9 @@ def make_lot(lot: int, bids: int, pages: int):
     planted = set()
     for _ in range(min(2, bids // 4)):
         source, copier = rng.choice(bids, size=2, replace=False).tolist()
-        if (min(source, copier), max(source, copier)) in planted or copier in {
-            c for pair in planted for c in pair
-        }:
+        # The planted pairs are disjoint: a bid copying from a bid that copied (or was copied)
+        # would carry the first source's text too, a third pair alike that no one planted.
+        if {source, copier} & {c for pair in planted for c in pair}:
             continue
         text = own[source]
         start = int(rng.integers(0, len(text) // 2))

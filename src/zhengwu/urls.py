@@ -32,6 +32,7 @@ urlpatterns = [
     # Before the disclosure app's own pages, whose patterns take any path under disclosure/.
     path("disclosure/annual-report/", include("zhengwu.disclosure.annual_urls")),
     path("disclosure/", include("zhengwu.disclosure.urls")),
+    path("trading/import/", include("zhengwu.trading.import_urls")),
     path("hall/", include("zhengwu.hall.urls")),
     path("evaluation/", include("zhengwu.evaluation.urls")),
     path("exchange/", include("zhengwu.exchange.urls")),

@@ -243,6 +243,14 @@ def test_equal_ratios():
     assert flags[0].evidence["ratio"] == "1.030000"
 
 
+def test_ratios_alike_by_chance_are_not_a_pattern():
+    # Honest prices of one lot (the demo's): the middle one 2.09 yuan off the geometric mean of
+    # the others, their logarithms' steps 5.7e-6 apart; computed prices would be within a yuan.
+    assert signals.regular_prices(priced(["727631.66", "734310.34", "741046.11"])) == []
+    [flag] = signals.regular_prices(priced(["727631.66", "734308.00", "741046.11"]))
+    assert flag.evidence["pattern"] == "equal_ratio"
+
+
 def test_a_very_narrow_band():
     bids = priced(["3000000.00", "3001200.00", "3002500.00", "3000450.00"])
     [flag] = signals.regular_prices(bids)

@@ -21,4 +21,7 @@ def test_complete_not_fuzzy_and_compiled():
     for msgid, msgstr, _fuzzy in found:
         # A msgid with a context (the state of a deal, the status of a bid or a flag).
         shown = {compiled.gettext(msgid)} | {compiled.pgettext(c, msgid) for c in CONTEXTS}
+        if "\x00" in msgid:  # a plural entry: its plural msgid, a NUL, its msgid
+            plural, one = msgid.split("\x00")
+            shown.add(compiled.ngettext(one, plural, 1))
         assert msgstr in shown

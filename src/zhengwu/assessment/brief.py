@@ -1,7 +1,9 @@
 """The monthly brief (月度简报): departments and windows ranked by a weighted score, the change
 against last month, the "last three two months running" flag, and the month's warnings and
-irregularities from e-supervision, and the 一件事 section (joint applications per scene, from the
-joint provider's ``scene_rows``). Reads only; the formulas are ``zhengwu.assessment.formulas``.
+irregularities from e-supervision, the 一件事 section (joint applications per scene, from the
+joint provider's ``scene_rows``), and the sections other apps register
+(``zhengwu.assessment.report_sections``). Reads only; the formulas are
+``zhengwu.assessment.formulas``.
 
 Weights [cfg]: ``ZHENGWU_BRIEF_WEIGHTS`` (a Django setting, or the environment variable holding
 JSON such as ``{"on_time_rate": 40, "online_rate": 20}``); ``formulas.DEFAULT_WEIGHTS``
@@ -96,6 +98,7 @@ class Brief:
     irregularities: list[tuple[str, str, int]] = field(default_factory=list)
     top_cases: list[dict] = field(default_factory=list)
     joint_scenes: list = field(default_factory=list)  # joint_indicators.SceneRow per scene
+    sections: list = field(default_factory=list)  # report_sections.ReportSection of other apps
 
     @property
     def label(self) -> str:
@@ -166,6 +169,7 @@ def may_read(user) -> bool:
 
 def build(*, year: int, month: int) -> Brief:
     """The brief of a month, for the whole center."""
+    from zhengwu.assessment import report_sections
     from zhengwu.assessment.joint_indicators import scene_rows
     from zhengwu.supervision import selectors as supervision
 
@@ -195,6 +199,7 @@ def build(*, year: int, month: int) -> Brief:
         irregularities=supervision.irregularity_counts(start=start, end=end),
         top_cases=supervision.top_irregular_cases(start=start, end=end, limit=10),
         joint_scenes=scene_rows(start=start, end=end, department_ids=None),
+        sections=report_sections.build_all(start=start, end=end),
     )
 
 

@@ -10,6 +10,7 @@ from fractions import Fraction
 from urllib.parse import quote
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.assessment import formulas
 from zhengwu.assessment.brief import TABLE_KEYS, Brief, Ranked
@@ -183,8 +184,39 @@ def brief_tables(brief: Brief) -> list[Table]:
         irregularities,
         top,
         joint_table(brief.joint_scenes),
+        *[t for section in brief.sections for t in section_tables(section)],
         definitions,
     ]
+
+
+# The brief's own parts are I to V; the sections of other apps follow.
+NUMERALS = (
+    gettext_lazy("VI"),
+    gettext_lazy("VII"),
+    gettext_lazy("VIII"),
+    gettext_lazy("IX"),
+    gettext_lazy("X"),
+)
+
+
+def section_heading(index: int, section) -> str:
+    number = str(NUMERALS[index]) if index < len(NUMERALS) else str(index + 6)
+    return _("%(number)s. %(title)s") % {"number": number, "title": section.title}
+
+
+def section_tables(section) -> list[Table]:
+    """A registered section's tables, then its definitions as a table."""
+    out = list(section.tables)
+    if section.definitions:
+        out.append(
+            Table(
+                f"{section.key}_definitions",
+                _("Definitions: %(section)s") % {"section": section.title},
+                [_("Indicator"), _("Formula"), _("Date basis")],
+                [list(row) for row in section.definitions],
+            )
+        )
+    return out
 
 
 def _level_label(level: str) -> str:
@@ -357,6 +389,13 @@ def brief_docx(brief: Brief, *, center_name: str) -> bytes:
     heading(_("V. One-thing applications (一件事)"))
     text(joint_sentence(brief))
     grid(tables["joint"])
+
+    for index, section in enumerate(brief.sections):
+        heading(section_heading(index, section))
+        text(section.sentence)
+        for table in section_tables(section):
+            document.add_paragraph(table.title)
+            grid(table)
 
     heading(_("Note: definitions and weights"))
     text(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhengwu.assessment import brief as briefs
-from zhengwu.assessment import documents, formulas, presenters, selectors
+from zhengwu.assessment import documents, formulas, presenters, report_sections, selectors
 from zhengwu.assessment.definitions import GROUP_LABELS, sections
 from zhengwu.assessment.joint_indicators import scene_rows
 from zhengwu.core import clock
@@ -136,8 +136,23 @@ def brief_page(request, month: str):
         "warning_sentence": documents.warning_sentence(brief),
         "joint_sentence": documents.joint_sentence(brief),
         "center_name": selectors.center_name(),
+        "sections": _sections(brief.sections),
     }
     return render(request, "assessment/brief.html", context)
+
+
+def _sections(sections) -> list[dict]:
+    """The registered sections as the pages show them (report_sections)."""
+    return [
+        {
+            "key": s.key,
+            "heading": documents.section_heading(index, s),
+            "title": s.title,
+            "sentence": s.sentence,
+            "tables": documents.section_tables(s),
+        }
+        for index, s in enumerate(sections)
+    ]
 
 
 @center_page
@@ -235,6 +250,7 @@ def dashboard(request):
         "irregularities": irregularities,
         "top_cases": top_cases,
         "joint_table": documents.joint_table(scenes),
+        "sections": _sections(report_sections.build_all(start=start, end=end)),
         "chart_data": chart_data,
         "today": clock.today(),
     }

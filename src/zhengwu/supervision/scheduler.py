@@ -11,6 +11,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``ticket_sweep``: automatic 督办 of hotline tickets (``tickets.services.sweep``);
 - ``disclosure_sweep``: disclosure requests' deemed abandonments, levels, warnings and
   irregularities (``disclosure.sweep.run``);
+- ``trading_indicators``: Cardinal's red flags over the deal history stored as flags on the
+  deals they hit, each once (``trading.indicators.raise_indicator_flags``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``ratings_push``: the safety net of the ratings outbox (records whose delivery task failed or
   waits for its back-off), only when ``ZHENGWU_RATINGS_PUSH_URL`` is set.
@@ -49,6 +51,12 @@ def _disclosure_sweep() -> str:
     return sweep.run().line()
 
 
+def _trading_indicators() -> str:
+    from zhengwu.trading import indicators
+
+    return f"flags_raised={len(indicators.raise_indicator_flags())}"
+
+
 def _rating_invitations() -> str:
     from zhengwu.ratings import services
 
@@ -75,6 +83,7 @@ JOBS: tuple[Job, ...] = (
     Job("supervise", 600, _supervise),
     Job("ticket_sweep", 600, _ticket_sweep),
     Job("disclosure_sweep", 600, _disclosure_sweep),
+    Job("trading_indicators", 3600, _trading_indicators),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("ratings_push", 300, _ratings_push),
 )

@@ -16,7 +16,7 @@ from pydantic import Field
 from zhengwu.accounts.auth import api_auth
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
-from zhengwu.trading import cardinal, presenters, selectors, services
+from zhengwu.trading import cardinal, ocds, presenters, selectors, services
 
 router = Router(tags=["public-resource trading"], auth=api_auth)
 
@@ -192,3 +192,19 @@ def indicators(request, period: Query[RangeIn]):
         if (period.end - period.start).days > MAX_RANGE_DAYS:
             raise ValidationFailed({"to": [_("Ask for ten years at most.")]})
     return cardinal.indicators(selectors.processes(period.start, period.end))
+
+
+# ---------------------------------------------------------------- OCDS (trading/ocds.py)
+
+
+@router.get("/trading/deals/{code}/ocds", summary="The deal as an OCDS compiled release")
+def deal_ocds(request, code: str):
+    """The OCDS 1.1 compiled release of the deal, merged by Open Contracting Partnership's
+    ocdsmerge from one release per published step (announcement, opening, evaluation, award,
+    cancellation). `?releases=1` answers the release package of those releases instead."""
+    deal = selectors.deal_for_ocds(request.user, code)
+    if deal is None:
+        raise NotFound()
+    if request.GET.get("releases") in ("1", "true"):
+        return ocds.package(ocds.releases(deal), uri=request.build_absolute_uri())
+    return ocds.compiled_release(deal)

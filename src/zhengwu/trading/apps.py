@@ -6,3 +6,8 @@ class TradingConfig(AppConfig):
     name = "zhengwu.trading"
     label = "trading"
     verbose_name = _("Public-resource trading")
+
+    def ready(self):
+        from zhengwu.trading import registry
+
+        registry.register()

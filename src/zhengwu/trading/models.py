@@ -77,11 +77,19 @@ class Deal(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     event_count = models.PositiveIntegerField(_("events"), default=0)
     head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+    # OCDS (trading/ocds.py, trading/imports.py): the ocid a deal imported from OCDS came with;
+    # blank for the deals recorded here (their ocid is the publisher's prefix and the code).
+    ocid = models.CharField(_("OCDS ocid"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("deal")
         verbose_name_plural = _("deals")
         indexes = [models.Index(fields=["state", "type"], name="trading_deal_state_type")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ocid"], condition=~models.Q(ocid=""), name="trading_deal_ocid_once"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -13,6 +13,7 @@ deal's row locked, every step appended to the deal's hash-chained trail.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import ipaddress
 import uuid
@@ -94,8 +95,9 @@ def _money(value, field: str, errors: dict, *, required: bool) -> Decimal | None
 # ---------------------------------------------------------------- deals
 
 
-def announce_deal(*, actor, data: Mapping) -> Deal:
-    """Record a deal whose announcement is out, with its lots."""
+def announce_deal(*, actor, data: Mapping, occurred_at: dt.datetime | None = None) -> Deal:
+    """Record a deal whose announcement is out, with its lots. ``occurred_at``: the moment of
+    the announcement when it is entered afterwards (an import); now otherwise."""
     try:
         transition(None, Action.ANNOUNCE, role_names(actor))
     except TransitionError as error:
@@ -138,7 +140,8 @@ def announce_deal(*, actor, data: Mapping) -> Deal:
             cleaned_lots.append((code, lot_name, tender_text.replace("\x00", "")))
     if errors:
         raise ValidationFailed(errors)
-    now = clock.now()
+    recorded_at = clock.now()
+    now = occurred_at or recorded_at
     with transaction.atomic():
         deal = Deal(
             code=f"pending-{uuid.uuid4().hex[:24]}",
@@ -151,7 +154,7 @@ def announce_deal(*, actor, data: Mapping) -> Deal:
             state=State.ANNOUNCED,
             announced_on=clock.local_date(now),
             created_by=actor,
-            created_at=now,
+            created_at=recorded_at,
         )
         deal.save(force_insert=True)
         deal.code = f"JY{clock.local_date(now):%Y%m%d}{deal.pk:06d}"
@@ -184,6 +187,7 @@ def record_bid(
     code: str,
     data: Mapping,
     upload: tuple[str, bytes] | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> Bid:
     """Record one bid of a lot before the opening. The file's own metadata (author, company) is
     used where the file has it; the fields given stand in where it has none."""
@@ -258,7 +262,7 @@ def record_bid(
             price=price,
             team=team,
             ip=ip or None,
-            uploaded_at=clock.now(),
+            uploaded_at=occurred_at or clock.now(),
             **fields,
         )
         if extracted is not None:
@@ -275,6 +279,7 @@ def record_bid(
             deal,
             kind="bid",
             actor=actor,
+            occurred_at=bid.uploaded_at,
             data={
                 "lot": lot.code,
                 "bidder_uscc": uscc,
@@ -292,13 +297,21 @@ def record_bid(
     return bid
 
 
-def act(*, actor, code: str, action: str, data: Mapping | None = None) -> Deal:
+def act(
+    *,
+    actor,
+    code: str,
+    action: str,
+    data: Mapping | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Deal:
     """Open, evaluate, award or cancel a deal.
 
     - ``evaluate``: ``{"disqualified": [{"lot", "bidder_uscc", "reason"}]}``; every other bid is
       valid;
     - ``award``: ``{"winners": {lot code: bidder_uscc}}``, each a valid bid of its lot;
-    - ``cancel``: ``{"reason"}``."""
+    - ``cancel``: ``{"reason"}``.
+    ``occurred_at``: when the step happened, if it is entered afterwards (an import)."""
     data = data or {}
     with transaction.atomic():
         deal = _lock(code)
@@ -306,7 +319,7 @@ def act(*, actor, code: str, action: str, data: Mapping | None = None) -> Deal:
             after = transition(deal.state, action, role_names(actor))
         except TransitionError as error:
             raise _transition_error(error) from None
-        now = clock.now()
+        now = occurred_at or clock.now()
         recorded: dict = {}
         if action == Action.OPEN:
             deal.opened_at = now

@@ -318,6 +318,18 @@ def _equal_steps(values: Sequence[float]) -> bool:
     return max(steps) - min(steps) <= float(PRICE_TOLERANCE)
 
 
+def _geometric(values: Sequence[float]) -> bool:
+    """Each value within ``PRICE_TOLERANCE`` of the geometric progression from the first to the
+    last: prices computed from one ratio and rounded, as equal steps allow rounding. Logarithms
+    within ``RATIO_TOLERANCE`` alone let honest prices of large lots through (a middle price a
+    few yuan off the geometric mean of its neighbours, by chance)."""
+    ratio = (values[-1] / values[0]) ** (1 / (len(values) - 1))
+    return all(
+        abs(value - values[0] * ratio**k) <= float(PRICE_TOLERANCE)
+        for k, value in enumerate(values)
+    )
+
+
 def _money(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.01'))}"
 
@@ -329,7 +341,8 @@ def regular_prices(bids: Sequence[Bid], *, ceiling: Decimal | None = None) -> li
       ``PRICE_TOLERANCE``); with a ceiling price this is also "equal steps of the ratio to the
       ceiling" (92 %, 93 %, 94 % of it), shown in the evidence;
     - ``equal_ratio``: three or more prices each a constant ratio of the one below
-      (within ``RATIO_TOLERANCE``);
+      (logarithms within ``RATIO_TOLERANCE``, and each price within ``PRICE_TOLERANCE`` of the
+      geometric progression);
     - ``narrow_band``: all the lot's valid prices (three or more) within ``NARROW_BAND`` of the
       lowest.
     """
@@ -376,6 +389,8 @@ def regular_prices(bids: Sequence[Bid], *, ceiling: Decimal | None = None) -> li
             [float(b.price) for b in members]
         ):
             continue  # small equal steps are also nearly equal ratios: shown once, as steps
+        if not _geometric([float(b.price) for b in members]):
+            continue  # ratios alike by chance, not prices computed from one ratio
         ratio = math.exp((logs[chain[-1]] - logs[chain[0]]) / (len(chain) - 1))
         flags.append(
             Flag(

@@ -14,6 +14,7 @@ from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
+from zhengwu.demo import trading as demo_trading
 from zhengwu.tickets.models import Ticket
 
 
@@ -152,6 +153,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(requests)d disclosure requests with %(steps)d steps, %(appeals)d appeals.")
                     % {"requests": made.requests, "steps": made.steps, "appeals": made.appeals}
+                )
+            dealt = demo_trading.generate()
+            if dealt.deals:
+                self.stdout.write(
+                    _("%(deals)d public-resource deals with %(bids)d bids, %(flags)d flags.")
+                    % {"deals": dealt.deals, "bids": dealt.bids, "flags": dealt.flags}
                 )
 
     def _accounts(self, url):

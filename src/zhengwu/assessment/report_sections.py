@@ -1,0 +1,44 @@
+"""Sections other apps add to the monthly brief and the leader dashboard (DESIGN.md: a new domain
+registers a provider and the brief and the dashboard gain a section from it, never a second
+report engine).
+
+A section builder is ``build(*, start, end) -> ReportSection`` for a month (local dates, both
+included): a title, a sentence, its tables (``zhengwu.assessment.documents.Table``: key, title,
+headers, rows) and its definitions (rows of name, formula and date basis, shown beside the
+numbers). The brief shows the sections after its own, numbered on (page, .docx and .xlsx); the
+dashboard shows them under its charts. An app registers its builder when it is ready::
+
+    from zhengwu.assessment import report_sections
+    report_sections.register("trading", trading_section)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ReportSection:
+    key: str
+    title: str
+    sentence: str
+    tables: list = field(default_factory=list)  # documents.Table
+    definitions: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+Builder = Callable[..., ReportSection]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register(key: str, build: Builder) -> None:
+    _BUILDERS[key] = build
+
+
+def unregister(key: str) -> None:
+    _BUILDERS.pop(key, None)
+
+
+def build_all(*, start: dt.date, end: dt.date) -> list[ReportSection]:
+    return [build(start=start, end=end) for build in _BUILDERS.values()]
