@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from tests.trading.test_services import DEAL, bid_data, colluding_deal
+from tests.trading.test_services import DEAL, bid_data
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, ValidationFailed
 from zhengwu.core.roles import Role
