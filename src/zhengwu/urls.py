@@ -33,6 +33,7 @@ urlpatterns = [
     path("disclosure/annual-report/", include("zhengwu.disclosure.annual_urls")),
     path("disclosure/", include("zhengwu.disclosure.urls")),
     path("hall/", include("zhengwu.hall.urls")),
+    path("trading/", include("zhengwu.trading.urls")),
     path("evaluation/", include("zhengwu.evaluation.urls")),
     path("exchange/", include("zhengwu.exchange.urls")),
     path("admin/", admin.site.urls),

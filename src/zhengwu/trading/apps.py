@@ -6,3 +6,9 @@ class TradingConfig(AppConfig):
     name = "zhengwu.trading"
     label = "trading"
     verbose_name = _("Public-resource trading")
+
+    def ready(self):
+        from zhengwu.core import navigation
+        from zhengwu.trading.navigation import ENTRIES
+
+        navigation.add(ENTRIES)
