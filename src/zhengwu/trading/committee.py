@@ -86,6 +86,11 @@ def _step(deal: Deal, *, kind: str, actor, data: dict, occurred_at=None) -> Deal
     return row
 
 
+def _plain(value) -> str:
+    """Text without NUL characters (PostgreSQL refuses them), stripped."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def _date(value, field: str, errors: dict, *, required: bool) -> dt.date | None:
     if value in (None, ""):
         if required:
@@ -114,7 +119,9 @@ def add_expert(*, actor, data: Mapping) -> Expert:
     if not isinstance(fields, list) or not fields or not all(isinstance(f, str) for f in fields):
         errors["fields"] = [_("List the expert's fields.")]
         fields = []
-    fields = sorted({f.strip()[:64] for f in fields if f.strip()})
+    fields = sorted({_plain(f)[:64] for f in fields if _plain(f)})
+    if not fields:
+        errors["fields"] = [_("List the expert's fields.")]
     employer = core_inputs.text(
         data.get("employer"), "employer", required=False, errors=errors, limit=200
     )
@@ -227,12 +234,15 @@ def draw_committee(
     drawn from (all when not given); an expert of a city other than ``host_city`` sits in that
     city's room (``remote_rooms``) as a remote seat."""
     _officer(actor)
-    representatives = [str(n).strip()[:64] for n in (representatives or []) if str(n).strip()]
-    remote_rooms = dict(remote_rooms or {})
+    representatives = [_plain(n)[:64] for n in (representatives or []) if _plain(n)]
+    remote_rooms = {_plain(k): _plain(v) for k, v in dict(remote_rooms or {}).items()}
+    host_city, host_room = _plain(host_city), _plain(host_room)
+    cities = [_plain(c) for c in cities] if cities else None
     if not isinstance(fields, Mapping) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in fields.values()
     ):
         raise ValidationFailed({"fields": [_("Give the number of experts of each field.")]})
+    fields = {_plain(k)[:64]: n for k, n in fields.items()}
     seed = seed or secrets.token_hex(16)
     with transaction.atomic():
         deal = _lock(code)

@@ -139,6 +139,8 @@ def bidder_credit(user, uscc: str) -> dict | None:
     if not selectors.may_read(user):
         return None
     uscc = str(uscc or "").upper()[:18]
+    if "\x00" in uscc:
+        return None
     records = list(
         CreditRecord.objects.filter(subject=CreditSubject.BIDDER, bidder_uscc=uscc)
         .select_related("deal", "flag", "recorded_by")
