@@ -207,3 +207,57 @@ def test_the_experts_credit_page(officer, supervisor):
     assert seats[2].name in page
     assert 'data-key="seats">1<' in page and 'data-key="flags">3<' in page
     assert c.get("/trading/credit/experts/999999/").status_code == 404
+
+
+def test_the_pages_with_a_full_record_speak_chinese_and_name_people(officer, supervisor, leader):
+    from tests.core.test_crawl import URL, VisibleText, _enum_values, _pattern, _project_msgids
+    from zhengwu.accounts.models import User
+
+    with clock.frozen(AT):
+        deal = colluding_deal(officer)
+        services.act(actor=officer, code=deal.code, action="open")
+    made = drawn(officer, deal)
+    score_all(officer, deal, made, {1: 30}, AT + dt.timedelta(hours=2))
+    with clock.frozen(AT + dt.timedelta(hours=3)):
+        onsite.log_entry(actor=supervisor, code=deal.code, phase="opening", seen="开标正常")
+        bid = deal.lots.get().bids.order_by("pk").last()
+        services.act(
+            actor=officer,
+            code=deal.code,
+            action="evaluate",
+            data={"disqualified": [{"lot": "01", "bidder_uscc": bid.bidder_uscc, "reason": "x"}]},
+        )
+        for flag in Flag.objects.filter(deal=deal):
+            services.review_flag(
+                actor=supervisor, flag_id=flag.pk, decision="confirmed", note="查实"
+            )
+    flags = list(Flag.objects.filter(deal=deal))
+    assert {f.kind for f in flags} >= {"similar_documents", "expert_deviation"}
+    urls = [
+        "/trading/",
+        "/trading/?type=construction&flag=similar_documents",
+        f"/trading/deals/{deal.code}/",
+        "/trading/board/",
+        "/trading/credit/",
+        f"/trading/credit/bidders/{bid.bidder_uscc}/",
+        f"/trading/credit/experts/{made.seats.first().expert_id}/",
+        *(f"/trading/flags/{f.pk}/" for f in flags),
+    ]
+    english = _pattern(_project_msgids())
+    enums = _pattern(_enum_values())
+    logins = _pattern(User.objects.values_list("username", flat=True))
+    findings = []
+    for user in (supervisor, leader):
+        c = client(user)
+        for url in urls:
+            response = c.get(url)
+            assert response.status_code == 200, url
+            parser = VisibleText()
+            parser.feed(response.content.decode())
+            for text in parser.chunks:
+                text = URL.sub(" ", text)
+                for label, pattern in (("English", english), ("raw", enums), ("login", logins)):
+                    match = pattern.search(text)
+                    if match:
+                        findings.append(f"{url}: {label} {match.group(0)!r} in {text[:80]!r}")
+    assert not findings, "\n".join(dict.fromkeys(findings))
