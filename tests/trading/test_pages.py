@@ -261,3 +261,12 @@ def test_the_pages_with_a_full_record_speak_chinese_and_name_people(officer, sup
                     if match:
                         findings.append(f"{url}: {label} {match.group(0)!r} in {text[:80]!r}")
     assert not findings, "\n".join(dict.fromkeys(findings))
+
+
+def test_the_supervisors_home_page_counts_the_signals_awaiting_review(supervisor, colluded):
+    from zhengwu.core.workbench import waiting_for
+
+    [line] = [w for w in waiting_for(supervisor) if w.key == "trading-flags"]
+    assert (line.count, line.url) == ("2", "/trading/board/")
+    home = client(supervisor).get("/").content.decode()
+    assert "待核查的交易预警" in home and "/trading/board/" in home

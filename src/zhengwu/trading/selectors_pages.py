@@ -257,3 +257,27 @@ def _latest_name():
 
 def announced_range(start: dt.date | None, end: dt.date | None) -> bool:
     return not (start and end and end < start)
+
+
+def waiting_work(user) -> list:
+    """A supervisor's home page line: the trading signals awaiting review."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from zhengwu.core.paging import COUNT_CAP, capped_count, shown
+    from zhengwu.core.roles import Role, has_role
+    from zhengwu.core.workbench import Work
+
+    if not has_role(user, Role.SUPERVISOR):
+        return []
+    open_ = Flag.objects.filter(status=FlagStatus.OPEN, deal__in=selectors.visible(user))
+    return [
+        Work(
+            key="trading-flags",
+            label=gettext_lazy("Trading signals awaiting review"),
+            count=shown(*capped_count(open_, COUNT_CAP)),
+            url=reverse("trading:board"),
+            urgent=True,
+            section=gettext_lazy("Public-resource trading"),
+        )
+    ]
