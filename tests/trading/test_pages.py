@@ -270,3 +270,38 @@ def test_the_supervisors_home_page_counts_the_signals_awaiting_review(supervisor
     assert (line.count, line.url) == ("2", "/trading/board/")
     home = client(supervisor).get("/").content.decode()
     assert "待核查的交易预警" in home and "/trading/board/" in home
+
+
+def test_the_evidence_is_shown_in_words():
+    from django.utils import translation
+
+    from zhengwu.trading.views import evidence_lines
+
+    prices = Flag(
+        kind="regular_prices",
+        evidence={
+            "pattern": "equal_difference",
+            "prices": ["4400000.00", "4450000.00", "4500000.00"],
+            "ratios_to_ceiling": ["0.916667", "0.927083", "0.937500"],
+            "step": "50000.00",
+        },
+    )
+    late = Flag(
+        kind="expert_deviation",
+        evidence={
+            "pattern": "late_scoring",
+            "member": "本市专家1",
+            "submitted_at": "2026-11-18T13:30:00+08:00",
+            "visible_at": "2026-11-18T12:30:00+08:00",
+            "evaluation": "JY1",
+            "seat": 3,
+        },
+    )
+    with translation.override("zh-hans"):
+        shown = dict(evidence_lines(prices, {}))
+        assert shown["规律"] == "等差报价"
+        assert shown["与最高投标限价之比"] == "91.6667%、92.7083%、93.7500%"
+        late_shown = dict(evidence_lines(late, {}))
+    assert late_shown["最后评分时间"] == "2026年11月18日 13:30"
+    assert late_shown["规律"] == "他人评分公示后评分或改分"
+    assert "JY1" not in late_shown.values()

@@ -7,6 +7,7 @@ Thin: they parse, call a selector or a service, and show the services' own messa
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from zhengwu.core import paging
 from zhengwu.core.confirm import confirmation_page, confirmed
-from zhengwu.core.display import people_by_login, person_name
+from zhengwu.core.display import cn_datetime, people_by_login, person_name
 from zhengwu.core.forms import attempt
 from zhengwu.core.roles import Role, has_role
 from zhengwu.core.views import guarded
@@ -224,6 +225,17 @@ def _value(key: str, value) -> str:
     if key in ("jaccard", "containment", "deviation", "threshold", "margin", "spread"):
         try:
             return f"{Decimal(str(value)) * 100:.1f}%"
+        except ArithmeticError:
+            return str(value)
+    if key in ("submitted_at", "visible_at"):
+        try:
+            return cn_datetime(dt.datetime.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if key in ("ratios_to_ceiling", "step_of_ceiling"):
+        values = value if isinstance(value, list) else [value]
+        try:
+            return "、".join(f"{Decimal(str(v)) * 100:.4f}%" for v in values)
         except ArithmeticError:
             return str(value)
     if key == "errors":
