@@ -251,6 +251,7 @@ def _mount() -> None:
     from zhengwu.supervision.api import router as supervision_router
     from zhengwu.tickets.api import router as tickets_router
     from zhengwu.trading.api import router as trading_router
+    from zhengwu.trading.api_oversight import router as trading_oversight_router
     from zhengwu.workdays.api import router as workdays_router
 
     api.add_router("/v1", accounts_router)
@@ -268,6 +269,7 @@ def _mount() -> None:
     api.add_router("/v1", meetings_router)
     api.add_router("/v1", licences_router)
     api.add_router("/v1", trading_router)
+    api.add_router("/v1", trading_oversight_router)
     api.add_router("/v1", hall_router)
     api.add_router("/v1", evaluation_router)
     api.add_router("/v1", exchange_router)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("disclosure/", include("zhengwu.disclosure.urls")),
     path("trading/import/", include("zhengwu.trading.import_urls")),
     path("hall/", include("zhengwu.hall.urls")),
+    path("trading/", include("zhengwu.trading.urls")),
     path("evaluation/", include("zhengwu.evaluation.urls")),
     path("exchange/", include("zhengwu.exchange.urls")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ PROVIDERS = (
     "zhengwu.tickets.selectors.waiting_work",
     "zhengwu.supervision.selectors.waiting_work",
     "zhengwu.ratings.selectors.waiting_work",
+    "zhengwu.trading.selectors_pages.waiting_work",
 )
 
 

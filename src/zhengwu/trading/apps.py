@@ -8,6 +8,9 @@ class TradingConfig(AppConfig):
     verbose_name = _("Public-resource trading")
 
     def ready(self):
+        from zhengwu.core import navigation
         from zhengwu.trading import registry
+        from zhengwu.trading.navigation import ENTRIES
 
         registry.register()
+        navigation.add(ENTRIES)

@@ -279,3 +279,20 @@ class Flag(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("flags are never deleted: review them")
+
+
+# The evaluation committee, the on-site log and the credit records (their own module).
+from zhengwu.trading.oversight_models import (  # noqa: E402, F401
+    Committee,
+    CreditKind,
+    CreditRecord,
+    CreditSubject,
+    Expert,
+    ExpertEmployment,
+    ExpertRelation,
+    OnsiteEntry,
+    OnsitePhase,
+    Score,
+    Seat,
+    SeatKind,
+)

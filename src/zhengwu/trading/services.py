@@ -31,7 +31,7 @@ from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
 from zhengwu.core.validators import clean_uscc
-from zhengwu.trading import signals
+from zhengwu.trading import committee, credit, signals
 from zhengwu.trading.extract import ExtractError, extract
 from zhengwu.trading.models import (
     AwardMethod,
@@ -343,6 +343,10 @@ def act(
         deal.save()
         if action == Action.OPEN:
             _detect(deal, actor=actor)
+        elif action == Action.EVALUATE:
+            # The committee's scores appraised; the disqualified bidders' credit marked.
+            committee.appraise(deal, now=now)
+            credit.record_disqualifications(deal, actor=actor, now=now)
     return deal
 
 
@@ -502,6 +506,7 @@ def review_flag(*, actor, flag_id: int, decision: str, note: str) -> Flag:
         flag.reviewed_by = actor
         flag.reviewed_at = now
         flag.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
+        credit.mark_finding(flag, actor=actor, now=now)
         _step(
             deal,
             kind="flag_reviewed",
