@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trading', '0001_deals_bids_and_flags'),
+        ('trading', '0002_deal_ocds_ocid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
