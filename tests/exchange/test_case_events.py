@@ -89,9 +89,7 @@ def test_refusal_and_withdrawal(item, clerk, citizen, citizen_id, travel):
     refused = file_case(clerk)
     services.act(actor=clerk, number=refused.number, action="refuse", data={"reason": "不属本部门"})
     assert stream(refused)[-1].payload["result"] == "refused"
-    online = file_case(
-        citizen, channel="online", applicant=applicant_payload(id_number=citizen_id)
-    )
+    online = file_case(citizen, channel="online", applicant=applicant_payload(id_number=citizen_id))
     services.act(actor=citizen, number=online.number, action="withdraw", data={"reason": "不办了"})
     rows = stream(online)
     assert [r.kind for r in rows] == ["case.submit", "case.withdraw"]

@@ -183,6 +183,7 @@ def dead_letters(request):
 @desk_page
 def transfer_list(request):
     errors: dict = {}
+    conflict = ""
     typed = {}
     status = 200
     if request.method == "POST":
@@ -197,7 +198,7 @@ def transfer_list(request):
         except ValidationFailed as error:
             errors, status = error.errors, 422
         except DomainError as error:
-            errors, status = {"__all__": [str(error.message)]}, 409
+            conflict, status = str(error.message), 409
         except NotFound:
             errors, status = {"ticket": [_("There is no ticket with this number.")]}, 422
         else:
@@ -227,6 +228,7 @@ def transfer_list(request):
             "show": show,
             "platforms": TransferPlatform.objects.filter(active=True),
             "errors": errors,
+            "conflict": conflict,
             "typed": typed,
         },
         status=status,
