@@ -19,6 +19,7 @@ from tests.cases.conftest import (  # noqa: F401 (fixtures)
     travel,
 )
 from tests.ratings.conftest import complete, sms_outbox  # noqa: F401 (fixtures)
+from tests.tickets.conftest import categories, new_ticket, operator  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

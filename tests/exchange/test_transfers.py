@@ -10,12 +10,6 @@ from django.test import Client
 
 from tests.cases.helpers import AT
 from tests.exchange.receiver import Receiver
-from tests.tickets.conftest import (  # noqa: F401 (fixtures)
-    categories,
-    dispatched,
-    new_ticket,
-    operator,
-)
 from zhengwu.accounts.services import issue_token
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.exchange import push, records, transfers
@@ -101,7 +95,7 @@ def test_unacknowledged_transfers_are_urged_after_their_deadline(
     assert made.acknowledged_at is not None and not list(transfers.unacknowledged())
 
 
-def test_refusals(new_ticket, operator, county, make_user, travel):  # noqa: F811
+def test_refusals(new_ticket, operator, county, make_user, travel):
     from zhengwu.core.roles import Role
 
     travel(AT("2025-03-03 10:00"))
@@ -123,7 +117,7 @@ def test_refusals(new_ticket, operator, county, make_user, travel):  # noqa: F81
     assert Transfer.objects.count() == 1
 
 
-def test_the_api(client, new_ticket, operator, county, travel):  # noqa: F811
+def test_the_api(client, new_ticket, operator, county, travel):
     travel(AT("2025-03-03 10:00"))
     ticket = new_ticket()
     _token, raw = issue_token(user=operator)
@@ -146,7 +140,7 @@ def test_the_api(client, new_ticket, operator, county, travel):  # noqa: F811
     assert [t["platform_name"] for t in listed] == ["甲县12345热线"]
 
 
-def test_the_transfers_page(new_ticket, operator, county, clerk, travel):  # noqa: F811
+def test_the_transfers_page(new_ticket, operator, county, clerk, travel):
     travel(AT("2025-03-03 10:00"))
     ticket = new_ticket()
     page = Client()
