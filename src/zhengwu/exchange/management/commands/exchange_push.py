@@ -6,6 +6,7 @@
     python manage.py exchange_push --replay FROM TO  # send again what was written FROM..TO
     python manage.py exchange_push --receiver CODE   # one receiver (default: every receiver)
 
+Each run also urges the ticket transfers not acknowledged in time (``transfers.urge_overdue``).
 Safe to run beside the delivery tasks and on several machines: records are claimed with
 ``SKIP LOCKED`` (PostgreSQL) and leased, and the receiver dedupes by each record's key.
 """
@@ -16,7 +17,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhengwu.exchange import outbox, push
+from zhengwu.exchange import outbox, push, transfers
 from zhengwu.exchange.models.outbound import OutboxRecord
 
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             if end < start:
                 raise CommandError("TO is before FROM")
             self.stdout.write(f"replayed={outbox.replay(start, end, receiver)}")
+        urged = transfers.urge_overdue()
         receivers = (
             [receiver]
             if receiver
@@ -93,7 +95,7 @@ class Command(BaseCommand):
             f"delivered={total.delivered} refused={total.refused} "
             f"failed_attempts={total.failed_attempts} gave_up={total.gave_up} "
             f"batches={total.batches} pending={counts['pending']} failed={counts['failed']} "
-            f"dead_letters={counts['refused']}"
+            f"dead_letters={counts['refused']} urged={urged}"
         )
         for error in sorted(set(total.errors))[:5]:
             self.stderr.write(f"error: {error}")
