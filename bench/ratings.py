@@ -207,7 +207,10 @@ def main() -> None:
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
         env = project_env(
-            url, var_dir, ZHENGWU_BENCH_TODAY=args.today, ZHENGWU_EXCHANGE_PUSH_BATCH=str(args.batch)
+            url,
+            var_dir,
+            ZHENGWU_BENCH_TODAY=args.today,
+            ZHENGWU_EXCHANGE_PUSH_BATCH=str(args.batch),
         )
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)

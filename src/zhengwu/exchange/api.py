@@ -27,6 +27,10 @@ class TransferIn(Schema):
     reason: Annotated[str, Field(max_length=2000)]
 
 
+def _clean(value: str, limit: int) -> str:
+    return str(value or "").replace("\x00", "")[:limit]
+
+
 def _moment(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -78,7 +82,7 @@ def ticket_transfers(request, number: str):
     if not transfers.may_transfer(request.user):
         raise Forbidden()
     rows = (
-        Transfer.objects.filter(ticket__number=str(number)[:32])
+        Transfer.objects.filter(ticket__number=_clean(number, 32))
         .select_related("ticket", "platform")
         .order_by("id")
     )
@@ -89,4 +93,5 @@ def ticket_transfers(request, number: str):
 def outbox_status(request, receiver: str = ""):
     if not (has_role(request.user, Role.SUPERVISOR) or has_role(request.user, Role.ADMIN)):
         raise Forbidden()
+    receiver = _clean(receiver, 40)
     return {"receiver": receiver or None, "counts": outbox.status_counts(receiver or None)}

@@ -81,7 +81,8 @@ def transfer_ticket(*, actor: User, number: str, platform: str, reason: str) -> 
         raise NotFound()
     errors: dict[str, list] = {}
     reason = core_inputs.text(reason, "reason", required=True, errors=errors, limit=MAX_REASON)
-    target = TransferPlatform.objects.filter(code=str(platform or "")[:40], active=True).first()
+    code = str(platform or "").replace("\x00", "")[:40]
+    target = TransferPlatform.objects.filter(code=code, active=True).first() if code else None
     if target is None:
         errors["platform"] = [_("Choose one of the platforms.")]
     if errors:
@@ -229,10 +230,3 @@ def record_status(transfer: Transfer) -> str:
     return (
         OutboxRecord.objects.filter(key=transfer.key).values_list("status", flat=True).first() or ""
     )
-
-
-def get_platform(code: str) -> TransferPlatform:
-    found = TransferPlatform.objects.filter(code=str(code or "")[:40]).first()
-    if found is None:
-        raise NotFound()
-    return found

@@ -93,7 +93,7 @@ def outbox_page(request):
         return redirect("exchange:outbox")
     names = _receivers()
     status = request.GET.get("status", "")
-    receiver = request.GET.get("receiver", "")
+    receiver = request.GET.get("receiver", "").replace("\x00", "")
     queryset = OutboxRecord.objects.order_by("-id").only(
         "id",
         "receiver",
