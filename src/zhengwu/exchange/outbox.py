@@ -56,8 +56,6 @@ def receiver_url(receiver: str) -> str:
 
 
 def _start(receiver: str) -> None:
-    if not receiver_url(receiver):
-        return
     for start in _STARTERS:
         start(receiver)
 
@@ -85,6 +83,8 @@ def enqueue(
     )
     # one start per receiver and transaction, however many records it queued (the scheduler's
     # job is the safety net of a start lost with a savepoint rolled back)
+    if not receiver_url(receiver):
+        return row  # nowhere to send yet: the records wait (the scheduler's job picks them up)
     connection = transaction.get_connection()
     here = set(connection.savepoint_ids)
     if not any(
