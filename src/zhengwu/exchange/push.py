@@ -4,10 +4,12 @@
 ``deliver(receiver=...)`` attempts every record of the receiver due at the start of the run once:
 
 1. claim a batch of due records (``status=pending``, ``next_attempt_at <= start``) oldest first,
-   with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite's writers take turns), keep
-   those that overtake no earlier open record of their stream (``rules.in_stream_order``), and
-   lease them (``next_attempt_at`` moved on by the lease, the attempt counted); the claim commits
-   at once, so no lock is held while the receiver is called;
+   with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL and keep those that overtake no
+   earlier open record of their stream (``rules.in_stream_order``). PostgreSQL holds their row
+   locks until step 4 settles them, in one transaction (other deliverers skip them; a deliverer
+   that dies releases them); SQLite's one writer would block every filing meanwhile, so there
+   the batch is leased instead (``next_attempt_at`` moved on, the attempt counted) in a short
+   transaction and settled in another;
 2. check each payload against its schema (``records``): a record that fails is never sent and
    becomes ``refused`` with the reasons (a dead letter);
 3. ``POST`` the rest as one JSON batch with an ``Idempotency-Key`` header (the batch's key) and
@@ -25,6 +27,7 @@ receiver did not acknowledge.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -86,8 +89,10 @@ def batch_key(keys: list[str]) -> str:
 FIELDS = ("id", "key", "kind", "schema", "stream", "payload", "attempts")
 
 
-def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: float):
-    """The next batch to send (leased), and the id to continue after (None: nothing is left)."""
+def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: float | None):
+    """The next batch to send, the id to continue after (None: nothing is left) and how many
+    were held back. With a ``lease`` (SQLite) the batch is leased in its own transaction; without
+    one (PostgreSQL) the caller's transaction keeps the rows locked until it settles them."""
     with transaction.atomic():
         queryset = OutboxRecord.objects.filter(
             receiver=receiver, status=Status.PENDING, next_attempt_at__lte=start, id__gt=after_id
@@ -107,7 +112,7 @@ def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: f
         sendable = set(rules.in_stream_order([(r["id"], r["stream"]) for r in rows], open_before))
         held = len(rows) - len(sendable)
         rows = [r for r in rows if r["id"] in sendable]
-        if rows:
+        if rows and lease is not None:
             OutboxRecord.objects.filter(id__in=[r["id"] for r in rows]).update(
                 next_attempt_at=clock.now() + dt.timedelta(seconds=lease),
                 attempts=F("attempts") + 1,
@@ -115,7 +120,11 @@ def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: f
     return rows, last, held
 
 
-def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, rand) -> None:
+def _settle(
+    rows: list[dict], answer: rules.Answer, error: str, report: Report, rand, count: dict
+) -> None:
+    """Record the outcome of a batch; ``count`` is ``{"attempts": F("attempts") + 1}`` when the
+    claim did not count the attempt already (PostgreSQL), else empty."""
     now = clock.now()
     done = [r for r in rows if r["key"] in answer.accepted]
     refused = [r for r in rows if r["key"] in answer.refused]
@@ -128,7 +137,7 @@ def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, 
             if plain:
                 report.delivered += OutboxRecord.objects.filter(
                     id__in=plain, status=Status.PENDING
-                ).update(status=Status.DELIVERED, delivered_at=now, last_error="")
+                ).update(status=Status.DELIVERED, delivered_at=now, last_error="", **count)
             for r in with_reference:
                 report.delivered += OutboxRecord.objects.filter(
                     id=r["id"], status=Status.PENDING
@@ -137,6 +146,7 @@ def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, 
                     delivered_at=now,
                     last_error="",
                     reference=references[r["key"]],
+                    **count,
                 )
             by_kind: dict[str, list[dict]] = {}
             for r in done:
@@ -146,7 +156,7 @@ def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, 
                     _ACKNOWLEDGED[kind](kind_rows, references)
         for r in refused:
             report.refused += OutboxRecord.objects.filter(id=r["id"]).update(
-                status=Status.REFUSED, last_error=answer.refused[r["key"]][:MAX_ERROR]
+                status=Status.REFUSED, last_error=answer.refused[r["key"]][:MAX_ERROR], **count
             )
         by_attempts: dict[int, list[int]] = {}
         for row in missed:
@@ -156,7 +166,7 @@ def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, 
             report.failed_attempts += len(ids)
             if attempts >= settings.EXCHANGE_PUSH_MAX_ATTEMPTS:
                 report.gave_up += OutboxRecord.objects.filter(id__in=ids).update(
-                    status=Status.FAILED, last_error=message
+                    status=Status.FAILED, last_error=message, **count
                 )
                 continue
             delay = rules.backoff_seconds(
@@ -167,11 +177,11 @@ def _settle(rows: list[dict], answer: rules.Answer, error: str, report: Report, 
                 rand=rand(),
             )
             OutboxRecord.objects.filter(id__in=ids).update(
-                next_attempt_at=now + dt.timedelta(seconds=delay), last_error=message
+                next_attempt_at=now + dt.timedelta(seconds=delay), last_error=message, **count
             )
 
 
-def _refuse_invalid(rows: list[dict], report: Report) -> list[dict]:
+def _refuse_invalid(rows: list[dict], report: Report, count: dict) -> list[dict]:
     """Set aside the records whose payload fails their schema (dead letters); the rest."""
     valid = []
     for row in rows:
@@ -181,7 +191,7 @@ def _refuse_invalid(rows: list[dict], report: Report) -> list[dict]:
             continue
         reason = ("schema " + row["schema"] + ": " + "; ".join(found))[:MAX_ERROR]
         report.refused += OutboxRecord.objects.filter(id=row["id"]).update(
-            status=Status.REFUSED, last_error=reason
+            status=Status.REFUSED, last_error=reason, **count
         )
     return valid
 
@@ -246,36 +256,52 @@ PASSES = 5
 
 
 def _run(receiver, url, size, timeout, lease, headers, post, rand, report: Report) -> int:
+    """One pass over the records due now; how many were held back behind their stream.
+
+    PostgreSQL keeps each batch's rows locked (``SKIP LOCKED`` lets other deliverers pass them)
+    from the claim until they are settled, in one transaction: one write per record, and a
+    deliverer that dies releases its batch at once. SQLite, whose one writer would block every
+    filing during the call, leases the batch in a short transaction instead and settles it in
+    another."""
     start = clock.now()
     after_id = 0
     held_back = 0
+    locking = connection.features.has_select_for_update_skip_locked
+    count = {"attempts": F("attempts") + 1} if locking else {}
     while True:
-        rows, last, held = _claim(receiver, start, after_id, size, lease)
-        if last is None:
-            return held_back
-        held_back += held
-        after_id = last
-        rows = _refuse_invalid(rows, report)
-        if not rows:  # every candidate waits for an earlier record of its stream, or was invalid
-            continue
-        keys = [r["key"] for r in rows]
-        key = batch_key(keys)
-        error = ""
-        answer = rules.Answer()
-        try:
-            sent = {**headers, "Idempotency-Key": key}
-            status, body = post(url, encode(rows, key), sent, timeout)
-            answer = rules.parse_answer(status, body, keys)
-            if len(answer.accepted) + len(answer.refused) < len(keys):
-                error = "some records were not acknowledged"
-        except rules.AnswerError as failure:
-            error = str(failure)
-        except Exception as failure:  # refused, reset, timed out, protocol errors, a bad URL
-            error = f"{type(failure).__name__}: {failure}"
-        report.batches += 1
-        if error:
-            report.errors.append(error)
-        _settle(rows, answer, error, report, rand)
+        with transaction.atomic() if locking else contextlib.nullcontext():
+            rows, last, held = _claim(receiver, start, after_id, size, None if locking else lease)
+            if last is None:
+                return held_back
+            held_back += held
+            after_id = last
+            rows = _refuse_invalid(rows, report, count)
+            if (
+                not rows
+            ):  # every candidate waits for an earlier record of its stream, or was invalid
+                continue
+            _send(rows, url, timeout, headers, post, rand, report, count)
+
+
+def _send(rows, url, timeout, headers, post, rand, report: Report, count: dict) -> None:
+    keys = [r["key"] for r in rows]
+    key = batch_key(keys)
+    error = ""
+    answer = rules.Answer()
+    try:
+        sent = {**headers, "Idempotency-Key": key}
+        status, body = post(url, encode(rows, key), sent, timeout)
+        answer = rules.parse_answer(status, body, keys)
+        if len(answer.accepted) + len(answer.refused) < len(keys):
+            error = "some records were not acknowledged"
+    except rules.AnswerError as failure:
+        error = str(failure)
+    except Exception as failure:  # refused, reset, timed out, protocol errors, a bad URL
+        error = f"{type(failure).__name__}: {failure}"
+    report.batches += 1
+    if error:
+        report.errors.append(error)
+    _settle(rows, answer, error, report, rand, count)
 
 
 def deliver_all() -> str:
