@@ -7,8 +7,9 @@ signed rating link of each. gunicorn serves the project.
 1. ``ratings``: ``--clients`` keep-alive clients post on-site ratings through the links
    (``POST /api/v1/cases/{number}/ratings?token=...``, no login), one per case, for ``--seconds``;
    one in ten is a 1 (which opens a rectification task). Anything but 201 is an error.
-2. ``push``: ``--records`` push records are queued (besides those the ratings wrote), then
-   ``manage.py ratings_push`` delivers everything pending to a local receiver (a threaded
+2. ``push``: ``--records`` rating records are queued in the one outbox (besides those the
+   ratings and the cases wrote), then ``manage.py exchange_push`` delivers everything pending
+   to a local receiver (a threaded
    ``http.server`` in this process that dedupes by key and answers ``{"accepted": [...]}``). The
    receiver must end with every key exactly once, and the database with every record delivered.
 
@@ -96,7 +97,8 @@ json.dump(links, open(out, "w"))
 QUEUE_RECORDS = """
 import datetime as dt, os
 from zhengwu.core import clock
-from zhengwu.ratings.models import PushRecord
+from zhengwu.exchange import records
+from zhengwu.exchange.models.outbound import OutboxRecord
 
 count = int(os.environ["BENCH_COUNT"])
 _day = dt.date.fromisoformat(os.environ["ZHENGWU_BENCH_TODAY"])
@@ -109,9 +111,9 @@ payload = {"case_number": "202503030000001", "item_base_code": "000123456000",
            "dimensions": {"attitude": 5, "efficiency": 5}, "comment": "办事效率高",
            "real_name": False, "rated_at": "2025-03-03T02:00:00Z", "rectification_status": "none"}
 for start in range(0, count, 5000):
-    PushRecord.objects.bulk_create(
-        PushRecord(key=f"bench-{i}", kind="rating", payload=payload, next_attempt_at=now,
-                   created_at=now)
+    OutboxRecord.objects.bulk_create(
+        OutboxRecord(key=f"bench-{i}", kind="rating", schema=records.RATING,
+                     stream=f"bench:{i}", payload=payload, next_attempt_at=now, created_at=now)
         for i in range(start, min(start + 5000, count))
     )
 """
@@ -178,8 +180,8 @@ def request_maker(links: list, port: int):
 
 def count_pending(env) -> int:
     code = (
-        "from zhengwu.ratings.models import PushRecord;"
-        "print(PushRecord.objects.filter(status='pending').count())"
+        "from zhengwu.exchange.models.outbound import OutboxRecord;"
+        "print(OutboxRecord.objects.filter(status='pending').count())"
     )
     return int(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
@@ -205,7 +207,10 @@ def main() -> None:
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
         env = project_env(
-            url, var_dir, ZHENGWU_BENCH_TODAY=args.today, ZHENGWU_RATINGS_PUSH_BATCH=str(args.batch)
+            url,
+            var_dir,
+            ZHENGWU_BENCH_TODAY=args.today,
+            ZHENGWU_EXCHANGE_PUSH_BATCH=str(args.batch),
         )
         manage(env, "migrate", "--verbosity", "0")
         seed_demo(env)
@@ -227,9 +232,9 @@ def main() -> None:
         manage(dict(env, BENCH_COUNT=str(records)), "shell", "-c", QUEUE_RECORDS)
         queued = count_pending(env)
         with Receiver() as receiver:
-            push_env = dict(env, ZHENGWU_RATINGS_PUSH_URL=receiver.url)
+            push_env = dict(env, ZHENGWU_EXCHANGE_PUSH_URL=receiver.url)
             started = time.perf_counter()
-            manage(push_env, "ratings_push")
+            manage(push_env, "exchange_push")
             took = time.perf_counter() - started
             left = count_pending(env)
             duplicates = sum(n - 1 for n in receiver.seen.values())

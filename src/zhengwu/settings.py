@@ -357,14 +357,26 @@ DISCLOSURE_TICKET_CATEGORY = os.environ.get("ZHENGWU_DISCLOSURE_TICKET_CATEGORY"
 RATINGS_WINDOW_DAYS = int(os.environ.get("ZHENGWU_RATINGS_WINDOW_DAYS", "7"))
 RATINGS_INVITE_AFTER_DAYS = int(os.environ.get("ZHENGWU_RATINGS_INVITE_AFTER_DAYS", "3"))
 RATINGS_RECTIFY_WORKDAYS = int(os.environ.get("ZHENGWU_RATINGS_RECTIFY_WORKDAYS", "5"))
-RATINGS_PUSH_URL = os.environ.get("ZHENGWU_RATINGS_PUSH_URL", "")
-RATINGS_PUSH_TOKEN = os.environ.get("ZHENGWU_RATINGS_PUSH_TOKEN", "")
-RATINGS_PUSH_BATCH = int(os.environ.get("ZHENGWU_RATINGS_PUSH_BATCH", "200"))
-RATINGS_PUSH_TIMEOUT = float(os.environ.get("ZHENGWU_RATINGS_PUSH_TIMEOUT", "10"))
-RATINGS_PUSH_BASE_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_BASE_SECONDS", "30"))
-RATINGS_PUSH_CAP_SECONDS = float(os.environ.get("ZHENGWU_RATINGS_PUSH_CAP_SECONDS", "3600"))
-RATINGS_PUSH_JITTER = float(os.environ.get("ZHENGWU_RATINGS_PUSH_JITTER", "0.2"))
-RATINGS_PUSH_MAX_ATTEMPTS = int(os.environ.get("ZHENGWU_RATINGS_PUSH_MAX_ATTEMPTS", "20"))
+
+
+def _exchange(name: str, default: str) -> str:
+    """An outbound exchange setting; the older ``ZHENGWU_RATINGS_PUSH_*`` name still counts."""
+    return os.environ.get(
+        f"ZHENGWU_EXCHANGE_PUSH_{name}", os.environ.get(f"ZHENGWU_RATINGS_PUSH_{name}", default)
+    )
+
+
+# The one outbox to the provincial platform (docs/exchange.md): where, with which token, how many
+# records a request, how long to wait, the back-off, and when a record becomes failed; how long
+# another hotline platform has to acknowledge a transfer before it is urged.
+EXCHANGE_PUSH_URL = _exchange("URL", "")
+EXCHANGE_PUSH_TOKEN = _exchange("TOKEN", "")
+EXCHANGE_PUSH_BATCH = int(_exchange("BATCH", "200"))
+EXCHANGE_PUSH_TIMEOUT = float(_exchange("TIMEOUT", "10"))
+EXCHANGE_PUSH_BASE_SECONDS = float(_exchange("BASE_SECONDS", "30"))
+EXCHANGE_PUSH_CAP_SECONDS = float(_exchange("CAP_SECONDS", "3600"))
+EXCHANGE_PUSH_JITTER = float(_exchange("JITTER", "0.2"))
+EXCHANGE_PUSH_MAX_ATTEMPTS = int(_exchange("MAX_ATTEMPTS", "20"))
 # Tickets: the classifier's model file (falls back to the model shipped with the package when
 # this file does not exist), the least probability a suggestion needs, and what counts as a
 # possible duplicate of a call (similarity threshold 0..1 over a window of days).

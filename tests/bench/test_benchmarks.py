@@ -30,6 +30,7 @@ KEYS = {
     "intake": {"cases", "baseline", "ratio", "open_loop", "cpu_ratio", "db", "data_bytes"},
     "case_list": {"cases", "cold", "warm", "worst_p95_ms", "full_count", "queries_checked"},
     "ratings": {"ratings", "push", "db", "data_bytes"},
+    "exchange": {"outbox", "db", "data_bytes"},
     "indicators": {"cases", "p50_ms", "max_ms", "seq_scan", "plans", "db"},
     "supervise": {
         "cases",

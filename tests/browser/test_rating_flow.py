@@ -22,7 +22,7 @@ ITEM = item_dict()["impl_code"]
 @pytest.fixture
 def completed(settings):
     settings.SMS_BACKEND = "zhengwu.core.sms.MemoryBackend"
-    settings.RATINGS_PUSH_URL = ""
+    settings.EXCHANGE_PUSH_URL = ""
     department = DepartmentFactory(code="SCJ", name="市场监督管理局")
     catalog_services.import_items([item_dict()])
     citizen = UserFactory(roles=[Role.APPLICANT], username="zhangsan", full_name="张三")

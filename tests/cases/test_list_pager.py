@@ -39,7 +39,7 @@ LISTS = [
     ("citizen", "tickets:mine", ""),
     ("clerk", "ratings:list", ""),
     ("head", "ratings:tasks", ""),
-    ("admin", "ratings:push", ""),
+    ("admin", "exchange:outbox", ""),
     ("supervisor", "supervision:cases", ""),
     ("supervisor", "supervision:warnings", ""),
     ("supervisor", "supervision:irregularities", ""),

@@ -26,7 +26,7 @@ from zhengwu.core import sms
 @pytest.fixture(autouse=True)
 def sms_outbox(settings):
     settings.SMS_BACKEND = "zhengwu.core.sms.MemoryBackend"
-    settings.RATINGS_PUSH_URL = ""
+    settings.EXCHANGE_PUSH_URL = ""
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()

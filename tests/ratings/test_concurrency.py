@@ -9,8 +9,9 @@ from django.db import connection
 
 from tests.ratings.helpers import link_token
 from zhengwu.core.errors import DomainError
+from zhengwu.exchange.models.outbound import OutboxRecord
 from zhengwu.ratings import services
-from zhengwu.ratings.models import PushRecord, Rating
+from zhengwu.ratings.models import Rating
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,4 +38,4 @@ def test_concurrent_ratings_of_one_event(item, complete):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["already_rated", "rated"]
-    assert Rating.objects.count() == 1 and PushRecord.objects.count() == 1
+    assert Rating.objects.count() == 1 and OutboxRecord.objects.filter(kind="rating").count() == 1

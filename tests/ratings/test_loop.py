@@ -13,8 +13,9 @@ from zhengwu.core import trail
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role
+from zhengwu.exchange.models.outbound import OutboxRecord
 from zhengwu.ratings import selectors, services
-from zhengwu.ratings.models import Appeal, PushRecord, Rating
+from zhengwu.ratings.models import Appeal, Rating
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_the_whole_loop_closes(
     steps = list(task.events.order_by("seq").values_list("kind", flat=True))
     assert steps == ["opened", "callback", "outcome", "feedback", "accepted"]
     # rectification outcomes are pushed (outcome, feedback, accepted)
-    assert PushRecord.objects.filter(kind="rectification").count() == 3
+    assert OutboxRecord.objects.filter(kind="rectification").count() == 3
 
 
 def test_steps_are_hash_chained(bad, reviewer):

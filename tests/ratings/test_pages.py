@@ -191,14 +191,6 @@ def test_guide_shows_satisfaction_and_anonymised_comments(item, complete, review
     assert "张三" not in body.split('data-testid="guide-ratings"')[1]
 
 
-def test_push_page_for_admins(item, complete, admin_user, clerk):
-    rate(complete("2025-03-03 10:00"), 5)
-    body = logged_in(admin_user).get("/ratings/push/").content.decode()
-    assert 'data-status="pending"' in body
-    assert logged_in(clerk).get("/ratings/push/").status_code == 403
-    assert logged_in(admin_user).post("/ratings/push/", {"action": "retry"}).status_code == 302
-
-
 def test_task_page_masks_the_rater_for_supervisors(item, complete, supervisor, reviewer):
     rating = rate(complete("2025-03-03 10:00"), 1, real_name=True)
     watched = logged_in(supervisor).get(f"/ratings/tasks/{rating.task.pk}/").content.decode()

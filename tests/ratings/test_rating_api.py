@@ -12,7 +12,8 @@ from django.test import Client
 from tests.cases.helpers import AT
 from tests.ratings.helpers import link_token, rate
 from zhengwu.accounts.services import issue_token
-from zhengwu.ratings.models import PushRecord, Rating, RectificationTask
+from zhengwu.exchange.models.outbound import OutboxRecord
+from zhengwu.ratings.models import Rating, RectificationTask
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_onsite_link_rates_without_login(item, complete):
     )
     assert rating.window_id == case.window_id and rating.staff_id == case.created_by_id
     assert rating.rated_on == dt.date(2025, 3, 3)
-    assert PushRecord.objects.filter(key=f"rating-{rating.pk}", kind="rating").count() == 1
+    assert OutboxRecord.objects.filter(key=f"rating-{rating.pk}", kind="rating").count() == 1
 
 
 def test_bad_rating_answers_with_its_rectification_due(item, complete):

@@ -105,16 +105,6 @@ def test_one_appeal_at_a_time():
     assert error.value.code == "appeal_pending"
 
 
-def test_backoff_doubles_to_the_cap_and_jitter_only_shortens():
-    delays = [rules.backoff_seconds(n, base=30, cap=3600, jitter=0, rand=0.5) for n in range(1, 10)]
-    assert delays[:5] == [30, 60, 120, 240, 480]
-    assert delays[-1] == 3600
-    assert rules.backoff_seconds(1000, base=30, cap=3600, jitter=0, rand=0) == 3600
-    assert rules.backoff_seconds(2, base=30, cap=3600, jitter=0.5, rand=0.999) == pytest.approx(
-        30.03
-    )
-
-
 def test_tally_pairs():
     tally = Tally(
         completed=10,

@@ -1,6 +1,6 @@
 """``manage.py scheduler``: one process runs every periodic job at its interval. Its one-iteration
 mode (``--once``) on successive controlled days turns a case yellow and red, urges a late ticket,
-invites to rate and delivers the ratings outbox, all without any other command."""
+invites to rate and delivers the outbox, all without any other command."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.cases.helpers import AT, file_case
+from tests.exchange.receiver import Receiver, queue
 from tests.ratings.conftest import complete, sms_outbox  # noqa: F401 (fixtures)
-from tests.ratings.test_push import Receiver, queue
 from tests.tickets.conftest import categories, dispatched, new_ticket, operator  # noqa: F401
 from zhengwu.cases import services
 from zhengwu.cases.models import Case
-from zhengwu.ratings.models import Invitation, PushRecord
+from zhengwu.exchange.models.outbound import OutboxRecord
+from zhengwu.ratings.models import Invitation
 from zhengwu.supervision import scheduler
 from zhengwu.supervision.models import CaseWarning, DailySeal
 from zhengwu.tickets.models import Ticket
@@ -38,7 +39,7 @@ def test_a_case_filed_today_turns_yellow_and_red_on_the_right_days(item, clerk, 
     for day in ("2025-10-20", "2025-10-21", "2025-10-22", "2025-10-23", "2025-11-06"):
         out = tick(travel, f"{day} 07:00")
         levels[day] = Case.objects.get(pk=case.pk).level
-        for job in ("supervise", "ticket_sweep", "rating_invitations", "ratings_push"):
+        for job in ("supervise", "ticket_sweep", "rating_invitations", "exchange_push"):
             assert f" {job} " in out
     assert levels == {
         "2025-10-20": "normal",
@@ -71,7 +72,7 @@ def test_every_job_runs_in_one_iteration(
     travel(AT("2025-11-03 12:00"))
     keys = queue(2)
     with Receiver() as receiver:
-        settings.RATINGS_PUSH_URL = receiver.url
+        settings.EXCHANGE_PUSH_URL = receiver.url
         out = tick(travel, "2025-11-06 09:00")
     assert "ticket_sweep urged=1" in out
     assert Ticket.objects.get(pk=ticket.pk).urge_level == 1
@@ -79,13 +80,16 @@ def test_every_job_runs_in_one_iteration(
     assert Invitation.objects.filter(case=done).count() == 1
     assert [m.phone for m in sms_outbox] == ["13800138000"]
     assert set(receiver.accepted) >= set(keys)
-    assert not PushRecord.objects.filter(key__in=keys).exclude(status="delivered").exists()
+    assert not OutboxRecord.objects.filter(key__in=keys).exclude(status="delivered").exists()
 
 
 def test_without_a_push_address_the_outbox_waits(settings, travel):
-    settings.RATINGS_PUSH_URL = ""
+    settings.EXCHANGE_PUSH_URL = ""
+    travel(AT("2025-11-06 08:00"))
+    keys = queue(2)
     out = tick(travel, "2025-11-06 09:00")
-    assert "ratings_push skipped" in out
+    assert "exchange_push delivered=0" in out and "waiting_without_endpoint=province" in out
+    assert OutboxRecord.objects.filter(key__in=keys, status="pending", attempts=0).count() == 2
 
 
 def test_intervals_and_a_failing_job():

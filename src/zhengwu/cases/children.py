@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from zhengwu.accounts.models import Applicant, User
+from zhengwu.cases import observers
 from zhengwu.cases.clocks import Event
 from zhengwu.cases.models import Case
 from zhengwu.cases.rules import Action, State
@@ -98,6 +99,7 @@ def open_child(
         case.save(force_insert=True)
         submitted.save(force_insert=True)
         accepted.save(force_insert=True)
+        observers.saved(case, submitted, accepted)
     return case
 
 
@@ -108,12 +110,13 @@ def withdraw_child(*, case: Case, actor: User | None, at: dt.datetime, reason: s
     data = {"reason": reason, "joint": joint}
     events.append(Event(Action.WITHDRAW, clock.local_date(at), data))
     clocks = _clocks(case, events, clock.today())
-    _append(case, kind=Action.WITHDRAW, actor=actor, occurred_at=at, data=data)
+    row = _append(case, kind=Action.WITHDRAW, actor=actor, occurred_at=at, data=data)
     case.state = clocks.state
     _apply_clocks(case, clocks)
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    observers.saved(case, row)
     return case
 
 
@@ -125,10 +128,11 @@ def deliver_child(*, case: Case, actor: User | None, at: dt.datetime, method: st
     data = {"method": method, "joint": joint}
     events.append(Event(Action.DELIVER, clock.local_date(at), data))
     clocks = _clocks(case, events, clock.today())
-    _append(case, kind=Action.DELIVER, actor=actor, occurred_at=at, data=data)
+    row = _append(case, kind=Action.DELIVER, actor=actor, occurred_at=at, data=data)
     case.state = clocks.state
     _apply_clocks(case, clocks)
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    observers.saved(case, row)
     return case

@@ -458,6 +458,7 @@ def submit(
         )
         case.save(force_insert=True)
         event.save(force_insert=True)
+        observers.saved(case, event)
     # Held as Django's prefetch would hold it: the caller presents the case without a read.
     held = case.events.all()
     held._result_cache, held._prefetch_done = [event], True
@@ -518,6 +519,7 @@ def _deem_if_due(case: Case, on: dt.date) -> bool:
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    observers.saved(case, row)
     return True
 
 
@@ -650,6 +652,7 @@ def _act_locked(actor, case: Case, action: str, data: dict, occurred_at, version
     case.version += 1
     case.updated_at = clock.now()
     case.save()
+    observers.saved(case, row)
     observers.acted(case, str(table_action))
 
 

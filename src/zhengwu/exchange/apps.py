@@ -6,3 +6,16 @@ class ExchangeConfig(AppConfig):
     name = "zhengwu.exchange"
     label = "exchange"
     verbose_name = _("Exchange with other platforms")
+
+    def ready(self):
+        from zhengwu.cases import observers
+        from zhengwu.core import navigation
+        from zhengwu.exchange import receivers, tasks, transfers  # noqa: F401 (they register)
+        from zhengwu.exchange.navigation import ENTRIES
+        from zhengwu.joint import observers as joint_observers
+
+        # Every case and joint-case step the province needs is written to the outbox in the
+        # step's own transaction.
+        observers.on_event(receivers.case_event)
+        joint_observers.on_event(receivers.joint_event)
+        navigation.add(ENTRIES)

@@ -51,7 +51,7 @@ from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.queries import one_by_one
 from zhengwu.core.roles import Role, role_names
-from zhengwu.joint import scenes
+from zhengwu.joint import observers, scenes
 from zhengwu.joint.clocks import JointClocks, JointTerms, compute_joint_clocks
 from zhengwu.joint.models import (
     JointCase,
@@ -442,6 +442,7 @@ def _append(
         retroactive=retroactive,
     )
     joint.last_event = trail.append(joint, row, label="joint")
+    observers.appended(joint, joint.last_event)
     return joint.last_event
 
 
@@ -641,6 +642,7 @@ def file(
         )
         joint.version = 1
         joint.save()
+        observers.saved(joint)
     # What the answer to the filing shows, without reading it back.
     joint.filed = Filed(children=children, events=[joint.last_event])
     return joint
@@ -825,6 +827,7 @@ def _act_locked(actor, number, table_action, data, occurred_at, staff) -> JointC
                     joint=joint.number,
                 )
     joint.save()
+    observers.saved(joint)
     if table_action is Action.DELIVER and joint.scene_version.composite_licence:
         from zhengwu.licences.services import issue_composite
 
@@ -889,6 +892,7 @@ def _deem_if_due(joint: JointCase, on: dt.date) -> bool:
     received = [r for r in rows if r.kind in (Action.SUBMIT, Action.SUPPLEMENT)][-1]
     _open_stage(joint, 0, actor=None, at=received.occurred_at)
     joint.save()
+    observers.saved(joint)
     return True
 
 
@@ -1009,6 +1013,7 @@ def follow_child(*, case: Case, action: str) -> None:
     else:
         _refresh(joint)
     joint.save()
+    observers.saved(joint)
 
 
 def _refresh(joint: JointCase) -> None:

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from zhengwu.core.masking import MaskedFieldsAdmin, mask_phone
-from zhengwu.ratings.models import Appeal, Invitation, PushRecord, Rating, RectificationTask
+from zhengwu.ratings.models import Appeal, Invitation, Rating, RectificationTask
 
 
 @admin.register(Rating)
@@ -40,21 +39,3 @@ class InvitationAdmin(MaskedFieldsAdmin):
     list_display = ("case", "masked_phone", "sent_at")
     raw_id_fields = ("case",)
     masked_fields = {"phone": mask_phone}
-
-
-@admin.action(description=_("Queue again (pending, attempts reset)"))
-def requeue(modeladmin, request, queryset):
-    from zhengwu.core import clock
-
-    queryset.exclude(status=PushRecord.Status.DELIVERED).update(
-        status=PushRecord.Status.PENDING, attempts=0, next_attempt_at=clock.now()
-    )
-
-
-@admin.register(PushRecord)
-class PushRecordAdmin(admin.ModelAdmin):
-    list_display = ("key", "kind", "status", "attempts", "next_attempt_at", "delivered_at")
-    list_filter = ("status", "kind")
-    search_fields = ("key",)
-    readonly_fields = [f.name for f in PushRecord._meta.fields]
-    actions = [requeue]

@@ -11,7 +11,6 @@ class RatingsConfig(AppConfig):
         from zhengwu.assessment.providers import register
         from zhengwu.cases.notices import register_decision_qr
         from zhengwu.core import navigation
-        from zhengwu.ratings import tasks  # noqa: F401 (registers the push's starter)
         from zhengwu.ratings.navigation import ENTRIES
         from zhengwu.ratings.presenters import QR_CAPTION
         from zhengwu.ratings.selectors import rating_counts

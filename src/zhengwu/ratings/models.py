@@ -1,5 +1,6 @@
-"""好差评: ratings, the bad-rating loop (rectification tasks, their steps, appeals), invitations
-and the push outbox. Written only by ``zhengwu.ratings.services`` and ``zhengwu.ratings.push``.
+"""好差评: ratings, the bad-rating loop (rectification tasks, their steps, appeals) and
+invitations. Written only by ``zhengwu.ratings.services`` (what is pushed to the provincial
+platform goes through the one outbox, ``zhengwu.exchange.outbox``).
 
 "One rating per case per service event": the service event of a case is its completion, the
 decision event (``decide_grant`` / ``decide_deny``); the delivery of the decision belongs to the
@@ -266,39 +267,3 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.case_id}"
-
-
-class PushRecord(models.Model):
-    """The outbox of the upstream push: written in the same transaction as what it reports."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
-
-    key = models.CharField(_("idempotency key"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20)
-    payload = models.JSONField(_("payload"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("push record")
-        verbose_name_plural = _("push records")
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at", "id"],
-                condition=models.Q(status="pending"),
-                name="push_due",
-            ),
-            models.Index(fields=["status", "-id"], name="push_status"),
-        ]
-
-    def __str__(self):
-        return self.key

@@ -21,5 +21,4 @@ ENTRIES = [
         _("Rating supervision"),
         _("Escalated and overdue tasks, appeals, bad ratings without a callback."),
     ),
-    (Role.ADMIN, "ratings:push", _("Rating push"), _("Delivery to the provincial platform.")),
 ]

@@ -198,18 +198,6 @@ def task_step(
     return Step(target, closes=target is TaskState.CLOSED)
 
 
-# ---------------------------------------------------------------- the push
-
-
-def backoff_seconds(attempts: int, *, base: float, cap: float, jitter: float, rand: float) -> float:
-    """Seconds to wait after the ``attempts``-th failed attempt (1, 2, ...):
-    ``min(base * 2**(attempts-1), cap)``, spread by up to ``jitter`` (0..1) of itself using
-    ``rand`` in [0, 1) so that many records failing together do not come back together."""
-    exponent = max(attempts - 1, 0)
-    delay = cap if exponent >= 62 else min(base * (2**exponent), cap)
-    return delay * (1 - jitter * rand)
-
-
 # ---------------------------------------------------------------- indicators
 
 # key -> (Chinese name, formula as shown beside the figure)

@@ -29,7 +29,8 @@ from zhengwu.core import clock, trail
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, role_names
 from zhengwu.core.sms import send_sms
-from zhengwu.ratings import presenters, push, rules, tokens
+from zhengwu.exchange import outbox, records
+from zhengwu.ratings import presenters, rules, tokens
 from zhengwu.ratings.models import Appeal, Invitation, Rating, RectificationTask, TaskEvent
 from zhengwu.ratings.rules import Channel, LoopError, Outcome, TaskAction, TaskState
 from zhengwu.workdays.loader import add_workdays, get_calendar
@@ -184,8 +185,12 @@ def submit_rating(
             rating.save(force_insert=True)
         except IntegrityError:
             raise DomainError(MESSAGES["already_rated"], code="already_rated") from None
-        push.record(
-            key=f"rating-{rating.pk}", kind=push.RATING, payload=presenters.rating_push(rating)
+        outbox.enqueue(
+            key=f"rating-{rating.pk}",
+            kind="rating",
+            schema=records.RATING,
+            stream=f"case:{case.number}",
+            payload=presenters.rating_push(rating),
         )
         if rules.is_bad(level):
             _open_task(rating, actor=entered_by, party=party)
@@ -288,9 +293,11 @@ def _save(task: RectificationTask, step: rules.Step | None = None) -> None:
 
 
 def _push_task(task: RectificationTask, step: str) -> None:
-    push.record(
+    outbox.enqueue(
         key=f"rectification-{task.pk}-{task.event_count}",
-        kind=push.RECTIFICATION,
+        kind="rectification",
+        schema=records.RECTIFICATION,
+        stream=f"case:{task.rating.case.number}",
         payload=presenters.task_push(task, step),
     )
 

@@ -1,14 +1,15 @@
 """Background work of 好差评 (thin wrappers over the services).
 
-The imports run one way: tasks → services → push. A record queued by ``push.record`` starts
-``deliver_pushes`` through the starter registered below (the app imports this module when ready).
+The ratings and rectification records go out through the one outbox (``zhengwu.exchange``);
+``deliver_pushes`` keeps its path so that deliveries queued before the move still run.
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from zhengwu.ratings import push, services
+from zhengwu.exchange import push
+from zhengwu.ratings import services
 
 
 @task()
@@ -20,6 +21,3 @@ def deliver_pushes() -> dict:
 @task()
 def send_invitations() -> int:
     return services.send_invitations()
-
-
-push.on_record(deliver_pushes.enqueue)

@@ -18,5 +18,4 @@ urlpatterns = [
     path("appeals/<int:appeal_id>/decide/", views.decide_appeal, name="decide_appeal"),
     path("my/<str:number>/rate/", views.portal_rate, name="portal_rate"),
     path("my/<str:number>/answer/", views.portal_answer, name="portal_answer"),
-    path("push/", views.push_status, name="push"),
 ]

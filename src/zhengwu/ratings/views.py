@@ -5,8 +5,8 @@ result with the services' own messages (422 / 409 re-render the form with what w
 - the window page: the QR code of the window's latest completed case, for the counter's tablet;
 - staff: the ratings list, the department's rectification queue, the task page;
 - supervisors: escalated tasks, appeals, overdue tasks, real-name bad ratings without callback;
-- the portal: rate online, read the feedback, accept or reject it once;
-- admins: the state of the push.
+- the portal: rate online, read the feedback, accept or reject it once.
+(The state of the push to the provincial platform is the exchange's page.)
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed, ZhengwuError
 from zhengwu.core.roles import Role, has_role, is_center_wide
 from zhengwu.core.views import guarded
-from zhengwu.ratings import presenters, push, rules, selectors, services, tokens
-from zhengwu.ratings.models import Appeal, Channel, PushRecord, Rating
+from zhengwu.ratings import presenters, rules, selectors, services, tokens
+from zhengwu.ratings.models import Appeal, Channel, Rating
 
 PAGE_SIZE = 20
 CALLBACK_METHODS = {
@@ -52,10 +52,6 @@ def staff_page(view):
 
 def supervisor_page(view):
     return _guard(view, selectors.may_supervise_ratings)
-
-
-def admin_page(view):
-    return _guard(view, lambda u: has_role(u, Role.ADMIN))
 
 
 def _date(value) -> dt.date | None:
@@ -486,40 +482,3 @@ def portal_answer(request, number: str):
             else _("Your rejection was recorded; the supervisors will follow it up."),
         )
     return redirect("portal:case", number=case.number)
-
-
-# ---------------------------------------------------------------- admins
-
-
-@admin_page
-def push_status(request):
-    if request.method == "POST" and request.POST.get("action") == "retry":
-        count = push.retry_failed()
-        messages.success(request, _("%(n)s failed records are queued again.") % {"n": count})
-        return redirect("ratings:push")
-    status = request.GET.get("status", "")
-    queryset = PushRecord.objects.order_by("-id")
-    if status in PushRecord.Status.values:
-        queryset = queryset.filter(status=status)
-    rows = queryset.only(
-        "id",
-        "key",
-        "kind",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "created_at",
-        "delivered_at",
-    )
-    return render(
-        request,
-        "ratings/push.html",
-        {
-            **_pages(request, rows, 50),
-            "counts": push.status_counts(),
-            "status": status,
-            "statuses": PushRecord.Status.choices,
-            "endpoint": settings.RATINGS_PUSH_URL,
-        },
-    )

@@ -14,8 +14,9 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``trading_indicators``: Cardinal's red flags over the deal history stored as flags on the
   deals they hit, each once (``trading.indicators.raise_indicator_flags``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
-- ``ratings_push``: the safety net of the ratings outbox (records whose delivery task failed or
-  waits for its back-off), only when ``ZHENGWU_RATINGS_PUSH_URL`` is set.
+- ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
+  waits for its back-off, to the province and to the other hotlines), and the urging of ticket
+  transfers not acknowledged in time (``exchange.transfers.urge_overdue``).
 
 Each job is a thin call of its app's service, imported when it runs.
 """
@@ -26,8 +27,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from django.conf import settings
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +62,12 @@ def _rating_invitations() -> str:
     return f"invitations_sent={services.send_invitations()}"
 
 
-def _ratings_push() -> str:
-    from zhengwu.ratings import push
+def _exchange_push() -> str:
+    from zhengwu.exchange import push, transfers
 
-    if not settings.RATINGS_PUSH_URL:
-        return "skipped (no ZHENGWU_RATINGS_PUSH_URL)"
-    report = push.deliver()
-    return f"delivered={report.delivered} failed_attempts={report.failed_attempts}"
+    urged = transfers.urge_overdue()
+    line = push.deliver_all()
+    return f"{line} urged={urged}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ JOBS: tuple[Job, ...] = (
     Job("disclosure_sweep", 600, _disclosure_sweep),
     Job("trading_indicators", 3600, _trading_indicators),
     Job("rating_invitations", 3600, _rating_invitations),
-    Job("ratings_push", 300, _ratings_push),
+    Job("exchange_push", 300, _exchange_push),
 )
 
 

@@ -125,8 +125,12 @@ EVENT_LABELS = {
     "redo": gettext_lazy("Sent back for redoing"),
     "investigate": gettext_lazy("Investigated"),
     "close": gettext_lazy("Closed"),
+    "platform_transfer": gettext_lazy("Handed over to another platform"),
+    "platform_acknowledged": gettext_lazy("Acknowledged by the other platform"),
+    "platform_urged": gettext_lazy("Urged: the other platform has not acknowledged"),
 }
 DETAIL_LABELS = {
+    "platform_name": gettext_lazy("Platform"),
     "department_name": gettext_lazy("Handling unit"),
     "due_at": gettext_lazy("Reply due"),
     "accept_due": gettext_lazy("Acceptance due"),

@@ -38,21 +38,12 @@ STEP_LABELS = {
     "appeal": gettext_lazy("Appeal filed"),
     "appeal_decided": gettext_lazy("Appeal decided"),
 }
-PUSH_KIND_LABELS = {
-    "rating": gettext_lazy("Rating record"),
-    "rectification": gettext_lazy("Rectification outcome"),
-}
 CHANNEL_LABELS = {
     "onsite": gettext_lazy("On site"),
     "online": gettext_lazy("Online"),
     "sms": gettext_lazy("SMS invitation"),
     "phone": gettext_lazy("Telephone"),
 }
-
-
-@register.filter
-def push_kind_label(kind) -> str:
-    return str(PUSH_KIND_LABELS.get(kind, kind))
 
 
 @register.filter

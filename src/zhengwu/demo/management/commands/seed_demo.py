@@ -9,6 +9,7 @@ from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
+from zhengwu.demo import exchange as demo_exchange
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -147,6 +148,9 @@ class Command(BaseCommand):
                 _("%(tickets)d tickets with %(actions)d steps.")
                 % {"tickets": made.tickets, "actions": made.actions}
             )
+        demo_exchange.seed_platforms()
+        if tickets > 0:
+            demo_exchange.generate()
         if history > 0:
             made = demo_disclosure.generate()
             if made.requests:
