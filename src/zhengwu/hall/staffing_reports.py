@@ -256,10 +256,10 @@ class LogDay:
 
     @property
     def rate(self):
-        return _percent(self.done, self.due)
+        return percent_text(self.done, self.due)
 
 
-def _percent(done: int, due: int) -> str:
+def percent_text(done: int, due: int) -> str:
     if not due:
         return "—"
     return f"{done * 100 / due:.1f}%"
@@ -296,7 +296,7 @@ def assisted_figures(rows: QuerySet[AssistedService], first: dt.date, last: dt.d
         satisfied=Count("pk", filter=Q(satisfaction__in=(S.SATISFIED, S.FAIR))),
     )
     got["month"] = f"{first:%Y-%m}"
-    got["satisfaction_rate"] = _percent(got["satisfied"], got["called_back"])
+    got["satisfaction_rate"] = percent_text(got["satisfied"], got["called_back"])
     return got
 
 

@@ -488,7 +488,7 @@ def patrol_log(request):
             "days": [{"day": d, "findings": findings.get(d.day, [])} for d in days],
             "done": done,
             "due": due,
-            "rate": reports._percent(done, due),
+            "rate": reports.percent_text(done, due),
         },
     )
 
