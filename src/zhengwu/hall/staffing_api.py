@@ -4,6 +4,7 @@ service or a selector, shape the answer."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -12,6 +13,7 @@ from zhengwu.accounts.auth import api_auth
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
+from zhengwu.core.schemas import RowId
 from zhengwu.hall import staffing_reports as reports
 from zhengwu.hall import staffing_selectors as selectors
 from zhengwu.hall import staffing_services as services
@@ -100,17 +102,17 @@ def request_leave(request, payload: LeaveIn):
 
 
 @router.post("/leave/{leave_id}/approve", summary="The department head approves (beforehand)")
-def approve_leave(request, leave_id: int):
+def approve_leave(request, leave_id: RowId):
     return _leave(services.decide_leave(head=request.user, leave_id=leave_id, approve=True))
 
 
 @router.post("/leave/{leave_id}/refuse", summary="The department head refuses")
-def refuse_leave(request, leave_id: int):
+def refuse_leave(request, leave_id: RowId):
     return _leave(services.decide_leave(head=request.user, leave_id=leave_id, approve=False))
 
 
 class CheckIn(Schema):
-    window: int | None = None
+    window: RowId | None = None
     area: str | None = None
     on_post: bool = True
     attire: bool = True
@@ -120,16 +122,16 @@ class CheckIn(Schema):
 
 
 class FindingIn(Schema):
-    window: int | None = None
+    window: RowId | None = None
     area: str | None = None
     item: str = Field(description="on_post, attire, order, equipment or safety")
     description: str
-    assignee: int = Field(description="the id of the member of staff who follows it up")
+    assignee: RowId = Field(description="the id of the member of staff who follows it up")
     photo: str | None = Field(None, description="base64 JPEG or PNG")
 
 
 class PatrolIn(Schema):
-    number: int = Field(description="which of the day's patrols (1–6)")
+    number: int = Field(ge=1, le=99, description="which of the day's patrols (1–6)")
     checks: list[CheckIn] = []
     findings: list[FindingIn] = []
     notes: str = ""
@@ -170,7 +172,7 @@ class FollowUpIn(Schema):
 
 
 @router.post("/findings/{finding_id}/follow-up", summary="The assignee follows a finding up")
-def follow_up(request, finding_id: int, payload: FollowUpIn):
+def follow_up(request, finding_id: RowId, payload: FollowUpIn):
     row = services.follow_up(actor=request.user, finding_id=finding_id, text=payload.text)
     return {"id": row.pk, "followed_up_at": row.followed_up_at.isoformat()}
 
@@ -207,7 +209,7 @@ class CallbackIn(Schema):
 
 
 @router.post("/assisted/{service_id}/callback", summary="The callback and its satisfaction")
-def call_back(request, service_id: int, payload: CallbackIn):
+def call_back(request, service_id: RowId, payload: CallbackIn):
     row = services.call_back(actor=request.user, service_id=service_id, **payload.dict())
     return {"id": row.pk, "satisfaction": row.satisfaction}
 
@@ -219,7 +221,13 @@ def assisted_figures(request, month: str = ""):
 
 
 @router.get("/irregularities", summary="Empty posts, missed patrols, overdue findings")
-def irregularities(request, kind: str = "", date: str = "", offset: int = 0, limit: int = 50):
+def irregularities(
+    request,
+    kind: str = "",
+    date: str = "",
+    offset: Annotated[int, Field(ge=0, le=10**9)] = 0,
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
+):
     rows = selectors.irregularities(request.user)
     if kind:
         rows = rows.filter(kind=kind)
@@ -228,8 +236,6 @@ def irregularities(request, kind: str = "", date: str = "", offset: int = 0, lim
             rows = rows.filter(day=dt.date.fromisoformat(date))
         except ValueError:
             raise ValidationFailed({"date": ["YYYY-MM-DD"]}) from None
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     return {
         "total": rows.count(),
         "items": [

@@ -30,6 +30,7 @@ from zhengwu.core import clock
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, has_role
+from zhengwu.core.schemas import MAX_ROW_ID
 from zhengwu.hall import staffing_rules as rules
 from zhengwu.hall import staffing_selectors as selectors
 from zhengwu.hall.models import Hall, WindowPost
@@ -65,6 +66,17 @@ class OutsideRadius(ValidationFailed):
 
     def payload(self) -> dict:
         return {**super().payload(), "distance_m": self.distance, "radius_m": self.radius}
+
+
+def _pk(value) -> int:
+    """A row id from a path or a form: a number no row can have is a 404."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < number <= MAX_ROW_ID:
+        raise NotFound()
+    return number
 
 
 # -- attendance ----------------------------------------------------------------------------------
@@ -238,7 +250,7 @@ def request_leave(*, user: User, kind: str, first_day, last_day, reason: str) ->
 @transaction.atomic
 def decide_leave(*, head: User, leave_id: int, approve: bool) -> LeaveRequest:
     """The head of the request's department approves or refuses it, before its first day."""
-    row = LeaveRequest.objects.select_for_update().filter(pk=leave_id).first()
+    row = LeaveRequest.objects.select_for_update().filter(pk=_pk(leave_id)).first()
     if row is None or not selectors.is_head(head) or head.department_id != row.department_id:
         raise NotFound()
     if row.user_id == head.pk:
@@ -270,11 +282,10 @@ def _staff(user_id, field: str, errors: dict, *, required: bool = False) -> User
         if required:
             errors[field] = [_("This field is required.")]
         return None
-    user = (
-        User.objects.filter(pk=str(user_id), is_active=True).first()
-        if str(user_id).isdigit()
-        else None
-    )
+    text = str(user_id)
+    user = None
+    if text.isdigit() and int(text) <= MAX_ROW_ID:
+        user = User.objects.filter(pk=int(text), is_active=True).first()
     if user is None:
         errors[field] = [_("Choose a member of staff.")]
     return user
@@ -586,7 +597,7 @@ def _target(row: Mapping, windows: dict, field: str, errors: dict):
 @transaction.atomic
 def follow_up(*, actor: User, finding_id: int, text: str) -> PatrolFinding:
     """The assignee records how a finding was followed up (once)."""
-    finding = PatrolFinding.objects.select_for_update().filter(pk=finding_id).first()
+    finding = PatrolFinding.objects.select_for_update().filter(pk=_pk(finding_id)).first()
     if finding is None or finding.assignee_id != actor.pk:
         raise NotFound()
     errors: dict = {}
@@ -661,7 +672,9 @@ def call_back(
     *, actor: User, service_id: int, satisfaction: str, note: str = ""
 ) -> AssistedService:
     """The callback of a 帮办代办 record (once), with the person's satisfaction."""
-    row = selectors.assisted(actor).select_for_update(of=("self",)).filter(pk=service_id).first()
+    row = (
+        selectors.assisted(actor).select_for_update(of=("self",)).filter(pk=_pk(service_id)).first()
+    )
     if row is None:
         raise NotFound()
     errors: dict = {}

@@ -19,6 +19,7 @@ from zhengwu.core.display import cn_date, person_name
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.forms import attempt
 from zhengwu.core.roles import STAFF_ROLES, has_role
+from zhengwu.core.schemas import MAX_ROW_ID
 from zhengwu.core.views import guarded
 from zhengwu.hall import staffing_forms as f
 from zhengwu.hall import staffing_reports as reports
@@ -183,6 +184,8 @@ def department_attendance(request):
 @require_POST
 def decide_leave(request, leave_id: int):
     user = request.user
+    if leave_id > MAX_ROW_ID:
+        raise Http404
     row = s.leave_requests(user).filter(pk=leave_id, department_id=user.department_id).first()
     if row is None or not s.is_head(user):
         raise Http404
@@ -259,7 +262,7 @@ def posts(request):
                 window = request.POST.get("window", "")
                 services.save_post(
                     actor=request.user,
-                    window_id=int(window) if window.isdigit() else 0,
+                    window_id=int(window) if window.isdigit() and len(window) < 18 else 0,
                     post_a=request.POST.get("post_a"),
                     post_b=request.POST.get("post_b"),
                 )

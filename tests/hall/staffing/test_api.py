@@ -125,3 +125,25 @@ def test_assisted_and_figures(client, floor, travel):
     assert (figures["assisted"], figures["home"], figures["called_back"]) == (2, 1, 1)
     assert figures["satisfaction_rate"] == "100.0%"
     assert get(client, floor.c, "/assisted/figures?month=2026-03").json()["assisted"] == 0
+
+
+def test_numbers_no_row_can_have_are_404_or_422_never_500(client, floor, travel):
+    travel(AT("2026-03-02 10:00"))
+    huge = 2**70
+    assert post(client, floor.head, f"/leave/{huge}/approve", {}).status_code in (404, 422)
+    assert post(client, floor.a, f"/findings/{huge}/follow-up", {"text": "x"}).status_code in (
+        404,
+        422,
+    )
+    assert get(client, floor.head, f"/irregularities?offset={huge}").status_code == 422
+    client.force_login(floor.head)
+    assert client.post(f"/hall/staffing/leave/{huge}/decide/", {}).status_code == 404
+    assert (
+        client.post(f"/hall/staffing/findings/{huge}/follow-up/", {"follow_up": "x"}).status_code
+        == 404
+    )
+    client.force_login(floor.admin)
+    response = client.post(
+        "/hall/staffing/posts/", {"what": "post", "window": floor.w1.pk, "post_a": str(huge)}
+    )
+    assert response.status_code == 422

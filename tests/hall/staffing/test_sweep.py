@@ -164,3 +164,12 @@ def test_a_finding_not_followed_up_in_time(covered, travel):
     assert sweep.run().overdue_findings == 0
     row.refresh_from_db()
     assert row.ended_at == AT("2026-03-04 09:00")
+
+
+def test_the_scheduler_runs_the_staffing_sweep(covered, travel, capsys):
+    from django.core.management import call_command
+
+    travel(AT("2026-03-02 10:00"))
+    call_command("scheduler", "--once")
+    assert "hall_staffing_sweep" in capsys.readouterr().out
+    assert HallIrregularity.objects.filter(kind="empty_post", window=covered.w1).exists()
