@@ -56,6 +56,11 @@ def _hall(user):
     return hall
 
 
+def _no_hall(request):
+    """The page shown while no service hall is set up for the user."""
+    return render(request, "hall/staffing/no_hall.html")
+
+
 def _people(hall) -> list[tuple[int, str]]:
     users = User.objects.filter(department__center=hall.center_id, is_active=True).order_by(
         "department__sort_order", "full_name", "id"
@@ -227,7 +232,9 @@ def decide_leave(request, leave_id: int):
 @require_http_methods(["GET", "POST"])
 def posts(request):
     """A and B posts of each window, the hall's staffing settings and patrol times."""
-    hall = _hall(request.user)
+    hall = s.hall_of(request.user)
+    if hall is None:
+        return _no_hall(request)
     conf = s.settings_of(hall)
     people = _people(hall)
     settings_form = f.SettingsForm(
@@ -291,7 +298,9 @@ def posts(request):
 @require_http_methods(["GET", "POST"])
 def rosters(request):
     """The duty rosters from today on, and a roster to make or replace."""
-    hall = _hall(request.user)
+    hall = s.hall_of(request.user)
+    if hall is None:
+        return _no_hall(request)
     people = _people(hall)
     form = f.RosterForm(people=people, initial={"day": clock.today().isoformat()})
     problems: list = []
@@ -477,7 +486,9 @@ def follow_up(request, finding_id: int):
 def patrol_log(request):
     """The 巡查日志 of a month: each working day's six patrols, who did them, their findings,
     and the completion rate per day and for the month."""
-    hall = _hall(request.user)
+    hall = s.hall_of(request.user)
+    if hall is None:
+        return _no_hall(request)
     first, last, month = _month(request)
     days, done, due = reports.patrol_log(hall, first, last)
     findings = reports.findings_by_day(hall, first, last)

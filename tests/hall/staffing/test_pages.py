@@ -240,3 +240,10 @@ def test_assisted_page(client, floor, travel):
     client.post(f"/hall/staffing/assisted/{row.pk}/callback/", {"satisfaction": "satisfied"})
     page = client.get("/hall/staffing/assisted/?month=2026-03")
     assert "100.0%" in text(page)
+
+
+def test_configuration_pages_without_a_hall_say_so(client, admin_user):
+    client.force_login(admin_user)
+    for url in ("/hall/staffing/posts/", "/hall/staffing/rosters/", "/hall/staffing/patrol-log/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "尚未为您设置服务大厅" in text(response), url
