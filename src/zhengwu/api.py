@@ -242,6 +242,7 @@ def _mount() -> None:
     from zhengwu.evaluation.api import router as evaluation_router
     from zhengwu.exchange.api import router as exchange_router
     from zhengwu.hall.api import router as hall_router
+    from zhengwu.hall.staffing_api import router as hall_staffing_router
     from zhengwu.joint.api import router as joint_router
     from zhengwu.joint.api import scenes_router
     from zhengwu.joint.meeting_api import router as meetings_router
@@ -271,6 +272,8 @@ def _mount() -> None:
     api.add_router("/v1", trading_router)
     api.add_router("/v1", trading_oversight_router)
     api.add_router("/v1", hall_router)
+    # The hall's staffing (attendance, leave, patrols, 帮办代办): a router of its own.
+    api.add_router("/v1/hall", hall_staffing_router)
     api.add_router("/v1", evaluation_router)
     api.add_router("/v1", exchange_router)
     api.add_router("/v1/disclosure", disclosure_router)

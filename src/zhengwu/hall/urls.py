@@ -2,6 +2,8 @@
 
 from django.urls import path  # noqa: F401
 
+from zhengwu.hall import staffing_urls
+
 app_name = "hall"
 
-urlpatterns: list = []
+urlpatterns: list = [*staffing_urls.urlpatterns]

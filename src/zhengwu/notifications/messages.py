@@ -35,6 +35,14 @@ DELIVERY_METHODS = {
 
 
 JOINT_KINDS = (NotificationKind.JOINT_WARNING, NotificationKind.JOINT_IRREGULARITY)
+# The hall's staffing: worded by ``zhengwu.hall.staffing_messages``.
+HALL_KINDS = (NotificationKind.HALL_IRREGULARITY, NotificationKind.DUTY_ROSTER)
+
+
+def _hall():
+    from zhengwu.hall import staffing_messages
+
+    return staffing_messages
 
 
 def joint_finding(notification: Notification):
@@ -72,6 +80,8 @@ def _joint_title(notification: Notification) -> str:
 
 
 def title(notification: Notification) -> str:
+    if notification.kind in HALL_KINDS:
+        return _hall().title(notification)
     if notification.kind in JOINT_KINDS:
         return _joint_title(notification)
     number = notification.case.number if notification.case_id else ""
@@ -95,6 +105,8 @@ def events_of(notifications) -> dict[int, CaseEvent]:
 
 
 def body(notification: Notification, *, events: dict[int, CaseEvent] | None = None) -> str:
+    if notification.kind in HALL_KINDS:
+        return _hall().body(notification)
     if notification.kind in JOINT_KINDS:
         return _joint_body(notification)
     case = notification.case
@@ -216,6 +228,8 @@ def _applicant_body(notification: Notification, case, events=None) -> str:
 
 
 def link(notification: Notification) -> str:
+    if notification.kind in HALL_KINDS:
+        return _hall().link(notification)
     if notification.kind in JOINT_KINDS:
         found = joint_finding(notification)
         if found is not None:

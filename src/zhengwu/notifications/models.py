@@ -20,6 +20,10 @@ class NotificationKind(models.TextChoices):
     # ``case`` empty).
     JOINT_WARNING = "joint_warning", _("Joint case time-limit warning")
     JOINT_IRREGULARITY = "joint_irregular", _("Joint case irregularity")
+    # The hall's staffing (``source`` a ``hall.HallIrregularity`` or a ``hall.DutyRoster``;
+    # ``case`` empty): an empty post or a patrol irregularity, and the day's duty roster.
+    HALL_IRREGULARITY = "hall_irregular", _("Hall irregularity")
+    DUTY_ROSTER = "duty_roster", _("Duty roster")
 
 
 # The kinds addressed to the applicant of a case rather than to staff.

@@ -13,6 +13,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
   irregularities (``disclosure.sweep.run``);
 - ``trading_indicators``: Cardinal's red flags over the deal history stored as flags on the
   deals they hit, each once (``trading.indicators.raise_indicator_flags``);
+- ``hall_staffing_sweep``: the hall's duty rosters published in the morning, empty posts, missed
+  patrols and findings not followed up (``hall.staffing_sweep.run``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
   waits for its back-off, to the province and to the other hotlines), and the urging of ticket
@@ -56,6 +58,12 @@ def _trading_indicators() -> str:
     return f"flags_raised={len(indicators.raise_indicator_flags())}"
 
 
+def _hall_staffing_sweep() -> str:
+    from zhengwu.hall import staffing_sweep
+
+    return staffing_sweep.run().line()
+
+
 def _rating_invitations() -> str:
     from zhengwu.ratings import services
 
@@ -82,6 +90,7 @@ JOBS: tuple[Job, ...] = (
     Job("ticket_sweep", 600, _ticket_sweep),
     Job("disclosure_sweep", 600, _disclosure_sweep),
     Job("trading_indicators", 3600, _trading_indicators),
+    Job("hall_staffing_sweep", 300, _hall_staffing_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("exchange_push", 300, _exchange_push),
 )

@@ -10,6 +10,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import exchange as demo_exchange
+from zhengwu.demo import hall_staffing as demo_hall_staffing
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -163,6 +164,20 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(deals)d public-resource deals with %(bids)d bids, %(flags)d flags.")
                     % {"deals": dealt.deals, "bids": dealt.bids, "flags": dealt.flags}
+                )
+            staffed = demo_hall_staffing.generate()
+            if staffed.assisted:
+                self.stdout.write(
+                    _(
+                        "The hall's month: %(attendance)d sign-ins, %(patrols)d patrols, "
+                        "%(empty)d empty posts, %(assisted)d assisted services."
+                    )
+                    % {
+                        "attendance": staffed.attendance,
+                        "patrols": staffed.patrols,
+                        "empty": staffed.empty_posts,
+                        "assisted": staffed.assisted,
+                    }
                 )
 
     def _accounts(self, url):
