@@ -222,25 +222,24 @@ def take_number(
     the appointment's: its business type and its priority, and the appointment is arrived."""
     errors: dict = {}
     phone = clean_phone(phone, errors)
+    kind = None
+    if not appointment:
+        try:
+            kind = selectors.business_type(business_type)
+        except NotFound:
+            errors["business_type"] = [_("Choose one of the business types.")]
     if errors:
         raise ValidationFailed(errors)
     now = clock.now()
     with transaction.atomic():
         booking = None
+        reason = "green" if green else ""
         if appointment:
             booking = _arriving(appointment, now)
             kind = booking.slot.business_type
             phone = phone or booking.phone
             reason = "appointment"
             source = Ticket.Source.APPOINTMENT
-        else:
-            try:
-                kind = selectors.business_type(business_type)
-            except NotFound:
-                raise ValidationFailed(
-                    {"business_type": [_("Choose one of the business types.")]}
-                ) from None
-            reason = "green" if green else ""
         if not hall_open(kind.hall, now):
             raise conflict("hall_closed")
         if source == Ticket.Source.WINDOW and actor is not None:
