@@ -6,3 +6,9 @@ class HallConfig(AppConfig):
     name = "zhengwu.hall"
     label = "hall"
     verbose_name = _("The service hall")
+
+    def ready(self):
+        from zhengwu.core import navigation
+        from zhengwu.hall.queue_navigation import ENTRIES
+
+        navigation.add(ENTRIES)

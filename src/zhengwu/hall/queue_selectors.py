@@ -181,6 +181,23 @@ def calls_after(hall: Hall, after: int, limit: int = 20) -> list[dict]:
     ]
 
 
+def recent_calls(hall: Hall, limit: int = 8) -> list[dict]:
+    """Today's last calls (newest first), for the screen's first paint."""
+    from zhengwu.hall.models.queue import TicketEvent
+
+    rows = (
+        TicketEvent.objects.filter(
+            kind="called", ticket__hall=hall, at__gte=clock.start_of_day(clock.today())
+        )
+        .select_related("ticket", "window")
+        .order_by("-pk")[:limit]
+    )
+    return [
+        {"id": e.pk, "number": e.ticket.number, "window": e.window.number if e.window else ""}
+        for e in rows
+    ]
+
+
 def last_event_id() -> int:
     from zhengwu.hall.models.queue import TicketEvent
 
