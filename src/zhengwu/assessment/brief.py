@@ -96,6 +96,7 @@ class Brief:
     irregularities: list[tuple[str, str, int]] = field(default_factory=list)
     top_cases: list[dict] = field(default_factory=list)
     joint_scenes: list = field(default_factory=list)  # joint_indicators.SceneRow per scene
+    parts: list = field(default_factory=list)  # brief_sections.Part per registered section
 
     @property
     def label(self) -> str:
@@ -166,6 +167,7 @@ def may_read(user) -> bool:
 
 def build(*, year: int, month: int) -> Brief:
     """The brief of a month, for the whole center."""
+    from zhengwu.assessment import brief_sections
     from zhengwu.assessment.joint_indicators import scene_rows
     from zhengwu.supervision import selectors as supervision
 
@@ -195,6 +197,7 @@ def build(*, year: int, month: int) -> Brief:
         irregularities=supervision.irregularity_counts(start=start, end=end),
         top_cases=supervision.top_irregular_cases(start=start, end=end, limit=10),
         joint_scenes=scene_rows(start=start, end=end, department_ids=None),
+        parts=brief_sections.build_all(start=start, end=end, previous=before),
     )
 
 

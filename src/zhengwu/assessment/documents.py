@@ -183,6 +183,7 @@ def brief_tables(brief: Brief) -> list[Table]:
         irregularities,
         top,
         joint_table(brief.joint_scenes),
+        *[table for part in brief.parts for table in part.tables],
         definitions,
     ]
 
@@ -357,6 +358,12 @@ def brief_docx(brief: Brief, *, center_name: str) -> bytes:
     heading(_("V. One-thing applications (一件事)"))
     text(joint_sentence(brief))
     grid(tables["joint"])
+
+    for part in brief.parts:
+        heading(part.heading)
+        text(part.sentence)
+        for table in part.tables:
+            grid(table)
 
     heading(_("Note: definitions and weights"))
     text(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zhengwu.assessment import brief as briefs
-from zhengwu.assessment import documents, formulas, presenters, selectors
+from zhengwu.assessment import brief_sections, documents, formulas, presenters, selectors
 from zhengwu.assessment.definitions import GROUP_LABELS, sections
 from zhengwu.assessment.joint_indicators import scene_rows
 from zhengwu.core import clock
@@ -191,6 +191,9 @@ def dashboard(request):
     irregularities = supervision.irregularity_counts(start=start, end=end)
     top_cases = supervision.top_irregular_cases(start=start, end=end, limit=10)
     scenes = scene_rows(start=start, end=end, department_ids=None)
+    parts = brief_sections.build_all(
+        start=start, end=end, previous=formulas.month_range(*formulas.previous_month(year, month))
+    )
     chart_data = {
         "flow": flow,
         "rates": [
@@ -229,6 +232,7 @@ def dashboard(request):
         "irregularities": irregularities,
         "top_cases": top_cases,
         "joint_table": documents.joint_table(scenes),
+        "parts": parts,
         "chart_data": chart_data,
         "today": clock.today(),
     }

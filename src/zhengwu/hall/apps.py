@@ -9,6 +9,8 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from zhengwu.core import navigation
+        from zhengwu.hall import indicators
         from zhengwu.hall.queue_navigation import ENTRIES
 
         navigation.add(ENTRIES)
+        indicators.register()

@@ -211,7 +211,7 @@ def clean_phone(value, errors: dict, *, required: bool = False) -> str:
 
 def take_number(
     *,
-    business_type: str,
+    business_type: str = "",
     source: str = Ticket.Source.KIOSK,
     phone: str = "",
     green: bool = False,
