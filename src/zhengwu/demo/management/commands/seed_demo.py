@@ -9,6 +9,7 @@ from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
+from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -153,6 +154,14 @@ class Command(BaseCommand):
                     _("%(requests)d disclosure requests with %(steps)d steps, %(appeals)d appeals.")
                     % {"requests": made.requests, "steps": made.steps, "appeals": made.appeals}
                 )
+            queue = demo_hall_queue.generate()
+            if queue.tickets:
+                self.stdout.write(
+                    _("%(tickets)d queue numbers in the hall, %(appointments)d appointments.")
+                    % {"tickets": queue.tickets, "appointments": queue.appointments}
+                )
+        else:
+            demo_hall_queue.ensure_floor()
 
     def _accounts(self, url):
         self.stdout.write(
