@@ -294,7 +294,7 @@ class SlotOut(Schema):
 
 
 class AppointmentIn(Schema):
-    slot: StrictInt
+    slot: Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
     name: Annotated[str, Field(max_length=60)]
     phone: Annotated[str, Field(max_length=20)]
 
