@@ -5,7 +5,8 @@ A fresh PostgreSQL database gets the demo city (``migrate``, the demo department
 then one hall with ``--windows`` windows on its floor, each with a clerk signed in, and ten
 business types, each served by a fifth of the windows (every window serves two types);
 ``--waiting`` numbers are taken today (rows inserted in bulk, 10 % through the green channel,
-5 % by appointment) and ``VACUUM ANALYZE``.
+5 % by appointment) after ``--history`` numbers served on the days before (default 30 days of
+as many a day, inserted with ``generate_series``), and ``VACUUM ANALYZE``.
 
 1. **Status.** ``queue_selectors.status`` of the hall (what ``GET /api/v1/hall/status``, the
    waiting page and the hall screen's feed run: the waiting count per type, the number at each
@@ -19,12 +20,13 @@ business types, each served by a fifth of the windows (every window serves two t
    ``called`` step a number) and as many called steps as successful calls.
 
 Prints one JSON line:
-{"bench": "hall", "windows": N, "waiting": N, "clients": N, "calls": N,
+{"bench": "hall", "windows": N, "waiting": N, "history": N, "clients": N, "calls": N,
  "status_ms": {"p50", "max"}, "call_next_ms": {"p50", "p99", "max"}, "calls_per_s",
  "called_twice": 0, "targets": {"call_next_p99_ms": 50, "status_ms": 100}, "target_met",
  "seq_scan": false, "plans": [...], "db": "postgresql", ...}
 
-    python bench/hall.py [--small] [--smoke] [--windows N] [--waiting N] [--clients N]
+    python bench/hall.py [--small] [--smoke] [--windows N] [--waiting N] [--history N]
+                         [--clients N]
                          [--calls N] [--repeat R] [--database-url URL] [--keep]
 
 --small: 100 windows, 2,000 waiting, 16 clients (--smoke: 20, 400, 4); the default is 200
@@ -59,7 +61,28 @@ TABLE = "hall_ticket"
 TYPES = 10
 
 
-def build(*, windows: int, waiting: int, today: dt.date):
+HISTORY_SQL = """
+INSERT INTO hall_ticket (
+    hall_id, business_type_id, day, number, token, source, phone, priority, priority_reason,
+    state, taken_at, queued_at, first_called_at, called_at, finished_at, window_id,
+    served_by_id, skips, recalls, transfers
+)
+SELECT %(hall)s, (%(types)s::bigint[])[1 + seq %% 10], d, 'X' || lpad(seq::text, 5, '0'),
+       gen_random_uuid(), 'kiosk', '', 0, '', 'done', t, t, t + interval '7 minutes',
+       t + interval '7 minutes', t + interval '15 minutes',
+       (%(windows)s::bigint[])[1 + seq %% %(count)s], (%(clerks)s::bigint[])[1 + seq %% %(count)s],
+       0, 0, 0
+FROM (
+    SELECT %(today)s::date - 1 - (g / %(per_day)s)::int AS d, g %% %(per_day)s AS seq
+    FROM generate_series(0, %(history)s - 1) g
+) s,
+LATERAL (
+    SELECT (d + time '09:00' + seq * interval '5 seconds') AT TIME ZONE 'Asia/Shanghai' AS t
+) moment
+"""
+
+
+def build(*, windows: int, waiting: int, history: int, today: dt.date):
     """The hall, its windows and clerks signed in, the business types and the waiting numbers."""
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -134,6 +157,19 @@ def build(*, windows: int, waiting: int, today: dt.date):
         [NumberCounter(hall=hall, day=today, prefix=k.prefix, last=counters[k.pk]) for k in kinds]
     )
     with connection.cursor() as cursor:
+        cursor.execute(
+            HISTORY_SQL,
+            {
+                "hall": hall.pk,
+                "types": [k.pk for k in kinds],
+                "windows": [w.pk for w in made],
+                "clerks": [c.pk for c in clerks],
+                "count": windows,
+                "today": today,
+                "per_day": max(waiting, 1),
+                "history": history,
+            },
+        )
         cursor.execute(f"VACUUM ANALYZE {TABLE}")
     return hall, list(zip(made, clerks, strict=True))
 
@@ -222,6 +258,7 @@ def main() -> None:
     add_common_arguments(parser, "hall")
     parser.add_argument("--windows", type=int, default=None)
     parser.add_argument("--waiting", type=int, default=None)
+    parser.add_argument("--history", type=int, default=None)
     parser.add_argument("--clients", type=int, default=None)
     parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=None)
@@ -229,6 +266,7 @@ def main() -> None:
     record = Record("hall", args)
     windows = args.windows or size(args, full=200, small=100, smoke=20)
     waiting = args.waiting or size(args, full=5_000, small=2_000, smoke=400)
+    history = args.history if args.history is not None else 30 * waiting
     clients = args.clients or size(args, full=48, small=16, smoke=4)
     calls = args.calls or size(args, full=20, small=10, smoke=5)
     repeat = args.repeat or size(args, full=50, small=20, smoke=3)
@@ -246,7 +284,7 @@ def main() -> None:
             today = today_of(args)
             with frozen_today(today):
                 started = time.perf_counter()
-                hall, pairs = build(windows=windows, waiting=waiting, today=today)
+                hall, pairs = build(windows=windows, waiting=waiting, history=history, today=today)
                 load_s = time.perf_counter() - started
                 status_ms = timed(lambda: queue_selectors.status(hall), repeat)
                 plans = plans_of(lambda: queue_selectors.status(hall), TABLE)
@@ -273,6 +311,7 @@ def main() -> None:
         {
             "windows": windows,
             "waiting": waiting,
+            "history": history,
             "clients": clients,
             "calls": called,
             "empty_calls": empty,

@@ -125,7 +125,8 @@ def status(hall: Hall) -> Status:
     counts = dict(
         Ticket.objects.filter(hall=hall, day=today, state=rules.WAITING)
         .values_list("business_type")
-        .annotate(n=Count("pk"))
+        # The column counted is in the queue index: the count reads the index only.
+        .annotate(n=Count("business_type"))
         .order_by()
     )
     types = [

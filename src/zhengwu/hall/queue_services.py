@@ -17,7 +17,8 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -308,25 +309,32 @@ def call_next(*, actor: User) -> Ticket | None:
             return None
         hall_id = window.post.hall_id
         for _attempt in range(5):
-            waiting = Ticket.objects.filter(
-                hall_id=hall_id,
-                day=clock.local_date(now),
-                state=rules.WAITING,
-                business_type_id__in=types,
-            ).order_by("-priority", "queued_at", "pk")
+            waiting = (
+                Ticket.objects.select_related("business_type")
+                .filter(
+                    hall_id=hall_id,
+                    day=clock.local_date(now),
+                    state=rules.WAITING,
+                    business_type_id__in=types,
+                )
+                .order_by("-priority", "queued_at", "pk")
+            )
             if connection.features.has_select_for_update_skip_locked:
-                waiting = waiting.select_for_update(skip_locked=True)
-            pk = waiting.values_list("pk", flat=True).first()
-            if pk is None:
+                waiting = waiting.select_for_update(skip_locked=True, of=("self",))
+            ticket = waiting.first()
+            if ticket is None:
                 return None
-            won = Ticket.objects.filter(pk=pk, state=rules.WAITING).update(
-                state=rules.CALLED, window=window, served_by=actor, called_at=now
+            won = Ticket.objects.filter(pk=ticket.pk, state=rules.WAITING).update(
+                state=rules.CALLED,
+                window=window,
+                served_by=actor,
+                called_at=now,
+                first_called_at=Coalesce(F("first_called_at"), Value(now)),
             )
             if won:
-                Ticket.objects.filter(pk=pk, first_called_at__isnull=True).update(
-                    first_called_at=now
-                )
-                ticket = Ticket.objects.select_related("business_type").get(pk=pk)
+                ticket.state, ticket.window, ticket.served_by = rules.CALLED, window, actor
+                ticket.called_at = now
+                ticket.first_called_at = ticket.first_called_at or now
                 _event(ticket, "called", at=now, actor=actor, window=window)
                 return ticket
         return None
