@@ -156,3 +156,13 @@ def test_figures_page(travel, types, clerk, make_user):
     assert "张窗口" in staff.content.decode() and "clerk1" not in staff.content.decode()
     bad = client_for(leader).get("/hall/figures/?from=x&to=2026-03-31")
     assert bad.status_code == 200 and "YYYY-MM-DD" in bad.content.decode()
+
+
+def test_admin_configures_business_types_and_masks_phones(travel, types, admin_user):
+    travel(AT(f"{MONDAY} 09:00"))
+    services.take_number(business_type="SCJ", phone="13812345678")
+    browser = client_for(admin_user)
+    assert browser.get("/admin/hall/businesstype/").status_code == 200
+    ticket = Ticket.objects.get()
+    page = browser.get(f"/admin/hall/ticket/{ticket.pk}/change/").content.decode()
+    assert "13812345678" not in page and "138" in page

@@ -9,7 +9,7 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from zhengwu.core import navigation
-        from zhengwu.hall import indicators
+        from zhengwu.hall import indicators, queue_admin  # noqa: F401 (the admin registers)
         from zhengwu.hall.queue_navigation import ENTRIES
 
         navigation.add(ENTRIES)
