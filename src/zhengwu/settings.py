@@ -354,6 +354,14 @@ DISCLOSURE_SUPPLEMENT_MAX_WORKDAYS = int(
     os.environ.get("ZHENGWU_DISCLOSURE_SUPPLEMENT_MAX_WORKDAYS", "60")
 )
 DISCLOSURE_TICKET_CATEGORY = os.environ.get("ZHENGWU_DISCLOSURE_TICKET_CATEGORY", "ZWFW")
+# The hall's queue (docs/hall.md): priorities of numbers (green channel 绿色通道, appointment;
+# higher is called first), the length of an appointment slot, how many days ahead slots are
+# opened, and how early before its slot an appointment may be turned into a number.
+HALL_PRIORITY_GREEN = int(os.environ.get("ZHENGWU_HALL_PRIORITY_GREEN", "2"))
+HALL_PRIORITY_APPOINTMENT = int(os.environ.get("ZHENGWU_HALL_PRIORITY_APPOINTMENT", "1"))
+HALL_SLOT_MINUTES = int(os.environ.get("ZHENGWU_HALL_SLOT_MINUTES", "30"))
+HALL_BOOKING_DAYS = int(os.environ.get("ZHENGWU_HALL_BOOKING_DAYS", "7"))
+HALL_ARRIVE_EARLY_MINUTES = int(os.environ.get("ZHENGWU_HALL_ARRIVE_EARLY_MINUTES", "60"))
 RATINGS_WINDOW_DAYS = int(os.environ.get("ZHENGWU_RATINGS_WINDOW_DAYS", "7"))
 RATINGS_INVITE_AFTER_DAYS = int(os.environ.get("ZHENGWU_RATINGS_INVITE_AFTER_DAYS", "3"))
 RATINGS_RECTIFY_WORKDAYS = int(os.environ.get("ZHENGWU_RATINGS_RECTIFY_WORKDAYS", "5"))

@@ -70,6 +70,20 @@ KEYS = {
         "db",
         "data_bytes",
     },
+    "hall": {
+        "windows",
+        "waiting",
+        "clients",
+        "calls",
+        "status_ms",
+        "call_next_ms",
+        "called_twice",
+        "target_met",
+        "seq_scan",
+        "plans",
+        "db",
+        "data_bytes",
+    },
 }
 # The scripts that need no database (they set up their own, or none).
 NO_DATABASE = {"workdays", "trading"}

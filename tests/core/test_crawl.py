@@ -32,6 +32,7 @@ from tests.factories import UserFactory
 from zhengwu.accounts.models import User
 from zhengwu.core.roles import Role
 from zhengwu.demo import disclosure as demo_disclosure
+from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -161,6 +162,7 @@ def demo_city():
     demo_tickets.generate(count=30, days=60, seed=5)
     _joint_cases()
     demo_disclosure.generate()
+    demo_hall_queue.generate(days=10, seed=5)
     # A disclosure officer of the government's office who is not its head (the demo's office
     # account also holds the department head role, whose supervision links a head without a
     # department may not open).

@@ -8,6 +8,10 @@ class HallConfig(AppConfig):
     verbose_name = _("The service hall")
 
     def ready(self):
-        from zhengwu.hall import staffing_navigation
+        from zhengwu.core import navigation
+        from zhengwu.hall import indicators, queue_admin, staffing_navigation  # noqa: F401 (the admin registers)
+        from zhengwu.hall.queue_navigation import ENTRIES
 
+        navigation.add(ENTRIES)
+        indicators.register()
         staffing_navigation.register()

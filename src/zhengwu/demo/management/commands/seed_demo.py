@@ -10,6 +10,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import exchange as demo_exchange
+from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import hall_staffing as demo_hall_staffing
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
@@ -165,6 +166,12 @@ class Command(BaseCommand):
                     _("%(deals)d public-resource deals with %(bids)d bids, %(flags)d flags.")
                     % {"deals": dealt.deals, "bids": dealt.bids, "flags": dealt.flags}
                 )
+            queue = demo_hall_queue.generate()
+            if queue.tickets:
+                self.stdout.write(
+                    _("%(tickets)d queue numbers in the hall, %(appointments)d appointments.")
+                    % {"tickets": queue.tickets, "appointments": queue.appointments}
+                )
             staffed = demo_hall_staffing.generate()
             if staffed.assisted:
                 self.stdout.write(
@@ -179,6 +186,8 @@ class Command(BaseCommand):
                         "assisted": staffed.assisted,
                     }
                 )
+        else:
+            demo_hall_queue.ensure_floor()
 
     def _accounts(self, url):
         self.stdout.write(

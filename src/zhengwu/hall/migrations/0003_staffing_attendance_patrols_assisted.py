@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0014_event_actor_from_the_chained_event_base'),
-        ('hall', '0001_floor'),
+        ('hall', '0002_queue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
