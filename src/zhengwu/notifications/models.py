@@ -20,6 +20,9 @@ class NotificationKind(models.TextChoices):
     # ``case`` empty).
     JOINT_WARNING = "joint_warning", _("Joint case time-limit warning")
     JOINT_IRREGULARITY = "joint_irregular", _("Joint case irregularity")
+    # To the responsible leader and person of a rectification measure (``source`` the sweep's
+    # ``evaluation.MeasureFinding``, ``code`` its kind; ``case`` empty).
+    MEASURE = "measure", _("Rectification measure")
 
 
 # The kinds addressed to the applicant of a case rather than to staff.

@@ -11,6 +11,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``ticket_sweep``: automatic 督办 of hotline tickets (``tickets.services.sweep``);
 - ``disclosure_sweep``: disclosure requests' deemed abandonments, levels, warnings and
   irregularities (``disclosure.sweep.run``);
+- ``rectification_sweep``: reminders before a rectification measure's deadline, the overdue
+  ones, long-term measures' periodic reports (``evaluation.rectification_sweep.run``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``ratings_push``: the safety net of the ratings outbox (records whose delivery task failed or
   waits for its back-off), only when ``ZHENGWU_RATINGS_PUSH_URL`` is set.
@@ -49,6 +51,12 @@ def _disclosure_sweep() -> str:
     return sweep.run().line()
 
 
+def _rectification_sweep() -> str:
+    from zhengwu.evaluation import rectification_sweep
+
+    return rectification_sweep.run().line()
+
+
 def _rating_invitations() -> str:
     from zhengwu.ratings import services
 
@@ -75,6 +83,7 @@ JOBS: tuple[Job, ...] = (
     Job("supervise", 600, _supervise),
     Job("ticket_sweep", 600, _ticket_sweep),
     Job("disclosure_sweep", 600, _disclosure_sweep),
+    Job("rectification_sweep", 3600, _rectification_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("ratings_push", 300, _ratings_push),
 )
