@@ -12,6 +12,7 @@ from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
+from zhengwu.demo import rectification as demo_rectification
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.tickets.models import Ticket
@@ -152,6 +153,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(requests)d disclosure requests with %(steps)d steps, %(appeals)d appeals.")
                     % {"requests": made.requests, "steps": made.steps, "appeals": made.appeals}
+                )
+            ledgers = demo_rectification.generate()
+            if ledgers.ledgers:
+                self.stdout.write(
+                    _("%(ledgers)d rectification ledgers with %(measures)d measures.")
+                    % {"ledgers": ledgers.ledgers, "measures": ledgers.measures}
                 )
 
     def _accounts(self, url):
