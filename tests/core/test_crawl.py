@@ -35,8 +35,10 @@ from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
+from zhengwu.demo import rectification as demo_rectification
 from zhengwu.demo import services as demo_services
 from zhengwu.demo import tickets as demo_tickets
+from zhengwu.evaluation import rectification_sweep
 from zhengwu.supervision import sweep
 
 pytestmark = pytest.mark.django_db
@@ -161,11 +163,13 @@ def demo_city():
     demo_tickets.generate(count=30, days=60, seed=5)
     _joint_cases()
     demo_disclosure.generate()
+    demo_rectification.generate()
     # A disclosure officer of the government's office who is not its head (the demo's office
     # account also holds the department head role, whose supervision links a head without a
     # department may not open).
     UserFactory(roles=[Role.DISCLOSURE_OFFICER], username="gk_officer", full_name="孙公开")
     sweep.run()
+    rectification_sweep.run()
 
 
 def _joint_cases():
