@@ -36,8 +36,10 @@ from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
+from zhengwu.demo import rectification as demo_rectification
 from zhengwu.demo import services as demo_services
 from zhengwu.demo import tickets as demo_tickets
+from zhengwu.evaluation import rectification_sweep
 from zhengwu.supervision import sweep
 
 pytestmark = pytest.mark.django_db
@@ -163,11 +165,13 @@ def demo_city():
     _joint_cases()
     demo_disclosure.generate()
     demo_hall_queue.generate(days=10, seed=5)
+    demo_rectification.generate()
     # A disclosure officer of the government's office who is not its head (the demo's office
     # account also holds the department head role, whose supervision links a head without a
     # department may not open).
     UserFactory(roles=[Role.DISCLOSURE_OFFICER], username="gk_officer", full_name="孙公开")
     sweep.run()
+    rectification_sweep.run()
 
 
 def _joint_cases():

@@ -79,11 +79,50 @@ def _joint_title(notification: Notification) -> str:
     }
 
 
+def measure_finding(notification: Notification):
+    """The sweep's finding on a rectification measure a notification tells of, with its measure
+    (read once per notification), or None."""
+    if notification.kind != NotificationKind.MEASURE:
+        return None
+    if not hasattr(notification, "_measure_finding"):
+        from zhengwu.evaluation.models.rectification import MeasureFinding
+
+        notification._measure_finding = (
+            MeasureFinding.objects.select_related("measure__rectification")
+            .filter(pk=notification.source_id)
+            .first()
+        )
+    return notification._measure_finding
+
+
+def _measure_title(notification: Notification) -> str:
+    found = measure_finding(notification)
+    if found is None:
+        return str(NotificationKind.MEASURE.label)
+    return _("Rectification %(number)s: %(kind)s") % {
+        "number": found.measure.rectification.number,
+        "kind": found.get_kind_display(),
+    }
+
+
+def _measure_body(notification: Notification) -> str:
+    found = measure_finding(notification)
+    if found is None:
+        return title(notification)
+    return _("%(title)s. Measure: %(text)s. Due %(due)s.") % {
+        "title": title(notification),
+        "text": found.measure.text[:200],
+        "due": _cn(found.due),
+    }
+
+
 def title(notification: Notification) -> str:
     if notification.kind in HALL_KINDS:
         return _hall().title(notification)
     if notification.kind in JOINT_KINDS:
         return _joint_title(notification)
+    if notification.kind == NotificationKind.MEASURE:
+        return _measure_title(notification)
     number = notification.case.number if notification.case_id else ""
     if notification.kind in APPLICANT_KINDS:
         label = STEP_TITLES.get(notification.code, notification.code)
@@ -109,6 +148,8 @@ def body(notification: Notification, *, events: dict[int, CaseEvent] | None = No
         return _hall().body(notification)
     if notification.kind in JOINT_KINDS:
         return _joint_body(notification)
+    if notification.kind == NotificationKind.MEASURE:
+        return _measure_body(notification)
     case = notification.case
     if case is None:
         return title(notification)
@@ -234,6 +275,10 @@ def link(notification: Notification) -> str:
         found = joint_finding(notification)
         if found is not None:
             return reverse("joint:detail", args=[found.joint.number])
+    if notification.kind == NotificationKind.MEASURE:
+        found = measure_finding(notification)
+        if found is not None:
+            return reverse("evaluation:rectification_measure", args=[found.measure_id])
     if notification.case_id is None:
         return reverse("notifications:inbox")
     if notification.kind in APPLICANT_KINDS:

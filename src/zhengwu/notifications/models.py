@@ -24,6 +24,9 @@ class NotificationKind(models.TextChoices):
     # ``case`` empty): an empty post or a patrol irregularity, and the day's duty roster.
     HALL_IRREGULARITY = "hall_irregular", _("Hall irregularity")
     DUTY_ROSTER = "duty_roster", _("Duty roster")
+    # To the responsible leader and person of a rectification measure (``source`` the sweep's
+    # ``evaluation.MeasureFinding``, ``code`` its kind; ``case`` empty).
+    MEASURE = "measure", _("Rectification measure")
 
 
 # The kinds addressed to the applicant of a case rather than to staff.

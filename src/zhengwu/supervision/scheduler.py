@@ -15,6 +15,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
   deals they hit, each once (``trading.indicators.raise_indicator_flags``);
 - ``hall_staffing_sweep``: the hall's duty rosters published in the morning, empty posts, missed
   patrols and findings not followed up (``hall.staffing_sweep.run``);
+- ``rectification_sweep``: reminders before a rectification measure's deadline, the overdue
+  ones, long-term measures' periodic reports (``evaluation.rectification_sweep.run``);
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
   waits for its back-off, to the province and to the other hotlines), and the urging of ticket
@@ -64,6 +66,12 @@ def _hall_staffing_sweep() -> str:
     return staffing_sweep.run().line()
 
 
+def _rectification_sweep() -> str:
+    from zhengwu.evaluation import rectification_sweep
+
+    return rectification_sweep.run().line()
+
+
 def _rating_invitations() -> str:
     from zhengwu.ratings import services
 
@@ -91,6 +99,7 @@ JOBS: tuple[Job, ...] = (
     Job("disclosure_sweep", 600, _disclosure_sweep),
     Job("trading_indicators", 3600, _trading_indicators),
     Job("hall_staffing_sweep", 300, _hall_staffing_sweep),
+    Job("rectification_sweep", 3600, _rectification_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("exchange_push", 300, _exchange_push),
 )

@@ -15,6 +15,7 @@ from zhengwu.demo import hall_staffing as demo_hall_staffing
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
+from zhengwu.demo import rectification as demo_rectification
 from zhengwu.demo import services
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.demo import trading as demo_trading
@@ -185,6 +186,12 @@ class Command(BaseCommand):
                         "empty": staffed.empty_posts,
                         "assisted": staffed.assisted,
                     }
+                )
+            ledgers = demo_rectification.generate()
+            if ledgers.ledgers:
+                self.stdout.write(
+                    _("%(ledgers)d rectification ledgers with %(measures)d measures.")
+                    % {"ledgers": ledgers.ledgers, "measures": ledgers.measures}
                 )
         else:
             demo_hall_queue.ensure_floor()

@@ -1,5 +1,6 @@
-"""Check the hash chain of every case's, joint case's, ticket's, rectification task's, deal's and
-disclosure request's events, and the daily seals over the case chain heads.
+"""Check the hash chain of every case's, joint case's, ticket's, rectification task's, deal's,
+disclosure request's and rectification ledger's events, and the daily seals over the case chain
+heads.
 
     python manage.py verify_audit              # every chain, the chain of seals, the latest seal
     python manage.py verify_audit --all-seals  # recompute every seal (slower)
@@ -26,6 +27,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core import clock
 from zhengwu.disclosure.integrity import verify as verify_disclosure_requests
 from zhengwu.disclosure.models import DisclosureRequest
+from zhengwu.evaluation.rectification_integrity import verify as verify_ledgers
 from zhengwu.joint.integrity import verify as verify_joint_cases
 from zhengwu.ratings.integrity import verify as verify_tasks
 from zhengwu.ratings.models import RectificationTask
@@ -47,8 +49,8 @@ def _shown(value) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Verify the hash chains of all case, joint case, ticket, rectification-task and disclosure "
-        "request events and "
+        "Verify the hash chains of all case, joint case, ticket, rectification-task, disclosure "
+        "request and rectification ledger events and "
         "the daily "
         "seals; "
         "exit 1 on any break."
@@ -119,6 +121,7 @@ class Command(BaseCommand):
         broken += self._chains(verify_tasks(), "tasks")
         broken += self._chains(verify_deals(), "deals")
         broken += self._chains(verify_disclosure_requests(), "disclosure requests")
+        broken += self._chains(verify_ledgers(), "rectification ledgers")
         broken += self._replayed(replay.cases(), "cases")
         broken += self._replayed(replay.tickets(), "tickets")
         broken += self._replayed(replay.tasks(), "tasks")
