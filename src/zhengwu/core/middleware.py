@@ -59,8 +59,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/docs"):
             response.headers.setdefault("Content-Security-Policy", self.CSP)
+        # Location for the site itself only: staff sign in by mobile location inside the hall's
+        # radius (hall attendance); no embedded page may ask for it, nor for camera or microphone.
         response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )
         return response
 
