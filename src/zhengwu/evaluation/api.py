@@ -6,5 +6,8 @@ from __future__ import annotations
 from ninja import Router
 
 from zhengwu.accounts.auth import api_auth
+from zhengwu.evaluation import api_surveys
 
 router = Router(tags=["evaluation and rectification"], auth=api_auth)
+
+api_surveys.register(router)
