@@ -1,6 +1,7 @@
-"""Seed 001 (政协兰州市委员会, 2017): 28 enterprise representatives and 8 CPPCC members scored six
-window units; 市住房保障和房产管理局、市城乡建设局、市发改委、市城乡规划局 优秀, 市国土资源局、市环保局
-良好. The equivalent answers here: every respondent gives each unit one score per question."""
+"""Seed 001 (政协兰州市委员会, 2017): 28 enterprise representatives and 8 CPPCC members
+scored six window units; 市住房保障和房产管理局、市城乡建设局、市发改委、市城乡规划局 优秀,
+市国土资源局、市环保局 良好. The equivalent answers here: every respondent gives each unit
+one score per question."""
 
 from __future__ import annotations
 

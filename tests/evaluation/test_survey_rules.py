@@ -118,10 +118,17 @@ def test_a_group_without_answers_leaves_the_weights_of_the_others():
 
 def test_competition_ranks_and_unanswered_units():
     q = [Question("q", "score", Fraction(1))]
-    responses = [Response("g", {"A": {"q": Fraction(80)}, "B": {"q": Fraction(90)}, "C": {"q": Fraction(80)}})]
+    responses = [
+        Response(
+            "g", {"A": {"q": Fraction(80)}, "B": {"q": Fraction(90)}, "C": {"q": Fraction(80)}}
+        )
+    ]
     results = rules.unit_results(
-        units=["A", "B", "C", "D"], groups={"g": Fraction(1)}, questions=q,
-        responses=responses, thresholds=DEFAULT,
+        units=["A", "B", "C", "D"],
+        groups={"g": Fraction(1)},
+        questions=q,
+        responses=responses,
+        thresholds=DEFAULT,
     )
     assert [(r.key, r.rank) for r in results] == [("A", 2), ("B", 1), ("C", 2), ("D", None)]
     assert results[3].band is None

@@ -29,9 +29,7 @@ def test_seed_001_reproduced(client, supervisor, six_units):
             "name": "市政务服务中心部分窗口单位民主评议",
             "template": template_id,
             "units": [code for code, _name in seed001.UNITS],
-            "groups": [
-                {"name": n, "weight": w, "respondents": c} for n, w, c in seed001.GROUPS
-            ],
+            "groups": [{"name": n, "weight": w, "respondents": c} for n, w, c in seed001.GROUPS],
             "from": "2017-01-01",
             "to": "2017-09-30",
         },
@@ -84,7 +82,7 @@ def test_seed_001_reproduced(client, supervisor, six_units):
 
 
 def test_a_link_answers_once_and_keeps_no_identity(client, supervisor, six_units, template):
-    evaluation, tokens = seed_evaluation(supervisor, template)
+    _evaluation, tokens = seed_evaluation(supervisor, template)
     token = tokens["政协委员"][0]
     answers = {"answers": seed001.answers("政协委员", 0)}
     assert post(client, f"/api/v1/survey/{token}", answers).status_code == 201
@@ -125,9 +123,12 @@ def test_answers_are_checked_per_field(client, supervisor, six_units, template):
     assert errors["answers.HBJ.efficiency"] == ["请回答此题。"]
     assert "XXX" in errors["answers"][0]
     # Nothing was used up.
-    assert post(
-        client, f"/api/v1/survey/{token}", {"answers": seed001.answers("企业代表", 0)}
-    ).status_code == 201
+    assert (
+        post(
+            client, f"/api/v1/survey/{token}", {"answers": seed001.answers("企业代表", 0)}
+        ).status_code
+        == 201
+    )
 
 
 def test_closed_evaluation_takes_no_answers(client, supervisor, six_units, template):
@@ -187,7 +188,12 @@ def test_template_input_errors_and_versions(client, supervisor):
     )
     assert bad.status_code == 422
     assert set(bad.json()["errors"]) == {"questions.0.code", "questions.1.choices"}
-    first = post(client, "/api/v1/survey-templates", {"name": "表", "questions": seed001.QUESTIONS}, supervisor)
+    first = post(
+        client,
+        "/api/v1/survey-templates",
+        {"name": "表", "questions": seed001.QUESTIONS},
+        supervisor,
+    )
     second = post(
         client,
         "/api/v1/survey-templates",

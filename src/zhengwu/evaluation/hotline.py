@@ -1,7 +1,7 @@
-"""Hotline handling as assessment indicators (seed 000: "定期公布各职能部门热线转接案件完成效果和群众
-满意度"): per handling unit the response, on-time, callback, resolution and satisfaction rates of
-the tickets dispatched to it, registered as an assessment provider with its section of
-definitions (docs/evaluation.md).
+"""Hotline handling as assessment indicators (seed 000: "定期公布各职能部门热线转接案件完成效果
+和群众满意度"): per handling unit the response, on-time, callback, resolution and
+satisfaction rates of the tickets dispatched to it, registered as an assessment provider with
+its section of definitions (docs/evaluation.md).
 
 The counts are the tickets app's own (``tickets.selectors.performance_report``: tickets received
 in the period and dispatched, by the unit holding them last); this module only hands them to the
@@ -62,7 +62,10 @@ SECTION = Section(
         Definition(
             "hotline_satisfaction_rate",
             _("Hotline satisfaction rate"),
-            _("Latest callbacks satisfied or basically satisfied ÷ callbacks that reached the caller"),
+            _(
+                "Latest callbacks satisfied or basically satisfied ÷ callbacks that reached "
+                "the caller"
+            ),
             BASIS,
         ),
     ),

@@ -1,4 +1,5 @@
-"""The scoring of a 民主评议 / satisfaction survey (DOMAIN §13, docs/evaluation.md). Pure: no Django.
+"""The scoring of a 民主评议 / satisfaction survey (DOMAIN §13, docs/evaluation.md).
+Pure: no Django.
 
 Every answer becomes points on 0–100 (``points_for``):
 - a **score** question takes 0 … 100 as given (decimals allowed);

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.assessment import selectors as assessment
 from zhengwu.assessment.definitions import definition
@@ -35,15 +36,15 @@ EVIDENCE_KEYS = (
 )
 
 BAND_LABELS = {
-    "excellent": "优秀",
-    "good": "良好",
-    "fair": "一般",
-    "poor": "较差",
+    "excellent": pgettext_lazy("band", "Excellent"),
+    "good": pgettext_lazy("band", "Good"),
+    "fair": pgettext_lazy("band", "Fair"),
+    "poor": pgettext_lazy("band", "Poor"),
 }
 
 
 def band_label(band: str | None) -> str:
-    return BAND_LABELS.get(band or "", "—")
+    return str(BAND_LABELS.get(band or "", "—"))
 
 
 def visible_evaluations(user) -> QuerySet[Evaluation]:
@@ -158,7 +159,9 @@ def score_responses(evaluation: Evaluation) -> list[survey_rules.Response]:
     groups: dict = {}
     rows = (
         SurveyAnswer.objects.filter(response__evaluation=evaluation)
-        .values_list("response_id", "response__group__name", "unit__key", "question__code", "points")
+        .values_list(
+            "response_id", "response__group__name", "unit__key", "question__code", "points"
+        )
         .order_by()
     )
     for response, group, unit, question, points in rows:
@@ -227,9 +230,7 @@ def results(evaluation: Evaluation, *, with_evidence: bool = True) -> Results:
     computed = survey_rules.unit_results(
         units=[u.key for u in units],
         groups={g.name: Fraction(g.weight) for g in groups},
-        questions=[
-            survey_rules.Question(q.code, q.kind, Fraction(q.weight)) for q in questions
-        ],
+        questions=[survey_rules.Question(q.code, q.kind, Fraction(q.weight)) for q in questions],
         responses=score_responses(evaluation),
         thresholds=thresholds,
     )
@@ -242,9 +243,7 @@ def results(evaluation: Evaluation, *, with_evidence: bool = True) -> Results:
     return Results(
         evaluation=evaluation,
         units=rows,
-        groups=[
-            GroupRow(g.name, Fraction(g.weight), g.respondents, g.answered) for g in groups
-        ],
+        groups=[GroupRow(g.name, Fraction(g.weight), g.respondents, g.answered) for g in groups],
         questions=questions,
         themes=text_themes(evaluation),
         thresholds=thresholds,

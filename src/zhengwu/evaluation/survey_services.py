@@ -314,7 +314,9 @@ def create_evaluation(
         template=found,
         start=start,
         end=end,
-        thresholds={k: str(Decimal(v.numerator) / Decimal(v.denominator)) for k, v in limits.items()},
+        thresholds={
+            k: str(Decimal(v.numerator) / Decimal(v.denominator)) for k, v in limits.items()
+        },
         method=_text(method, MAX_TEXT),
         created_at=clock.now(),
         created_by=actor,
@@ -329,7 +331,9 @@ def create_evaluation(
     rows = []
     for group in RespondentGroup.objects.filter(evaluation=evaluation).order_by("position"):
         tokens[group.name] = [new_token() for _n in range(group.respondents)]
-        rows += [SurveyToken(evaluation=evaluation, group=group, token=t) for t in tokens[group.name]]
+        rows += [
+            SurveyToken(evaluation=evaluation, group=group, token=t) for t in tokens[group.name]
+        ]
     SurveyToken.objects.bulk_create(rows, batch_size=1000)
     return evaluation, tokens
 

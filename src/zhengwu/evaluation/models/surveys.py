@@ -55,18 +55,16 @@ class SurveyTemplate(models.Model):
 
 
 class SurveyQuestion(models.Model):
-    template = models.ForeignKey(
-        SurveyTemplate, on_delete=models.CASCADE, related_name="questions"
-    )
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField(_("position"))
     section = models.CharField(_("section"), max_length=200, blank=True)
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("question code"), max_length=32)
     text = models.CharField(_("question"), max_length=500)
-    kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
+    kind = models.CharField(_("question kind"), max_length=8, choices=QuestionKind.choices)
     weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=3, default=1)
     # Choice questions: [{"value": "a", "label": "…", "points": 100 | null}, ...]
     choices = models.JSONField(_("choices"), default=list, blank=True)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(_("answer required"), default=True)
 
     class Meta:
         verbose_name = _("question")
@@ -83,7 +81,7 @@ class SurveyQuestion(models.Model):
 class Evaluation(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open for answers")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed for answers")
 
     name = models.CharField(_("name"), max_length=200)
     template = models.ForeignKey(
@@ -98,7 +96,7 @@ class Evaluation(models.Model):
     thresholds = models.JSONField(_("band thresholds"), default=dict)
     method = models.TextField(_("method"), blank=True)
     findings = models.TextField(_("problems found"), blank=True)
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    state = models.CharField(_("evaluation state"), max_length=8, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +118,7 @@ class Evaluation(models.Model):
 class EvaluationUnit(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="units")
     position = models.PositiveIntegerField(_("position"))
-    key = models.CharField(_("key"), max_length=40)
+    key = models.CharField(_("unit key"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -174,17 +172,21 @@ class SurveyToken(models.Model):
         verbose_name_plural = _("survey links")
         ordering = ["group", "pk"]
 
+    def __str__(self):
+        return f"{self.group} · {self.token[:6]}…"
+
 
 class SurveyResponse(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="responses"
-    )
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="responses")
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
+
+    def __str__(self):
+        return str(self.group)
 
 
 class SurveyAnswer(models.Model):
@@ -204,3 +206,6 @@ class SurveyAnswer(models.Model):
                 fields=["response", "unit", "question"], name="survey_answer_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.question.code}"
