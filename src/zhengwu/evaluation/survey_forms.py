@@ -17,7 +17,9 @@ DEFAULT_GROUPS = (("企业代表", "0.6"), ("政协委员", "0.4"), ("", ""), ("
 class FilterForm(StyledForm):
     q = forms.CharField(label=_("Evaluation name"), required=False, max_length=100)
     state = forms.ChoiceField(
-        label=_("Evaluation state"), required=False, choices=[("", _("All")), *Evaluation.State.choices]
+        label=_("Evaluation state"),
+        required=False,
+        choices=[("", _("All")), *Evaluation.State.choices],
     )
 
 

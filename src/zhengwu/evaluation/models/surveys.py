@@ -96,7 +96,9 @@ class Evaluation(models.Model):
     thresholds = models.JSONField(_("band thresholds"), default=dict)
     method = models.TextField(_("method"), blank=True)
     findings = models.TextField(_("problems found"), blank=True)
-    state = models.CharField(_("evaluation state"), max_length=8, choices=State.choices, default=State.OPEN)
+    state = models.CharField(
+        _("evaluation state"), max_length=8, choices=State.choices, default=State.OPEN
+    )
     created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
