@@ -13,6 +13,7 @@ from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import services
+from zhengwu.demo import surveys as demo_surveys
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.tickets.models import Ticket
 
@@ -152,6 +153,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(requests)d disclosure requests with %(steps)d steps, %(appeals)d appeals.")
                     % {"requests": made.requests, "steps": made.steps, "appeals": made.appeals}
+                )
+            evaluated = demo_surveys.generate()
+            if evaluated.evaluations:
+                self.stdout.write(
+                    _("%(evaluations)d evaluation (民主评议) with %(responses)d answers.")
+                    % {"evaluations": evaluated.evaluations, "responses": evaluated.responses}
                 )
 
     def _accounts(self, url):
