@@ -53,9 +53,13 @@ def exact(value) -> Fraction:
     if isinstance(value, float):
         value = repr(value)
     try:
-        return Fraction(Decimal(str(value).strip()))
+        number = Decimal(str(value).strip()[:40])
     except (InvalidOperation, ValueError, TypeError):
         raise ValueError("not a number") from None
+    # Infinity, NaN and absurd exponents (1e999999999) are no answer to anything here.
+    if not number.is_finite() or abs(number.adjusted()) > 12:
+        raise ValueError("not a number")
+    return Fraction(number)
 
 
 def validate_thresholds(raw: Mapping | None) -> dict[str, Fraction]:
