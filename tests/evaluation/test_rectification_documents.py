@@ -65,3 +65,14 @@ def test_the_ledger_workbook(client, office, seed):
 def test_a_unit_exports_only_its_own(client, office, seed, clerk_b):
     client.force_login(clerk_b)
     assert client.get(f"/evaluation/rectification/{seed.pk}/ledger.xlsx").status_code == 404
+
+
+def test_the_quarterly_bulletin_reads_the_ledger(seed):
+    import datetime as dt
+
+    from zhengwu.evaluation import bulletins
+
+    # The ledger registers its figures with the bulletin when the app is ready.
+    progress = bulletins.rectification_progress(start=dt.date(2025, 7, 1), end=dt.date(2025, 9, 30))
+    assert (progress.sources, progress.problems, progress.measures) == (1, 16, 44)
+    assert (progress.measures_done, progress.problems_done, progress.overdue) == (44, 16, 0)

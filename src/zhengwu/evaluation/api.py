@@ -15,11 +15,15 @@ from zhengwu.accounts.auth import api_auth
 from zhengwu.core.documents import content_disposition
 from zhengwu.core.errors import Forbidden, NotFound
 from zhengwu.core.idempotency import fingerprint, run_once
+from zhengwu.evaluation import api_surveys
 from zhengwu.evaluation import rectification_presenters as rect_presenters
 from zhengwu.evaluation import rectification_selectors as rect_selectors
 from zhengwu.evaluation import rectification_services as rect_services
 
 router = Router(tags=["evaluation and rectification"], auth=api_auth)
+
+# 民主评议 and satisfaction surveys (api_surveys), then the rectification ledger below.
+api_surveys.register(router)
 
 # ------------------------------------------------------------------ 整改台账
 

@@ -272,3 +272,30 @@ def discipline_counts(user, *, period_from: dt.date, period_to: dt.date) -> dict
         .values_list("kind", "n")
     )
     return {kind.value: rows.get(kind.value, 0) for kind in DisciplineKind}
+
+
+def bulletin_progress(*, start: dt.date, end: dt.date):
+    """The quarterly bulletin's rectification figures (``bulletins.RectificationProgress``): the
+    ledgers opened in the period, their problems and measures, the measures verified in it,
+    the problems whose every measure was verified by its end, and the measures overdue then."""
+    from zhengwu.evaluation.bulletins import RectificationProgress
+
+    found = progress(start, end)
+    sources = Rectification.objects.filter(source_date__range=(start, end))
+    undone = Measure.objects.filter(problem=OuterRef("pk")).filter(
+        Q(verified_on__isnull=True) | Q(verified_on__gt=end)
+    )
+    problems = Problem.objects.filter(rectification__in=sources)
+    problems_done = (
+        problems.filter(Exists(Measure.objects.filter(problem=OuterRef("pk"))))
+        .filter(~Exists(undone))
+        .count()
+    )
+    return RectificationProgress(
+        sources=found.ledgers,
+        problems=found.problems,
+        problems_done=problems_done,
+        measures=found.measures,
+        measures_done=found.measures_done,
+        overdue=found.overdue,
+    )

@@ -17,6 +17,7 @@ from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import rectification as demo_rectification
 from zhengwu.demo import services
+from zhengwu.demo import surveys as demo_surveys
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.demo import trading as demo_trading
 from zhengwu.tickets.models import Ticket
@@ -192,6 +193,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("%(ledgers)d rectification ledgers with %(measures)d measures.")
                     % {"ledgers": ledgers.ledgers, "measures": ledgers.measures}
+                )
+            evaluated = demo_surveys.generate()
+            if evaluated.evaluations:
+                self.stdout.write(
+                    _("%(evaluations)d evaluation (民主评议) with %(responses)d answers.")
+                    % {"evaluations": evaluated.evaluations, "responses": evaluated.responses}
                 )
         else:
             demo_hall_queue.ensure_floor()
