@@ -65,3 +65,18 @@ def supervisor(make_user):
 @pytest.fixture
 def citizen(make_user):
     return make_user(Role.APPLICANT, username="citizen1", full_name="张三")
+
+
+@pytest.fixture
+def reviewer(make_user, department):
+    return make_user(Role.REVIEWER, department=department, username="reviewer_scj")
+
+
+@pytest.fixture
+def head(make_user, department):
+    return make_user(Role.DEPARTMENT_HEAD, department=department, username="head_scj")
+
+
+@pytest.fixture
+def operator(make_user):
+    return make_user(Role.OPERATOR, username="county_hotline", full_name="县区热线接口")
