@@ -20,8 +20,6 @@ router = Router(tags=["exchange with other platforms"], auth=api_auth)
 # ---------------------------------------------------------------- inbound (docs/exchange.md)
 
 
-
-
 Day = dt.date | Annotated[str, Field(max_length=32)] | None
 
 

@@ -116,8 +116,7 @@ def check_rows(actor: User, rows: Sequence[Mapping]) -> tuple[list[dict], list[R
         return [], [RowProblem(0, "records", message)]
     text = [{f: str(row.get(f) or "").strip() for f in ("department", "item")} for row in rows]
     departments = {
-        d.code: d
-        for d in Department.objects.filter(code__in={t["department"][:32] for t in text})
+        d.code: d for d in Department.objects.filter(code__in={t["department"][:32] for t in text})
     }
     items = {
         i.impl_code: i
@@ -150,7 +149,8 @@ def check_rows(actor: User, rows: Sequence[Mapping]) -> tuple[list[dict], list[R
         out["record_number"] = number
         item = items.get(text[index]["item"])
         if item is None:
-            problems.append(RowProblem(index, "item", _("There is no service item with this code.")))
+            message = _("There is no service item with this code.")
+            problems.append(RowProblem(index, "item", message))
         elif department is not None and item.department_id != department.pk:
             problems.append(
                 RowProblem(index, "item", _("This service item is not the department's."))

@@ -45,6 +45,12 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+def _sql(*parts: str) -> str:
+    """A statement from fixed fragments and the models' own table names: no input is in it
+    (the values are parameters)."""
+    return " ".join(parts)
+
+
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -66,7 +72,9 @@ CLEAN_SQL = " AND ".join(
         ("delivered_on", "delivered_on"),
     )
 )
-CASE_COLUMNS = "c.id, c.number, c.state, c.received_on, c.accepted_on, c.completed_on, c.delivered_on"
+CASE_COLUMNS = (
+    "c.id, c.number, c.state, c.received_on, c.accepted_on, c.completed_on, c.delivered_on"
+)
 
 
 def _scope(first: dt.date, last: dt.date, department: Department | None) -> tuple[str, list]:
@@ -102,10 +110,14 @@ def _case(row) -> tuple[int, CenterCase] | None:
 
 def _counts(where: str, params: list) -> dict[int, tuple[int, int, int]]:
     """``{department id: (records, matched by number, clean)}``."""
-    sql = (
-        f"SELECT r.department_id, COUNT(*), COUNT(c.id), "
-        f"SUM(CASE WHEN c.id IS NOT NULL AND {CLEAN_SQL} THEN 1 ELSE 0 END) "
-        f"FROM {_join()} WHERE {where} GROUP BY r.department_id"
+    sql = _sql(
+        "SELECT r.department_id, COUNT(*), COUNT(c.id),",
+        f"SUM(CASE WHEN c.id IS NOT NULL AND {CLEAN_SQL} THEN 1 ELSE 0 END)",
+        "FROM",
+        _join(),
+        "WHERE",
+        where,
+        "GROUP BY r.department_id",
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -114,10 +126,15 @@ def _counts(where: str, params: list) -> dict[int, tuple[int, int, int]]:
 
 def _unclean(where: str, params: list) -> Iterator[tuple]:
     """The records not clean: ``(id, department, number, item, applicant, 4 dates, case...)``."""
-    sql = (
-        "SELECT r.id, r.department_id, r.record_number, r.item_id, r.applicant_id, "
-        f"r.received_on, r.accepted_on, r.decided_on, r.delivered_on, {CASE_COLUMNS} "
-        f"FROM {_join()} WHERE {where} AND NOT (c.id IS NOT NULL AND {CLEAN_SQL})"
+    sql = _sql(
+        "SELECT r.id, r.department_id, r.record_number, r.item_id, r.applicant_id,",
+        "r.received_on, r.accepted_on, r.decided_on, r.delivered_on,",
+        CASE_COLUMNS,
+        "FROM",
+        _join(),
+        "WHERE",
+        where,
+        f"AND NOT (c.id IS NOT NULL AND {CLEAN_SQL})",
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -132,12 +149,17 @@ def _by_attributes(ids: list[int]) -> dict[int, tuple[int, CenterCase]]:
     for start in range(0, len(ids), MATCH_BATCH):
         batch = ids[start : start + MATCH_BATCH]
         marks = ", ".join(["%s"] * len(batch))
-        sql = (
-            f"SELECT r.id, {CASE_COLUMNS} FROM {t['r']} r JOIN {t['c']} c "
-            "ON c.applicant_id = r.applicant_id AND c.item_id = r.item_id "
-            "AND c.department_id = r.department_id "
-            "AND (c.received_on = r.received_on OR c.accepted_on = r.accepted_on) "
-            f"WHERE r.id IN ({marks}) ORDER BY r.id, c.id"
+        sql = _sql(
+            "SELECT r.id,",
+            CASE_COLUMNS,
+            "FROM",
+            t["r"],
+            "r JOIN",
+            t["c"],
+            "c ON c.applicant_id = r.applicant_id AND c.item_id = r.item_id",
+            "AND c.department_id = r.department_id",
+            "AND (c.received_on = r.received_on OR c.accepted_on = r.accepted_on)",
+            f"WHERE r.id IN ({marks}) ORDER BY r.id, c.id",
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, batch)

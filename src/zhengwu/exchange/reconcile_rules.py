@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from dataclasses import dataclass, field
 
 from zhengwu.workdays.retroactive import is_retroactive
@@ -95,7 +96,7 @@ def is_clean(record: Dates, case: CenterCase | None) -> bool:
 def out_of_order(dates: Dates) -> tuple[str, str] | None:
     """The first pair of steps dated in the wrong order, ``(earlier step, later step)``."""
     known = [(step, dates.of(step)) for step in STEPS if dates.of(step) is not None]
-    for (first, first_on), (then, then_on) in zip(known, known[1:], strict=False):
+    for (first, first_on), (then, then_on) in itertools.pairwise(known):
         if then_on < first_on:
             return first, then
     return None

@@ -26,9 +26,7 @@ def month(item, clerk, reviewer, supervisor, travel):
 
 def test_each_planted_discrepancy_is_found_once_and_nothing_else(month, supervisor):
     (summary,) = reconcile(month=MONTH, actor=supervisor)
-    found = {
-        f.kind: f for f in ReconciliationFinding.objects.select_related("record", "case")
-    }
+    found = {f.kind: f for f in ReconciliationFinding.objects.select_related("record", "case")}
     assert ReconciliationFinding.objects.count() == 4
     assert {kind: f.record.record_number for kind, f in found.items()} == month.planted
     assert found["off_system"].case is None

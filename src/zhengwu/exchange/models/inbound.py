@@ -4,9 +4,9 @@
   received by the API or imported from a spreadsheet, one row per department and record number
   (a record sent again replaces its dates);
 - ``Reconciliation`` / ``ReconciliationFinding``: the month's comparison of a department's
-  records with the center's cases, and what it found (体外循环, 两头受理, 先办后录, dates against the
-  trail), kept as e-supervision findings with their evidence and review status (the shape of
-  ``supervision.models.Finding``);
+  records with the center's cases, and what it found (体外循环, 两头受理, 先办后录, dates
+  against the trail), kept as e-supervision findings with their evidence and review status
+  (the shape of ``supervision.models.Finding``);
 - ``InboundTicket``: a ticket handed over by a county or department hotline or by the 110
   platform, under the sender's own ticket number.
 """
