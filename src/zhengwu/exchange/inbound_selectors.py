@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengwu.accounts.models import Department, User
 from zhengwu.core import clock
@@ -24,6 +25,7 @@ from zhengwu.tickets.models import Ticket
 
 # The tickets registered here, beside those handed over by each source.
 HOTLINE = "12345"
+HOTLINE_LABEL = gettext_lazy("Registered at 12345")
 
 
 def may_reconcile(user: User) -> bool:
@@ -118,3 +120,7 @@ def tickets_by_source(start: dt.date, end: dt.date) -> dict[str, int]:
     out = {HOTLINE: total - sum(counts.values())}
     out.update({source: int(counts.get(source, 0)) for source in TicketSource.values})
     return out
+
+
+def source_labels() -> dict[str, str]:
+    return {HOTLINE: HOTLINE_LABEL, **dict(TicketSource.choices)}

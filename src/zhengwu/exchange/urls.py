@@ -1,7 +1,16 @@
 """Pages of exchange."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from zhengwu.exchange import views_inbound
 
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("inbound/", views_inbound.board, name="inbound"),
+    path("inbound/reconcile/", views_inbound.run, name="reconcile"),
+    path("inbound/import/", views_inbound.import_records, name="import"),
+    path("inbound/template.xlsx", views_inbound.template, name="template"),
+    path("inbound/findings/", views_inbound.findings, name="findings"),
+    path("inbound/findings/<int:pk>/", views_inbound.finding, name="finding"),
+]

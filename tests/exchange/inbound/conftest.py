@@ -80,3 +80,8 @@ def head(make_user, department):
 @pytest.fixture
 def operator(make_user):
     return make_user(Role.OPERATOR, username="county_hotline", full_name="县区热线接口")
+
+
+@pytest.fixture
+def other_head(make_user, other_department):
+    return make_user(Role.DEPARTMENT_HEAD, department=other_department, username="head_zjj")
