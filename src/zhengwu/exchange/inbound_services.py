@@ -60,6 +60,8 @@ LABELS = {
 # Roles that send the records of their own department (its system's account); the center-wide
 # roles send or import any department's.
 DEPARTMENT_SENDERS = frozenset({Role.DEPARTMENT_HEAD, Role.REVIEWER})
+# The accounts of the other hotlines and of the 110 platform are accounts of the hotline desk.
+HAND_OVER_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ def receive_ticket(
     """A ticket handed over by another platform (``TicketSource``) under its own number:
     ``(ticket, created now)``; a resend of the same source and number returns the first. The
     ticket's first event records the hand-over (``ticket_services.create_ticket``)."""
+    if not role_names(actor) & HAND_OVER_ROLES:
+        raise Forbidden(_("Only the hotline desk's accounts hand over tickets."))
     errors: dict[str, list] = {}
     if source not in TicketSource.values:
         errors["source"] = [_("Choose one of the allowed values.")]
