@@ -9,6 +9,7 @@ from zhengwu.accounts.models import Department
 from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
+from zhengwu.demo import exchange as demo_exchange
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
 from zhengwu.demo import ratings as demo_ratings
@@ -147,6 +148,15 @@ class Command(BaseCommand):
                 % {"tickets": made.tickets, "actions": made.actions}
             )
         if history > 0:
+            made = demo_exchange.generate()
+            if made.records:
+                self.stdout.write(
+                    _(
+                        "%(records)d records of a department's system reconciled: %(findings)d "
+                        "discrepancies; %(tickets)d tickets handed over by other hotlines."
+                    )
+                    % {"records": made.records, "findings": made.findings, "tickets": made.tickets}
+                )
             made = demo_disclosure.generate()
             if made.requests:
                 self.stdout.write(
