@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool
 
 from zhengwu.accounts.auth import api_auth
-from zhengwu.core.errors import Forbidden
+from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.exchange import inbound_selectors, inbound_services
 from zhengwu.exchange.reconcile import reconcile
 
@@ -102,7 +103,10 @@ def department_records(request, payload: DepartmentRecordsIn):
 
 
 def _month(month: str) -> dt.date:
-    return dt.date(int(month[:4]), int(month[5:7]), 1)
+    try:
+        return dt.date(int(month[:4]), int(month[5:7]), 1)
+    except ValueError:
+        raise ValidationFailed({"month": [_("Enter a month as YYYY-MM.")]}) from None
 
 
 def _supervising(request) -> None:
@@ -162,4 +166,6 @@ def tickets_by_source(request, period: Query[SourceCountIn]):
     """`12345` counts the tickets registered here; the others those handed over by each source."""
     if not inbound_selectors.may_count_tickets(request.user):
         raise Forbidden()
+    if period.end < period.start or period.end >= dt.date(9999, 12, 31):
+        raise ValidationFailed({"to": [_("The end of the period is before its start.")]})
     return inbound_selectors.tickets_by_source(period.start, period.end)

@@ -96,7 +96,7 @@ def _date(value, today: dt.date) -> tuple[dt.date | None, str | None]:
 
 
 def _applicant_number(value) -> tuple[str, str | None]:
-    text = str(value or "").strip().upper()
+    text = str(value or "").replace("\x00", "").strip().upper()
     if not text:
         return "", _("This field is required.")
     for clean in (clean_resident_id, clean_uscc):
@@ -116,7 +116,10 @@ def check_rows(actor: User, rows: Sequence[Mapping]) -> tuple[list[dict], list[R
     if len(rows) > MAX_BATCH:
         message = _("Send at most %(max)d records at once.") % {"max": MAX_BATCH}
         return [], [RowProblem(0, "records", message)]
-    text = [{f: str(row.get(f) or "").strip() for f in ("department", "item")} for row in rows]
+    text = [
+        {f: str(row.get(f) or "").replace("\x00", "").strip() for f in ("department", "item")}
+        for row in rows
+    ]
     departments = {
         d.code: d for d in Department.objects.filter(code__in={t["department"][:32] for t in text})
     }
