@@ -121,3 +121,10 @@ def test_who_may_see_the_pages(client, month, supervisor, clerk, head, other_hea
     client.force_login(other_head)
     assert client.get(f"/exchange/inbound/findings/{found.pk}/").status_code == 404
     assert 'data-kind="' not in client.get("/exchange/inbound/findings/").content.decode()
+
+
+def test_the_home_page_offers_the_reconciliation_to_supervisors_only(client, supervisor, clerk):
+    client.force_login(supervisor)
+    assert "/exchange/inbound/" in client.get("/").content.decode()
+    client.force_login(clerk)
+    assert "/exchange/inbound/" not in client.get("/").content.decode()
