@@ -84,6 +84,19 @@ KEYS = {
         "db",
         "data_bytes",
     },
+    "reconcile": {
+        "cases",
+        "records",
+        "month",
+        "reconcile_s",
+        "target_met",
+        "planted",
+        "found",
+        "checked",
+        "plans",
+        "db",
+        "data_bytes",
+    },
 }
 # The scripts that need no database (they set up their own, or none).
 NO_DATABASE = {"workdays", "trading"}

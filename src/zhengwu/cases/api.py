@@ -11,11 +11,12 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from zhengwu.accounts.auth import api_auth
-from zhengwu.cases import presenters, selectors, services
+from zhengwu.cases import files, presenters, selectors, services
 from zhengwu.cases.models import CaseState
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.masking import watches_only
+from zhengwu.core.roles import Role, has_role
 
 router = Router(tags=["cases"], auth=api_auth)
 
@@ -41,12 +42,33 @@ class OrgIn(Schema):
     phone: Annotated[str, Field(max_length=20)]
 
 
+class PlatformMaterialIn(Schema):
+    """A material handed in on the provincial platform: a reference to the file it keeps, or
+    the file itself (base64)."""
+
+    model_config = ConfigDict(extra="forbid")
+    material: Code
+    reference: Annotated[str, Field(max_length=500)] = ""
+    name: Annotated[str, Field(max_length=255)] = ""
+    content_base64: Annotated[str, Field(max_length=30_000_000)] = ""
+
+
 class CaseIn(Schema):
     item: Annotated[str, Field(max_length=64)]
     channel: Literal["window", "online"]
     applicant: Annotated[PersonIn | OrgIn, Field(discriminator="kind")]
     materials: Annotated[list[Code], Field(max_length=200)] = []
-    received_at: dt.datetime | None = Field(None, description="Staff only: when received")
+    received_at: dt.datetime | None = Field(
+        None, description="Window clerks and the provincial platform: when received"
+    )
+    platform_number: Annotated[str, Field(max_length=64)] | None = Field(
+        None,
+        description="The provincial platform only (required of it): its own application "
+        "number; a resend returns the case filed first",
+    )
+    platform_materials: Annotated[list[PlatformMaterialIn], Field(max_length=50)] = Field(
+        [], description="The provincial platform only: its files, by reference or uploaded"
+    )
 
 
 class ActionIn(Schema):
@@ -140,6 +162,7 @@ class CaseSummaryOut(Schema):
 
 class CaseOut(CaseSummaryOut):
     item_version: int
+    platform_number: str | None = None
     materials: list[str]
     missing: list[str]
     supplement_due: str | None
@@ -187,12 +210,30 @@ def _detail(request, case) -> dict:
     return presenters.detail(case, selectors.events(case), masked=_masked(request))
 
 
-@router.post("", response={201: CaseOut}, summary="File an application")
+@router.post("", response={200: CaseOut, 201: CaseOut}, summary="File an application")
 def create_case(request, payload: CaseIn):
-    """Window clerks file at the window (and may state `received_at`); applicants apply online.
-    Send an `Idempotency-Key` header to make retries safe: a retry returns the first answer."""
+    """Window clerks file at the window (and may state `received_at`); applicants apply online;
+    the provincial platform files online what was applied for there, with its
+    `platform_number` (201 filed, 200 a resend: the case filed first). Send an
+    `Idempotency-Key` header to make retries safe: a retry returns the first answer."""
     body = payload.dict()
     person = body.pop("applicant")
+    if has_role(request.user, Role.PLATFORM):
+        case, created = files.file_from_platform(
+            actor=request.user,
+            item=body["item"],
+            channel=body["channel"],
+            applicant=services.ApplicantInput(**person),
+            materials=body["materials"],
+            received_at=body["received_at"],
+            platform_number=body["platform_number"],
+            platform_materials=body["platform_materials"],
+        )
+        return Status(201 if created else 200, _detail(request, case))
+    if body["platform_materials"]:
+        raise ValidationFailed(
+            {"platform_materials": [_("Only the provincial platform refers to files it keeps.")]}
+        )
 
     def create():
         case = services.submit(
@@ -202,6 +243,7 @@ def create_case(request, payload: CaseIn):
             applicant=services.ApplicantInput(**person),
             materials=body["materials"],
             received_at=body["received_at"],
+            platform_number=body["platform_number"],
         )
         return 201, _detail(request, case)
 

@@ -5,11 +5,15 @@
 - ``check_upload``: size, emptiness and type of one upload, read in chunks, with its SHA-256;
 - ``apply_online`` / ``supplement_online``: the case action and the ``CaseFile`` rows in one
   transaction, every file checked before anything is written; files written to the private storage
-  are removed again when the transaction does not commit.
+  are removed again when the transaction does not commit;
+- ``file_from_platform``: an application received on the provincial platform, its materials as
+  references to the platform's files or as files.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import logging
 import os
@@ -21,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -293,3 +297,70 @@ def supplement_online(
         )
 
     return _with_files(checked, actor, write)
+
+
+def _decoded(entries: Sequence[Mapping], errors: dict) -> tuple[dict, dict]:
+    """The platform's materials: ``(references by code, uploads by code)``."""
+    references: dict[str, str] = {}
+    uploads: dict[str, list[UploadedFile]] = {}
+    for index, entry in enumerate(entries):
+        code = str(entry.get("material") or "").strip()
+        reference = str(entry.get("reference") or "").replace("\x00", "").strip()
+        content = entry.get("content_base64") or ""
+        field = f"platform_materials.{index}"
+        if bool(reference) == bool(content):
+            errors[field] = [_("Give either the reference of the file or the file itself.")]
+            continue
+        if reference:
+            references[code] = reference
+            continue
+        try:
+            raw = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            errors[field] = [_("The file is not valid base64.")]
+            continue
+        name = clean_name(str(entry.get("name") or code))
+        uploads.setdefault(code, []).append(SimpleUploadedFile(name, raw))
+    return references, uploads
+
+
+def file_from_platform(
+    *,
+    actor: User,
+    item: str,
+    channel: str,
+    applicant: services.ApplicantInput,
+    materials: Sequence[str],
+    received_at,
+    platform_number: str | None,
+    platform_materials: Sequence[Mapping] = (),
+) -> tuple[Case, bool]:
+    """An online application received on the provincial platform, filed by it
+    (``services.submit``), with its materials as references to the files it keeps or as files
+    (``CaseFile`` rows, all or nothing): ``(case, filed now)``; a resend of the same platform
+    number returns the case filed first (``services.once_per_platform_number``)."""
+    errors: dict[str, list] = {}
+    references, uploads = _decoded(platform_materials, errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def write() -> Case:
+        return services.submit(
+            actor=actor,
+            item=item,
+            channel=channel,
+            applicant=applicant,
+            materials=[*materials, *uploads],
+            received_at=received_at,
+            platform_number=platform_number,
+            references=references,
+        )
+
+    def create() -> Case:
+        if not uploads:
+            return write()
+        return _with_files(check_files(uploads), actor, write)
+
+    return services.once_per_platform_number(
+        actor=actor, platform_number=platform_number, create=create
+    )

@@ -95,6 +95,11 @@ class Case(models.Model):
     )
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # An online application received on the provincial platform and filed here by it: the
+    # platform's own application number (unique; a resend finds the case filed first).
+    platform_number = models.CharField(
+        _("platform application number"), max_length=64, null=True, blank=True
+    )
     window = models.ForeignKey(
         "accounts.Window",
         db_index=False,
@@ -168,6 +173,11 @@ class Case(models.Model):
         # sweep moves levels with heap-only updates.
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(
+                fields=["platform_number"],
+                condition=models.Q(platform_number__isnull=False),
+                name="case_platform_number_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["department", "state", "-id"], name="case_dept_state"),
@@ -176,6 +186,12 @@ class Case(models.Model):
             models.Index(fields=["applicant", "-id"], name="case_applicant"),
             models.Index(fields=["item", "-id"], name="case_item"),
             models.Index(fields=["received_on", "-id"], name="case_received"),
+            # What the platform filed (its scope); other filings write nothing here.
+            models.Index(
+                fields=["created_by", "-id"],
+                condition=models.Q(platform_number__isnull=False),
+                name="case_platform_filed",
+            ),
             models.Index(
                 fields=["state"], condition=models.Q(provisional=True), name="case_provisional"
             ),

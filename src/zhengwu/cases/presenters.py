@@ -50,6 +50,7 @@ def detail(case: Case, events, *, masked: bool = False) -> dict:
     return {
         **summary(case, masked=masked),
         "item_version": case.item_version.number,
+        "platform_number": case.platform_number,
         "materials": list(case.materials),
         "missing": list(case.missing),
         "supplement_due": _day(case.supplement_due),

@@ -113,6 +113,9 @@ OPERATOR = "operator"
 DISCLOSURE_OFFICER = "disclosure_officer"
 # The trading center's staff handle deals (zhengwu.trading), never cases.
 TRADING_OFFICER = "trading_officer"
+# The provincial platform files online applications (``services.submit``), and takes no step of
+# a case: no row of the table names it.
+PLATFORM = "platform"
 SYSTEM = "system"
 ROLES = frozenset(
     {
@@ -126,6 +129,7 @@ ROLES = frozenset(
         OPERATOR,
         DISCLOSURE_OFFICER,
         TRADING_OFFICER,
+        PLATFORM,
         SYSTEM,
     }
 )

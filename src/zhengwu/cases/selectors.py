@@ -117,7 +117,8 @@ def staff_department_ids(user) -> set[int]:
 
 
 def scope(user) -> Q:
-    """The cases ``user`` may see: staff their departments', applicants their own."""
+    """The cases ``user`` may see: staff their departments', applicants their own, the
+    provincial platform those it filed."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     roles = role_names(user)
@@ -129,6 +130,8 @@ def scope(user) -> Q:
         q |= Q(department_id__in=sorted(departments))
     if Role.APPLICANT in roles:
         q |= Q(owner_id=user.pk)
+    if Role.PLATFORM in roles:  # what it filed (the ``case_platform_filed`` index)
+        q |= Q(created_by_id=user.pk, platform_number__isnull=False)
     return q
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -308,6 +308,8 @@ def _prefixed(error: ValidationFailed, prefix: str) -> dict:
 
 
 def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> None:
+    if channel == Channel.ONLINE and Role.PLATFORM in role_names(actor):
+        return  # the provincial platform files what was applied for there
     if channel == Channel.WINDOW:
         departments = staff_department_ids(actor)  # first: it reads the roles along
         if Role.WINDOW_CLERK not in role_names(actor):
@@ -326,7 +328,9 @@ def filing_applicant(
     kind = data.kind
     number = data.id_number if kind == Applicant.Kind.PERSON else data.uscc
     link = None
-    if channel == Channel.ONLINE and kind == Applicant.Kind.PERSON:
+    if channel == Channel.ONLINE and Role.PLATFORM in role_names(actor):
+        pass  # the platform asserts the applicant's real-name details; no account is linked
+    elif channel == Channel.ONLINE and kind == Applicant.Kind.PERSON:
         own = Applicant.objects.filter(user=actor).first()
         claimed = (number or "").strip().upper()
         taken = (
@@ -341,7 +345,7 @@ def filing_applicant(
             return None
         link = actor if own is None else None
     try:
-        return register_applicant(
+        person = register_applicant(
             kind=kind,
             name=data.name,
             id_number=data.id_number,
@@ -354,6 +358,9 @@ def filing_applicant(
     except ValidationFailed as error:
         errors.update(_prefixed(error, "applicant"))
         return None
+    if link is not None:
+        claim_platform_cases(applicant=person, user=link)
+    return person
 
 
 def case_number(filed_on: dt.date, case_id: int) -> str:
@@ -387,10 +394,15 @@ def submit(
     applicant: ApplicantInput,
     materials: Sequence[str] = (),
     received_at: dt.datetime | None = None,
+    platform_number: str | None = None,
+    references: Mapping[str, str] | None = None,
 ) -> Case:
-    """File an application: at the window by a clerk, or online by the applicant. The case is
-    returned with its one event (``case.events.all()`` reads nothing)."""
+    """File an application: at the window by a clerk, or online by the applicant or by the
+    provincial platform (``platform_number``, its own application number, required of it and of
+    no one else; ``references``: where the platform keeps the file of each material handed in
+    there). The case is returned with its one event (``case.events.all()`` reads nothing)."""
     errors: dict[str, list] = {}
+    by_platform = Role.PLATFORM in role_names(actor)
     applicant = without_nul(applicant)
     if channel not in Channel.values:
         raise ValidationFailed({"channel": [_("The channel is window or online.")]})
@@ -401,11 +413,24 @@ def submit(
             {"item": [_("There is no published service item with this code.")]}
         ) from None
     _check_submitter(actor, channel, version)
-    if received_at is not None and channel != Channel.WINDOW:
+    if received_at is not None and channel != Channel.WINDOW and not by_platform:
         errors["received_at"] = [_("Only the window states when an application was received.")]
-    codes = inputs.material_codes(
-        list(materials), "materials", known=material_codes(version), errors=errors
-    )
+    if by_platform:
+        platform_number = core_inputs.text(
+            platform_number, "platform_number", limit=64, required=True, errors=errors
+        )
+    elif platform_number is not None:
+        errors["platform_number"] = [
+            _("Only the provincial platform states its application number.")
+        ]
+    known = material_codes(version)
+    codes = inputs.material_codes(list(materials), "materials", known=known, errors=errors)
+    references = dict(references or {})
+    if references and not by_platform:
+        errors["references"] = [_("Only the provincial platform refers to files it keeps.")]
+    elif references:
+        inputs.material_codes(list(references), "references", known=known, errors=errors)
+        codes = list(dict.fromkeys([*codes, *(c for c in references if c in known)]))
     core_inputs.phone(applicant.phone, "applicant.phone", errors=errors)
     if errors:
         raise ValidationFailed(errors)
@@ -425,10 +450,11 @@ def submit(
             item_version=version,
             department=version.item.department,
             applicant=person,
-            owner=actor if channel == Channel.ONLINE else person.user,
+            owner=actor if channel == Channel.ONLINE and not by_platform else person.user,
             contact_phone=applicant.phone.strip(),
             channel=channel,
             window_id=actor.window_id if channel == Channel.WINDOW else None,
+            platform_number=platform_number if by_platform else None,
             created_by=actor,
             state=State.SUBMITTED,
             materials=codes,
@@ -454,6 +480,11 @@ def submit(
                 "applicant": person.pk,
                 "applicant_name": person.name,
                 "materials": codes,
+                **(
+                    {"platform_number": platform_number, "references": references}
+                    if by_platform
+                    else {}
+                ),
             },
         )
         case.save(force_insert=True)
@@ -464,6 +495,46 @@ def submit(
     held._result_cache, held._prefetch_done = [event], True
     case._prefetched_objects_cache = {"events": held}
     return case
+
+
+def once_per_platform_number(
+    *, actor: User, platform_number: str | None, create: Callable[[], Case]
+) -> tuple[Case, bool]:
+    """``(case, filed now)``: ``create()`` (a ``submit`` by the platform), or the case the
+    platform filed first under the same ``platform_number`` when this is a resend, also one
+    racing the first (the unique index makes it wait for the first to commit). A number another
+    account filed under is a 409."""
+    number = str(platform_number or "").strip()[:64]
+
+    def first() -> Case | None:
+        if not number or "\x00" in number:
+            return None
+        case = Case.objects.filter(platform_number=number).first()
+        if case is not None and case.created_by_id != actor.pk:
+            raise DomainError(
+                _("Another account filed an application under this platform number."),
+                code="platform_number_taken",
+            )
+        return case
+
+    existing = first()
+    if existing is not None:
+        return existing, False
+    try:
+        return create(), True
+    except IntegrityError:
+        existing = first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def claim_platform_cases(*, applicant: Applicant, user: User) -> int:
+    """Give ``user``, the account just linked to ``applicant``, the platform's filings for that
+    applicant that no account follows yet: the applicant logs in and finds them."""
+    return Case.objects.filter(
+        applicant=applicant, owner__isnull=True, platform_number__isnull=False
+    ).update(owner=user)
 
 
 # ---------------------------------------------------------------- actions

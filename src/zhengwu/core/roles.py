@@ -24,6 +24,10 @@ class Role(enum.StrEnum):
     # The disclosure office (政府信息公开工作机构): registers, routes and answers requests
     # (zhengwu.disclosure); of its department, or of the whole government when it has none.
     DISCLOSURE_OFFICER = "disclosure_officer"
+    # The provincial 一体化政务服务平台 as an integration account (a bearer token, no pages): files
+    # the online applications received there (``channel`` online with its ``platform_number``)
+    # and sees only the cases it filed.
+    PLATFORM = "platform"
 
     @property
     def label(self):
@@ -41,9 +45,11 @@ ROLE_LABELS = {
     Role.OPERATOR: _("Hotline operator"),
     Role.TRADING_OFFICER: _("Trading officer"),
     Role.DISCLOSURE_OFFICER: _("Disclosure officer"),
+    Role.PLATFORM: _("Provincial platform"),
 }
 
-STAFF_ROLES = frozenset(Role) - {Role.APPLICANT}
+# Neither applicants nor the platform (an integration, not a person) are staff.
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.PLATFORM}
 # Roles that see every department's data; the others see their own department's.
 CENTER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 

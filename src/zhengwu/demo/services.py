@@ -49,6 +49,8 @@ ACCOUNTS = [
     DemoAccount("trading", Role.TRADING_OFFICER, "钱文博"),
     # The government's disclosure office (no department: every request); also heads the office.
     DemoAccount("disclosure", Role.DISCLOSURE_OFFICER, "周政公"),
+    # The provincial platform's integration account (its token: ``manage.py issue_token zwfw``).
+    DemoAccount("zwfw", Role.PLATFORM, "省平台接口账号"),
 ]
 
 

@@ -4,17 +4,19 @@ answer."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from ninja import Router, Schema, Status
-from pydantic import Field
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field, StrictBool
 
 from zhengwu.accounts.auth import api_auth
-from zhengwu.core.errors import Forbidden
+from zhengwu.core.errors import Forbidden, ValidationFailed
 from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.roles import Role, has_role
-from zhengwu.exchange import outbox, transfers
+from zhengwu.exchange import inbound_selectors, inbound_services, outbox, transfers
 from zhengwu.exchange.models.outbound import Transfer
+from zhengwu.exchange.reconcile import reconcile
 
 router = Router(tags=["exchange with other platforms"], auth=api_auth)
 
@@ -95,3 +97,156 @@ def outbox_status(request, receiver: str = ""):
         raise Forbidden()
     receiver = _clean(receiver, 40)
     return {"receiver": receiver or None, "counts": outbox.status_counts(receiver or None)}
+
+
+# ---------------------------------------------------------------- inbound (docs/exchange.md)
+
+
+Day = dt.date | Annotated[str, Field(max_length=32)] | None
+
+
+class DepartmentRecordIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    department: Annotated[str, Field(max_length=32)]
+    record_number: Annotated[str, Field(max_length=64)]
+    item: Annotated[str, Field(max_length=64)]
+    applicant_number: Annotated[str, Field(max_length=32)]
+    received_on: Day = None
+    accepted_on: Day = None
+    decided_on: Day = None
+    delivered_on: Day = None
+
+
+class DepartmentRecordsIn(Schema):
+    records: Annotated[list[DepartmentRecordIn], Field(max_length=inbound_services.MAX_BATCH)]
+
+
+class BatchOut(Schema):
+    records: int
+    received_at: str
+
+
+class MonthIn(Schema):
+    month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+    department: Annotated[str, Field(max_length=32)] = ""
+
+
+class ReconciliationOut(Schema):
+    department: str
+    department_name: str
+    month: str
+    records: int
+    by_number: int
+    by_attributes: int
+    unmatched: int
+    findings: dict[str, int]
+    run_at: str
+
+
+class HandedOverTicketIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    source: Literal["county_hotline", "department_hotline", "police_110"]
+    source_number: Annotated[str, Field(max_length=64)]
+    kind: Literal["consult", "help", "complaint", "report", "suggestion"]
+    category: Annotated[str, Field(max_length=32)]
+    content: Annotated[str, Field(max_length=5000)]
+    caller_phone: Annotated[str, Field(max_length=20)]
+    caller_name: Annotated[str, Field(max_length=60)] = ""
+    address: Annotated[str, Field(max_length=200)] = ""
+    area: Annotated[str, Field(max_length=100)] = ""
+    urgent: StrictBool = False
+    occurred_at: dt.datetime | None = Field(None, description="When the source received it")
+
+
+class HandedOverTicketOut(Schema):
+    number: str
+    state: str
+    source: str
+    source_number: str
+
+
+class SourceCountIn(Schema):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
+@router.post(
+    "/exchange/department-records",
+    response={201: BatchOut},
+    summary="A batch of a department system's records (all or nothing)",
+)
+def department_records(request, payload: DepartmentRecordsIn):
+    """Departments send their own records (a record sent again replaces its details); the
+    supervision office any department's. A problem is reported as `records.<row>.<field>`."""
+    rows = [row.dict() for row in payload.records]
+    batch = inbound_services.receive_records(actor=request.user, rows=rows)
+    return Status(201, {"records": len(rows), "received_at": batch.received_at.isoformat()})
+
+
+def _month(month: str) -> dt.date:
+    try:
+        return dt.date(int(month[:4]), int(month[5:7]), 1)
+    except ValueError:
+        raise ValidationFailed({"month": [_("Enter a month as YYYY-MM.")]}) from None
+
+
+def _supervising(request) -> None:
+    if not inbound_selectors.may_reconcile(request.user):
+        raise Forbidden()
+
+
+@router.post(
+    "/exchange/reconciliations",
+    response=list[ReconciliationOut],
+    summary="Reconcile a month of department records with the cases",
+)
+def run_reconciliation(request, payload: MonthIn):
+    _supervising(request)
+    department = inbound_selectors.department_or_422(payload.department)
+    rows = reconcile(month=_month(payload.month), department=department, actor=request.user)
+    return [inbound_selectors.summary_out(row) for row in rows]
+
+
+@router.get(
+    "/exchange/reconciliations",
+    response=list[ReconciliationOut],
+    summary="The reconciliation of a month, per department",
+)
+def list_reconciliations(request, filters: Query[MonthIn]):
+    _supervising(request)
+    department = inbound_selectors.department_or_422(filters.department)
+    rows = inbound_selectors.reconciliations(_month(filters.month), department)
+    return [inbound_selectors.summary_out(row) for row in rows]
+
+
+@router.post(
+    "/exchange/tickets",
+    response={200: HandedOverTicketOut, 201: HandedOverTicketOut},
+    summary="A ticket handed over by a county or department hotline or the 110 platform",
+)
+def handed_over_ticket(request, payload: HandedOverTicketIn):
+    """201 registered, 200 a resend of the same source and number (the ticket registered
+    first)."""
+    body = payload.dict()
+    source, number = body.pop("source"), body.pop("source_number")
+    ticket, created = inbound_services.receive_ticket(
+        actor=request.user, source=source, source_number=number, ticket=body
+    )
+    return Status(
+        201 if created else 200,
+        {"number": ticket.number, "state": ticket.state, "source": source, "source_number": number},
+    )
+
+
+@router.get(
+    "/exchange/tickets/by-source",
+    response=dict[str, int],
+    summary="Tickets received in a period, by the platform that handed them over",
+)
+def tickets_by_source(request, period: Query[SourceCountIn]):
+    """`12345` counts the tickets registered here; the others those handed over by each source."""
+    if not inbound_selectors.may_count_tickets(request.user):
+        raise Forbidden()
+    if period.end < period.start or period.end >= dt.date(9999, 12, 31):
+        raise ValidationFailed({"to": [_("The end of the period is before its start.")]})
+    return inbound_selectors.tickets_by_source(period.start, period.end)

@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
         from zhengwu.cases import observers
         from zhengwu.core import navigation
         from zhengwu.exchange import receivers, tasks, transfers  # noqa: F401 (they register)
+        from zhengwu.exchange.inbound_navigation import ENTRIES as INBOUND_ENTRIES
         from zhengwu.exchange.navigation import ENTRIES
         from zhengwu.joint import observers as joint_observers
 
@@ -18,4 +19,5 @@ class ExchangeConfig(AppConfig):
         # step's own transaction.
         observers.on_event(receivers.case_event)
         joint_observers.on_event(receivers.joint_event)
+        navigation.add(INBOUND_ENTRIES)
         navigation.add(ENTRIES)

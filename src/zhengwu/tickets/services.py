@@ -303,8 +303,11 @@ def create_ticket(
     related_case: str = "",
     related_department=None,
     occurred_at: dt.datetime | None = None,
+    handed_over: Mapping | None = None,
 ) -> Ticket:
-    """Register a call (an operator) or a web request (a citizen, who owns it)."""
+    """Register a call (an operator) or a web request (a citizen, who owns it). ``handed_over``:
+    the platform that handed the ticket over and its number there (``exchange``), kept in the
+    ticket's first event."""
     roles = acting_roles(actor, None)
     _check(None, Action.CREATE, roles)
     desk = bool(roles & {rules.OPERATOR, rules.ADMIN})
@@ -372,6 +375,7 @@ def create_ticket(
                 "caller_name": caller_name,
                 "related_case": case.number if case else "",
                 "related_department": related.code if related else "",
+                **({"handed_over": dict(handed_over)} if handed_over else {}),
             },
         )
         ticket.save(update_fields=["number", "event_count", "head_hash"])

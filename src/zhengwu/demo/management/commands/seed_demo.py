@@ -10,6 +10,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core.roles import ROLE_LABELS, Role
 from zhengwu.demo import disclosure as demo_disclosure
 from zhengwu.demo import exchange as demo_exchange
+from zhengwu.demo import exchange_inbound as demo_exchange_inbound
 from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import hall_staffing as demo_hall_staffing
 from zhengwu.demo import history as demo_history
@@ -156,6 +157,15 @@ class Command(BaseCommand):
         if tickets > 0:
             demo_exchange.generate()
         if history > 0:
+            made = demo_exchange_inbound.generate()
+            if made.records:
+                self.stdout.write(
+                    _(
+                        "%(records)d records of a department's system reconciled: %(findings)d "
+                        "discrepancies; %(tickets)d tickets handed over by other hotlines."
+                    )
+                    % {"records": made.records, "findings": made.findings, "tickets": made.tickets}
+                )
             made = demo_disclosure.generate()
             if made.requests:
                 self.stdout.write(
