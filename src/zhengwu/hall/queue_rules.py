@@ -24,6 +24,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from zhengwu.hall import hours
+
 WAITING, CALLED, DONE, MISSED = "waiting", "called", "done", "missed"
 CALL, RECALL, SKIP, TRANSFER, FINISH = "call", "recall", "skip", "transfer", "finish"
 ACTIONS = (CALL, RECALL, SKIP, TRANSFER, FINISH)
@@ -41,12 +43,8 @@ class QueueError(Exception):
         super().__init__(code)
 
 
-@dataclass(frozen=True)
-class Hours:
-    opens_at: dt.time
-    closes_at: dt.time
-    break_from: dt.time | None = None
-    break_to: dt.time | None = None
+# The hall's opening hours are one rule for the queue and the staffing (``hall.hours``).
+Hours = hours.Hours
 
 
 def is_open(hours: Hours, *, workday: bool, at: dt.time) -> bool:

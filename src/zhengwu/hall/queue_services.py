@@ -27,6 +27,7 @@ from zhengwu.core import clock
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from zhengwu.core.roles import Role, has_role
+from zhengwu.hall import hours
 from zhengwu.hall import queue_rules as rules
 from zhengwu.hall import queue_selectors as selectors
 from zhengwu.hall.models.floor import Hall, WindowSession
@@ -88,7 +89,7 @@ def priorities() -> dict[str, int]:
 
 
 def hours_of(hall: Hall) -> rules.Hours:
-    return rules.Hours(hall.opens_at, hall.closes_at, hall.break_from, hall.break_to)
+    return hours.of(hall)
 
 
 def hall_open(hall: Hall, moment: dt.datetime) -> bool:

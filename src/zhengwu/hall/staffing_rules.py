@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from zhengwu.hall import hours
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 EARTH_RADIUS_M = 6_371_008.8  # the mean earth radius (IUGG)
@@ -62,30 +63,10 @@ def within(distance: float, radius_m: int) -> bool:
 # -- opening hours -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hours:
-    opens_at: dt.time
-    closes_at: dt.time
-    break_from: dt.time | None = None
-    break_to: dt.time | None = None
-
-
-def _at(day: dt.date, moment: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, moment, tzinfo=LOCAL_TZ)
-
-
-def open_intervals(
-    day: dt.date, hours: Hours, *, workday: bool
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The hall's open stretches on ``day`` (aware, Shanghai time): none on a day off."""
-    if not workday or hours.closes_at <= hours.opens_at:
-        return []
-    opens, closes = _at(day, hours.opens_at), _at(day, hours.closes_at)
-    if hours.break_from and hours.break_to and hours.break_from < hours.break_to:
-        pause, resume = _at(day, hours.break_from), _at(day, hours.break_to)
-        parts = [(opens, min(pause, closes)), (max(resume, opens), closes)]
-        return [(a, b) for a, b in parts if a < b]
-    return [(opens, closes)]
+# Hours and their open stretches are the hall's one rule (``hall.hours``).
+Hours = hours.Hours
+open_intervals = hours.open_intervals
+day_moment = hours.moment_on
 
 
 def is_open(moment: dt.datetime, intervals: Iterable[tuple[dt.datetime, dt.datetime]]) -> bool:
@@ -102,14 +83,14 @@ def _minutes(delta: dt.timedelta) -> int:
 def late_minutes(signed_in: dt.datetime, hours: Hours, *, tolerance: int = 0) -> int:
     """Whole minutes a sign-in came after the opening (0 when within ``tolerance`` minutes)."""
     local = signed_in.astimezone(LOCAL_TZ)
-    late = _minutes(local - _at(local.date(), hours.opens_at))
+    late = _minutes(local - day_moment(local.date(), hours.opens_at))
     return late if late > tolerance else 0
 
 
 def early_minutes(signed_out: dt.datetime, hours: Hours, *, tolerance: int = 0) -> int:
     """Whole minutes a sign-out came before the closing (0 when within ``tolerance``)."""
     local = signed_out.astimezone(LOCAL_TZ)
-    early = _minutes(_at(local.date(), hours.closes_at) - local)
+    early = _minutes(day_moment(local.date(), hours.closes_at) - local)
     return early if early > tolerance else 0
 
 

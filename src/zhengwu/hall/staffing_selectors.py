@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import User
 from zhengwu.core.roles import Role, has_role, is_center_wide
+from zhengwu.hall import hours
 from zhengwu.hall import staffing_rules as rules
 from zhengwu.hall.models import Hall, WindowPost
 from zhengwu.hall.models.staffing import (
@@ -50,7 +51,7 @@ def settings_of(hall: Hall) -> StaffingSettings:
 
 
 def hours_of(hall: Hall) -> rules.Hours:
-    return rules.Hours(hall.opens_at, hall.closes_at, hall.break_from, hall.break_to)
+    return hours.of(hall)
 
 
 def intervals_of(hall: Hall, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
