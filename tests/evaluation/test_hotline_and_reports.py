@@ -137,7 +137,8 @@ def test_bulletin_page_command_and_rectification_hook(client, hotline, make_user
         html = client.get(reverse("evaluation:bulletin", args=["2026-Q3"])).content.decode()
         assert "2026年第3季度季度通报" in html
         assert "受理工单3件" in html
-        assert "整改：" not in html
+        # The ledger is installed (it registers itself) and holds nothing yet.
+        assert "整改：台账共有问题0个" in html
 
         bulletins.register_rectification_progress(
             lambda *, start, end: bulletins.RectificationProgress(
@@ -154,7 +155,9 @@ def test_bulletin_page_command_and_rectification_hook(client, hotline, make_user
             assert "台账共有问题16个、整改措施44条" in html
             call_command("quarterly_bulletin", "2026-Q3", out=str(tmp_path))
         finally:
-            bulletins.unregister_rectification_progress()
+            from zhengwu.evaluation import rectification_selectors
+
+            bulletins.register_rectification_progress(rectification_selectors.bulletin_progress)
         docx = client.get(reverse("evaluation:bulletin_file", args=["2026-Q3", "docx"]))
         assert docx.status_code == 200
         assert client.get(reverse("evaluation:bulletin", args=["2027-Q1"])).status_code == 404

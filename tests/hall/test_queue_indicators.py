@@ -106,12 +106,13 @@ def test_the_brief_and_the_dashboard_have_a_hall_section(month, make_user):
     client = Client()
     client.force_login(make_user(Role.LEADER, username="leader"))
     html = client.get("/assessment/brief/2026-03/").content.decode()
-    assert 'data-testid="brief-part-hall"' in html
-    assert "六、服务大厅" in html and "取号 12 个" in html
+    assert 'data-testid="section-hall"' in html
+    # Numbered after the brief's own five sections and the ones registered before it.
+    assert "、服务大厅" in html and "取号 12 个" in html
     assert "市场准入" in html and "住房建设" in html
     docx = Document(io.BytesIO(client.get("/assessment/brief/2026-03/docx/").content))
-    assert any("六、服务大厅" in p.text for p in docx.paragraphs)
+    assert any("、服务大厅" in p.text for p in docx.paragraphs)
     book = load_workbook(io.BytesIO(client.get("/assessment/brief/2026-03/xlsx/").content))
     assert any("大厅" in name or "排队" in name for name in book.sheetnames)
     dashboard = client.get("/assessment/dashboard/?month=2026-03").content.decode()
-    assert 'data-testid="dashboard-part-hall"' in dashboard and "平均等候时长" in dashboard
+    assert 'data-testid="section-hall"' in dashboard and "平均等候时长" in dashboard

@@ -103,7 +103,7 @@ def ensure_posts(hall: Hall) -> list[WindowPost]:
     posts = []
     for window in Window.objects.filter(center=hall.center, is_active=True).order_by("number"):
         existing = WindowPost.objects.filter(window=window).first()
-        if existing is not None:
+        if existing is not None and existing.post_a_id:
             used |= {existing.post_a_id, existing.post_b_id} - {None}
             posts.append(existing)
             continue
@@ -117,7 +117,12 @@ def ensure_posts(hall: Hall) -> list[WindowPost]:
             continue
         a, b = free[0], (free[1] if len(free) > 1 else None)
         used |= {a.pk} | ({b.pk} if b else set())
-        posts.append(WindowPost.objects.create(window=window, hall=hall, post_a=a, post_b=b))
+        if existing is not None:  # a window on the floor (the queue's) without its posts yet
+            existing.post_a, existing.post_b = a, b
+            existing.save(update_fields=["post_a", "post_b"])
+            posts.append(existing)
+        else:
+            posts.append(WindowPost.objects.create(window=window, hall=hall, post_a=a, post_b=b))
     return posts
 
 

@@ -247,6 +247,10 @@ def tickets_by_source(request, period: Query[SourceCountIn]):
     """`12345` counts the tickets registered here; the others those handed over by each source."""
     if not inbound_selectors.may_count_tickets(request.user):
         raise Forbidden()
-    if period.end < period.start or period.end >= dt.date(9999, 12, 31):
+    if period.start <= dt.date(1, 1, 2) or period.end >= dt.date(9999, 12, 31):
+        raise ValidationFailed(
+            {"from": [_("The period lies outside the dates the platform keeps.")]}
+        )
+    if period.end < period.start:
         raise ValidationFailed({"to": [_("The end of the period is before its start.")]})
     return inbound_selectors.tickets_by_source(period.start, period.end)
