@@ -114,14 +114,14 @@ def test_answers_are_checked_per_field(client, supervisor, six_units, template):
     answers["FCJ"]["attitude"] = 120
     answers["GTJ"]["openness"] = 9
     del answers["HBJ"]["efficiency"]
-    answers["XXX"] = {}
+    answers["NOSUCHUNIT"] = {}
     response = post(client, f"/api/v1/survey/{token}", {"answers": answers})
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors["answers.FCJ.attitude"] == ["请填写0至100之间的分数。"]
     assert errors["answers.GTJ.openness"] == ["请从五个等级中选择一个。"]
     assert errors["answers.HBJ.efficiency"] == ["请回答此题。"]
-    assert "XXX" in errors["answers"][0]
+    assert "NOSUCHUNIT" in errors["answers"][0]
     # Nothing was used up.
     assert (
         post(
