@@ -580,6 +580,39 @@ def load_average() -> list[float]:
     return [round(v, 2) for v in os.getloadavg()]
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time so far from ``/proc/stat`` (user, nice, system, idle, iowait, ...),
+    in clock ticks; None where there is no ``/proc``."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+
+
+def cpu_during(before: list[int] | None, after: list[int] | None) -> dict | None:
+    """How the machine's CPU time went while the run lasted, in per cent of all of it:
+    ``normal`` (processes at the default priority: the benchmark, its server and database, and
+    anything else at nice 0), ``niced`` (processes at a lower priority, which yield the CPU to the
+    others) and ``idle`` (idle and waiting for I/O). A load average counts niced processes that
+    are ready to run as fully as the others; this says what share they actually took."""
+    if not before or not after:
+        return None
+    delta = [b - a for a, b in zip(before, after, strict=False)]
+    total = sum(delta[:8]) or 1
+    user, nice, system, idle, iowait, irq, softirq, steal = (delta + [0] * 8)[:8]
+
+    def share(ticks: int) -> float:
+        return round(100 * ticks / total, 1)
+
+    return {
+        "normal": share(user + system + irq + softirq),
+        "niced": share(nice),
+        "idle": share(idle + iowait),
+        "steal": share(steal),
+    }
+
+
 def database_size(url: str) -> int | None:
     """Bytes of the database of ``url`` (None when it is gone or not PostgreSQL)."""
     if not url.startswith("postgres"):
@@ -596,8 +629,9 @@ def database_size(url: str) -> int | None:
 class Record:
     """One benchmark's JSON line: ``Record(name, args)`` when the run starts (the load before),
     ``emit(figures)`` at the end (the load after). Every line carries ``machine``, ``commit``,
-    ``load_before``/``load_after`` (1, 5, 15 minutes), ``today``, the size flag and, when the
-    script says which database it filled, ``data_bytes``."""
+    ``load_before``/``load_after`` (1, 5, 15 minutes), ``cpu_during`` (the machine's CPU time
+    of the run by priority), ``today``, the size flag and, when the script says which database
+    it filled, ``data_bytes``."""
 
     REQUIRED = ("bench", "machine", "commit", "load_before", "load_after", "today", "size")
 
@@ -605,6 +639,7 @@ class Record:
         self.name = name
         self.args = args
         self.load_before = load_average()
+        self.cpu_before = cpu_times()
         self.data_bytes: int | None = None
         self.plans: dict[str, object] = {}
 
@@ -627,6 +662,7 @@ class Record:
                 "commit": git_commit(),
                 "load_before": self.load_before,
                 "load_after": load_average(),
+                "cpu_during": cpu_during(self.cpu_before, cpu_times()),
             }
         )
         if self.data_bytes is not None:

@@ -23,7 +23,16 @@ ON_POSTGRES = TEST_DB.startswith(("postgres://", "postgresql://"))
 TIMEOUT_S = 300
 
 # What every line carries (bench/harness: Record.REQUIRED).
-COMMON = {"bench", "machine", "commit", "load_before", "load_after", "today", "size"}
+COMMON = {
+    "bench",
+    "machine",
+    "commit",
+    "load_before",
+    "load_after",
+    "cpu_during",
+    "today",
+    "size",
+}
 # The keys bench/README.md documents for each script.
 KEYS = {
     "workdays": {"calls", "ours_per_s", "baseline_per_s", "ratio", "mismatches"},
@@ -138,3 +147,6 @@ def test_smoke_run_prints_the_documented_keys(name):
     assert line["size"] == "smoke"
     assert {"cpu", "cores"} <= set(line["machine"])
     assert len(line["load_before"]) == len(line["load_after"]) == 3
+    shares = line["cpu_during"]
+    assert set(shares) == {"normal", "niced", "idle", "steal"}
+    assert 99 <= sum(shares.values()) <= 101
