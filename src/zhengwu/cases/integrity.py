@@ -14,7 +14,12 @@ __all__ = ["Break", "check_case", "verify"]
 
 def check_case(case: Case, rows: list[CaseEvent]) -> Break | None:
     return trail.check(
-        "case", case.number, rows, event_count=case.event_count, head_hash=case.head_hash
+        "case",
+        case.number,
+        rows,
+        event_count=case.event_count,
+        head_hash=case.head_hash,
+        anchor=trail.anchors(CaseEvent.objects, [case.pk]).get(case.pk),
     )
 
 

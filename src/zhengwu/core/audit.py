@@ -34,14 +34,15 @@ def chain_hash(prev_hash: str, payload) -> str:
     return hashlib.sha256((prev_hash + canonical_json(payload)).encode()).hexdigest()
 
 
-def first_break(rows) -> int | None:
+def first_break(rows, *, after: int = 0, prev: str = GENESIS) -> int | None:
     """Index of the first row whose chain is broken, or None.
 
-    ``rows`` are (seq, payload, prev_hash, hash) in seq order, seq counting from 1.
+    ``rows`` are (seq, payload, prev_hash, hash) in seq order, seq counting from ``after`` + 1
+    (1 unless the trail's first ``after`` events were archived, the last of them hashing to
+    ``prev``).
     """
-    prev = GENESIS
     for index, (seq, payload, prev_hash, digest) in enumerate(rows):
-        if seq != index + 1 or prev_hash != prev or chain_hash(prev, payload) != digest:
+        if seq != after + index + 1 or prev_hash != prev or chain_hash(prev, payload) != digest:
             return index
         prev = digest
     return None

@@ -76,3 +76,28 @@ class ChainedEvent(AppendOnly, models.Model):
 
     class Meta:
         abstract = True
+
+
+class TrailAnchor(models.Model):
+    """Where the kept history of one trail starts after its earliest events were archived
+    (``manage.py partitions --archive-before``): the last archived event's ``seq`` and ``hash``.
+    ``verify_audit`` checks the events kept from ``seq + 1`` on, chained onto ``hash``; the
+    archive's manifest holds the same pair, to check this row against."""
+
+    events_table = models.CharField(_("events table"), max_length=63)
+    owner_id = models.BigIntegerField(_("owner"))
+    seq = models.PositiveIntegerField(_("last archived sequence"))
+    hash = models.CharField(_("last archived hash"), max_length=64)
+    recorded_at = models.DateTimeField(_("last archived event recorded at"))
+    archive = models.CharField(_("archive file"), max_length=200)
+    archived_at = models.DateTimeField(_("archived at"))
+
+    class Meta:
+        verbose_name = _("trail anchor")
+        verbose_name_plural = _("trail anchors")
+        constraints = [
+            models.UniqueConstraint(fields=["events_table", "owner_id"], name="trail_anchor_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.events_table}:{self.owner_id}@{self.seq}"

@@ -8,7 +8,9 @@ on top of the ORM:
   insert);
 - ``payload(label, number, row)``: what the hash covers;
 - ``check(label, number, rows, event_count, head_hash)``: the first break of a stored chain;
-- ``verify(owners, events, label, owner_field)``: every chain of a table, in batches;
+- ``verify(owners, events, label, owner_field)``: every chain of a table, in batches, each from
+  its anchor when its earliest events were archived (``core.TrailAnchor``,
+  ``zhengwu.core.partitions``);
 - ``stated_time``: the rules for a time staff state for a step (never in the future, never before
   the previous step). Whether it is 先办后录 is ``zhengwu.workdays.retroactive.is_retroactive``.
 
@@ -81,21 +83,53 @@ class Break:
     reason: str
 
 
-def check(label: str, number: str, rows: list, *, event_count: int, head_hash: str):
-    """The first break of one stored chain, or None."""
+@dataclass(frozen=True)
+class Anchor:
+    """The last archived event of a trail whose earliest events were archived
+    (``core.TrailAnchor``): the kept events go on from ``seq`` + 1, chained onto ``hash``."""
+
+    seq: int
+    hash: str
+
+
+def check(
+    label: str,
+    number: str,
+    rows: list,
+    *,
+    event_count: int,
+    head_hash: str,
+    anchor: Anchor | None = None,
+):
+    """The first break of one stored chain, or None. With an ``anchor`` the chain is checked
+    from the first event kept after the archived ones."""
+    after, prev = (anchor.seq, anchor.hash) if anchor is not None else (0, GENESIS)
     index = first_break(
-        (row.seq, payload(label, number, row), row.prev_hash, row.hash) for row in rows
+        ((row.seq, payload(label, number, row), row.prev_hash, row.hash) for row in rows),
+        after=after,
+        prev=prev,
     )
     if index is not None:
         row = rows[index]
-        if row.seq != index + 1:
+        if row.seq != after + index + 1:
             reason = _("events are missing or out of order")
         else:
             reason = _("an event was altered")
-        return Break(number, index + 1, reason)
-    if len(rows) != event_count or (rows and rows[-1].hash != head_hash):
+        return Break(number, after + index + 1, reason)
+    head = rows[-1].hash if rows else prev
+    if after + len(rows) != event_count or (event_count and head != head_hash):
         return Break(number, None, _("the last events were deleted or replaced"))
     return None
+
+
+def anchors(events, owner_ids) -> dict[int, Anchor]:
+    """The anchors of the given owners of the trail stored in ``events`` (a model, queryset or
+    manager): where each archived trail's kept history starts."""
+    from zhengwu.core.models import TrailAnchor
+
+    table = events.model._meta.db_table
+    rows = TrailAnchor.objects.filter(events_table=table, owner_id__in=list(owner_ids))
+    return {row.owner_id: Anchor(row.seq, row.hash) for row in rows.only("owner_id", "seq", "hash")}
 
 
 def verify(
@@ -128,6 +162,7 @@ def verify(
         rows = events.filter(**{f"{key}__in": list(by_owner)}).order_by(key, "seq")
         for row in rows:
             by_owner[getattr(row, key)].append(row)
+        archived = anchors(events, by_owner)
         for owner in chunk:
             yield (
                 owner.pk,
@@ -137,6 +172,7 @@ def verify(
                     by_owner[owner.pk],
                     event_count=owner.event_count,
                     head_hash=owner.head_hash,
+                    anchor=archived.get(owner.pk),
                 ),
             )
 

@@ -20,7 +20,7 @@ from zhengwu.cases import services as case_services
 from zhengwu.cases.clocks import compute_clocks
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.rules import CaseRuleError
-from zhengwu.core import clock
+from zhengwu.core import clock, trail
 from zhengwu.core.errors import ZhengwuError
 from zhengwu.disclosure import services as disclosure_services
 from zhengwu.disclosure.models import DisclosureEvent, DisclosureRequest
@@ -59,7 +59,10 @@ def _chunks(owners, events, owner_field: str, batch: int, fields: tuple[str, ...
         )
         for row in rows:
             by_owner[getattr(row, key)].append(row)
-        yield [(owner, by_owner[owner.pk]) for owner in chunk]
+        # A trail whose earliest events were archived cannot be replayed from what is kept;
+        # its chain is still checked from its anchor (``trail.verify``).
+        archived = trail.anchors(events, by_owner)
+        yield [(owner, by_owner[owner.pk]) for owner in chunk if owner.pk not in archived]
 
 
 def _plain(value):

@@ -20,7 +20,10 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
   waits for its back-off, to the province and to the other hotlines), and the urging of ticket
-  transfers not acknowledged in time (``exchange.transfers.urge_overdue``).
+  transfers not acknowledged in time (``exchange.transfers.urge_overdue``);
+- ``partitions_ahead``: on PostgreSQL, the monthly partitions of the event tables for this month
+  and the next ones, created ahead where missing (``core.partitions.ensure_months``; nothing to
+  do on SQLite).
 
 Each job is a thin call of its app's service, imported when it runs.
 """
@@ -86,6 +89,13 @@ def _exchange_push() -> str:
     return f"{line} urged={urged}"
 
 
+def _partitions_ahead() -> str:
+    from zhengwu.core import partitions
+
+    created = partitions.ensure_months()
+    return f"partitions_created={len(created)}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -102,6 +112,7 @@ JOBS: tuple[Job, ...] = (
     Job("rectification_sweep", 3600, _rectification_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("exchange_push", 300, _exchange_push),
+    Job("partitions_ahead", 86400, _partitions_ahead),
 )
 
 

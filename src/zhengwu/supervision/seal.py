@@ -24,13 +24,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django_tasks import task
 
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.core.audit import GENESIS, chain_hash
+from zhengwu.core.models import TrailAnchor
 from zhengwu.supervision.models import DailySeal, Irregularity, IrregularityKind
 from zhengwu.supervision.recipients import IRREGULARITY_ROLES, notify, table
 
@@ -57,21 +58,31 @@ class Heads:
 
 def heads(day: dt.date) -> Heads:
     """The digest of every chain head at the end of ``day``, streamed in case order."""
-    end = clock.start_of_day(day + dt.timedelta(days=1))
+    end = _end_of(day)
     event = table(CaseEvent)
+    anchor = table(TrailAnchor)
     digest = hashlib.sha256()
     cases = events = 0
     with connection.cursor() as cursor:
+        # A case whose events up to then were all archived has its anchor (its last archived
+        # event) as its head: exact for the days after the archived months (``archived_until``).
         cursor.execute(
             f"""
-            SELECT e.case_id, e.seq, e.hash
-            FROM {event} e
-            JOIN (SELECT case_id, max(seq) AS seq FROM {event}
-                  WHERE recorded_at < %s GROUP BY case_id) m
-              ON m.case_id = e.case_id AND m.seq = e.seq
-            ORDER BY e.case_id
+            SELECT case_id, seq, hash FROM (
+                SELECT e.case_id, e.seq, e.hash
+                FROM {event} e
+                JOIN (SELECT case_id, max(seq) AS seq FROM {event}
+                      WHERE recorded_at < %s GROUP BY case_id) m
+                  ON m.case_id = e.case_id AND m.seq = e.seq
+                UNION ALL
+                SELECT a.owner_id, a.seq, a.hash FROM {anchor} a
+                WHERE a.events_table = %s AND a.recorded_at < %s
+                  AND NOT EXISTS (SELECT 1 FROM {event} k
+                                  WHERE k.case_id = a.owner_id AND k.recorded_at < %s)
+            ) h
+            ORDER BY case_id
             """,  # noqa: S608
-            [end],
+            [end, CaseEvent._meta.db_table, end, end],
         )
         while rows := cursor.fetchmany(10_000):
             for case_id, seq, head in rows:
@@ -79,6 +90,22 @@ def heads(day: dt.date) -> Heads:
                 cases += 1
                 events += seq
     return Heads(cases, events, digest.hexdigest())
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return clock.start_of_day(day + dt.timedelta(days=1))
+
+
+def archived_until() -> dt.datetime | None:
+    """The last archived case event's time (``manage.py partitions --archive-before``): the
+    heads of a day that ended by then were partly archived and are not recomputed."""
+    return TrailAnchor.objects.filter(events_table=CaseEvent._meta.db_table).aggregate(
+        last=Max("recorded_at")
+    )["last"]
+
+
+def _recomputable(day: dt.date, until: dt.datetime | None) -> bool:
+    return until is None or _end_of(day) > until
 
 
 def _payload(day: dt.date, found: Heads) -> dict:
@@ -139,7 +166,10 @@ def verify(*, all_seals: bool = False) -> list[SealProblem]:
     """Recompute the latest seal (or every one) and check the chain of seals."""
     seals = list(DailySeal.objects.order_by("day"))
     problems = chain_problems(seals)
+    until = archived_until()
     for row in seals if all_seals else seals[-1:]:
+        if not _recomputable(row.day, until):
+            continue  # its heads are in the archive (the chain of seals still covers it)
         problem = _heads_problem(row, heads(row.day))
         if problem:
             problems.append(problem)
@@ -147,7 +177,10 @@ def verify(*, all_seals: bool = False) -> list[SealProblem]:
 
 
 def recheck(day: dt.date) -> SealProblem | None:
-    """Recompute the seal of ``day`` from the events and store what was found on its row."""
+    """Recompute the seal of ``day`` from the events and store what was found on its row; a day
+    whose heads were archived is left as it is."""
+    if not _recomputable(day, archived_until()):
+        return None
     found = heads(day)
     DailySeal.objects.filter(day=day).update(
         rechecked_at=clock.now(),
@@ -192,10 +225,15 @@ def missing_certificates(today: dt.date, now: dt.datetime, token: str) -> int:
         recorded = Irregularity.objects.filter(
             case_id=OuterRef("pk"), kind=IrregularityKind.NO_CERTIFICATE, key=key
         )
+        # A case whose earliest events were archived may have its certificate's event there.
+        archived = TrailAnchor.objects.filter(
+            events_table=CaseEvent._meta.db_table, owner_id=OuterRef("pk")
+        )
         rows = (
             Case.objects.filter(state__in=states)
             .exclude(Exists(has_event))
             .exclude(Exists(recorded))
+            .exclude(Exists(archived))
             .values("id", "department_id", "state", "accepted_on", "completed_on")
         )
         new = [

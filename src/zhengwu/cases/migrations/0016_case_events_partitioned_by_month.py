@@ -1,0 +1,23 @@
+"""Partition the case events by month of ``recorded_at`` on PostgreSQL (docs/decisions/0007): the rows
+move into one partition per month, a few months ahead and a default partition are created, the
+ids go on from the same sequence. SQLite keeps its plain table."""
+
+from django.db import migrations
+
+from zhengwu.core.partitions import partition_table, unpartition_table
+
+TABLE = "cases_caseevent"
+
+
+def forward(apps, schema_editor):
+    partition_table(schema_editor, TABLE, "recorded_at")
+
+
+def backward(apps, schema_editor):
+    unpartition_table(schema_editor, TABLE, "recorded_at")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0015_platform_number")]
+
+    operations = [migrations.RunPython(forward, backward, elidable=False)]
