@@ -19,7 +19,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -340,7 +340,7 @@ WITH claimed AS (
     ) AND t.state = 'waiting'
     RETURNING t.*
 ), step AS (
-    INSERT INTO hall_ticketevent (ticket_id, kind, at, actor_id, window_id, data)
+    INSERT INTO hall_ticketevent (ticket_id, kind, "at", actor_id, window_id, data)
     SELECT claimed.id, 'called', %(now)s, %(actor)s, %(window)s, '{}' FROM claimed
 )
 SELECT {columns} FROM claimed JOIN hall_businesstype AS bt ON bt.id = claimed.business_type_id
@@ -355,8 +355,9 @@ def _claim_columns() -> tuple[list[str], list[str]]:
 
 def _claim_in_one_statement(*, actor: User, window, hall_id: int, day, now) -> Ticket | None:
     ticket_columns, kind_columns = _claim_columns()
+    quote = connection.ops.quote_name
     columns = ", ".join(
-        [f"claimed.{c}" for c in ticket_columns] + [f"bt.{c}" for c in kind_columns]
+        [f"claimed.{quote(c)}" for c in ticket_columns] + [f"bt.{quote(c)}" for c in kind_columns]
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -716,10 +717,13 @@ def close_left_numbers(*, now: dt.datetime | None = None) -> int:
         over = rules.day_over(
             hours_of(hall), day=today, today=today, workday=workday, at=local.time()
         )
+        # Only the rows to close are read and locked: today's waiting numbers stay unlocked
+        # until the day is over, so a window calling meanwhile never skips them.
+        due = Q(day__lt=today) | Q(day=today, state=rules.WAITING) if over else Q(day__lt=today)
         with transaction.atomic():
             candidates = list(
                 Ticket.objects.select_for_update()
-                .filter(hall=hall, day__lte=today, state__in=rules.CLOSABLE)
+                .filter(due, hall=hall, state__in=rules.CLOSABLE)
                 .values_list("pk", "state", "day", "window_id")
             )
             ids = [
