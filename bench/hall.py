@@ -346,10 +346,11 @@ def open_loop(env: dict, url: str, pairs, *, interval: float, seconds: float, bu
     ]
     bursting = [(rng.uniform(0, 1), number, token) for number, token in windows]
     out = {}
-    with Gunicorn({**env, "ZHENGWU_BENCH_QUERY_COUNT": "1"}, workers=2, threads=4) as server:
-        # Warm the workers and their database connections before measuring.
-        for _ in range(3):
-            urllib_get(server.port, "/api/v1/hall/status?hall=BENCH")
+    counted = {**env, "ZHENGWU_BENCH_QUERY_COUNT": "1", "ZHENGWU_BENCH_ENDPOINTS": "1"}
+    with Gunicorn(counted, workers=2, threads=4) as server:
+        # Warm every worker thread and its database connection before measuring (the CPU of
+        # the database backends is read from those there at the start of a phase).
+        asyncio.run(_warm(server.port))
         phases = [("steady", steady)] + ([("burst", bursting)] if burst else [])
         for label, plan in phases:
             with CpuMeter(server.worker_pids(), backend_pids(url)) as cpu:
@@ -363,11 +364,18 @@ def open_loop(env: dict, url: str, pairs, *, interval: float, seconds: float, bu
     return out
 
 
-def urllib_get(port: int, path: str) -> None:
-    import urllib.request
+async def _warm(port: int, clients: int = 24, rounds: int = 4) -> None:
+    request = build_request("GET", "/api/v1/hall/status?hall=BENCH", port=port)
 
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
-        answer.read()
+    async def client() -> None:
+        conn = Connection(port)
+        try:
+            for _ in range(rounds):
+                await conn.send(request)
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
 
 
 def check_trail(hall) -> dict:
