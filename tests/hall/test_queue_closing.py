@@ -151,3 +151,16 @@ def test_call_next_is_a_couple_of_statements(travel, types, clerk):
     # PostgreSQL: the caller's session locked with its window, then the claim with its step.
     expected = 2 if connection.vendor == "postgresql" else 5
     assert len(statements) == expected, statements
+
+
+def test_call_next_through_the_api_checks_the_window_in_the_path(travel, types, clerk):
+    from tests.hall.test_queue_api import post
+
+    travel(AT(f"{MONDAY} 09:00"))
+    take()
+    services.sign_in(actor=clerk, window_code="1")
+    assert post(clerk, "/windows/77/call-next").status_code == 404  # no such window
+    assert post(clerk, "/windows/2/call-next").json()["code"] == "not_signed_in"
+    called = post(clerk, "/windows/1/call-next").json()
+    assert (called["number"], called["business_type"], called["window"]) == ("A001", "SCJ", "1")
+    assert post(clerk, "/windows/1/call-next").json()["code"] == "window_busy"
