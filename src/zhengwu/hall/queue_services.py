@@ -341,7 +341,7 @@ WITH claimed AS (
     RETURNING t.*
 ), step AS (
     INSERT INTO hall_ticketevent (ticket_id, kind, "at", actor_id, window_id, data)
-    SELECT claimed.id, 'called', %(now)s, %(actor)s, %(window)s, '{}' FROM claimed
+    SELECT claimed.id, 'called', %(now)s, %(actor)s, %(window)s, '{{}}' FROM claimed
 )
 SELECT {columns} FROM claimed JOIN hall_businesstype AS bt ON bt.id = claimed.business_type_id
 """
