@@ -36,8 +36,11 @@ windows, 5,000 waiting, 48 clients, 20 calls a window.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import json
 import queue
+import random
 import statistics
 import sys
 import tempfile
@@ -45,8 +48,13 @@ import threading
 import time
 
 from harness import (
+    Connection,
+    CpuMeter,
+    Gunicorn,
     Record,
     add_common_arguments,
+    backend_pids,
+    build_request,
     demo_city_in_process,
     frozen_today,
     plans_of,
@@ -236,6 +244,140 @@ def serve(pairs, *, clients: int, calls: int, today: dt.date) -> tuple[list[floa
     return times, empty, errors
 
 
+def tokens_for(pairs) -> dict[int, str]:
+    """A bearer token per clerk (what the window panel's session stands for)."""
+    from zhengwu.accounts.services import issue_token
+
+    return {w.pk: issue_token(user=c, name="bench")[1] for w, c in pairs}
+
+
+async def _windows_calling(port: int, plan: list[tuple[float, str, str]]) -> dict:
+    """Each entry of ``plan`` (seconds from the start, window number, token) is a clerk pressing
+    "call next" at that moment whether or not the server has answered the others (an open
+    loop), then finishing the number (not timed). Latency runs from the moment planned, so
+    queueing in the client, the listen backlog or the workers is part of it: the wait the clerk
+    sees."""
+    clock = time.perf_counter
+    started = clock()
+    latencies: list[float] = []
+    queries: list[int] = []
+    empty = errors = 0
+    samples: list[str] = []
+    connections: dict[str, Connection] = {}
+
+    async def press(at: float, window: str, token: str) -> None:
+        nonlocal empty, errors
+        delay = started + at - clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        conn = connections.setdefault(window, Connection(port))
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        path = f"/api/v1/hall/windows/{window}/call-next"
+        try:
+            status, headers, body = await conn.send(
+                build_request("POST", path, port=port, headers=auth)
+            )
+        except (OSError, asyncio.IncompleteReadError) as error:
+            conn.close()
+            errors += 1
+            samples.append(f"{type(error).__name__}: {error}")
+            return
+        latencies.append(clock() - (started + at))
+        if b"x-query-count" in headers:
+            queries.append(int(headers[b"x-query-count"]))
+        if status == 204:
+            empty += 1
+            return
+        if status != 200:
+            errors += 1
+            samples.append(f"{status}: {body[:200].decode(errors='replace')}")
+            return
+        number = json.loads(body)["number"]
+        finish = f"/api/v1/hall/tickets/{number}/finish"
+        status, _h, body = await conn.send(build_request("POST", finish, port=port, headers=auth))
+        if status != 200:
+            errors += 1
+            samples.append(f"finish {status}: {body[:200].decode(errors='replace')}")
+
+    by_window: dict[str, list] = {}
+    for entry in sorted(plan):
+        by_window.setdefault(entry[1], []).append(entry)
+
+    async def window_day(entries) -> None:
+        for at, window, token in entries:  # one clerk presses one button at a time
+            await press(at, window, token)
+
+    await asyncio.gather(*(window_day(e) for e in by_window.values()))
+    for conn in connections.values():
+        conn.close()
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float | None:
+        if not ordered:
+            return None
+        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000, 1)
+
+    return {
+        "calls": len(ordered) - empty,
+        "empty_calls": empty,
+        "errors": errors,
+        "samples": samples[:5],
+        "seconds": round(clock() - started, 1),
+        "p50_ms": pct(50),
+        "p99_ms": pct(99),
+        "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
+        "queries_per_call": round(sum(queries) / len(queries), 1) if queries else None,
+    }
+
+
+def open_loop(env: dict, url: str, pairs, *, interval: float, seconds: float, burst: bool) -> dict:
+    """The hall as it runs: every window calls every ``interval`` seconds (at a random phase)
+    for ``seconds``; then, with ``burst``, all of them within one second. Through the API served
+    by gunicorn (2 workers, 4 threads), with the server's CPU per call."""
+    rng = random.Random(17)
+    tokens = tokens_for(pairs)
+    windows = [(w.number, tokens[w.pk]) for w, _c in pairs]
+    steady = [
+        (phase + k * interval, number, token)
+        for number, token in windows
+        for phase in [rng.uniform(0, interval)]
+        for k in range(max(1, int(seconds // interval)))
+        if phase + k * interval < seconds
+    ]
+    bursting = [(rng.uniform(0, 1), number, token) for number, token in windows]
+    out = {}
+    counted = {**env, "ZHENGWU_BENCH_QUERY_COUNT": "1", "ZHENGWU_BENCH_ENDPOINTS": "1"}
+    with Gunicorn(counted, workers=2, threads=4) as server:
+        # Warm every worker thread and its database connection before measuring (the CPU of
+        # the database backends is read from those there at the start of a phase).
+        asyncio.run(_warm(server.port))
+        phases = [("steady", steady)] + ([("burst", bursting)] if burst else [])
+        for label, plan in phases:
+            with CpuMeter(server.worker_pids(), backend_pids(url)) as cpu:
+                figures = asyncio.run(_windows_calling(server.port, plan))
+            spent = cpu.per_request(max(figures["calls"], 1))
+            figures["cpu_ms_per_call"] = {"app": spent["app"], "db": spent["db"]}
+            figures["offered_per_s"] = round(len(plan) / (seconds if label == "steady" else 1), 1)
+            out[label] = figures
+    out["interval_s"] = interval
+    out["note"] = "cpu per call includes its finish request"
+    return out
+
+
+async def _warm(port: int, clients: int = 24, rounds: int = 4) -> None:
+    request = build_request("GET", "/api/v1/hall/status?hall=BENCH", port=port)
+
+    async def client() -> None:
+        conn = Connection(port)
+        try:
+            for _ in range(rounds):
+                await conn.send(request)
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+
+
 def check_trail(hall) -> dict:
     from django.db.models import Count
 
@@ -262,6 +404,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=None)
     parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument(
+        "--open-interval", type=float, default=30.0, help="seconds between a window's calls"
+    )
+    parser.add_argument("--open-seconds", type=float, default=None)
+    parser.add_argument("--no-open-loop", action="store_true")
     args = parser.parse_args()
     record = Record("hall", args)
     windows = args.windows or size(args, full=200, small=100, smoke=20)
@@ -270,12 +417,13 @@ def main() -> None:
     clients = args.clients or size(args, full=48, small=16, smoke=4)
     calls = args.calls or size(args, full=20, small=10, smoke=5)
     repeat = args.repeat or size(args, full=50, small=20, smoke=3)
+    open_seconds = args.open_seconds or size(args, full=60, small=60, smoke=5)
 
     with (
         tempfile.TemporaryDirectory(prefix="zw-bench-hall-") as var_dir,
         scratch_database(args.database_url, keep=args.keep) as url,
     ):
-        demo_city_in_process(url, var_dir)
+        env = demo_city_in_process(url, var_dir)
         from django.db import connections
 
         from zhengwu.hall import queue_selectors
@@ -292,6 +440,17 @@ def main() -> None:
             began = time.perf_counter()
             times, empty, errors = serve(pairs, clients=clients, calls=calls, today=today)
             wall = time.perf_counter() - began
+            opened = None
+            if not args.no_open_loop:
+                connections.close_all()
+                opened = open_loop(
+                    {**env, "ZHENGWU_BENCH_TODAY": str(today)},
+                    url,
+                    pairs,
+                    interval=args.open_interval,
+                    seconds=open_seconds,
+                    burst=True,
+                )
             trail = check_trail(hall)
             record.measure_data(url)
         finally:
@@ -306,7 +465,14 @@ def main() -> None:
     }
     seq_scan = any(p["seq_scan"] for p in plans)
     called = len(times) - empty
-    sound = trail["called_twice"] == 0 and trail["called_steps"] == called and errors == 0
+    opened_calls = sum(opened[k]["calls"] for k in ("steady", "burst")) if opened else 0
+    opened_errors = sum(opened[k]["errors"] for k in ("steady", "burst")) if opened else 0
+    sound = (
+        trail["called_twice"] == 0
+        and trail["called_steps"] == called + opened_calls
+        and errors == 0
+        and opened_errors == 0
+    )
     record.emit(
         {
             "windows": windows,
@@ -320,6 +486,7 @@ def main() -> None:
             "status_ms": status_ms,
             "call_next_ms": call_ms,
             "calls_per_s": round(called / wall, 1) if wall else None,
+            "open_loop": opened,
             **trail,
             "targets": {"call_next_p99_ms": CALL_P99_MS, "status_ms": STATUS_MS},
             "target_met": call_ms["p99"] < CALL_P99_MS and status_ms["max"] < STATUS_MS,

@@ -177,15 +177,6 @@ def take_number(request, payload: TicketIn):
     return Status(status, answer)
 
 
-def _at_window(request, code: str):
-    """The caller must be signed in to window ``code``."""
-    window = queue_selectors.window_by_code(code, request.user)
-    session = queue_selectors.open_session(request.user)
-    if session is None or session.window_id != window.pk:
-        raise queue_services.conflict("not_signed_in")
-    return window
-
-
 @router.post(
     "/hall/windows/{code}/call-next",
     response={200: TicketOut, 204: None},
@@ -194,8 +185,7 @@ def _at_window(request, code: str):
 def call_next(request, code: Code):
     """The next number of the business types this window serves: priority first, then the
     order of taking. 204 when nobody waits."""
-    _at_window(request, code)
-    ticket = queue_services.call_next(actor=request.user)
+    ticket = queue_services.call_next(actor=request.user, window_code=code)
     if ticket is None:
         return Status(204, None)
     return _ticket(ticket)
@@ -205,7 +195,7 @@ Number = Annotated[str, Field(max_length=16)]
 
 
 def _answer(ticket: Ticket) -> dict:
-    ticket = Ticket.objects.select_related("business_type", "window", "case").get(pk=ticket.pk)
+    """The number as the service left it (its business type and window already loaded)."""
     return _ticket(ticket)
 
 

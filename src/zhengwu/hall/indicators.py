@@ -26,7 +26,7 @@ from collections.abc import Hashable
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from zhengwu.assessment.definitions import Definition, Section
 from zhengwu.assessment.formulas import Count as Ratio
@@ -182,7 +182,10 @@ def brief_part(*, start: dt.date, end: dt.date):
             for d in DEFINITIONS
         ],
     )
-    rows = queue_selectors.figures(hall=None, start=start, end=end, group="business_type")
+    rows, total = queue_selectors.figures_with_total(
+        hall=None, start=start, end=end, group="business_type"
+    )
+    total.label = _("Total")
     per_type = Table(
         "hall_queue",
         _("Queue by business type"),
@@ -190,7 +193,8 @@ def brief_part(*, start: dt.date, end: dt.date):
             _("Business type"),
             _("Taken"),
             _("Served"),
-            _("Missed"),
+            pgettext("queue number", "Missed"),
+            _("Not served"),
             _("Appointment no-shows"),
             _("Average wait (min)"),
             _("90th percentile wait (min)"),
@@ -201,15 +205,15 @@ def brief_part(*, start: dt.date, end: dt.date):
                 r.taken,
                 r.served,
                 r.missed,
+                r.closed,
                 r.no_shows,
                 _minutes(r.average_wait),
                 _minutes(r.p90_wait),
             ]
-            for r in rows
+            for r in [*rows, *([total] if rows else [])]
         ],
     )
-    taken = sum(r.taken for r in rows)
-    served = sum(r.served for r in rows)
+    taken, served = total.taken, total.served
     wait = now.get("average_wait_minutes", Ratio())
     if taken:
         sentence = _(
@@ -221,7 +225,8 @@ def brief_part(*, start: dt.date, end: dt.date):
             "served": served,
             "wait": text_of(wait, "mean"),
             "previous": text_of(before.get("average_wait_minutes", Ratio()), "mean"),
-            "p90": text_of(now.get("wait_p90_minutes", Ratio()), "mean"),
+            # Over all the month's numbers together, never a mean of percentiles.
+            "p90": _minutes(total.p90_wait),
             "no_show": text_of(now.get("no_show_rate", Ratio())),
         }
     else:

@@ -12,23 +12,32 @@
   first time it is skipped (过号, back at the end of its priority), → missed the second time;
   waiting or called → waiting in another business type (transfer, keeping its place and
   priority); called → done (finish).
+- **Closing** (``day_over``, ``CLOSABLE``): a number still waiting when its day's opening hours
+  are over (after the closing time, or any later day) is closed (未办结), and so is one called and
+  never finished by the end of its day; a closed number is neither served nor missed.
 - **Slots** (``slot_times``): half-hour slots (``HALL_SLOT_MINUTES``) from opening to closing,
   none in the lunch break.
-- **Percentile** (``percentile``): the nearest-rank p-th percentile (p90 of waits).
+- **Percentile** (``percentile``): the nearest-rank p-th percentile (p90 of waits); a total
+  over several groups (``pooled_percentile``) is the percentile of all their values together,
+  never the mean of the groups' percentiles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from zhengwu.hall import hours
 
 WAITING, CALLED, DONE, MISSED = "waiting", "called", "done", "missed"
+CLOSED = "closed"  # 未办结: left waiting (or called, never finished) when the day was over
 CALL, RECALL, SKIP, TRANSFER, FINISH = "call", "recall", "skip", "transfer", "finish"
-ACTIONS = (CALL, RECALL, SKIP, TRANSFER, FINISH)
+CLOSE = "close"
+ACTIONS = (CALL, RECALL, SKIP, TRANSFER, FINISH, CLOSE)
+# The states a number is closed from at the end of its day.
+CLOSABLE = (WAITING, CALLED)
 # How many times a number may be skipped and still go back into the queue.
 SKIPS_BACK = 1
 
@@ -86,7 +95,31 @@ def step(state: str, action: str, *, skips: int = 0) -> Step:
         return Step(WAITING, skips)
     if action == FINISH and state == CALLED:
         return Step(DONE, skips)
+    if action == CLOSE and state in CLOSABLE:
+        return Step(CLOSED, skips)
     raise QueueError("illegal_step")
+
+
+def day_over(hours: Hours, *, day: dt.date, today: dt.date, workday: bool, at: dt.time) -> bool:
+    """Are the opening hours of ``day`` over at local time ``at`` of ``today``? A day before
+    today is over; today is over after the closing time, or all day when it is not a working
+    day."""
+    if day < today:
+        return True
+    if day > today:
+        return False
+    return not workday or at >= hours.closes_at
+
+
+def closes(state: str, *, day: dt.date, today: dt.date, over: bool) -> bool:
+    """Is a number of ``day`` in ``state`` closed now? A waiting one once its day is ``over``;
+    a called one (never finished) only once the day itself has passed, so a clerk serving after
+    the closing time finishes it."""
+    if state == WAITING:
+        return over
+    if state == CALLED:
+        return day < today
+    return False
 
 
 def number_text(prefix: str, seq: int) -> str:
@@ -122,3 +155,9 @@ def percentile(values: Sequence[float], p: float = 90) -> float | None:
     ordered = sorted(values)
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def pooled_percentile(groups: Iterable[Sequence[float]], p: float = 90) -> float | None:
+    """The ``p``-th percentile of a total over several groups: of all their values together
+    (a percentile does not add up: the mean of the groups' percentiles is not the total's)."""
+    return percentile([v for values in groups for v in values], p)

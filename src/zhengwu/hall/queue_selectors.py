@@ -238,6 +238,7 @@ class FigureRow:
     taken: int = 0
     served: int = 0
     missed: int = 0
+    closed: int = 0  # 未办结: left open at the end of the day (neither served nor missed)
     no_shows: int = 0
     waits: list = field(default_factory=list)  # seconds, of the numbers called
     serves: list = field(default_factory=list)
@@ -257,15 +258,27 @@ class FigureRow:
 
 
 def figures(*, hall: Hall | None, start: dt.date, end: dt.date, group: str) -> list[FigureRow]:
-    """Numbers taken, served, missed (过号 twice), waits and serving times, and appointment
-    no-shows, per ``group`` over the days ``start``..``end``. One query over the numbers, one over
-    the appointments."""
+    return figures_with_total(hall=hall, start=start, end=end, group=group)[0]
+
+
+def figures_with_total(
+    *, hall: Hall | None, start: dt.date, end: dt.date, group: str
+) -> tuple[list[FigureRow], FigureRow]:
+    """Numbers taken, served, missed (过号 twice), closed (未办结 at the end of the day), waits
+    and serving times, and appointment no-shows, per ``group`` over the days ``start``..``end``.
+    One query over the numbers, one over the appointments.
+
+    With them, the total of the period: every number counted once (also those no row holds, a
+    number never called in the rows by window or staff), its averages and its 90th percentile
+    over all the numbers together (``queue_rules.percentile`` of the whole), never the mean of
+    the rows'."""
     from zhengwu.core.display import person_name
 
     tickets = Ticket.objects.filter(day__gte=start, day__lte=end)
     if hall is not None:
         tickets = tickets.filter(hall=hall)
     rows: dict = {}
+    total = FigureRow(key="total", label="")
 
     def row(key, label) -> FigureRow:
         if key not in rows:
@@ -295,16 +308,20 @@ def figures(*, hall: Hall | None, start: dt.date, end: dt.date, group: str) -> l
         else:
             local = clock.local_datetime(taken)
             key, label = local.hour, f"{local.hour:02d}:00"
-        r = row(key, label)
-        r.taken += 1
-        if state == rules.DONE:
-            r.served += 1
-        elif state == rules.MISSED:
-            r.missed += 1
-        if first is not None:
-            r.waits.append((first - taken).total_seconds())
-        if fin is not None and called is not None:
-            r.serves.append((fin - called).total_seconds())
+        wait = (first - taken).total_seconds() if first is not None else None
+        serve = (fin - called).total_seconds() if fin is not None and called is not None else None
+        for r in (row(key, label), total):
+            r.taken += 1
+            if state == rules.DONE:
+                r.served += 1
+            elif state == rules.MISSED:
+                r.missed += 1
+            elif state == rules.CLOSED:
+                r.closed += 1
+            if wait is not None:
+                r.waits.append(wait)
+            if serve is not None:
+                r.serves.append(serve)
     if group in ("business_type", "hour"):
         booked = Appointment.objects.filter(
             slot__day__gte=start, slot__day__lte=end, state=Appointment.State.BOOKED
@@ -319,6 +336,7 @@ def figures(*, hall: Hall | None, start: dt.date, end: dt.date, group: str) -> l
             else:
                 key, label = a.slot.starts_at.hour, f"{a.slot.starts_at.hour:02d}:00"
             row(key, label).no_shows += 1
+            total.no_shows += 1
     if group == "staff":
         from django.contrib.auth import get_user_model
 
@@ -327,7 +345,7 @@ def figures(*, hall: Hall | None, start: dt.date, end: dt.date, group: str) -> l
             r.label = person_name(people.get(key))
     out = [r for r in rows.values() if r.key is not None]
     out.sort(key=lambda r: str(r.label) if group != "hour" else r.key)
-    return out
+    return out, total
 
 
 def hourly_taken(*, hall: Hall | None, start: dt.date, end: dt.date) -> dict[int, int]:

@@ -7,7 +7,9 @@ changed row locked, a ``TicketEvent`` appended for every step of a number.
 - ``call_next``: the next number of the business types of the caller's window, priority first,
   then the order of taking; ``recall``, ``skip``, ``transfer``, ``finish`` the called number;
   ``link_case``: a case filed at the window belongs to the number;
-- ``open_slots``, ``book``, ``cancel``: appointment slots and their capacity.
+- ``open_slots``, ``book``, ``cancel``: appointment slots and their capacity;
+- ``close_left_numbers``: at the end of a day, the numbers left waiting (or called and never
+  finished) are closed (未办结), by the scheduler's hall sweep.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,7 +169,7 @@ def sign_out(*, actor: User, window_code: str) -> WindowSession:
 
 
 def _session(actor: User, *, lock: bool = True) -> WindowSession:
-    sessions = WindowSession.objects.select_related("window__post__hall").filter(
+    sessions = WindowSession.objects.select_related("window__post").filter(
         user=actor, ended_at__isnull=True
     )
     if lock:
@@ -294,58 +296,162 @@ def _arriving(code: str, now: dt.datetime) -> Appointment:
 # ---------------------------------------------------------------- calling
 
 
-def call_next(*, actor: User) -> Ticket | None:
-    """Call the next number at the window ``actor`` is signed in to: of the business types the
-    window serves, the highest priority first, then the order of taking. None when nobody waits.
-    Concurrent windows never call the same number (skip-locked where the database has it, and a
-    conditional update everywhere)."""
+def _at_window(session: WindowSession, window_code: str | None, actor: User) -> None:
+    """The caller's open session must be at window ``window_code`` (when given): a window that is
+    not there is a 404, another window a ``not_signed_in`` conflict. The session's window was
+    loaded with it, so the usual case costs no query."""
+    if window_code is None:
+        return
+    window = session.window
+    if (
+        window.number == selectors.clean_code(window_code)
+        and window.is_active
+        and getattr(window, "post", None) is not None
+    ):
+        return
+    selectors.window_by_code(window_code, actor)  # NotFound for no such window
+    raise conflict("not_signed_in")
+
+
+# The claim of call next on PostgreSQL, in one statement: the first waiting number of the window's
+# active business types (priority first, then the order of taking), skipping the rows another
+# window holds, taken only while the window has no number called, moved to "called", and its step
+# appended. Nothing comes back when nobody waits, or when the window is busy.
+CLAIM_SQL = """
+WITH claimed AS (
+    UPDATE hall_ticket AS t
+    SET state = 'called', window_id = %(window)s, served_by_id = %(actor)s, called_at = %(now)s,
+        first_called_at = COALESCE(t.first_called_at, %(now)s)
+    WHERE t.id = (
+        SELECT w.id FROM hall_ticket AS w
+        WHERE w.hall_id = %(hall)s AND w.day = %(day)s AND w.state = 'waiting'
+          AND w.business_type_id IN (
+              SELECT s.businesstype_id
+              FROM hall_businesstype_windows AS s
+              JOIN hall_businesstype AS b ON b.id = s.businesstype_id
+              WHERE s.window_id = %(window)s AND b.is_active
+          )
+          AND NOT EXISTS (
+              SELECT 1 FROM hall_ticket AS c WHERE c.window_id = %(window)s AND c.state = 'called'
+          )
+        ORDER BY w.priority DESC, w.queued_at, w.id
+        LIMIT 1
+        FOR UPDATE OF w SKIP LOCKED
+    ) AND t.state = 'waiting'
+    RETURNING t.*
+), step AS (
+    INSERT INTO hall_ticketevent (ticket_id, kind, "at", actor_id, window_id, data)
+    SELECT claimed.id, 'called', %(now)s, %(actor)s, %(window)s, '{{}}' FROM claimed
+)
+SELECT {columns} FROM claimed JOIN hall_businesstype AS bt ON bt.id = claimed.business_type_id
+"""
+
+
+def _claim_columns() -> tuple[list[str], list[str]]:
+    ticket = [f.column for f in Ticket._meta.concrete_fields]
+    kind = [f.column for f in BusinessType._meta.concrete_fields]
+    return ticket, kind
+
+
+def _claim_in_one_statement(*, actor: User, window, hall_id: int, day, now) -> Ticket | None:
+    ticket_columns, kind_columns = _claim_columns()
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        [f"claimed.{quote(c)}" for c in ticket_columns] + [f"bt.{quote(c)}" for c in kind_columns]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL.format(columns=columns),
+            {"window": window.pk, "actor": actor.pk, "now": now, "hall": hall_id, "day": day},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        if Ticket.objects.filter(window=window, state=rules.CALLED).exists():
+            raise conflict("window_busy")
+        return None
+    split = len(ticket_columns)
+    ticket = Ticket.from_db(
+        connection.alias, [f.attname for f in Ticket._meta.concrete_fields], row[:split]
+    )
+    ticket.business_type = BusinessType.from_db(
+        connection.alias, [f.attname for f in BusinessType._meta.concrete_fields], row[split:]
+    )
+    ticket.window, ticket.served_by = window, actor
+    return ticket
+
+
+def _claim_with_orm(*, actor: User, window, hall_id: int, day, now) -> Ticket | None:
+    """The same claim where the database has no SKIP LOCKED (SQLite, which runs one writer at a
+    time): the first waiting number, moved by a conditional update (``state = waiting``)."""
+    if Ticket.objects.filter(window=window, state=rules.CALLED).exists():
+        raise conflict("window_busy")
+    served = BusinessType.windows.through.objects.filter(
+        window_id=window.pk, businesstype__is_active=True
+    ).values("businesstype_id")
+    for _attempt in range(5):
+        waiting = (
+            Ticket.objects.select_related("business_type")
+            .filter(hall_id=hall_id, day=day, state=rules.WAITING, business_type_id__in=served)
+            .order_by("-priority", "queued_at", "pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True, of=("self",))
+        ticket = waiting.first()
+        if ticket is None:
+            return None
+        won = Ticket.objects.filter(pk=ticket.pk, state=rules.WAITING).update(
+            state=rules.CALLED,
+            window=window,
+            served_by=actor,
+            called_at=now,
+            first_called_at=Coalesce(F("first_called_at"), Value(now)),
+        )
+        if won:
+            ticket.state, ticket.window, ticket.served_by = rules.CALLED, window, actor
+            ticket.called_at = now
+            ticket.first_called_at = ticket.first_called_at or now
+            _event(ticket, "called", at=now, actor=actor, window=window)
+            return ticket
+    return None
+
+
+def call_next(*, actor: User, window_code: str | None = None) -> Ticket | None:
+    """Call the next number at the window ``actor`` is signed in to (which must be
+    ``window_code`` when given): of the business types the window serves, the highest priority
+    first, then the order of taking. None when nobody waits. Concurrent windows never call the
+    same number: on PostgreSQL one statement claims it (``FOR UPDATE SKIP LOCKED``), elsewhere a
+    conditional update. Two queries on PostgreSQL: the caller's session, locked (with its
+    window), and the claim with its step."""
     now = clock.now()
     with transaction.atomic():
         session = _session(actor)
+        _at_window(session, window_code, actor)
         window = session.window
-        if Ticket.objects.filter(window=window, state=rules.CALLED).exists():
-            raise conflict("window_busy")
-        types = selectors.window_type_ids(window.pk)
-        if not types:
-            return None
-        hall_id = window.post.hall_id
-        for _attempt in range(5):
-            waiting = (
-                Ticket.objects.select_related("business_type")
-                .filter(
-                    hall_id=hall_id,
-                    day=clock.local_date(now),
-                    state=rules.WAITING,
-                    business_type_id__in=types,
-                )
-                .order_by("-priority", "queued_at", "pk")
-            )
-            if connection.features.has_select_for_update_skip_locked:
-                waiting = waiting.select_for_update(skip_locked=True, of=("self",))
-            ticket = waiting.first()
-            if ticket is None:
-                return None
-            won = Ticket.objects.filter(pk=ticket.pk, state=rules.WAITING).update(
-                state=rules.CALLED,
-                window=window,
-                served_by=actor,
-                called_at=now,
-                first_called_at=Coalesce(F("first_called_at"), Value(now)),
-            )
-            if won:
-                ticket.state, ticket.window, ticket.served_by = rules.CALLED, window, actor
-                ticket.called_at = now
-                ticket.first_called_at = ticket.first_called_at or now
-                _event(ticket, "called", at=now, actor=actor, window=window)
-                return ticket
-        return None
+        claim = _claim_in_one_statement if connection.vendor == "postgresql" else _claim_with_orm
+        return claim(
+            actor=actor,
+            window=window,
+            hall_id=window.post.hall_id,
+            day=clock.local_date(now),
+            now=now,
+        )
 
 
 def _called_here(actor: User, number: str, *, waiting_ok: bool = False) -> tuple[Ticket, object]:
     session = _session(actor)
     window = session.window
-    found = selectors.today_ticket(window.post.hall_id, number)
-    ticket = Ticket.objects.select_for_update().get(pk=found.pk)
+    tickets = Ticket.objects.select_related("business_type").filter(
+        hall_id=window.post.hall_id,
+        day=clock.today(),
+        number=selectors.clean_code(number).upper(),
+    )
+    ticket = (
+        tickets.select_for_update(of=("self",)) if _of() else tickets.select_for_update()
+    ).first()
+    if ticket is None:
+        raise NotFound()
+    if ticket.window_id == window.pk:
+        ticket.window = window
     if ticket.state == rules.CALLED and ticket.window_id == window.pk:
         return ticket, window
     if waiting_ok and ticket.state == rules.WAITING:
@@ -589,3 +695,52 @@ def cancel(*, actor: User, code: str) -> Appointment:
         booking.save(update_fields=["state", "cancelled_at"])
         Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
         return booking
+
+
+# ---------------------------------------------------------------- the end of the day
+
+
+def close_left_numbers(*, now: dt.datetime | None = None) -> int:
+    """Close (未办结) the numbers left open when their day is over (``queue_rules.closes``):
+    waiting after the closing time or on any later day, called and never finished once the day
+    has passed. Set-based per hall; the rows are locked and moved by a conditional update, so
+    running it twice, or twice at once, closes each number once (one ``closed`` step)."""
+    now = now or clock.now()
+    local = clock.local_datetime(now)
+    today = local.date()
+    try:
+        workday = bool(is_workday(today))
+    except CalendarRangeError:
+        workday = False
+    closed = 0
+    for hall in Hall.objects.all():
+        over = rules.day_over(
+            hours_of(hall), day=today, today=today, workday=workday, at=local.time()
+        )
+        # Only the rows to close are read and locked: today's waiting numbers stay unlocked
+        # until the day is over, so a window calling meanwhile never skips them.
+        due = Q(day__lt=today) | Q(day=today, state=rules.WAITING) if over else Q(day__lt=today)
+        with transaction.atomic():
+            candidates = list(
+                Ticket.objects.select_for_update()
+                .filter(due, hall=hall, state__in=rules.CLOSABLE)
+                .values_list("pk", "state", "day", "window_id")
+            )
+            ids = [
+                (pk, window_id)
+                for pk, state, day, window_id in candidates
+                if rules.closes(state, day=day, today=today, over=over or day < today)
+            ]
+            if not ids:
+                continue
+            Ticket.objects.filter(pk__in=[pk for pk, _w in ids], state__in=rules.CLOSABLE).update(
+                state=rules.CLOSED
+            )
+            TicketEvent.objects.bulk_create(
+                [
+                    TicketEvent(ticket_id=pk, kind="closed", at=now, window_id=window_id, data={})
+                    for pk, window_id in ids
+                ]
+            )
+            closed += len(ids)
+    return closed

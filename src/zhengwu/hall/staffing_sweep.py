@@ -14,6 +14,9 @@ unique by kind and key, every notification by kind, source and recipient).
    was done at last).
 4. **Findings**: a patrol finding not followed up by its deadline: an irregularity (its end the
    follow-up).
+5. **Numbers left at the closing**: the queue's numbers still waiting when the day's hours are
+   over, or called and never finished by the end of their day, are closed (未办结,
+   ``queue_services.close_left_numbers``), counted apart from the served and the missed.
 
 Each new irregularity is told to the head of its department (the window's, the finding's) and
 to the day's duty leaders A and B.
@@ -31,6 +34,7 @@ from django.db.models import F, Q
 
 from zhengwu.accounts.models import Department
 from zhengwu.core import clock
+from zhengwu.hall import queue_services
 from zhengwu.hall import staffing_rules as rules
 from zhengwu.hall import staffing_selectors as selectors
 from zhengwu.hall.models import Hall, WindowPost, WindowSession
@@ -56,6 +60,7 @@ class Result:
     missed_patrols: int = 0
     overdue_findings: int = 0
     notified: int = 0
+    numbers_closed: int = 0
 
     def line(self) -> str:
         return " ".join(f"{k}={v}" for k, v in asdict(self).items())
@@ -260,4 +265,5 @@ def run(*, now: dt.datetime | None = None) -> Result:
     result.empty_posts, result.missed_patrols = len(empty), len(patrols)
     result.overdue_findings = len(findings)
     result.notified = _notify(empty + patrols + findings, now)
+    result.numbers_closed = queue_services.close_left_numbers(now=now)
     return result

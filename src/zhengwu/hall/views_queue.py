@@ -354,12 +354,17 @@ def figures(request):
     group = request.GET.get("group", "business_type")
     if group not in FIGURE_GROUPS:
         group = "business_type"
-    rows = [] if errors else selectors.figures(hall=None, start=start, end=end, group=group)
+    rows, total = (
+        ([], None)
+        if errors
+        else selectors.figures_with_total(hall=None, start=start, end=end, group=group)
+    )
     return render(
         request,
         "hall/queue/figures.html",
         {
             "rows": rows,
+            "total": total if rows else None,
             "start": start,
             "end": end,
             "group": group,

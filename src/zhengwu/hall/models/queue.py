@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwu.accounts.models import Department, Window
 from zhengwu.hall.models.floor import Hall
@@ -161,7 +162,8 @@ class Ticket(models.Model):
         WAITING = "waiting", _("Waiting")
         CALLED = "called", _("Called")
         DONE = "done", _("Served")
-        MISSED = "missed", _("Missed")
+        MISSED = "missed", pgettext_lazy("queue number", "Missed")
+        CLOSED = "closed", _("Not served (closed at the end of the day)")
 
     hall = models.ForeignKey(
         Hall, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service hall")
@@ -244,6 +246,19 @@ class Ticket(models.Model):
                 name="hall_ticket_queue",
             ),
             models.Index(fields=["day", "business_type"], name="hall_ticket_day"),
+            # The claim of call next: the waiting numbers of one business type in the calling
+            # order itself (priority first, then the order of taking, then the row).
+            models.Index(
+                fields=["hall", "day", "business_type", "-priority", "queued_at", "id"],
+                condition=models.Q(state="waiting"),
+                name="hall_ticket_waiting",
+            ),
+            # The closing at the end of the day: the numbers still open, by hall and day.
+            models.Index(
+                fields=["hall", "day"],
+                condition=models.Q(state__in=["waiting", "called"]),
+                name="hall_ticket_open",
+            ),
         ]
 
     def __str__(self):
@@ -263,7 +278,8 @@ class Ticket(models.Model):
 
 
 class TicketEvent(models.Model):
-    """One step of a number: taken, called, recalled, skipped, transferred, finished, linked.
+    """One step of a number: taken, called, recalled, skipped, transferred, finished, linked,
+    closed (left open at the end of its day).
     Append-only; the hall screen announces the calls in ``id`` order."""
 
     ticket = models.ForeignKey(
