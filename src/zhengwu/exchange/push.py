@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, TextField, Value, When
+from django.db.models.functions import Cast
 
 from zhengwu.core import clock
 from zhengwu.exchange import records, rules
@@ -148,7 +149,10 @@ def batch_key(keys: list[str]) -> str:
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
-FIELDS = ("id", "key", "kind", "schema", "stream", "payload", "attempts")
+FIELDS = ("id", "key", "kind", "schema", "stream", "attempts")
+# The payload as the database keeps it, JSON text: parsed once for the schema check and put in
+# the request as it is (not parsed into objects by the ORM and written out again).
+PAYLOAD_TEXT = Cast("payload", TextField())
 
 
 def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: float | None):
@@ -161,7 +165,7 @@ def _claim(receiver: str, start: dt.datetime, after_id: int, size: int, lease: f
         ).order_by("id")
         if connection.features.has_select_for_update_skip_locked:
             queryset = queryset.select_for_update(skip_locked=True)
-        rows = list(queryset.values(*FIELDS)[:size])
+        rows = list(queryset.values(*FIELDS, text=PAYLOAD_TEXT)[:size])
         if not rows:
             return [], None, 0
         last = rows[-1]["id"]
@@ -249,7 +253,7 @@ def _refuse_invalid(rows: list[dict], report: Report, count: dict) -> list[dict]
     """Set aside the records whose payload fails their schema (dead letters); the rest."""
     valid = []
     for row in rows:
-        found = records.problems(row["schema"], row["payload"])
+        found = records.problems(row["schema"], json.loads(row["text"]))
         if not found:
             valid.append(row)
             continue
@@ -261,23 +265,20 @@ def _refuse_invalid(rows: list[dict], report: Report, count: dict) -> list[dict]
 
 
 def encode(rows: list[dict], key: str) -> bytes:
-    return json.dumps(
-        {
-            "batch": key,
-            "family": records.FAMILY,
-            "records": [
-                {
-                    "key": r["key"],
-                    "kind": r["kind"],
-                    "schema": r["schema"],
-                    "stream": r["stream"],
-                    "data": r["payload"],
-                }
-                for r in rows
-            ],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+    """The request body: each record's payload goes in as the JSON text the database holds."""
+
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    head = f'{{"batch":{text(key)},"family":{text(records.FAMILY)},"records":['
+    return (
+        head
+        + ",".join(
+            f'{{"key":{text(r["key"])},"kind":{text(r["kind"])},"schema":{text(r["schema"])},'
+            f'"stream":{text(r["stream"])},"data":{r["text"]}}}'
+            for r in rows
+        )
+        + "]}"
     ).encode()
 
 
