@@ -201,6 +201,9 @@ def test_one_connection_for_a_run(db, receiver_settings, travel):
     assert report.batches == 4 and report.delivered == 12 and not report.errors
     assert set(receiver.accepted) == set(keys)
     assert receiver.connections == 1
+    for row in OutboxRecord.objects.all():
+        assert row.status == "delivered" and row.last_error == ""
+        assert abs(row.delivered_at - AT("2025-03-03 10:00")) < dt.timedelta(minutes=1)
 
 
 def test_a_kept_connection_the_receiver_closed_is_opened_again(db, receiver_settings, travel):
