@@ -19,8 +19,9 @@ count, the stream of the records that differ from their case, the matching of th
 case by item, applicant and date, the classification and the inserts of the findings). Its
 phases are timed apart (``phases_s``: ``count``, ``stream`` - reading the stream's rows -,
 ``by_attributes``, ``insert``, and ``classify``, the rest), with the growth of the process's
-peak memory (``peak_rss_growth_mib``) and the bytes PostgreSQL spilled to temporary files
-(``temp_bytes``) during the run: the figures to extrapolate from, size by size.
+resident memory at its peak over the start (``peak_rss_growth_mib``, sampled every 50 ms) and
+the bytes PostgreSQL spilled to temporary files (``temp_bytes``) during the run: the figures to
+extrapolate from, size by size.
 
 The check is per record: the planted records are listed in SQL from how they were made (the
 ``X``/``D`` numbers, the case ids ``id %% 200``), and the findings, as ``(record, kind)`` pairs,
@@ -45,9 +46,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import resource
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 
@@ -351,10 +352,41 @@ def phases():
         module._unclean = unclean
 
 
+def _rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+@contextlib.contextmanager
+def rss_peak(every: float = 0.05):
+    """The growth of this process's resident memory during the block, its peak over the
+    memory at the start (sampled every ``every`` seconds)."""
+    start = _rss_kib()
+    out = {"growth_kib": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(every):
+            out["growth_kib"] = max(out["growth_kib"], _rss_kib() - start)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield out
+    finally:
+        done.set()
+        sampler.join()
+        out["growth_kib"] = max(out["growth_kib"], _rss_kib() - start)
+
+
 def temp_bytes() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # ends a transaction: the backend reports its statistics
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()")
         return int(cursor.fetchone()[0] or 0)
@@ -387,13 +419,11 @@ def main() -> None:
                 load_s = time.perf_counter() - started
                 planted = planted_pairs()
                 temp_before = temp_bytes()
-                rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                with phases() as spent:
+                with phases() as spent, rss_peak() as rss:
                     started = time.perf_counter()
                     summaries = reconcile(month=loaded["month"])
                     reconcile_s = time.perf_counter() - started
-                rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-                time.sleep(0.6)  # the backend reports its statistics at most twice a second
+                time.sleep(1.1)  # a backend reports its statistics at most once a second
                 spilled = temp_bytes() - temp_before
                 found = dict(
                     ReconciliationFinding.objects.order_by()
@@ -422,7 +452,7 @@ def main() -> None:
             "load_s": round(load_s, 1),
             "reconcile_s": round(reconcile_s, 2),
             "phases_s": {name: round(spent[name], 2) for name in PHASES},
-            "peak_rss_growth_mib": round(rss_growth / 1024, 1),
+            "peak_rss_growth_mib": round(rss["growth_kib"] / 1024, 1),
             "temp_bytes": spilled,
             "target_s": TARGET_S,
             "target_met": reconcile_s <= TARGET_S,
