@@ -6,12 +6,19 @@ case-step records of the ``case-event`` schema, ``--per-stream`` steps per case 
 the other so that the streams interleave. ``manage.py exchange_push`` then delivers everything
 due (schema checks, per-stream order, ``SKIP LOCKED`` claims, batches of ``--batch``) to a
 threaded ``http.server`` in this process that dedupes by key and answers
-``{"accepted": [...]}``. The receiver must end with every key exactly once and every stream in
-the order it was written, and the database with every record delivered.
+``{"accepted": [...]}`` over HTTP/1.1 keep-alive. The receiver must end with every key exactly
+once and every stream in the order it was written, and the database with every record delivered.
+
+``seconds`` is the whole ``exchange_push`` process, its start included; ``startup_s`` is what a
+run with nothing to send takes (``exchange_push --status``), to tell the two apart.
+``cpu_s`` splits the CPU time of the run: ``push`` (the command's process), ``receiver`` (this
+process: parsing the batches, answering); PostgreSQL's share is the rest of the machine's.
+``connections`` counts the connections the receiver saw (one per run with keep-alive).
 
 Prints one JSON line (the common frame, bench/README.md) with
-{"bench": "exchange", "outbox": {"records", "streams", "seconds", "records_per_s", "batch",
- "requests", "duplicates", "out_of_order", "all_delivered"}, "db": "postgresql", "data_bytes"}
+{"bench": "exchange", "outbox": {"records", "streams", "seconds", "records_per_s", "startup_s",
+ "cpu_s", "batch", "requests", "connections", "duplicates", "out_of_order", "all_delivered"},
+ "db": "postgresql", "data_bytes"}
 
     python bench/exchange.py [--small|--smoke] [--records N] [--per-stream N] [--batch N]
                              [--database-url URL] [--keep]
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import threading
@@ -95,6 +103,7 @@ class Receiver:
         self.last_seq: dict[str, int] = {}
         self.out_of_order = 0
         self.requests = 0
+        self.connections = 0
         self.lock = threading.Lock()
         receiver = self
 
@@ -103,6 +112,11 @@ class Receiver:
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                super().setup()
+                with receiver.lock:
+                    receiver.connections += 1
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -138,6 +152,17 @@ class Receiver:
         self.server.server_close()
 
 
+def _cpu() -> dict[str, float]:
+    """CPU seconds so far of this process (the receiver) and of its finished children (the
+    ``manage.py`` runs: only the push runs between two readings)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "push": children.ru_utime + children.ru_stime,
+        "receiver": own.ru_utime + own.ru_stime,
+    }
+
+
 def count_pending(env) -> int:
     return int(manage(env, "shell", "-c", COUNT_PENDING).strip().splitlines()[-1])
 
@@ -152,11 +177,16 @@ def outbox_drain(env: dict[str, str], *, records: int, per_stream: int, batch: i
     )
     streams = int(out.strip().splitlines()[-1])
     queued = count_pending(env)
+    started = time.perf_counter()
+    manage(env, "exchange_push", "--status")
+    startup = time.perf_counter() - started
     with Receiver() as receiver:
         push_env = dict(env, ZHENGWU_EXCHANGE_PUSH_URL=receiver.url)
+        before = _cpu()
         started = time.perf_counter()
         manage(push_env, "exchange_push", "--batch", str(batch))
         took = time.perf_counter() - started
+        after = _cpu()
         left = count_pending(env)
         duplicates = sum(n - 1 for n in receiver.seen.values())
         return {
@@ -164,8 +194,11 @@ def outbox_drain(env: dict[str, str], *, records: int, per_stream: int, batch: i
             "streams": streams,
             "seconds": round(took, 2),
             "records_per_s": round(queued / took, 1),
+            "startup_s": round(startup, 2),
+            "cpu_s": {k: round(after[k] - before[k], 2) for k in after},
             "batch": batch,
             "requests": receiver.requests,
+            "connections": receiver.connections,
             "duplicates": duplicates,
             "out_of_order": receiver.out_of_order,
             "all_delivered": left == 0 and len(receiver.seen) == queued,

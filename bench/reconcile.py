@@ -16,27 +16,41 @@ center's number and dates, except one record in 200 of each planted kind:
 
 Timed in-process: ``exchange.reconcile.reconcile`` of the month, every department (the grouped
 count, the stream of the records that differ from their case, the matching of those without a
-case by item, applicant and date, the classification and the inserts of the findings). The
-findings are then counted by kind and must equal the planted rows: each found once, nothing
-else flagged. The plan of the count is printed.
+case by item, applicant and date, the classification and the inserts of the findings). Its
+phases are timed apart (``phases_s``: ``count``, ``stream`` - reading the stream's rows -,
+``by_attributes``, ``insert``, and ``classify``, the rest), with the growth of the process's
+resident memory at its peak over the start (``peak_rss_growth_mib``, sampled every 50 ms) and
+the bytes PostgreSQL spilled to temporary files (``temp_bytes``) during the run: the figures to
+extrapolate from, size by size.
+
+The check is per record: the planted records are listed in SQL from how they were made (the
+``X``/``D`` numbers, the case ids ``id %% 200``), and the findings, as ``(record, kind)`` pairs,
+must be exactly those: ``missed`` (a planted record not found, or found as another kind),
+``false_flags`` (a finding on a record not planted with that kind) and ``twice`` (records with
+more than one finding) must all be 0. The plans of the count and of the stream are printed.
 
 Prints one JSON line:
 {"bench": "reconcile", "cases": N, "records": N, "month": "YYYY-MM", "load_s": ...,
- "reconcile_s": ..., "target_s": 60, "target_met": ..., "planted": {...}, "found": {...},
- "checked": true, "plans": {...}, "db": "postgresql", ...}
+ "reconcile_s": ..., "phases_s": {...}, "peak_rss_growth_mib": ..., "temp_bytes": ...,
+ "target_s": 60, "target_met": ..., "planted": {...}, "found": {...}, "missed": 0,
+ "false_flags": 0, "twice": 0, "checked": true, "plans": {...}, "db": "postgresql", ...}
 
     python bench/reconcile.py [--small] [--smoke] [--cases N] [--database-url URL] [--keep]
 
---small loads 20,000 cases (--smoke 2,000); the default is 1,000,000.
+--small loads 20,000 cases (--smoke 2,000); the default is 1,000,000 (about 1,010,000 records
+with the 体外循环 ones). ``--cases`` sets any size in between, for the growth curve.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 
 from case_list import ITEMS_SQL, _person_id
 from harness import (
@@ -59,6 +73,7 @@ TARGET_S = 60
 APPLICANTS = 49_999
 EVERY = 200  # one record in EVERY of each planted kind
 KINDS = ("off_system", "double_intake", "retroactive", "trail_conflict")
+PHASES = ("count", "stream", "by_attributes", "classify", "insert")
 
 CASES_SQL = """
 WITH base AS MATERIALIZED (
@@ -219,22 +234,162 @@ def load(total: int, *, today: dt.date, chunk: int = 250_000) -> dict:
     }
 
 
-def count_plan(month: dt.date) -> list[str]:
+# The planted records, from how ``RECORDS_SQL`` made them: ``X<case id>`` (体外循环), ``D<case
+# id>`` of a case not refused (两头受理: accepted at both), the center's number of a delivered
+# case with ``id % EVERY`` 2 (先办后录) or 3 (dates against the trail). A case's number ends
+# with its id on 8 digits.
+PLANTED_SQL = """
+SELECT r.id,
+       CASE WHEN left(r.record_number, 1) = 'X' THEN 'off_system'
+            WHEN left(r.record_number, 1) = 'D' THEN 'double_intake'
+            WHEN c.id %% %(every)s = 2 THEN 'retroactive'
+            ELSE 'trail_conflict' END
+FROM exchange_departmentrecord r
+JOIN cases_case c ON c.id = CASE WHEN left(r.record_number, 1) IN ('X', 'D')
+                                 THEN substr(r.record_number, 2)::bigint
+                                 ELSE right(r.record_number, 8)::bigint END
+WHERE left(r.record_number, 1) = 'X'
+   OR (left(r.record_number, 1) = 'D' AND c.state <> 'refused')
+   OR (left(r.record_number, 1) NOT IN ('X', 'D') AND c.state = 'delivered'
+       AND c.id %% %(every)s IN (2, 3))
+"""
+
+
+def planted_pairs() -> set[tuple[int, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(PLANTED_SQL, {"every": EVERY})
+        return {(row[0], row[1]) for row in cursor.fetchall()}
+
+
+def check(planted: set[tuple[int, str]]) -> dict:
+    """The findings against the planted records, pair by pair."""
+    from zhengwu.exchange.models.inbound import ReconciliationFinding
+
+    found = list(ReconciliationFinding.objects.values_list("record_id", "kind"))
+    pairs = set(found)
+    per_record = Counter(record for record, _kind in found)
+    return {
+        "missed": len(planted - pairs),
+        "false_flags": len(pairs - planted),
+        "twice": sum(1 for n in per_record.values() if n > 1),
+    }
+
+
+def plans(month: dt.date) -> dict[str, list[str]]:
     from django.db import connection
 
     from zhengwu.exchange import reconcile as module
 
     first, last = module.month_bounds(month)
     where, params = module._scope(first, last, None)
-    sql = module._sql(
+    count = module._sql(
         "SELECT r.department_id, COUNT(*), COUNT(c.id) FROM",
         module._join(),
         "WHERE",
         where,
         "GROUP BY r.department_id",
     )
+    stream = module._sql(
+        "SELECT r.id,",
+        module.CASE_COLUMNS,
+        "FROM",
+        module._join(),
+        "WHERE",
+        where,
+        f"AND NOT (c.id IS NOT NULL AND {module.CLEAN_SQL})",
+    )
     with connection.cursor() as cursor:
-        return plan_summary(explain(cursor, sql, params, analyze=False))
+        return {
+            "count": plan_summary(explain(cursor, count, params, analyze=False)),
+            "stream": plan_summary(explain(cursor, stream, params, analyze=False)),
+        }
+
+
+@contextlib.contextmanager
+def phases():
+    """Time the reconciliation's phases by wrapping its steps (``classify`` is what is left of
+    the total: the rules, building the findings, the loop itself)."""
+    from zhengwu.exchange import reconcile as module
+
+    spent: Counter[str] = Counter()
+    steps = {"_counts": "count", "_by_attributes": "by_attributes", "_insert": "insert"}
+    originals = {name: getattr(module, name) for name in steps}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[steps[name]] += time.perf_counter() - started
+
+        return wrapper
+
+    unclean = module._unclean
+
+    def streamed(*args, **kwargs):
+        rows = unclean(*args, **kwargs)
+        while True:
+            started = time.perf_counter()
+            try:
+                row = next(rows)
+            except StopIteration:
+                spent["stream"] += time.perf_counter() - started
+                return
+            spent["stream"] += time.perf_counter() - started
+            yield row
+
+    for name, function in originals.items():
+        setattr(module, name, timed(name, function))
+    module._unclean = streamed
+    try:
+        yield spent
+    finally:
+        for name, function in originals.items():
+            setattr(module, name, function)
+        module._unclean = unclean
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+@contextlib.contextmanager
+def rss_peak(every: float = 0.05):
+    """The growth of this process's resident memory during the block, its peak over the
+    memory at the start (sampled every ``every`` seconds)."""
+    start = _rss_kib()
+    out = {"growth_kib": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(every):
+            out["growth_kib"] = max(out["growth_kib"], _rss_kib() - start)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield out
+    finally:
+        done.set()
+        sampler.join()
+        out["growth_kib"] = max(out["growth_kib"], _rss_kib() - start)
+
+
+def temp_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # ends a transaction: the backend reports its statistics
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()")
+        return int(cursor.fetchone()[0] or 0)
 
 
 def main() -> None:
@@ -262,21 +417,33 @@ def main() -> None:
                 started = time.perf_counter()
                 loaded = load(total, today=today)
                 load_s = time.perf_counter() - started
-                started = time.perf_counter()
-                summaries = reconcile(month=loaded["month"])
-                reconcile_s = time.perf_counter() - started
+                planted = planted_pairs()
+                temp_before = temp_bytes()
+                with phases() as spent, rss_peak() as rss:
+                    started = time.perf_counter()
+                    summaries = reconcile(month=loaded["month"])
+                    reconcile_s = time.perf_counter() - started
+                time.sleep(1.1)  # a backend reports its statistics at most once a second
+                spilled = temp_bytes() - temp_before
                 found = dict(
                     ReconciliationFinding.objects.order_by()
                     .values_list("kind")
                     .annotate(n=Count("id"))
                 )
-                record.plans["count"] = count_plan(loaded["month"])
+                pairs = check(planted)
+                record.plans.update(plans(loaded["month"]))
             record.measure_data(url)
         finally:
             connections.close_all()
 
     found = {kind: int(found.get(kind, 0)) for kind in KINDS}
-    checked = found == loaded["planted"] and sum(s.records for s in summaries) == loaded["records"]
+    checked = (
+        found == loaded["planted"]
+        and len(planted) == sum(loaded["planted"].values())
+        and not any(pairs.values())
+        and sum(s.records for s in summaries) == loaded["records"]
+    )
+    spent["classify"] = reconcile_s - sum(spent.values())
     record.emit(
         {
             "cases": loaded["cases"],
@@ -284,10 +451,14 @@ def main() -> None:
             "month": f"{loaded['month']:%Y-%m}",
             "load_s": round(load_s, 1),
             "reconcile_s": round(reconcile_s, 2),
+            "phases_s": {name: round(spent[name], 2) for name in PHASES},
+            "peak_rss_growth_mib": round(rss["growth_kib"] / 1024, 1),
+            "temp_bytes": spilled,
             "target_s": TARGET_S,
             "target_met": reconcile_s <= TARGET_S,
             "planted": loaded["planted"],
             "found": found,
+            **pairs,
             "checked": checked,
             "db": "postgresql",
         }

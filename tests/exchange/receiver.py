@@ -2,7 +2,11 @@
 the outbox tests: it dedupes by key, counts first acceptances per key, keeps the order in which
 each stream's records were first accepted, and misbehaves on the attempts listed in ``script``:
 "500", "timeout" (processed, answered too late), "garbage", "partial" (acknowledges the first
-half), "down" (closes the connection). Keys in ``invalid`` are refused with a reason."""
+half), "down" (closes the connection). Keys in ``invalid`` are refused with a reason.
+
+``keep_alive`` answers HTTP/1.1 and keeps the connection open for the next request; with
+``hang_up`` it then closes it after each answer all the same, unannounced (as a receiver's idle
+timeout does). ``connections`` counts the connections opened to it."""
 
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ from zhengwu.exchange.models.outbound import OutboxRecord
 
 
 class Receiver:
-    def __init__(self, script=(), *, invalid=(), references=None):
+    def __init__(self, script=(), *, invalid=(), references=None, keep_alive=False, hang_up=False):
         self.script = list(script)
+        self.connections = 0
         self.invalid = set(invalid)
         self.references = dict(references or {})
         self.accepted: dict[str, int] = {}
@@ -31,8 +36,15 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                super().setup()
+                with receiver.lock:
+                    receiver.connections += 1
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -76,6 +88,8 @@ class Receiver:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                if hang_up:
+                    self.close_connection = True
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/push"

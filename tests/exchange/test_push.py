@@ -175,6 +175,50 @@ def test_references_are_kept(db, receiver_settings, travel):
     assert OutboxRecord.objects.get().reference == "SZ-88"
 
 
+def test_references_of_a_batch_in_one_go(db, receiver_settings, travel):
+    """Some keys of a batch come back with the receiver's number, the others keep theirs."""
+    travel(AT("2025-03-03 10:00"))
+    keys = queue(3)
+    OutboxRecord.objects.filter(key=keys[2]).update(reference="OLD-1")
+    with Receiver(references={keys[0]: "SZ-1", keys[1]: 42}) as receiver:
+        receiver_settings.EXCHANGE_PUSH_URL = receiver.url
+        report = push.deliver()
+    assert report.delivered == 3 and report.batches == 1
+    assert dict(OutboxRecord.objects.values_list("key", "reference")) == {
+        keys[0]: "SZ-1",
+        keys[1]: "42",
+        keys[2]: "OLD-1",
+    }
+
+
+def test_one_connection_for_a_run(db, receiver_settings, travel):
+    """A run keeps its connection to a receiver that allows it (HTTP/1.1 keep-alive)."""
+    travel(AT("2025-03-03 10:00"))
+    keys = queue(12)
+    with Receiver(keep_alive=True) as receiver:
+        receiver_settings.EXCHANGE_PUSH_URL = receiver.url
+        report = push.deliver()
+    assert report.batches == 4 and report.delivered == 12 and not report.errors
+    assert set(receiver.accepted) == set(keys)
+    assert receiver.connections == 1
+    for row in OutboxRecord.objects.all():
+        assert row.status == "delivered" and row.last_error == ""
+        assert abs(row.delivered_at - AT("2025-03-03 10:00")) < dt.timedelta(minutes=1)
+
+
+def test_a_kept_connection_the_receiver_closed_is_opened_again(db, receiver_settings, travel):
+    """The receiver closes each connection after its answer, unannounced: the next batch finds
+    the kept connection dead and goes out on a new one, without counting as a failure."""
+    travel(AT("2025-03-03 10:00"))
+    keys = queue(9)
+    with Receiver(keep_alive=True, hang_up=True) as receiver:
+        receiver_settings.EXCHANGE_PUSH_URL = receiver.url
+        report = push.deliver()
+    assert report.delivered == 9 and report.failed_attempts == 0 and not report.errors
+    assert set(receiver.accepted) == set(keys) and receiver.requests == 3
+    assert receiver.connections == 3
+
+
 def test_a_rating_is_pushed_with_the_data_elements(item, complete, receiver_settings, travel):
     case = complete("2025-03-03 10:00")
     rating = rate(case, 2, comment="慢", dimensions={"attitude": 2})

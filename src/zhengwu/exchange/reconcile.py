@@ -4,11 +4,13 @@
 1. one grouped query counts each department's records of the month and those matched by number
    (a join on the case number), and finds nothing to read in the records whose dates are all
    their case's (``reconcile_rules.is_clean``): in a normal month, almost all of them;
-2. one query streams the other records with the case their number matches, if any;
-3. the records left without a case are matched by item, applicant and date, a thousand at a
-   time (the ``case_applicant`` index);
+2. one query streams the other records with the case their number matches, if any (a
+   server-side cursor on PostgreSQL, read ``CHUNK`` rows at a time);
+3. the records left without a case are matched by item, applicant and date as they come, a
+   thousand at a time (the ``case_applicant`` index);
 4. each record read is classified by ``reconcile_rules.classify``, and the findings are inserted
-   once per record and kind (a unique constraint: running a month again adds only what is new);
+   ``CHUNK`` at a time, once per record and kind (a unique constraint: running a month again
+   adds only what is new). Memory is bounded by these batch sizes, whatever the month's size;
 5. the month's summary of each department is written (``Reconciliation``).
 """
 
@@ -201,7 +203,7 @@ def reconcile(
         counts = _counts(where, params)
         by_attributes: Counter[int] = Counter()
         findings: list[ReconciliationFinding] = []
-        waiting: list[tuple] = []  # records without a case by number
+        waiting: list[tuple] = []  # records without a case by number, matched a batch at a time
 
         def judge(rows: Iterable[tuple], matches: dict[int, tuple[int, CenterCase]] | None):
             for row in rows:
@@ -224,17 +226,25 @@ def reconcile(
                 )
                 if verdict is not None:
                     findings.append(_finding(row, case_id, verdict, first, now))
+                    if len(findings) >= CHUNK:
+                        _insert(findings)
 
-        def numbered(rows: Iterable[tuple]) -> Iterator[tuple]:
-            for row in rows:
-                if row[9] is None:
-                    waiting.append(row)
-                else:
-                    yield row
+        def match_waiting():
+            matches = _by_attributes([row[0] for row in waiting if row[4] is not None])
+            judge(waiting, matches)
+            waiting.clear()
 
-        judge(numbered(_unclean(where, params)), None)
-        matches = _by_attributes([row[0] for row in waiting if row[4] is not None])
-        judge(waiting, matches)
+        # The stream stays open (a server-side cursor on PostgreSQL) while the records without
+        # a case by number are matched and the findings inserted a batch at a time: what is held
+        # in memory is bounded by the batch sizes, not by the month.
+        for row in _unclean(where, params):
+            if row[9] is not None:
+                judge((row,), None)
+                continue
+            waiting.append(row)
+            if len(waiting) >= MATCH_BATCH:
+                match_waiting()
+        match_waiting()
         _insert(findings)
         return _summaries(counts, by_attributes, first, department, actor, now)
 

@@ -293,8 +293,11 @@ def problems(schema: str, payload) -> list[str]:
     """Why ``payload`` is not a valid record of ``schema`` (empty when it is)."""
     if schema not in SCHEMAS:
         return [f"unknown schema {schema!r}"]
+    validator = _validator(schema)  # compiled once per schema and process
+    if validator.is_valid(payload):
+        return []
     out = []
-    for error in _validator(schema).iter_errors(payload):
+    for error in validator.iter_errors(payload):
         where = "/".join(str(p) for p in error.instance_path) or "(record)"
         out.append(f"{where}: {error.message}")
     return out

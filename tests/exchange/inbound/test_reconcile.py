@@ -51,6 +51,26 @@ def test_each_planted_discrepancy_is_found_once_and_nothing_else(month, supervis
     }
 
 
+def test_the_same_findings_a_record_at_a_time(month, supervisor, monkeypatch):
+    """Matched, classified and inserted in batches of one while the records stream: the same
+    findings and summary as in one batch (memory bounded by the batch, not the month)."""
+    from zhengwu.exchange import reconcile as module
+
+    monkeypatch.setattr(module, "CHUNK", 1)
+    monkeypatch.setattr(module, "MATCH_BATCH", 1)
+    (summary,) = reconcile(month=MONTH, actor=supervisor)
+    found = dict(
+        ReconciliationFinding.objects.values_list("kind", "record__record_number").order_by()
+    )
+    assert found == month.planted and ReconciliationFinding.objects.count() == 4
+    assert (summary.records, summary.by_number, summary.by_attributes, summary.unmatched) == (
+        14,
+        12,
+        1,
+        1,
+    )
+
+
 def test_running_the_month_again_adds_nothing(month, supervisor):
     reconcile(month=MONTH, actor=supervisor)
     first = list(ReconciliationFinding.objects.values_list("id", flat=True))
