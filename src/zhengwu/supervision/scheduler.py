@@ -20,7 +20,9 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``rating_invitations``: SMS invitations to rate completed, unrated cases;
 - ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
   waits for its back-off, to the province and to the other hotlines), and the urging of ticket
-  transfers not acknowledged in time (``exchange.transfers.urge_overdue``).
+  transfers not acknowledged in time (``exchange.transfers.urge_overdue``);
+- ``exchange_reconcile``: each department's month of records that arrived or changed since
+  it was last reconciled, reconciled with the cases (``exchange.reconcile_jobs.reconcile_due``).
 
 Each job is a thin call of its app's service, imported when it runs.
 """
@@ -86,6 +88,12 @@ def _exchange_push() -> str:
     return f"{line} urged={urged}"
 
 
+def _exchange_reconcile() -> str:
+    from zhengwu.exchange import reconcile_jobs
+
+    return f"months_reconciled={reconcile_jobs.reconcile_due()}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -102,6 +110,7 @@ JOBS: tuple[Job, ...] = (
     Job("rectification_sweep", 3600, _rectification_sweep),
     Job("rating_invitations", 3600, _rating_invitations),
     Job("exchange_push", 300, _exchange_push),
+    Job("exchange_reconcile", 3600, _exchange_reconcile),
 )
 
 
