@@ -1,7 +1,8 @@
 """Reconciliation flow: a supervisor imports a department's month of records (the .xlsx of its
 own system) with one planted discrepancy of each kind, sees 体外循环, 两头受理 and 先办后录 among
 the month's discrepancies, and opens the 先办后录 one with its evidence: both sides' dates, the
-step that differs and the gap in working days."""
+step that differs and the gap in working days; confirms it as an irregularity (after confirming
+the act), and the month's report counts it reviewed and the other three pending."""
 
 from __future__ import annotations
 
@@ -95,8 +96,22 @@ def test_import_a_month_see_the_discrepancies_and_open_one(browser, live_server,
         cells = received.locator("td").all_inner_texts()
         assert cells[0] != cells[1]  # the department's day against the center's
 
+        # reviewed as any irregularity: confirming is a legal act, asked to be confirmed first
+        page.get_by_label("属实：确属违规").check()
+        page.get_by_label("核查说明").fill("部门先行受理，三个工作日后才录入中心系统")
+        page.click("[data-testid=submit-review]")
+        page.wait_for_selector("[data-testid=confirm-step]")
+        assert month.cases[8].number in page.locator("[data-testid=confirm-facts]").inner_text()
+        page.click("[data-testid=confirm-submit]")
+        page.wait_for_selector("[data-testid=finding-status][data-status=confirmed]")
+        assert "三个工作日后" in page.locator("[data-testid=reviews]").inner_text()
+        assert "赵监察" in page.locator("[data-testid=reviews]").inner_text()
+
         page.goto("/exchange/inbound/?month=2025-09")
         row = page.locator("[data-testid=department-SCJ]")
         assert row.locator("[data-testid=count-off_system]").inner_text() == "1"
+        assert row.locator("[data-testid=reviewed]").inner_text() == "1"
+        assert row.locator("[data-testid=pending]").inner_text() == "3"
+        assert "待核查" in page.locator("[data-testid=definitions]").inner_text()
     finally:
         context.close()

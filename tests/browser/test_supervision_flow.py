@@ -61,6 +61,8 @@ def test_a_supervisor_drills_into_a_red_case_and_reviews(page, login, red_case):
     page.get_by_label("属实：确属违规").check()
     page.get_by_label("核查说明").fill("纸质受理后未及时录入，已要求窗口整改")
     page.click("[data-testid=submit-review]")
+    page.wait_for_selector("[data-testid=confirm-step]")
+    page.click("[data-testid=confirm-submit]")
     page.wait_for_selector("[data-testid=irregularity-status][data-status=confirmed]")
     assert "已要求窗口整改" in page.locator("[data-testid=reviews]").inner_text()
     page.locator("[data-testid=irregularity-case]").click()

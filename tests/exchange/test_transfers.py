@@ -163,3 +163,53 @@ def test_the_transfers_page(new_ticket, operator, county, clerk, travel):
     other = Client()
     other.force_login(clerk)
     assert other.get("/exchange/transfers/").status_code == 403
+
+
+def test_transfers_are_counted_by_platform(new_ticket, operator, county, make_user, travel):
+    from zhengwu.core.roles import Role
+
+    TransferPlatform.objects.create(code="dept-12315", name="12315热线", kind="department")
+    travel(AT("2025-03-03 10:00"))
+    first, second = new_ticket(), new_ticket()
+    transfers.transfer_ticket(
+        actor=operator, number=first.number, platform="county-a", reason="属甲县"
+    )
+    made = transfers.transfer_ticket(
+        actor=operator, number=second.number, platform="county-a", reason="属甲县"
+    )
+    Transfer.objects.filter(pk=made.pk).update(acknowledged_at=AT("2025-03-03 10:30"))
+    travel(AT("2025-03-03 15:00"))  # the first is past its 4 hours
+    transfers.urge_overdue()
+    url = "/api/v1/exchange/tickets/transfers-by-platform?from=2025-03-01&to=2025-03-31"
+    _token, raw = issue_token(user=operator)
+    rows = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert rows == [
+        {
+            "platform": "county-a",
+            "platform_name": "甲县12345热线",
+            "transferred": 2,
+            "acknowledged": 1,
+            "unacknowledged": 1,
+            "overdue": 0,  # urged: due again one period later
+            "urged": 1,
+        },
+        {
+            "platform": "dept-12315",
+            "platform_name": "12315热线",
+            "transferred": 0,
+            "acknowledged": 0,
+            "unacknowledged": 0,
+            "overdue": 0,
+            "urged": 0,
+        },
+    ]
+    travel(AT("2025-03-03 19:30"))
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").json()[0]["overdue"] == 1
+    clerk = make_user(Role.WINDOW_CLERK, username="clerk_x")
+    _token, other = issue_token(user=clerk)
+    assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
+    bad = Client().get(
+        "/api/v1/exchange/tickets/transfers-by-platform?from=2025-03-31&to=2025-03-01",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert bad.status_code == 422

@@ -139,7 +139,14 @@ def test_a_supervisor_reviews_and_others_cannot(world, travel):
     failed = client.post(path, {"outcome": "confirmed", "note": ""})
     assert failed.status_code == 422
     travel(AT("2025-10-23 10:00"))
-    response = client.post(path, {"outcome": "confirmed", "note": "受理超时，已约谈"})
+    # confirming is a legal act: it asks to be confirmed first, and only then is recorded
+    asked = client.post(path, {"outcome": "confirmed", "note": "受理超时，已约谈"})
+    assert asked.status_code == 200 and 'data-testid="confirm-step"' in asked.content.decode()
+    found.refresh_from_db()
+    assert found.status == "open" and not found.reviews.exists()
+    response = client.post(
+        path, {"outcome": "confirmed", "note": "受理超时，已约谈", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     page = client.get(f"/supervision/irregularities/{found.pk}/").content.decode()
     assert "受理超时，已约谈" in page and 'data-status="confirmed"' in page

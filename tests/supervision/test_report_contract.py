@@ -82,6 +82,11 @@ def test_irregularity_counts_most_first_with_labels(cases):
         "no_certificate",
         "rectification_overdue",
         "no_decision_power",
+        # the reconciliation's discrepancies (exchange), counted beside them
+        "reconciliation_off_system",
+        "reconciliation_double_intake",
+        "reconciliation_retroactive",
+        "reconciliation_trail_conflict",
     }
     assert all(isinstance(r[1], str) and r[1] for r in rows)
 

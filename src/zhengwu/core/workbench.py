@@ -17,6 +17,7 @@ PROVIDERS = (
     "zhengwu.cases.queues.applicant_work",
     "zhengwu.tickets.selectors.waiting_work",
     "zhengwu.supervision.selectors.waiting_work",
+    "zhengwu.exchange.inbound_selectors.waiting_work",
     "zhengwu.ratings.selectors.waiting_work",
     "zhengwu.trading.selectors_pages.waiting_work",
 )

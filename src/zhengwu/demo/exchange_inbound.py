@@ -22,7 +22,7 @@ from zhengwu.core import clock
 from zhengwu.core.identity import resident_id_check_char
 from zhengwu.exchange import inbound_services
 from zhengwu.exchange.models.inbound import DepartmentRecord, RecordSource
-from zhengwu.exchange.reconcile import reconcile
+from zhengwu.exchange.reconcile_jobs import reconcile_month
 from zhengwu.tickets.models import Category
 
 SUPERVISOR = "supervisor"  # demo.services.ACCOUNTS
@@ -136,7 +136,7 @@ def generate(*, today: dt.date | None = None) -> Made:
         file_name=f"{double.department.name}-{month:%Y年%m月}.xlsx",
     )
     made.records = len(rows)
-    for summary in reconcile(month=month, department=double.department, actor=supervisor):
+    for summary in reconcile_month(month=month, department=double.department, actor=supervisor):
         made.findings += sum(summary.findings.values())
     made.tickets = _tickets(today)
     return made

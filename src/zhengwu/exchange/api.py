@@ -16,7 +16,7 @@ from zhengwu.core.idempotency import fingerprint, run_once
 from zhengwu.core.roles import Role, has_role
 from zhengwu.exchange import inbound_selectors, inbound_services, outbox, transfers
 from zhengwu.exchange.models.outbound import Transfer
-from zhengwu.exchange.reconcile import reconcile
+from zhengwu.exchange.reconcile_jobs import reconcile_now
 
 router = Router(tags=["exchange with other platforms"], auth=api_auth)
 
@@ -165,6 +165,12 @@ class HandedOverTicketOut(Schema):
     source_number: str
 
 
+class FindingReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal["confirmed", "explained", "referred", "answered"]
+    note: Annotated[str, Field(max_length=2000)]
+
+
 class SourceCountIn(Schema):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
@@ -203,7 +209,7 @@ def _supervising(request) -> None:
 def run_reconciliation(request, payload: MonthIn):
     _supervising(request)
     department = inbound_selectors.department_or_422(payload.department)
-    rows = reconcile(month=_month(payload.month), department=department, actor=request.user)
+    rows = reconcile_now(month=_month(payload.month), department=department, actor=request.user)
     return [inbound_selectors.summary_out(row) for row in rows]
 
 
@@ -217,6 +223,21 @@ def list_reconciliations(request, filters: Query[MonthIn]):
     department = inbound_selectors.department_or_422(filters.department)
     rows = inbound_selectors.reconciliations(_month(filters.month), department)
     return [inbound_selectors.summary_out(row) for row in rows]
+
+
+@router.post(
+    "/exchange/findings/{pk}/reviews",
+    response={201: dict},
+    summary="A review step on a reconciliation finding (as on any irregularity)",
+)
+def review_finding(request, pk: int, body: FindingReviewIn):
+    """`confirmed`, `explained` (dismissed with the reason) or `referred` (handed to the
+    department) by a supervisor; `answered` (the explanation) by the head of the finding's
+    department once handed to it. 409 `review_state` for a step its status does not allow."""
+    row = inbound_services.review_finding(
+        actor=request.user, pk=pk, outcome=body.outcome, note=body.note
+    )
+    return Status(201, {"id": row.pk, "outcome": row.outcome, "created_at": row.created_at})
 
 
 @router.post(
@@ -238,13 +259,7 @@ def handed_over_ticket(request, payload: HandedOverTicketIn):
     )
 
 
-@router.get(
-    "/exchange/tickets/by-source",
-    response=dict[str, int],
-    summary="Tickets received in a period, by the platform that handed them over",
-)
-def tickets_by_source(request, period: Query[SourceCountIn]):
-    """`12345` counts the tickets registered here; the others those handed over by each source."""
+def _period(request, period: SourceCountIn) -> None:
     if not inbound_selectors.may_count_tickets(request.user):
         raise Forbidden()
     if period.start <= dt.date(1, 1, 2) or period.end >= dt.date(9999, 12, 31):
@@ -253,4 +268,26 @@ def tickets_by_source(request, period: Query[SourceCountIn]):
         )
     if period.end < period.start:
         raise ValidationFailed({"to": [_("The end of the period is before its start.")]})
+
+
+@router.get(
+    "/exchange/tickets/by-source",
+    response=dict[str, int],
+    summary="Tickets received in a period, by the platform that handed them over",
+)
+def tickets_by_source(request, period: Query[SourceCountIn]):
+    """`12345` counts the tickets registered here; the others those handed over by each source."""
+    _period(request, period)
     return inbound_selectors.tickets_by_source(period.start, period.end)
+
+
+@router.get(
+    "/exchange/tickets/transfers-by-platform",
+    response=list[dict],
+    summary="Tickets handed over to other platforms in a period, by platform",
+)
+def transfers_by_platform(request, period: Query[SourceCountIn]):
+    """Per platform: `transferred`, `acknowledged`, `unacknowledged`, `overdue` (not
+    acknowledged by their due time, now) and `urged` (urged at least once)."""
+    _period(request, period)
+    return inbound_selectors.transfers_by_platform(period.start, period.end)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from zhengwu.accounts.models import Department, User
 from zhengwu.exchange import inbound_services, record_files
 from zhengwu.exchange.models.inbound import DepartmentRecord, Reconciliation, RecordSource
-from zhengwu.exchange.reconcile import reconcile
+from zhengwu.exchange.reconcile_jobs import reconcile_month
 
 
 @dataclass(frozen=True)
@@ -40,5 +40,5 @@ def import_file(*, actor: User, upload) -> Imported:
     departments = Department.objects.in_bulk({dept for dept, _month in months})
     done = []
     for dept, month in months:
-        done += reconcile(month=month, department=departments[dept], actor=actor)
+        done += reconcile_month(month=month, department=departments[dept], actor=actor)
     return Imported(records=len(rows), reconciliations=done)

@@ -19,8 +19,10 @@ from zhengwu.exchange.models.inbound import (
     InboundTicket,
     Reconciliation,
     ReconciliationFinding,
+    ReconciliationRun,
     TicketSource,
 )
+from zhengwu.supervision import review_rules
 from zhengwu.tickets.models import Ticket
 
 # The tickets registered here, beside those handed over by each source.
@@ -80,7 +82,14 @@ def summary_out(row: Reconciliation) -> dict:
     }
 
 
-def findings(user: User, *, month: dt.date | None = None, department=None, kind: str = ""):
+def findings(
+    user: User,
+    *,
+    month: dt.date | None = None,
+    department=None,
+    kind: str = "",
+    status: str = "",
+):
     rows = ReconciliationFinding.objects.filter(findings_scope(user)).select_related(
         "department", "record", "case"
     )
@@ -90,7 +99,83 @@ def findings(user: User, *, month: dt.date | None = None, department=None, kind:
         rows = rows.filter(department=department)
     if kind:
         rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
     return rows.order_by("-month", "department__code", "kind", "record__record_number", "id")
+
+
+def review_counts(month: dt.date, department: Department | None = None) -> dict[int, dict]:
+    """``{department id: {"reviewed": n, "pending": n}}`` of the month's findings: reviewed
+    once confirmed or dismissed, pending while awaiting review or the department's explanation
+    (``supervision.review_rules``)."""
+    rows = ReconciliationFinding.objects.filter(month=month)
+    if department is not None:
+        rows = rows.filter(department=department)
+    out: dict[int, dict] = {}
+    for dept, status, n in (
+        rows.order_by().values_list("department_id", "status").annotate(n=Count("id"))
+    ):
+        counts = out.setdefault(dept, {"reviewed": 0, "pending": 0})
+        counts["reviewed" if review_rules.is_reviewed(status) else "pending"] += n
+    return out
+
+
+def supervision_counts(
+    start: dt.date, end: dt.date, department_ids=None
+) -> list[tuple[str, str, int]]:
+    """The discrepancies detected in ``[start, end]`` by kind, for the e-supervision figures
+    (``supervision.finding_sources``): keys ``reconciliation_<kind>``, every kind listed."""
+    rows = ReconciliationFinding.objects.filter(detected_on__gte=start, detected_on__lte=end)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=list(department_ids))
+    counts = dict(rows.order_by().values_list("kind").annotate(n=Count("id")))
+    return [
+        (
+            f"reconciliation_{kind.value}",
+            _("Reconciliation: %(kind)s") % {"kind": kind.label},
+            int(counts.get(kind.value, 0)),
+        )
+        for kind in FindingKind
+    ]
+
+
+def waiting_work(user: User) -> list:
+    """The home page lines: for supervisors the discrepancies awaiting review and those the
+    department has explained; for a department's head those awaiting its explanation. Each
+    count is the list it links to."""
+    from django.urls import reverse
+
+    from zhengwu.core.paging import COUNT_CAP, capped_count, shown
+    from zhengwu.core.workbench import Work
+
+    roles = role_names(user)
+    lines = []
+    if Role.SUPERVISOR in roles:
+        lines += [
+            ("exchange-findings", review_rules.OPEN, REVIEW_WAITING),
+            ("exchange-findings-answered", review_rules.ANSWERED, ANSWERED_WAITING),
+        ]
+    if Role.DEPARTMENT_HEAD in roles and user.department_id:
+        lines.append(("exchange-findings-referred", review_rules.REFERRED, DEPARTMENT_WAITING))
+    scope = findings_scope(user)
+    return [
+        Work(
+            key=key,
+            label=label,
+            count=shown(
+                *capped_count(ReconciliationFinding.objects.filter(scope, status=status), COUNT_CAP)
+            ),
+            url=reverse("exchange:findings") + f"?status={status}",
+            urgent=True,
+            section=gettext_lazy("Supervision"),
+        )
+        for key, status, label in lines
+    ]
+
+
+REVIEW_WAITING = gettext_lazy("Discrepancies awaiting review")
+ANSWERED_WAITING = gettext_lazy("Discrepancies explained by the department, awaiting review")
+DEPARTMENT_WAITING = gettext_lazy("Discrepancies awaiting your department's explanation")
 
 
 def finding(user: User, pk: int) -> ReconciliationFinding:
@@ -99,6 +184,24 @@ def finding(user: User, pk: int) -> ReconciliationFinding:
         .select_related("department", "record", "record__item", "case", "record__batch")
         .filter(pk=pk)
         .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def recent_runs(month: dt.date, limit: int = 5) -> list[ReconciliationRun]:
+    """The latest reconciliations of ``month`` started from the page."""
+    return list(
+        ReconciliationRun.objects.filter(month=month)
+        .select_related("department", "started_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def run(pk: int) -> ReconciliationRun:
+    found = (
+        ReconciliationRun.objects.select_related("department", "started_by").filter(pk=pk).first()
     )
     if found is None:
         raise NotFound()
@@ -119,6 +222,50 @@ def tickets_by_source(start: dt.date, end: dt.date) -> dict[str, int]:
     total = Ticket.objects.filter(received_at__gte=low, received_at__lt=high).count()
     out = {HOTLINE: total - sum(counts.values())}
     out.update({source: int(counts.get(source, 0)) for source in TicketSource.values})
+    return out
+
+
+def transfers_by_platform(start: dt.date, end: dt.date) -> list[dict]:
+    """Tickets handed over to each platform in [start, end] (Shanghai days), every active
+    platform listed: ``transferred``, ``acknowledged``, ``unacknowledged`` (of those, now),
+    ``overdue`` (unacknowledged past their due time now) and ``urged`` (urged at least once)."""
+    from django.db.models import Sum
+
+    from zhengwu.exchange.models.outbound import Transfer, TransferPlatform
+
+    low = clock.start_of_day(start)
+    high = clock.start_of_day(end + dt.timedelta(days=1))
+    now = clock.now()
+    rows = {
+        row["platform_id"]: row
+        for row in Transfer.objects.filter(transferred_at__gte=low, transferred_at__lt=high)
+        .order_by()
+        .values("platform_id")
+        .annotate(
+            transferred=Count("id"),
+            acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+            overdue=Count("id", filter=Q(acknowledged_at__isnull=True, ack_due_at__lt=now)),
+            urged=Count("id", filter=Q(urges__gt=0)),
+            urges=Sum("urges"),
+        )
+    }
+    platforms = TransferPlatform.objects.filter(Q(active=True) | Q(pk__in=list(rows)))
+    out = []
+    for platform in platforms.order_by("kind", "code"):
+        row = rows.get(platform.pk, {})
+        transferred = int(row.get("transferred", 0))
+        acknowledged = int(row.get("acknowledged", 0))
+        out.append(
+            {
+                "platform": platform.code,
+                "platform_name": platform.name,
+                "transferred": transferred,
+                "acknowledged": acknowledged,
+                "unacknowledged": transferred - acknowledged,
+                "overdue": int(row.get("overdue", 0)),
+                "urged": int(row.get("urged", 0)),
+            }
+        )
     return out
 
 

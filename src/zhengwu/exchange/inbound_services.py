@@ -24,13 +24,16 @@ from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, ValidationFailed
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
 from zhengwu.core.validators import clean_resident_id, clean_uscc
+from zhengwu.exchange import inbound_selectors
 from zhengwu.exchange.models.inbound import (
     DepartmentRecord,
     InboundTicket,
+    ReconciliationReview,
     RecordBatch,
     RecordSource,
     TicketSource,
 )
+from zhengwu.supervision.services import record_review
 from zhengwu.tickets import services as ticket_services
 from zhengwu.tickets.models import Ticket
 
@@ -209,6 +212,7 @@ def receive_records(
     )
     now = clock.now()
     with transaction.atomic():
+        kept = _unchanged_since(cleaned, applicants)
         batches: dict[int, RecordBatch] = {}
         for row in cleaned:
             department = row["department"]
@@ -234,7 +238,7 @@ def receive_records(
                     decided_on=row["decided_on"],
                     delivered_on=row["delivered_on"],
                     batch=batches[row["department"].pk],
-                    updated_at=now,
+                    updated_at=kept.get((row["department"].pk, row["record_number"]), now),
                 )
                 for row in cleaned
             ],
@@ -254,6 +258,42 @@ def receive_records(
             ],
         )
     return next(iter(batches.values()))
+
+
+def _details(department_id, number, item_id, applicant_number, applicant_id, *dates) -> tuple:
+    return (department_id, number, item_id, applicant_number, applicant_id, *dates)
+
+
+def _unchanged_since(cleaned: list[dict], applicants: dict[str, int]) -> dict[tuple, object]:
+    """``{(department id, record number): updated_at}`` of the records held already with the
+    same details as sent now: they keep their ``updated_at``, so reconciliation sees which
+    records changed (``reconcile_jobs.withdraw_changed``)."""
+    sent = {
+        (row["department"].pk, row["record_number"]): _details(
+            row["department"].pk,
+            row["record_number"],
+            row["item"].pk,
+            row["applicant_number"],
+            applicants.get(row["applicant_number"]),
+            *(row[f] for f in DATE_FIELDS),
+        )
+        for row in cleaned
+    }
+    kept: dict[tuple, object] = {}
+    by_department: dict[int, list[str]] = {}
+    for department_id, number in sent:
+        by_department.setdefault(department_id, []).append(number)
+    columns = ("department_id", "record_number", "item_id", "applicant_number", "applicant_id")
+    for department_id, numbers in by_department.items():
+        for start in range(0, len(numbers), 1_000):
+            held = DepartmentRecord.objects.filter(
+                department_id=department_id, record_number__in=numbers[start : start + 1_000]
+            ).values_list(*columns, *DATE_FIELDS, "updated_at")
+            for row in held:
+                key = (row[0], row[1])
+                if sent.get(key) == _details(*row[:-1]):
+                    kept[key] = row[-1]
+    return kept
 
 
 # ---------------------------------------------------------------- tickets handed over
@@ -313,3 +353,20 @@ def receive_ticket(
             raise
         return first.ticket, False
     return created, True
+
+
+# ---------------------------------------------------------------- review of the findings
+
+
+def review_finding(*, actor: User, pk: int, outcome: str, note: str):
+    """A review step on reconciliation finding ``pk``: the same steps, rules and service as an
+    irregularity's (``supervision.services.record_review``). NotFound outside ``actor``'s
+    scope."""
+    return record_review(
+        actor=actor,
+        found=inbound_selectors.finding(actor, pk),
+        reviews=ReconciliationReview,
+        link="finding",
+        outcome=outcome,
+        note=note,
+    )

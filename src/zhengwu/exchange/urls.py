@@ -16,4 +16,6 @@ urlpatterns: list = [
     path("inbound/template.xlsx", views_inbound.template, name="template"),
     path("inbound/findings/", views_inbound.findings, name="findings"),
     path("inbound/findings/<int:pk>/", views_inbound.finding, name="finding"),
+    path("inbound/findings/<int:pk>/review/", views_inbound.review_finding, name="review_finding"),
+    path("inbound/runs/<int:pk>/", views_inbound.run_progress, name="run_progress"),
 ]

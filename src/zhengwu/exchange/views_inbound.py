@@ -23,11 +23,12 @@ from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.paging import query_with
 from zhengwu.core.views import guarded
-from zhengwu.exchange import inbound_selectors, record_files
+from zhengwu.exchange import inbound_selectors, reconcile_jobs, record_files
 from zhengwu.exchange.inbound_imports import import_file
-from zhengwu.exchange.models.inbound import FindingKind
-from zhengwu.exchange.reconcile import reconcile
+from zhengwu.exchange.models.inbound import FindingKind, ReconciliationReview
 from zhengwu.exchange.reconcile_rules import STEPS
+from zhengwu.supervision import review_pages
+from zhengwu.supervision.models import IrregularityStatus
 
 PAGE_SIZE = 25
 supervising = guarded(inbound_selectors.may_reconcile)
@@ -50,6 +51,22 @@ DEFINITIONS = {
         "The department's dates out of order, or a step the case's trail never had."
     ),
 }
+REVIEW_DEFINITIONS = (
+    (
+        gettext_lazy("Reviewed"),
+        gettext_lazy(
+            "Findings of the month a supervisor has confirmed as irregularities or dismissed "
+            "with the reason."
+        ),
+    ),
+    (
+        gettext_lazy("Pending review"),
+        gettext_lazy(
+            "Findings of the month awaiting a supervisor's review, handed to the department "
+            "for explanation, or explained by it and awaiting review."
+        ),
+    ),
+)
 STEP_LABELS = {
     "received": gettext_lazy("Received"),
     "accepted": gettext_lazy("Accepted"),
@@ -90,6 +107,11 @@ class MonthForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All kinds")), *FindingKind.choices],
     )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *IrregularityStatus.choices],
+    )
 
     def clean_month(self):
         value = self.cleaned_data["month"]
@@ -107,12 +129,13 @@ def _last_month() -> dt.date:
 
 def _filters(request, *, default_month: bool = True):
     form = MonthForm(request.GET or None)
-    month, department, kind = (_last_month() if default_month else None), None, ""
+    month, department, kind, status = (_last_month() if default_month else None), None, "", ""
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"] or month
         department = form.cleaned_data["department"]
         kind = form.cleaned_data["kind"]
-    return form, month, department, kind
+        status = form.cleaned_data["status"]
+    return form, month, department, kind, status
 
 
 class ImportForm(forms.Form):
@@ -121,14 +144,22 @@ class ImportForm(forms.Form):
 
 @reading
 def board(request):
-    form, month, department, _kind = _filters(request)
+    form, month, department, _kind, _status = _filters(request)
     rows = list(inbound_selectors.reconciliations(month, department))
     if not inbound_selectors.may_reconcile(request.user):
         rows = [r for r in rows if r.department_id == request.user.department_id]
+    reviews = inbound_selectors.review_counts(month, department)
     if request.GET.get("export") == "xlsx":
-        return _report_xlsx(month, rows)
+        return _report_xlsx(month, rows, reviews)
     kinds = list(FindingKind)
-    table = [(row, [(k.value, int(row.findings.get(k, 0))) for k in kinds]) for row in rows]
+    table = [
+        (
+            row,
+            [(k.value, int(row.findings.get(k, 0))) for k in kinds],
+            reviews.get(row.department_id, {"reviewed": 0, "pending": 0}),
+        )
+        for row in rows
+    ]
     start = month
     end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return render(
@@ -141,18 +172,23 @@ def board(request):
             "table": table,
             "kinds": kinds,
             "definitions": _definitions(),
+            "review_definitions": REVIEW_DEFINITIONS,
             "may_reconcile": inbound_selectors.may_reconcile(request.user),
+            "runs": inbound_selectors.recent_runs(month),
             "sources": inbound_selectors.tickets_by_source(start, end)
             if inbound_selectors.may_count_tickets(request.user)
             else None,
             "source_labels": inbound_selectors.source_labels(),
+            "transfers": inbound_selectors.transfers_by_platform(start, end)
+            if inbound_selectors.may_count_tickets(request.user)
+            else None,
             "export": query_with(request, export="xlsx", page=""),
             "import_form": ImportForm(),
         },
     )
 
 
-def _report_xlsx(month: dt.date, rows) -> HttpResponse:
+def _report_xlsx(month: dt.date, rows, reviews: dict[int, dict]) -> HttpResponse:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -166,6 +202,8 @@ def _report_xlsx(month: dt.date, rows) -> HttpResponse:
             _("Matched by item, applicant and date"),
             _("Without a case here"),
             *[str(k.label) for k in FindingKind],
+            _("Reviewed"),
+            _("Pending review"),
         ]
     )
     for row in rows:
@@ -177,11 +215,15 @@ def _report_xlsx(month: dt.date, rows) -> HttpResponse:
                 row.by_attributes,
                 row.unmatched,
                 *[int(row.findings.get(k, 0)) for k in FindingKind],
+                reviews.get(row.department_id, {}).get("reviewed", 0),
+                reviews.get(row.department_id, {}).get("pending", 0),
             ]
         )
     notes = book.create_sheet(_("Definitions"))
     for _kind, label, text in _definitions():
         notes.append([str(label), text])
+    for label, text in REVIEW_DEFINITIONS:
+        notes.append([str(label), str(text)])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=record_files.XLSX)
@@ -232,16 +274,25 @@ def run(request):
         messages.error(request, _("Enter a month as YYYY-MM."))
         return redirect("exchange:inbound")
     month, department = form.cleaned_data["month"], form.cleaned_data["department"]
-    reconcile(month=month, department=department, actor=request.user)
-    messages.success(request, _("The month was reconciled."))
+    reconcile_jobs.start(actor=request.user, month=month, department=department)
+    messages.success(request, _("The reconciliation was queued; its progress is shown below."))
     query = f"month={month:%Y-%m}" + (f"&department={department.code}" if department else "")
     return redirect(f"{reverse('exchange:inbound')}?{query}")
 
 
+@supervising
+def run_progress(request, pk: int):
+    """The progress of a run (the board polls it while it is queued or running)."""
+    row = inbound_selectors.run(pk)
+    return render(request, "exchange/inbound/_run.html", {"run": row})
+
+
 @reading
 def findings(request):
-    form, month, department, kind = _filters(request, default_month=False)
-    rows = inbound_selectors.findings(request.user, month=month, department=department, kind=kind)
+    form, month, department, kind, status = _filters(request, default_month=False)
+    rows = inbound_selectors.findings(
+        request.user, month=month, department=department, kind=kind, status=status
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -264,9 +315,7 @@ def _evidence_rows(found) -> list[tuple]:
     return [(STEP_LABELS[s], _iso_day(theirs.get(s)), _iso_day(ours.get(s)), s) for s in STEPS]
 
 
-@reading
-def finding(request, pk: int):
-    found = inbound_selectors.finding(request.user, pk)
+def _render_finding(request, found, form=None, status=200):
     evidence = found.evidence
     step = evidence.get("step") or ""
     return render(
@@ -282,5 +331,40 @@ def finding(request, pk: int):
             "gap": evidence.get("gap_workdays"),
             "margin": evidence.get("margin_workdays"),
             "definition": {k: text for k, _label, text in _definitions()}.get(found.kind, ""),
+            "reviews": found.reviews.select_related("reviewer").order_by("id"),
+            **review_pages.panel(request.user, found, form),
+            "review_url": reverse("exchange:review_finding", args=[found.pk]),
         },
+        status=status,
     )
+
+
+@reading
+def finding(request, pk: int):
+    return _render_finding(request, inbound_selectors.finding(request.user, pk))
+
+
+@require_POST
+@reading
+def review_finding(request, pk: int):
+    """A review step, as on an irregularity's page (``supervision.review_pages``): a
+    confirmation asks to be confirmed first."""
+    found = inbound_selectors.finding(request.user, pk)
+    response, form, status = review_pages.post(
+        request,
+        found=found,
+        reviews=ReconciliationReview,
+        link="finding",
+        subject=f"{found.get_kind_display()} · {found.record.record_number}",
+        facts=[
+            (_("Department"), found.department.name),
+            (_("Record number"), found.record.record_number),
+            (_("Case here"), found.case.number if found.case else _("None")),
+        ],
+        back_url=reverse("exchange:finding", args=[found.pk]),
+    )
+    if response is not None:
+        return response
+    if form is not None:
+        return _render_finding(request, found, form, status=status)
+    return redirect("exchange:finding", pk=found.pk)

@@ -46,7 +46,7 @@ class IrregularityQuery(ListQuery):
 
 class ReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    outcome: Literal["confirmed", "explained"]
+    outcome: Literal["confirmed", "explained", "referred", "answered"]
     note: Annotated[str, Field(max_length=2000)]
 
 

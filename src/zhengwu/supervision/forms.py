@@ -71,6 +71,9 @@ class ListFilterForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """A review step with its note; ``steps`` are those the user may take now
+    (``services.steps_for``), all of them when not given."""
+
     outcome = forms.ChoiceField(
         label=_("Finding"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
     )
@@ -80,3 +83,15 @@ class ReviewForm(forms.Form):
         max_length=2000,
         help_text=_("What the review found; kept with the irregularity for good."),
     )
+
+    def __init__(self, *args, steps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if steps is not None:
+            labels = dict(ReviewOutcome.choices)
+            self.fields["outcome"].choices = [(s, labels[s]) for s in steps]
+            if steps == [ReviewOutcome.ANSWERED]:
+                self.fields["outcome"].initial = ReviewOutcome.ANSWERED
+                self.fields["note"].label = _("The department's explanation")
+                self.fields["note"].help_text = _(
+                    "What happened and why; the supervisor reviews it."
+                )

@@ -97,7 +97,11 @@ class IrregularityKind(models.TextChoices):
 
 
 class IrregularityStatus(models.TextChoices):
+    """Where the review of a finding stands (``supervision.review_rules``)."""
+
     OPEN = "open", _("Awaiting review")
+    REFERRED = "referred", _("Awaiting the department's explanation")
+    ANSWERED = "answered", _("Explained by the department, awaiting review")
     CONFIRMED = "confirmed", _("Confirmed")
     EXPLAINED = "explained", _("Explained")
 
@@ -162,21 +166,21 @@ class Irregularity(Finding):
 
 
 class ReviewOutcome(models.TextChoices):
+    """A step of the review (``supervision.review_rules.Step``)."""
+
     CONFIRMED = "confirmed", _("Confirmed: an irregularity")
     EXPLAINED = "explained", _("Explained: a justified exception")
+    REFERRED = "referred", _("Handed to the department for explanation")
+    ANSWERED = "answered", _("The department's explanation")
 
 
-class IrregularityReview(AppendOnly, models.Model):
-    """A supervisor's review of an irregularity, with a note: append-only, never deleted."""
+class FindingReview(AppendOnly, models.Model):
+    """One step of the review of a finding (``supervision.review_rules``), with its note:
+    append-only, never deleted. Each kind of finding keeps its reviews in a model of this shape
+    with a foreign key ``finding`` to it; ``supervision.services.record_review`` writes them."""
 
     append_only_message = "reviews are never changed or deleted"
 
-    irregularity = models.ForeignKey(
-        Irregularity,
-        on_delete=models.PROTECT,
-        related_name="reviews",
-        verbose_name=_("irregularity"),
-    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -186,6 +190,20 @@ class IrregularityReview(AppendOnly, models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=ReviewOutcome.choices)
     note = models.TextField(_("note"))
     created_at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        abstract = True
+
+
+class IrregularityReview(FindingReview):
+    """A review step on an irregularity of a case."""
+
+    irregularity = models.ForeignKey(
+        Irregularity,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("irregularity"),
+    )
 
     class Meta:
         verbose_name = _("irregularity review")

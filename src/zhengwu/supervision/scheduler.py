@@ -24,6 +24,8 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``partitions_ahead``: on PostgreSQL, the monthly partitions of the event tables for this month
   and the next ones, created ahead where missing (``core.partitions.ensure_months``; nothing to
   do on SQLite).
+- ``exchange_reconcile``: each department's month of records that arrived or changed since
+  it was last reconciled, reconciled with the cases (``exchange.reconcile_jobs.reconcile_due``).
 
 Each job is a thin call of its app's service, imported when it runs.
 """
@@ -96,6 +98,12 @@ def _partitions_ahead() -> str:
     return f"partitions_created={len(created)}"
 
 
+def _exchange_reconcile() -> str:
+    from zhengwu.exchange import reconcile_jobs
+
+    return f"months_reconciled={reconcile_jobs.reconcile_due()}"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -113,6 +121,7 @@ JOBS: tuple[Job, ...] = (
     Job("rating_invitations", 3600, _rating_invitations),
     Job("exchange_push", 300, _exchange_push),
     Job("partitions_ahead", 86400, _partitions_ahead),
+    Job("exchange_reconcile", 3600, _exchange_reconcile),
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
@@ -68,15 +69,22 @@ def irregularity_counts(
     *, start: dt.date, end: dt.date, department_ids: Iterable[int] | None = None
 ) -> list[tuple[str, str, int]]:
     """``(kind, Chinese label, count)`` of the irregularities detected in ``[start, end]``, most
-    first; every kind is listed, those with none last."""
+    first; every kind is listed, those with none last. The findings other apps keep
+    (``finding_sources``: the reconciliation's discrepancies) are counted too, after the case
+    irregularities' kinds when counts tie."""
+    from zhengwu.supervision import finding_sources
+
+    if department_ids is not None:
+        department_ids = sorted({int(d) for d in department_ids})
     rows = dict(
         _period(Irregularity.objects.all(), "detected_on", start, end, department_ids)
         .values_list("kind")
         .annotate(n=Count("id"))
         .order_by()
     )
-    order = {kind.value: i for i, kind in enumerate(IrregularityKind)}
     out = [(kind.value, str(kind.label), rows.get(kind.value, 0)) for kind in IrregularityKind]
+    out += finding_sources.counts(start, end, department_ids)
+    order = {row[0]: i for i, row in enumerate(out)}
     return sorted(out, key=lambda row: (-row[2], order[row[0]]))
 
 
@@ -406,6 +414,10 @@ __all__ = [
 
 # ---------------------------------------------------------------- home page
 
+OPEN_WAITING = _lazy("Irregularities awaiting review")
+ANSWERED_WAITING = _lazy("Irregularities explained by the department, awaiting review")
+REFERRED_WAITING = _lazy("Irregularities awaiting your department's explanation")
+
 
 def waiting_work(user) -> list:
     """A supervisor's or department head's home page line: irregularities awaiting review."""
@@ -419,14 +431,25 @@ def waiting_work(user) -> list:
         return []
     from zhengwu.supervision.models import IrregularityStatus
 
-    open_ = irregularities(user, ListFilters(status=IrregularityStatus.OPEN.value))
+    lines = [("supervision-irregularities", IrregularityStatus.OPEN, OPEN_WAITING)]
+    if has_role(user, Role.SUPERVISOR):
+        lines.append(
+            ("supervision-irregularities-answered", IrregularityStatus.ANSWERED, ANSWERED_WAITING)
+        )
+    if has_role(user, Role.DEPARTMENT_HEAD) and user.department_id:
+        lines.append(
+            ("supervision-irregularities-referred", IrregularityStatus.REFERRED, REFERRED_WAITING)
+        )
     return [
         Work(
-            key="supervision-irregularities",
-            label=gettext_lazy("Irregularities awaiting review"),
-            count=shown(*capped_count(open_, COUNT_CAP)),
-            url=reverse("supervision:irregularities") + "?status=open",
+            key=key,
+            label=label,
+            count=shown(
+                *capped_count(irregularities(user, ListFilters(status=status.value)), COUNT_CAP)
+            ),
+            url=reverse("supervision:irregularities") + f"?status={status.value}",
             urgent=True,
             section=gettext_lazy("Supervision"),
         )
+        for key, status, label in lines
     ]

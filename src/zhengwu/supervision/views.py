@@ -9,19 +9,19 @@ import io
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwu.cases.models import CaseLevel
 from zhengwu.cases.selectors import as_of_today
 from zhengwu.core import clock
-from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.replicas import reads_from_replica
 from zhengwu.core.views import guarded
 from zhengwu.ratings.selectors import may_supervise_ratings
-from zhengwu.supervision import presenters, selectors, services
-from zhengwu.supervision.forms import ListFilterForm, ReviewForm
-from zhengwu.supervision.models import IrregularityKind
+from zhengwu.supervision import presenters, review_pages, selectors
+from zhengwu.supervision.forms import ListFilterForm
+from zhengwu.supervision.models import IrregularityKind, IrregularityReview
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 50_000
@@ -175,7 +175,7 @@ def irregularities(request):
     )
 
 
-def _render_irregularity(request, found, form, status=200):
+def _render_irregularity(request, found, form=None, status=200):
     return render(
         request,
         "supervision/irregularity.html",
@@ -183,8 +183,8 @@ def _render_irregularity(request, found, form, status=200):
             "row": found,
             "evidence": presenters.evidence_lines(found),
             "reviews": found.reviews.select_related("reviewer").order_by("id"),
-            "form": form,
-            "may_review": services.may_review(request.user),
+            **review_pages.panel(request.user, found, form),
+            "review_url": reverse("supervision:review", args=[found.pk]),
         },
         status=status,
     )
@@ -193,26 +193,24 @@ def _render_irregularity(request, found, form, status=200):
 @supervision_page
 def irregularity(request, pk: int):
     found = selectors.get_irregularity(request.user, pk)
-    return _render_irregularity(request, found, ReviewForm())
+    return _render_irregularity(request, found)
 
 
 @supervision_page
 @require_POST
 def review(request, pk: int):
     found = selectors.get_irregularity(request.user, pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _render_irregularity(request, found, form, status=422)
-    try:
-        services.review(
-            actor=request.user,
-            pk=found.pk,
-            outcome=form.cleaned_data["outcome"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationFailed as error:
-        for field, messages in error.errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-        return _render_irregularity(request, found, form, status=422)
+    response, form, status = review_pages.post(
+        request,
+        found=found,
+        reviews=IrregularityReview,
+        link="irregularity",
+        subject=f"{found.get_kind_display()} · {found.case.number}",
+        facts=[(_("Case number"), found.case.number), (_("Department"), found.department.name)],
+        back_url=reverse("supervision:irregularity", args=[found.pk]),
+    )
+    if response is not None:
+        return response
+    if form is not None:
+        return _render_irregularity(request, found, form, status=status)
     return redirect("supervision:irregularity", pk=found.pk)

@@ -106,7 +106,7 @@ def test_the_months_report_per_department_and_its_xlsx(client, month, supervisor
     sheet = book.active
     assert sheet.title == "2025-09"
     assert [c.value for c in sheet[2]][:5] == ["市场监督管理局", 14, 12, 1, 1]
-    assert [c.value for c in sheet[2]][5:] == [1, 1, 1, 1]
+    assert [c.value for c in sheet[2]][5:] == [1, 1, 1, 1, 0, 4]  # by kind; reviewed, pending
 
 
 def test_who_may_see_the_pages(client, month, supervisor, clerk, head, other_head):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwu.supervision.models import Finding
+from zhengwu.supervision.models import Finding, FindingReview
 
 
 class RecordSource(models.TextChoices):
@@ -182,6 +182,7 @@ class ReconciliationFinding(Finding):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=FindingKind.choices)
     month = models.DateField(_("month"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reconciliation finding")
@@ -196,6 +197,70 @@ class ReconciliationFinding(Finding):
 
     def __str__(self):
         return f"{self.record_id} {self.kind}"
+
+
+class ReconciliationReview(FindingReview):
+    """A review step on a reconciliation finding: the same steps, rules and service as an
+    irregularity's (``supervision.services.record_review``)."""
+
+    finding = models.ForeignKey(
+        ReconciliationFinding,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("reconciliation finding"),
+    )
+
+    class Meta:
+        verbose_name = _("reconciliation finding review")
+        verbose_name_plural = _("reconciliation finding reviews")
+        ordering = ["finding", "id"]
+
+    def __str__(self):
+        return f"{self.finding_id} {self.outcome}"
+
+
+class ReconciliationRun(models.Model):
+    """A reconciliation of a month started from the page (one department or all of them), run
+    by a task worker: queued, running (the departments done so far), done or failed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(
+        "accounts.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    departments = models.PositiveIntegerField(_("departments to reconcile"), default=0)
+    departments_done = models.PositiveIntegerField(_("departments reconciled"), default=0)
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        indexes = [models.Index(fields=["-created_at"], name="exch_run_recent")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.department_id or '*'} {self.state}"
 
 
 class TicketSource(models.TextChoices):
