@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.cases.helpers import AT, applicant_payload, file_case
 from tests.catalog.builders import content_dict
+from tests.factories import WindowFactory
 from zhengwu.accounts.services import issue_token
 from zhengwu.cases.integrity import check_case
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.catalog import services as catalog_services
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,50 @@ def test_the_api_answer_is_what_a_later_read_returns(client, item, clerk, travel
     read = client.get(f"/api/v1/cases/{created.json()['number']}", **auth)
     assert read.status_code == 200
     assert created.json() == read.json()
+
+
+def test_a_window_filing_reads_the_token_the_clerk_and_the_item_once_each(
+    client, item, make_user, department, travel
+):
+    """Statements of the API's filing: the token with its user, the clerk's roles with the
+    window's departments, and the item read once each; then the writes. (Not the case's joint
+    case: a case filed on its own is no joint case's child. The published version and its
+    materials come from the process's cache after the first filing.)"""
+    travel(AT("2025-09-30 10:00"))
+    window = WindowFactory(number="01", name="综合窗口")
+    window.serves.add(department)
+    auth = bearer(make_user(Role.WINDOW_CLERK, window=window, username="clerk_01"))
+
+    def body(seq: int) -> dict:
+        return {
+            "item": ITEM,
+            "channel": "window",
+            "applicant": applicant_payload(seq),
+            "materials": ["M01", "M02"],
+        }
+
+    first = client.post("/api/v1/cases", body(1), content_type="application/json", **auth)
+    assert first.status_code == 201, first.json()
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        created = client.post("/api/v1/cases", body(2), content_type="application/json", **auth)
+    assert created.status_code == 201, created.json()
+    reads = [sql for sql in seen if sql.startswith("SELECT") and "sqlite_sequence" not in sql]
+    reads = [sql for sql in reads if "nextval" not in sql]
+    assert len(reads) == 3, reads
+    token, roles, catalogue = reads
+    assert '"accounts_apitoken"' in token and '"accounts_user"' in token
+    assert '"auth_group"' in roles and '"accounts_window_serves"' in roles
+    assert '"catalog_serviceitem"' in catalogue
+    writes = [sql.split("(", 1)[0].strip() for sql in seen if sql.startswith("INSERT")]
+    assert writes == [
+        'INSERT INTO "accounts_applicant"',
+        'INSERT INTO "cases_case"',
+        'INSERT INTO "cases_caseevent"',
+        'INSERT INTO "exchange_outboxrecord"',
+    ]

@@ -9,13 +9,13 @@ import secrets
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.accounts.models import ApiToken, Applicant, Department, User
 from zhengwu.core import clock
 from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.queries import unique_or_none, upsert
+from zhengwu.core.queries import CompiledQuery, upsert
 from zhengwu.core.roles import Role
 from zhengwu.core.validators import clean_resident_id, clean_uscc
 
@@ -125,20 +125,29 @@ def revoke_token(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
+_USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+# Every API request reads its token and user: compiled once (core.queries.CompiledQuery).
+_TOKEN_USER = CompiledQuery(
+    lambda key_hash: (
+        ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .order_by()
+        .values_list("id", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS))[:1]
+    ),
+    kinds=(str,),
+)
+
+
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = unique_or_none(
-        ApiToken.objects.select_related("user").filter(
-            key_hash=_hash(raw), revoked_at__isnull=True, user__is_active=True
-        )
-    )
-    if token is None:
+    rows = _TOKEN_USER.rows(_hash(raw))
+    if not rows:
         return None
+    token_id, last_used_at, *user = rows[0]
     now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, user)
 
 
 def _number_errors(kind: str, id_number: str, uscc: str) -> tuple[str, dict]:

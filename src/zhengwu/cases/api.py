@@ -218,6 +218,8 @@ def create_case(request, payload: CaseIn):
     `Idempotency-Key` header to make retries safe: a retry returns the first answer."""
     body = payload.dict()
     person = body.pop("applicant")
+    # First: at a window, the roles are read along with the departments it serves (one query).
+    selectors.staff_department_ids(request.user)
     if has_role(request.user, Role.PLATFORM):
         case, created = files.file_from_platform(
             actor=request.user,
@@ -251,7 +253,7 @@ def create_case(request, payload: CaseIn):
         user=request.user,
         scope="cases.create",
         key=request.headers.get("Idempotency-Key"),
-        fingerprint=fingerprint(payload.dict()),
+        fingerprint=lambda: fingerprint(payload.dict()),
         create=create,
     )
     return Status(status, answer)

@@ -94,7 +94,15 @@ def published_version(impl_code: str) -> ServiceItemVersion:
 INTAKE_CACHE_SIZE = 1024
 _intake_versions: OrderedDict[tuple[int, dt.datetime], ServiceItemVersion] = OrderedDict()
 _intake_lock = threading.Lock()
-_INTAKE_ITEM_FIELDS = ("id", "impl_code", "department_id", "status", "current_version_id")
+# base_code: the exchange's record of the filing names the item by it (exchange.receivers).
+_INTAKE_ITEM_FIELDS = (
+    "id",
+    "impl_code",
+    "base_code",
+    "department_id",
+    "status",
+    "current_version_id",
+)
 _INTAKE_DEPARTMENT_FIELDS = ("id", "code", "name")
 
 
@@ -141,10 +149,10 @@ def intake_version(impl_code: str) -> ServiceItemVersion:
     rows = _INTAKE_ITEM.rows(_text(impl_code))
     if not rows:
         raise NotFound()
-    item_id, code, department_id, status, version_id, changed, department_code, name = rows[0]
-    item = ServiceItem.from_db(
-        DEFAULT_DB_ALIAS, _INTAKE_ITEM_FIELDS, (item_id, code, department_id, status, version_id)
-    )
+    *item_values, changed, department_code, name = rows[0]
+    item = ServiceItem.from_db(DEFAULT_DB_ALIAS, _INTAKE_ITEM_FIELDS, item_values)
+    department_id = item.department_id
+    version_id = item.current_version_id
     item.department = Department.from_db(
         DEFAULT_DB_ALIAS, _INTAKE_DEPARTMENT_FIELDS, (department_id, department_code, name)
     )

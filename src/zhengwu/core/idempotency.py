@@ -40,14 +40,17 @@ def run_once(
     user,
     scope: str,
     key: str | None,
-    fingerprint: str,
+    fingerprint: str | Callable[[], str],
     create: Callable[[], tuple[int, dict]],
 ) -> tuple[int, dict, bool]:
-    """``(status, body, replayed)``: the answer of ``create()``, or the stored first answer."""
+    """``(status, body, replayed)``: the answer of ``create()``, or the stored first answer.
+    ``fingerprint`` may be a function that makes it: it is then called only with a key."""
     if not key:
         with transaction.atomic():
             status, body = create()
         return status, body, False
+    if callable(fingerprint):
+        fingerprint = fingerprint()
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         raise ValidationFailed(

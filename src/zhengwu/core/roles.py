@@ -6,6 +6,8 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.core.queries import CompiledQuery
+
 
 class Role(enum.StrEnum):
     APPLICANT = "applicant"
@@ -68,13 +70,23 @@ def roles_read(user) -> bool:
     return getattr(user, "_zhengwu_roles", None) is not None
 
 
+def _groups_of(pk):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user__pk=pk).order_by().values_list("name")
+
+
+# Read for most requests: compiled once (core.queries.CompiledQuery).
+_GROUP_NAMES = CompiledQuery(_groups_of, kinds=(int,))
+
+
 def role_names(user) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_zhengwu_roles", None)
     if cached is None:
-        cached = remember_roles(user, user.groups.values_list("name", flat=True))
+        cached = remember_roles(user, (name for (name,) in _GROUP_NAMES.rows(user.pk)))
     return cached
 
 

@@ -67,9 +67,11 @@ def case_record(case, event) -> dict:
     from zhengwu.joint.models import JointChild
 
     version = case.item_version
-    joint = (event.data or {}).get("joint") or JointChild.objects.filter(case=case).values_list(
-        "joint__number", flat=True
-    ).first()
+    joint = (event.data or {}).get("joint")
+    if not joint and event.seq > 1:
+        # A joint case's child is opened by its first event, which names the joint case; a
+        # case whose first event does not was filed on its own and is no joint case's child.
+        joint = JointChild.objects.filter(case=case).values_list("joint__number", flat=True).first()
     return {
         "case_number": case.number,
         "joint_number": joint or None,
