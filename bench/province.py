@@ -519,9 +519,9 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_table_size('cases_case'), pg_indexes_size('cases_case'), "
-            "(SELECT coalesce(sum(pg_table_size(inhrelid)), 0) FROM pg_inherits "
+            "(SELECT coalesce(sum(pg_table_size(inhrelid)), 0)::bigint FROM pg_inherits "
             " WHERE inhparent = 'cases_caseevent'::regclass) + pg_table_size('cases_caseevent'), "
-            "(SELECT coalesce(sum(pg_indexes_size(inhrelid)), 0) FROM pg_inherits "
+            "(SELECT coalesce(sum(pg_indexes_size(inhrelid)), 0)::bigint FROM pg_inherits "
             " WHERE inhparent = 'cases_caseevent'::regclass) + pg_indexes_size('cases_caseevent')"
         )
         case_heap, case_idx, event_heap, event_idx = cursor.fetchone()
