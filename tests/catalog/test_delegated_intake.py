@@ -93,3 +93,31 @@ def test_the_public_catalogue_names_the_delegating_department(district, client):
     assert "由西湖区民政局委托下放" in text
     assert "窗口只收件，转交部门办理" in text
     assert "殡葬补助" not in text
+
+
+def test_a_township_clerk_sees_only_what_their_center_received(
+    district, django_assert_max_num_queries
+):
+    services.station_item(
+        center=district["town"], item=district["items"][DELEGATED], delegated_by=district["mz"]
+    )
+    county_window = WindowFactory(
+        center=district["mz"].center, number="05", department=district["mz"]
+    )
+    county_clerk = UserFactory(
+        roles=[Role.WINDOW_CLERK], department=district["mz"], window=county_window
+    )
+    at_county = file_case(county_clerk, item=DELEGATED, materials=())
+    at_town = file_case(district["clerk"], item=DELEGATED, materials=())
+
+    from zhengwu.accounts.models import User
+
+    clerk = User.objects.get(pk=district["clerk"].pk)  # nothing read yet
+    with django_assert_max_num_queries(3):  # its roles, its window, then the list
+        seen = set(case_selectors.visible_cases(clerk).values_list("pk", flat=True))
+    assert seen == {at_town.pk}
+    county = User.objects.get(pk=county_clerk.pk)
+    assert set(case_selectors.visible_cases(county).values_list("pk", flat=True)) == {
+        at_county.pk,
+        at_town.pk,
+    }
