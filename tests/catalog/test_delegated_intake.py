@@ -121,3 +121,14 @@ def test_a_township_clerk_sees_only_what_their_center_received(
         at_county.pk,
         at_town.pk,
     }
+
+
+def test_a_township_clerks_board_and_indicators_keep_to_their_center(district):
+    from zhengwu.assessment import selectors as assessment_selectors
+    from zhengwu.supervision import selectors as supervision_selectors
+
+    clerk = district["clerk"]
+    # The window serves the county's bureau, whose cases elsewhere are not theirs to count.
+    assert district["mz"].pk in case_selectors.staff_department_ids(clerk)
+    assert supervision_selectors.department_scope(clerk) == {district["office"].pk}
+    assert assessment_selectors.department_scope(clerk) == [district["office"].pk]

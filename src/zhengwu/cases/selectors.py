@@ -133,6 +133,13 @@ def staff_department_ids(user) -> set[int]:
     return ids
 
 
+def local_department_ids(user) -> set[int]:
+    """``staff_department_ids`` without the departments of another center a township's window
+    serves (their cases count there only as received at that center: ``scope``), for the lists
+    and figures kept by department (the board, the indicators)."""
+    return staff_department_ids(user) - _foreign_departments(user)[1]
+
+
 def _foreign_departments(user) -> tuple[int | None, frozenset[int]]:
     """The window's center and the served departments of other centers (after
     ``staff_department_ids``)."""
