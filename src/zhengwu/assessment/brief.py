@@ -208,7 +208,7 @@ def build(*, year: int, month: int, department_ids: list[int] | None = None) -> 
             start=start, end=end, limit=10, department_ids=department_ids
         ),
         joint_scenes=scene_rows(start=start, end=end, department_ids=department_ids),
-        sections=report_sections.build_all(start=start, end=end),
+        sections=report_sections.build_all(start=start, end=end, department_ids=department_ids),
     )
 
 

@@ -255,7 +255,9 @@ def dashboard(request):
         "irregularities": irregularities,
         "top_cases": top_cases,
         "joint_table": documents.joint_table(scenes),
-        "sections": _sections(report_sections.build_all(start=start, end=end)),
+        "sections": _sections(
+            report_sections.build_all(start=start, end=end, department_ids=scope)
+        ),
         "chart_data": chart_data,
         "today": clock.today(),
     }
