@@ -45,9 +45,7 @@ def hall_of(user) -> Hall | None:
     if not is_center_wide(user):
         return None
     # The first hall of the centers they oversee (accounts.regions).
-    return (
-        Hall.objects.filter(regions.center_q(user, "center"), is_active=True).order_by("pk").first()
-    )
+    return Hall.objects.filter(regions.center_q(user, "center"), is_active=True).first()
 
 
 def settings_of(hall: Hall) -> StaffingSettings:
