@@ -26,7 +26,8 @@ def test_the_demo_has_centers_at_every_level():
         township["items"] == township["delegated"] == township["nearby"] == len(province.DELEGATED)
     )
     city = counts[Center.objects.get(region__code="379900").code]
-    assert city["items"] == city["published"]
+    # Every published item of the city's departments is in its hall.
+    assert city["items"] == city["own_in_hall"] == city["own"] > 0
     assert (
         city["receive_only"]
         == CenterItem.objects.filter(
@@ -39,3 +40,30 @@ def test_the_demo_has_centers_at_every_level():
     before = CenterItem.objects.count()
     services.seed()
     assert CenterItem.objects.count() == before
+
+
+def test_the_demo_has_an_account_at_each_level():
+    from zhengwu.accounts.models import User
+    from zhengwu.cases import selectors as case_selectors
+    from zhengwu.core.roles import Role
+
+    services.seed()
+    clerk = User.objects.get(username="clerk_town")
+    assert clerk.department.center.code == "BM379902001"
+    assert clerk.window.center_id == clerk.department.center_id
+    # The township's comprehensive window takes the delegated items' departments.
+    delegating = set(
+        CenterItem.objects.filter(center__code="BM379902001").values_list(
+            "delegated_by_id", flat=True
+        )
+    )
+    assert set(clerk.window.serves.values_list("pk", flat=True)) == delegating
+    supervisor = User.objects.get(username="supervisor_district")
+    assert supervisor.region.code == "379902"
+    assert Role.SUPERVISOR in {g.name for g in supervisor.groups.all()}
+    leader = User.objects.get(username="leader_province")
+    assert leader.region.code == "370000"
+    assert (
+        case_selectors.visible_cases(leader).count()
+        == case_selectors.visible_cases(User.objects.get(username="leader")).count()
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from zhengwu.accounts.models import Department, Region
+from zhengwu.accounts.models import Center, Department, Region
 
 SEPARATOR = "/"
 
@@ -86,6 +86,27 @@ def department_q(user, field: str = "department") -> Q:
     if departments is None:
         return Q()
     return Q(**{f"{field}__in": departments.values("pk")})
+
+
+def overseen_centers(user) -> QuerySet[Center]:
+    """The centers a center-wide role oversees (every center when it oversees everything)."""
+    kind, value = _oversight(user)
+    if kind == "region":
+        return Center.objects.filter(region__path__startswith=value)
+    if kind == "center":
+        return Center.objects.filter(pk=value)
+    return Center.objects.all()
+
+
+def center_q(user, field: str = "center") -> Q:
+    """``Q()`` for everything, else the overseen centers on ``<field>`` (a hall's, a window's):
+    a prefix match on the center's region path, or the one center."""
+    kind, value = _oversight(user)
+    if kind == "region":
+        return Q(**{f"{field}__region__path__startswith": value})
+    if kind == "center":
+        return Q(**{f"{field}__pk": value})
+    return Q()
 
 
 def in_oversight(user, department_id: int | None) -> bool:

@@ -167,8 +167,9 @@ def may_read(user) -> bool:
     return selectors.sees_everything(user)
 
 
-def build(*, year: int, month: int) -> Brief:
-    """The brief of a month, for the whole center."""
+def build(*, year: int, month: int, department_ids: list[int] | None = None) -> Brief:
+    """The brief of a month, for the whole deployment or (``department_ids``, a reader's scope:
+    ``assessment.selectors.department_scope``) the centers a reader oversees."""
     from zhengwu.assessment import report_sections
     from zhengwu.assessment.joint_indicators import scene_rows
     from zhengwu.supervision import selectors as supervision
@@ -178,7 +179,9 @@ def build(*, year: int, month: int) -> Brief:
     before = formulas.month_range(*formulas.previous_month(year, month))
 
     def tables(group, period):
-        return selectors.table(start=period[0], end=period[1], group=group, department_ids=None)
+        return selectors.table(
+            start=period[0], end=period[1], group=group, department_ids=department_ids
+        )
 
     departments_now = tables("department", (start, end))
     departments_then = tables("department", before)
@@ -194,12 +197,18 @@ def build(*, year: int, month: int) -> Brief:
         previous_total=selectors.center_total(departments_then),
         departments=_ranked(departments_now, departments_then, used),
         windows=_ranked(windows_now, windows_then, used),
-        warnings=supervision.warning_counts(start=start, end=end),
-        previous_warnings=supervision.warning_counts(start=before[0], end=before[1]),
-        irregularities=supervision.irregularity_counts(start=start, end=end),
-        top_cases=supervision.top_irregular_cases(start=start, end=end, limit=10),
-        joint_scenes=scene_rows(start=start, end=end, department_ids=None),
-        sections=report_sections.build_all(start=start, end=end),
+        warnings=supervision.warning_counts(start=start, end=end, department_ids=department_ids),
+        previous_warnings=supervision.warning_counts(
+            start=before[0], end=before[1], department_ids=department_ids
+        ),
+        irregularities=supervision.irregularity_counts(
+            start=start, end=end, department_ids=department_ids
+        ),
+        top_cases=supervision.top_irregular_cases(
+            start=start, end=end, limit=10, department_ids=department_ids
+        ),
+        joint_scenes=scene_rows(start=start, end=end, department_ids=department_ids),
+        sections=report_sections.build_all(start=start, end=end, department_ids=department_ids),
     )
 
 
@@ -207,4 +216,4 @@ def brief_for(user, month_text: str) -> Brief:
     if not may_read(user):
         raise Forbidden(_("Only supervisors and leaders may read the monthly brief."))
     year, month = month_of(month_text)
-    return build(year=year, month=month)
+    return build(year=year, month=month, department_ids=selectors.department_scope(user))

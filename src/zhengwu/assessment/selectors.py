@@ -38,7 +38,7 @@ from zhengwu.accounts.models import Center, Department, Region, User, Window
 from zhengwu.assessment import definitions, formulas, providers
 from zhengwu.assessment.formulas import Count
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case
-from zhengwu.cases.selectors import STAFF_CASE_ROLES, staff_department_ids
+from zhengwu.cases.selectors import STAFF_CASE_ROLES, local_department_ids
 from zhengwu.cases.services import terms_for
 from zhengwu.catalog.models import ServiceItem, ServiceItemVersion
 from zhengwu.core.display import person_name
@@ -63,7 +63,7 @@ def department_scope(user) -> list[int] | None:
         ids = regions.overseen_department_ids(user)
         return None if ids is None else sorted(ids)
     if roles & STAFF_CASE_ROLES:
-        return sorted(staff_department_ids(user))
+        return sorted(local_department_ids(user))
     raise Forbidden(_("Only staff of the center may see the indicators."))
 
 

@@ -194,8 +194,11 @@ def dashboard(request):
         error = failed.errors["month"][0]
         year, month = briefs.last_complete_month()
     start, end = formulas.month_range(year, month)
-    flow = selectors.monthly_flow(months=formulas.last_months(year, month, 12), department_ids=None)
-    rows = selectors.table(start=start, end=end, group="department", department_ids=None)
+    scope = selectors.department_scope(request.user)  # the centers the reader oversees
+    flow = selectors.monthly_flow(
+        months=formulas.last_months(year, month, 12), department_ids=scope
+    )
+    rows = selectors.table(start=start, end=end, group="department", department_ids=scope)
     rates = [
         {
             "name": r.name,
@@ -206,12 +209,14 @@ def dashboard(request):
         }
         for r in rows
     ]
-    levels = selectors.open_by_level(department_ids=None)
+    levels = selectors.open_by_level(department_ids=scope)
     level_rows = [{"level": k, "label": documents._level_label(k), "count": n}
                   for k, n in levels.items()]  # fmt: skip
-    irregularities = supervision.irregularity_counts(start=start, end=end)
-    top_cases = supervision.top_irregular_cases(start=start, end=end, limit=10)
-    scenes = scene_rows(start=start, end=end, department_ids=None)
+    irregularities = supervision.irregularity_counts(start=start, end=end, department_ids=scope)
+    top_cases = supervision.top_irregular_cases(
+        start=start, end=end, limit=10, department_ids=scope
+    )
+    scenes = scene_rows(start=start, end=end, department_ids=scope)
     chart_data = {
         "flow": flow,
         "rates": [
@@ -250,7 +255,9 @@ def dashboard(request):
         "irregularities": irregularities,
         "top_cases": top_cases,
         "joint_table": documents.joint_table(scenes),
-        "sections": _sections(report_sections.build_all(start=start, end=end)),
+        "sections": _sections(
+            report_sections.build_all(start=start, end=end, department_ids=scope)
+        ),
         "chart_data": chart_data,
         "today": clock.today(),
     }

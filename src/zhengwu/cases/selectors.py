@@ -77,7 +77,13 @@ _ROLES_AND_WINDOW = CompiledQuery(
     lambda pk: (
         User.objects.filter(pk=pk)
         .order_by()
-        .values_list("groups__name", "window__department_id", "window__serves")
+        .values_list(
+            "groups__name",
+            "window__department_id",
+            "window__serves",
+            "window__center_id",
+            "window__serves__center_id",
+        )
     ),
     kinds=(int,),
 )
@@ -86,34 +92,59 @@ _ROLES_AND_WINDOW = CompiledQuery(
 def staff_department_ids(user) -> set[int]:
     """The departments whose cases a clerk, reviewer or head handles: their own, and for a clerk
     at a comprehensive window every department the window serves. For a user at a window whose
-    roles are not read yet, the roles and the window's departments are read in one query."""
+    roles are not read yet, the roles and the window's departments are read in one query.
+
+    A comprehensive window of a center below a served department's own (a township's
+    便民服务中心 taking a county bureau's delegated items) handles only the cases received at
+    its center's windows: those departments are kept apart (``_foreign_departments``)."""
     cached = getattr(user, "_zhengwu_case_departments", None)
     if cached is not None:
         return cached
     window_rows = None
     if user.window_id and not roles_read(user):
         rows = _ROLES_AND_WINDOW.rows(user.pk)
-        remember_roles(user, {group for group, _own, _served in rows if group})
-        window_rows = [(own, served) for _group, own, served in rows]
+        remember_roles(user, {row[0] for row in rows if row[0]})
+        window_rows = [row[1:] for row in rows]
     roles = role_names(user)
+    user._zhengwu_case_foreign = (None, frozenset())
     if not roles & STAFF_CASE_ROLES:
         return set()
     ids = {user.department_id} if user.department_id else set()
+    foreign: set[int] = set()
+    window_center = None
     if user.window_id and Role.WINDOW_CLERK in roles:
         # The window's own department, or (comprehensive) each department it serves.
         if window_rows is None:
             window_rows = (
                 Window.objects.filter(pk=user.window_id)
                 .order_by()
-                .values_list("department_id", "serves")
+                .values_list("department_id", "serves", "center_id", "serves__center_id")
             )
-        for own, served in window_rows:
+        for own, served, center, served_center in window_rows:
+            window_center = center
             if own is not None:
                 ids.add(own)
             elif served is not None:
                 ids.add(served)
+                if served_center != center and served != user.department_id:
+                    foreign.add(served)
     user._zhengwu_case_departments = ids
+    user._zhengwu_case_foreign = (window_center, frozenset(foreign))
     return ids
+
+
+def local_department_ids(user) -> set[int]:
+    """``staff_department_ids`` without the departments of another center a township's window
+    serves (their cases count there only as received at that center: ``scope``), for the lists
+    and figures kept by department (the board, the indicators)."""
+    return staff_department_ids(user) - _foreign_departments(user)[1]
+
+
+def _foreign_departments(user) -> tuple[int | None, frozenset[int]]:
+    """The window's center and the served departments of other centers (after
+    ``staff_department_ids``)."""
+    staff_department_ids(user)
+    return getattr(user, "_zhengwu_case_foreign", (None, frozenset()))
 
 
 def scope(user) -> Q:
@@ -126,8 +157,12 @@ def scope(user) -> Q:
         return regions.department_q(user)
     q = Q(pk__in=[])
     departments = staff_department_ids(user)
-    if departments:
-        q |= Q(department_id__in=sorted(departments))
+    center, foreign = _foreign_departments(user)
+    if departments - foreign:
+        q |= Q(department_id__in=sorted(departments - foreign))
+    if foreign:
+        # Delegated items: only what this center's windows received.
+        q |= Q(department_id__in=sorted(foreign), window__center_id=center)
     if Role.APPLICANT in roles:
         q |= Q(owner_id=user.pk)
     if Role.PLATFORM in roles:  # what it filed (the ``case_platform_filed`` index)

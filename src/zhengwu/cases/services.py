@@ -35,7 +35,7 @@ from zhengwu.cases.rules import (
 )
 from zhengwu.cases.selectors import as_of_today, scope, staff_department_ids
 from zhengwu.catalog.models import ServiceItemVersion
-from zhengwu.catalog.selectors import intake_version, material_codes
+from zhengwu.catalog.selectors import intake_version, material_codes, window_may_receive
 from zhengwu.core import clock, trail
 from zhengwu.core import inputs as core_inputs
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -317,6 +317,11 @@ def _check_submitter(actor: User, channel: str, version: ServiceItemVersion) -> 
         if version.item.department_id not in departments:
             raise ValidationFailed(
                 {"item": [_("Your window does not take applications for this department.")]}
+            )
+        if actor.window_id and not window_may_receive(actor.window_id, version.item):
+            # A township's center receives only the items delegated down to it.
+            raise ValidationFailed(
+                {"item": [_("Your center does not handle this item: it is not delegated to it.")]}
             )
     elif Role.APPLICANT not in role_names(actor):
         raise Forbidden(_("Only an applicant may apply online."))

@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from zhengwu.accounts.models import Department
 from zhengwu.catalog import permissions, rules
@@ -23,6 +23,7 @@ from zhengwu.catalog.models import (
 from zhengwu.catalog.problem_messages import problem_message
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import CompiledQuery
+from zhengwu.core.ratios import Ratio
 
 Published = ServiceItemVersion.Status.PUBLISHED
 
@@ -58,7 +59,9 @@ def search_published(
     *, q: str = "", department: str = "", kind: str = "", center: str = "", nearby: bool = False
 ) -> QuerySet[ServiceItemVersion]:
     """Public search: ``q`` is a substring of the name or of either code; filters are codes.
-    ``center``: the items that center handles (事项进驻); ``nearby``: only its 就近办 list."""
+    ``center``: the items that center handles (事项进驻), each annotated with how
+    (``station_handling``) and the delegating department's name (``station_delegated_by``);
+    ``nearby``: only its 就近办 list."""
     queryset = published_versions()
     q, department, kind, center = _text(q), _text(department), _text(kind), _text(center)
     if center:
@@ -66,6 +69,12 @@ def search_published(
         if nearby:
             handled = handled.filter(nearby=True)
         queryset = queryset.filter(item__in=handled.values("item"))
+        # How that center handles each (窗口只收件 or wholly), and who delegated it down to it.
+        station = CenterItem.objects.filter(center__code=center, item=OuterRef("item"))
+        queryset = queryset.annotate(
+            station_handling=Subquery(station.values("handling")[:1]),
+            station_delegated_by=Subquery(station.values("delegated_by__name")[:1]),
+        )
     if q:
         queryset = queryset.filter(
             Q(name__icontains=q) | Q(item__impl_code__icontains=q) | Q(item__base_code__icontains=q)
@@ -374,14 +383,41 @@ def centers_with_items() -> QuerySet:
     return Center.objects.filter(items_handled__isnull=False).distinct().order_by("code")
 
 
-def hall_counts() -> list[dict]:
-    """Per center: the items it handles, of them wholly in the center, only received at the
-    window, delegated down to it, and on its nearby list; and per kind (行政许可, 公共服务, ...)."""
-    from django.db.models import Count, Q
+LICENSING = "01"  # 行政许可 (DOMAIN.md §1, item_kind)
 
-    rows = (
-        CenterItem.objects.filter(item__status=ServiceItem.Status.PUBLISHED)
-        .values("center__code", "center__name", "center__region__code")
+
+def report_centers(user) -> QuerySet:
+    """The centers whose items ``user`` counts on the 各中心进驻事项 page: an administrator's or
+    supervisor's those they oversee (``accounts.regions``), a department head's their center."""
+    from zhengwu.accounts import regions
+    from zhengwu.accounts.models import Center
+
+    if permissions.sees_all(user):
+        return regions.overseen_centers(user)
+    center_id = getattr(getattr(user, "department", None), "center_id", None)
+    return Center.objects.filter(pk=center_id) if center_id else Center.objects.none()
+
+
+def hall_counts(centers: QuerySet | None = None) -> list[dict]:
+    """Per center (of ``centers`` when given), in three grouped queries and one for the names:
+
+    - ``own``: the published items of the center's own departments, and ``own_in_hall`` those of
+      them the center has taken in (进厅办理; seed 003: 164 of 329);
+    - ``items``: every item the center handles (its own and those delegated down to it), of them
+      ``full`` (全程在中心办理), ``receive_only`` (窗口只收件), ``delegated`` and ``nearby``;
+    - ``kinds``: per item kind (行政许可, 公共服务, ...) the own items and those in the hall
+      (seed 003: 行政许可 243, 非行政许可 86)."""
+    from django.db.models import Count, Exists, OuterRef
+
+    from zhengwu.accounts.models import Center
+
+    if centers is None:
+        centers = Center.objects.all()
+    chosen = centers.values("pk")
+    handled = (
+        CenterItem.objects.filter(center__in=chosen, item__status=ServiceItem.Status.PUBLISHED)
+        .order_by()
+        .values("center_id")
         .annotate(
             items=Count("pk"),
             full=Count("pk", filter=Q(handling="full")),
@@ -389,27 +425,63 @@ def hall_counts() -> list[dict]:
             delegated=Count("pk", filter=Q(delegated_by__isnull=False)),
             nearby=Count("pk", filter=Q(nearby=True)),
         )
-        .order_by("center__region__code", "center__code")
     )
-    by_kind: dict[str, dict[str, int]] = {}
-    for code, kind, count in (
-        CenterItem.objects.filter(item__status=ServiceItem.Status.PUBLISHED)
-        .values_list("center__code", "item__current_version__kind")
-        .annotate(n=Count("pk"))
-    ):
-        by_kind.setdefault(code, {})[kind or ""] = count
-    published = ServiceItem.objects.filter(status=ServiceItem.Status.PUBLISHED).count()
-    return [
-        {
-            "code": row["center__code"],
-            "name": row["center__name"],
-            "items": row["items"],
-            "full": row["full"],
-            "receive_only": row["receive_only"],
-            "delegated": row["delegated"],
-            "nearby": row["nearby"],
-            "by_kind": by_kind.get(row["center__code"], {}),
-            "published": published,
-        }
-        for row in rows
-    ]
+    in_hall = CenterItem.objects.filter(item=OuterRef("pk"), center=OuterRef("department__center"))
+    own = (
+        ServiceItem.objects.filter(status=ServiceItem.Status.PUBLISHED)
+        .filter(department__center__in=chosen)
+        .annotate(stationed=Exists(in_hall))
+        .order_by()
+        .values("department__center_id", "current_version__kind")
+        .annotate(total=Count("pk"), in_hall=Count("pk", filter=Q(stationed=True)))
+    )
+    counts: dict[int, dict] = {}
+
+    def row(center_id: int) -> dict:
+        return counts.setdefault(
+            center_id,
+            {
+                "own": 0,
+                "own_in_hall": 0,
+                "items": 0,
+                "full": 0,
+                "receive_only": 0,
+                "delegated": 0,
+                "nearby": 0,
+                "by_kind": {},
+            },
+        )
+
+    for r in handled:
+        row(r.pop("center_id")).update(r)
+    for r in own:
+        found = row(r["department__center_id"])
+        found["own"] += r["total"]
+        found["own_in_hall"] += r["in_hall"]
+        found["by_kind"][r["current_version__kind"] or ""] = (r["total"], r["in_hall"])
+    for found in counts.values():
+        # 行政许可 (kind 01) and the rest, as seed 003 counts them (243 and 86 of 329).
+        found["licensing"] = found["by_kind"].get(LICENSING, (0, 0))[0]
+        found["non_licensing"] = found["own"] - found["licensing"]
+        found["in_hall_rate"] = Ratio(found["own_in_hall"], found["own"])
+    centers = Center.objects.filter(pk__in=list(counts)).select_related("region")
+    out = []
+    for center in sorted(centers, key=lambda c: (c.region.path if c.region_id else "", c.code)):
+        out.append({"code": center.code, "name": center.name, **counts[center.pk]})
+    return out
+
+
+def window_may_receive(window_id: int, item: ServiceItem) -> bool:
+    """Whether the window ``window_id`` may receive applications for ``item``: a window of the
+    item's department's own center may; a window of another center (a township's 便民服务中心)
+    only when that center handles the item, delegated down to it (``catalog.stations``). One
+    query: the window, unless it is elsewhere and its center does not handle the item."""
+    from zhengwu.accounts.models import Window
+
+    own_center = Department.objects.filter(pk=item.department_id).values("center_id")[:1]
+    refused = (
+        Window.objects.filter(pk=window_id)
+        .exclude(center_id=Subquery(own_center))
+        .exclude(center__items_handled__item_id=item.pk)
+    )
+    return not refused.exists()

@@ -30,6 +30,9 @@ def problems(station: Station) -> list[str]:
     if station.same_center:
         if station.delegated_by_item_department is not None:
             found.append(_("An item of the center's own department is not delegated to it."))
+        elif station.township:
+            # A township's 便民服务中心 takes only what is delegated down to it (seed 002).
+            found.append(_("A township center handles only items delegated down to it."))
     elif below:
         if station.delegated_by_item_department is None:
             found.append(

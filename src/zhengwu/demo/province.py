@@ -5,12 +5,17 @@ window). Scopes and roll-ups (docs/accounts.md, docs/assessment.md) then have le
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import transaction
 
 from zhengwu.accounts import regions
+from zhengwu.accounts import services as accounts
 from zhengwu.accounts.models import Center, Department, Region, Window
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import CenterHandling, ServiceItem
+from zhengwu.core.roles import Role
+from zhengwu.demo.constants import DEMO_PASSWORD
 
 PROVINCE = ("370000", "示范省")
 DISTRICT = ("379902", "示范区")
@@ -35,6 +40,29 @@ DELEGATED = (
     "异地就医备案",
 )
 RECEIVE_ONLY_DEPARTMENTS = ("SWJ",)
+
+
+@dataclasses.dataclass(frozen=True)
+class LevelAccount:
+    """A demo account at one level of the province (printed with the other demo accounts)."""
+
+    username: str
+    role: Role
+    name: str
+    department: str | None = None  # a township office's code
+    region: str | None = None  # the region overseen (division code)
+    window: str | None = None  # its center's window number
+
+
+# A township clerk at 东城街道's comprehensive window, the district's supervisor (the district
+# and its three townships) and the province's leader (everything).
+ACCOUNTS = (
+    LevelAccount(
+        "clerk_town", Role.WINDOW_CLERK, "何晓燕", department="BM379902001-BGS", window="01"
+    ),
+    LevelAccount("supervisor_district", Role.SUPERVISOR, "韩立新", region=DISTRICT[0]),
+    LevelAccount("leader_province", Role.LEADER, "宋建国", region=PROVINCE[0]),
+)
 
 
 def _region(code: str, name: str, parent: Region | None) -> Region:
@@ -99,6 +127,35 @@ def seed(city_center_code: str) -> dict:
                     center=township, item=item, nearby=True, delegated_by=item.department
                 )
                 delegated += 1
+    delegating = Department.objects.filter(
+        pk__in=[i.department_id for i in published if i.current_version.name in DELEGATED]
+    )
+    for township in townships:
+        # The township's office, and its comprehensive window (一窗受理) taking the delegated items.
+        Department.objects.update_or_create(
+            code=f"{township.code}-BGS",
+            defaults={"center": township, "name": f"{township.name}办公室"},
+        )
+        window, _ = Window.objects.update_or_create(
+            center=township, number="01", defaults={"name": "综合窗口", "department": None}
+        )
+        window.serves.set(delegating)
+    for account in ACCOUNTS:
+        user = accounts.create_user(
+            username=account.username,
+            roles=[account.role],
+            department_code=account.department,
+            password=DEMO_PASSWORD,
+            demo=True,
+            full_name=account.name,
+        )
+        user.region = Region.objects.filter(code=account.region).first() if account.region else None
+        user.window = (
+            Window.objects.filter(center=townships[0], number=account.window).first()
+            if account.window
+            else None
+        )
+        user.save(update_fields=["region", "window"])
     return {
         "townships": len(townships),
         "second_city_departments": len(SECOND_CITY_DEPARTMENTS),

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -47,7 +48,8 @@ def report_scope(user) -> list[int] | None:
     own department otherwise; anyone else is refused."""
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return None
+        ids = regions.overseen_department_ids(user)
+        return None if ids is None else sorted(ids)
     if Role.DISCLOSURE_OFFICER in roles:
         return [user.department_id] if user.department_id else None
     raise Forbidden(_("Only the disclosure office and the government's leaders may read it."))
@@ -201,8 +203,8 @@ def department_for(user, code: str | None) -> Department | None:
     scope = report_scope(user)
     code = (code or "").strip()
     if not code:
-        if scope is None:
-            return None
+        if scope is None or role_names(user) & CENTER_WIDE_ROLES:
+            return None  # every department the reader oversees (``report_for``)
         return Department.objects.get(pk=scope[0])
     department = Department.objects.filter(code=code).first()
     if department is None or (scope is not None and department.pk not in scope):
@@ -215,7 +217,8 @@ def report_for(user, *, year, department: str | None = None) -> AnnualReport:
     ``DomainError`` when it does not balance)."""
     chosen = department_for(user, department)
     year = check_year(year)
-    ids = None if chosen is None else [chosen.pk]
+    # No department chosen: every department the reader oversees (all for the whole government).
+    ids = report_scope(user) if chosen is None else [chosen.pk]
     three, four = tables(year, ids)
     return AnnualReport(year, chosen, three, four, text_of(year, chosen))
 

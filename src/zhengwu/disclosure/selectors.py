@@ -2,7 +2,8 @@
 
 - a disclosure officer without a department is the government's disclosure office: every
   request; one with a department: the requests routed to it;
-- the supervisor, the leader and the administrator watch every request (they take no step);
+- the supervisor, the leader and the administrator watch every request routed to a department
+  they oversee (``accounts.regions``; they take no step);
 - an applicant sees the requests filed from their account;
 - anyone else sees none (a 404, never a 403, for a request out of scope).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
 from zhengwu.disclosure.models import DisclosureEvent, DisclosureRequest
 
@@ -31,7 +33,7 @@ def scope(user) -> Q:
         return Q(pk__in=[])
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return Q()
+        return regions.department_q(user)  # the departments they oversee (accounts.regions)
     q = Q(pk__in=[])
     handled = officer_scope(user)
     if handled is not None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from zhengwu.accounts import regions
 from zhengwu.core import clock
 from zhengwu.core.roles import CENTER_WIDE_ROLES, STAFF_ROLES, has_role
 from zhengwu.evaluation import rectification_rules as rules
@@ -50,7 +51,8 @@ def may_view(user) -> bool:
 
 def measures_for(user) -> QuerySet[Measure]:
     if sees_all(user):
-        return Measure.objects.all()
+        # The responsible units the reader oversees (accounts.regions), a subquery.
+        return Measure.objects.filter(regions.department_q(user, "unit"))
     unit = unit_of(user)
     if unit is None:
         return Measure.objects.none()
@@ -59,7 +61,17 @@ def measures_for(user) -> QuerySet[Measure]:
 
 def ledgers_for(user) -> QuerySet[Rectification]:
     if sees_all(user):
-        return Rectification.objects.all()
+        if regions.oversees_everything(user):
+            return Rectification.objects.all()
+        # Those they opened, and those with a measure of a unit they oversee.
+        return Rectification.objects.filter(
+            Q(created_by=user)
+            | Exists(
+                Measure.objects.filter(
+                    regions.department_q(user, "unit"), rectification=OuterRef("pk")
+                )
+            )
+        )
     unit = unit_of(user)
     if unit is None:
         return Rectification.objects.none()

@@ -147,27 +147,29 @@ PROVIDERS = {"hall_queue": queue_counts}
 # ---------------------------------------------------------------- the brief's 大厅 section
 
 
-def _center_counts(start, end) -> dict[str, Ratio]:
-    """The section's indicators for every center together."""
+def _center_counts(start, end, department_ids=None) -> dict[str, Ratio]:
+    """The section's indicators for every center together (or the departments given)."""
     out: dict[str, Ratio] = {}
     for provider in PROVIDERS.values():
-        for counts in provider(start=start, end=end, group="center", department_ids=None).values():
+        found = provider(start=start, end=end, group="center", department_ids=department_ids)
+        for counts in found.values():
             for key, count in counts.items():
                 out[key] = out.get(key, Ratio()) + count
     return out
 
 
-def brief_part(*, start: dt.date, end: dt.date):
+def brief_part(*, start: dt.date, end: dt.date, department_ids: list[int] | None = None):
     """The 大厅 section of the month ``start``..``end``: the section's indicators this month and
-    the month before, and the queue per business type."""
+    the month before, and the queue per business type (of the departments ``department_ids``
+    and the halls of their centers, when given)."""
     from zhengwu.assessment.documents import Table
     from zhengwu.assessment.presenters import text_of
     from zhengwu.assessment.report_sections import ReportSection
     from zhengwu.hall import queue_selectors
 
     previous_end = start - dt.timedelta(days=1)
-    now = _center_counts(start, end)
-    before = _center_counts(previous_end.replace(day=1), previous_end)
+    now = _center_counts(start, end, department_ids)
+    before = _center_counts(previous_end.replace(day=1), previous_end, department_ids)
     indicators = Table(
         "hall_indicators",
         _("Service hall indicators"),
@@ -182,8 +184,13 @@ def brief_part(*, start: dt.date, end: dt.date):
             for d in DEFINITIONS
         ],
     )
+    halls = None
+    if department_ids is not None:
+        from zhengwu.hall.models import Hall
+
+        halls = Hall.objects.filter(center__departments__in=department_ids)
     rows, total = queue_selectors.figures_with_total(
-        hall=None, start=start, end=end, group="business_type"
+        hall=None, start=start, end=end, group="business_type", within=halls
     )
     total.label = _("Total")
     per_type = Table(

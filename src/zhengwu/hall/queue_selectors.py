@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Window
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound
+from zhengwu.core.roles import Role, has_role, is_center_wide
 from zhengwu.hall import queue_rules as rules
 from zhengwu.hall.models.floor import Hall, WindowSession
 from zhengwu.hall.models.queue import Appointment, BusinessType, Slot, Ticket
@@ -46,6 +48,34 @@ def window_by_code(code: str, user=None) -> Window:
     if found is None:
         raise NotFound()
     return found
+
+
+def windows_to_sign_in(user):
+    """The hall windows ``user`` may sign in to (the rule of ``queue_services.may_sign_in``), in
+    one query: their own window, one whose A or B post they hold, one of their department, or a
+    comprehensive window serving their department."""
+    if not has_role(user, Role.WINDOW_CLERK):
+        return Window.objects.none()
+    q = Q(pk=user.window_id) | Q(post__post_a=user) | Q(post__post_b=user)
+    if user.department_id is not None:
+        q |= Q(department_id=user.department_id)
+        q |= Q(department__isnull=True, serves=user.department_id)
+    return (
+        Window.objects.filter(q, post__isnull=False, is_active=True)
+        .select_related("post")
+        .distinct()
+        .order_by("center_id", "number")
+    )
+
+
+def visible_halls(user):
+    """The halls whose figures ``user`` may see: a supervisor's, leader's or administrator's
+    those of the centers they oversee (``accounts.regions``); a department head's those of their
+    department's center."""
+    if is_center_wide(user):
+        return Hall.objects.filter(regions.center_q(user, "center"))
+    center_id = getattr(getattr(user, "department", None), "center_id", None)
+    return Hall.objects.filter(center_id=center_id) if center_id else Hall.objects.none()
 
 
 def open_session(user) -> WindowSession | None:
@@ -257,16 +287,19 @@ class FigureRow:
         return sum(self.serves) / len(self.serves) / 60 if self.serves else None
 
 
-def figures(*, hall: Hall | None, start: dt.date, end: dt.date, group: str) -> list[FigureRow]:
-    return figures_with_total(hall=hall, start=start, end=end, group=group)[0]
+def figures(
+    *, hall: Hall | None, start: dt.date, end: dt.date, group: str, within=None
+) -> list[FigureRow]:
+    return figures_with_total(hall=hall, start=start, end=end, group=group, within=within)[0]
 
 
 def figures_with_total(
-    *, hall: Hall | None, start: dt.date, end: dt.date, group: str
+    *, hall: Hall | None, start: dt.date, end: dt.date, group: str, within=None
 ) -> tuple[list[FigureRow], FigureRow]:
     """Numbers taken, served, missed (过号 twice), closed (未办结 at the end of the day), waits
-    and serving times, and appointment no-shows, per ``group`` over the days ``start``..``end``.
-    One query over the numbers, one over the appointments.
+    and serving times, and appointment no-shows, per ``group`` over the days ``start``..``end``
+    (in the halls ``within``, ``visible_halls``, when given: a subquery). One query over the
+    numbers, one over the appointments.
 
     With them, the total of the period: every number counted once (also those no row holds, a
     number never called in the rows by window or staff), its averages and its 90th percentile
@@ -277,6 +310,8 @@ def figures_with_total(
     tickets = Ticket.objects.filter(day__gte=start, day__lte=end)
     if hall is not None:
         tickets = tickets.filter(hall=hall)
+    if within is not None:
+        tickets = tickets.filter(hall__in=within.values("pk"))
     rows: dict = {}
     total = FigureRow(key="total", label="")
 
@@ -328,6 +363,8 @@ def figures_with_total(
         )
         if hall is not None:
             booked = booked.filter(slot__business_type__hall=hall)
+        if within is not None:
+            booked = booked.filter(slot__business_type__hall__in=within.values("pk"))
         for a in booked.select_related("slot__business_type"):
             if not is_no_show(a):
                 continue

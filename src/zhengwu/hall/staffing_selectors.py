@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import User
 from zhengwu.core.roles import Role, has_role, is_center_wide
 from zhengwu.hall import hours
@@ -41,7 +42,10 @@ def hall_of(user) -> Hall | None:
         return post.hall
     if user.department_id:
         return Hall.objects.filter(center__departments=user.department_id, is_active=True).first()
-    return Hall.objects.filter(is_active=True).first() if is_center_wide(user) else None
+    if not is_center_wide(user):
+        return None
+    # The first hall of the centers they oversee (accounts.regions).
+    return Hall.objects.filter(regions.center_q(user, "center"), is_active=True).first()
 
 
 def settings_of(hall: Hall) -> StaffingSettings:

@@ -214,15 +214,10 @@ def panel(request):
 
 
 def _panel_context(request, problem, code, typed) -> dict:
-    from zhengwu.accounts.models import Window
-
     session = selectors.open_session(request.user)
     context = {"session": session, "problem": problem, "problem_code": code, "typed": typed}
     if session is None:
-        candidates = Window.objects.filter(post__isnull=False, is_active=True).select_related(
-            "post"
-        )
-        context["windows"] = [w for w in candidates if services.may_sign_in(request.user, w)]
+        context["windows"] = list(selectors.windows_to_sign_in(request.user))
         return context
     window = session.window
     type_ids = selectors.window_type_ids(window.pk)
@@ -357,7 +352,13 @@ def figures(request):
     rows, total = (
         ([], None)
         if errors
-        else selectors.figures_with_total(hall=None, start=start, end=end, group=group)
+        else selectors.figures_with_total(
+            hall=None,
+            start=start,
+            end=end,
+            group=group,
+            within=selectors.visible_halls(request.user),
+        )
     )
     return render(
         request,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
-from zhengwu.cases.selectors import at_levels, staff_department_ids
+from zhengwu.cases.selectors import at_levels, local_department_ids, staff_department_ids
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import Role, has_role, is_center_wide, role_names
 from zhengwu.supervision.models import (
@@ -147,12 +147,15 @@ def department_scope(user) -> set[int] | None:
     """``None`` for every department (center-wide roles), else the user's departments."""
     if is_center_wide(user):
         return regions.overseen_department_ids(user)
-    return set(staff_department_ids(user))
+    return local_department_ids(user)
 
 
 def _scoped(queryset: QuerySet, user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not role_names(user):
         return queryset.none()
+    if is_center_wide(user):
+        # The departments overseen as a subquery in the same query (accounts.regions).
+        return queryset.filter(regions.department_q(user, "department"))
     ids = department_scope(user)
     if ids is None:
         return queryset

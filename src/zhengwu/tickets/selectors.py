@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.core import clock
 from zhengwu.core.cursors import decode_cursor, encode_cursor
@@ -48,8 +49,12 @@ def scope(user) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     roles = role_names(user)
+    if Role.OPERATOR in roles:
+        return Q()  # the hotline's desk takes and dispatches every ticket
     if roles & DESK_ROLES:
-        return Q()
+        # A supervisor, leader or administrator: the tickets dispatched to the departments they
+        # oversee (everything, undispatched ones too, when they oversee the whole deployment).
+        return regions.department_q(user)
     q = Q(pk__in=[])
     if roles & UNIT_ROLES and user.department_id:
         q |= Q(department_id=user.department_id)

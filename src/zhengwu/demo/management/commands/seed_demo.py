@@ -15,9 +15,9 @@ from zhengwu.demo import hall_queue as demo_hall_queue
 from zhengwu.demo import hall_staffing as demo_hall_staffing
 from zhengwu.demo import history as demo_history
 from zhengwu.demo import joint as demo_joint
+from zhengwu.demo import province, services
 from zhengwu.demo import ratings as demo_ratings
 from zhengwu.demo import rectification as demo_rectification
-from zhengwu.demo import services
 from zhengwu.demo import surveys as demo_surveys
 from zhengwu.demo import tickets as demo_tickets
 from zhengwu.demo import trading as demo_trading
@@ -66,6 +66,15 @@ def account_rows() -> list[tuple[str, ...]]:
 
     rows = [(_("Account"), _("Role"), _("Full name"), _("Department (code and name)"))]
     for account in services.ACCOUNTS:
+        rows.append(
+            (
+                account.username,
+                str(ROLE_LABELS[account.role]),
+                account.name,
+                where(account.department),
+            )
+        )
+    for account in province.ACCOUNTS:  # one at each level of the demo province
         rows.append(
             (
                 account.username,
