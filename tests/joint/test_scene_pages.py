@@ -124,6 +124,19 @@ def test_the_report_reproduces_seed_001_from_the_configured_stages(
     assert 'data-testid="serial-steps">111<' in guide and 'data-testid="parallel-days">72<' in guide
 
 
+@pytest.mark.parametrize("name", ["scenes:report", "scenes:public_list"])
+def test_the_report_and_the_list_read_every_scene_in_a_few_queries(
+    client, seed_001_scene, scene, make_user, django_assert_max_num_queries, name
+):
+    """Two scenes of 3 and 13 items: the count does not grow with scenes, items or steps (it was
+    one query per item for its steps and one per scene for its code)."""
+    client.force_login(make_user(Role.SUPERVISOR))
+    client.get(reverse(name))
+    with django_assert_max_num_queries(12):
+        page = html(client.get(reverse(name)))
+    assert 'data-code="GCJS"' in page or "GCJS" in page
+
+
 def test_the_report_is_for_staff(client, scene, citizen):
     url = reverse("scenes:report")
     assert client.get(url).status_code == 302  # to the login page

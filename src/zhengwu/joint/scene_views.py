@@ -53,7 +53,9 @@ staff_required = guarded(lambda user: has_role(user, *STAFF_ROLES))
 
 
 def public_list(request):
-    rows = [presenters.report_row(s.current_version) for s in selectors.published_scenes()]
+    rows = [
+        presenters.report_row(s.current_version) for s in selectors.published_scenes_with_items()
+    ]
     return render(request, "joint/scenes/public_list.html", {"rows": rows})
 
 
@@ -67,7 +69,9 @@ def guide(request, code: str):
 
 @staff_required
 def report(request):
-    rows = [presenters.report_row(s.current_version) for s in selectors.published_scenes()]
+    rows = [
+        presenters.report_row(s.current_version) for s in selectors.published_scenes_with_items()
+    ]
     return render(request, "joint/scenes/report.html", {"rows": rows})
 
 

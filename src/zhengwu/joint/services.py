@@ -298,9 +298,12 @@ def merged_materials(version: SceneVersion) -> list[scenes.MergedMaterial]:
 def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
     """The facts the scene rules and the speed-up figures read, from the items' published
     versions (a statutory limit and a count of process steps each)."""
+    from zhengwu.joint.selectors import scene_items
+
     facts = []
-    entries = version.items.select_related("item__department", "item__current_version")
-    for entry in entries.order_by("stage", "position"):
+    prefetched = "items" in getattr(version, "_prefetched_objects_cache", {})
+    entries = version.items.all() if prefetched else scene_items().filter(version=version)
+    for entry in entries:
         current = entry.item.current_version
         published = entry.item.status == ServiceItem.Status.PUBLISHED and current is not None
         facts.append(
@@ -310,7 +313,7 @@ def item_facts(version: SceneVersion) -> list[scenes.ItemFacts]:
                 entry.stage,
                 published,
                 current.statutory_limit if current else 0,
-                current.steps.count() if current else 0,
+                entry.step_count if current else 0,
             )
         )
     return facts

@@ -64,6 +64,26 @@ def joint_finding(notification: Notification):
     return notification._joint_finding
 
 
+def read_findings(notifications) -> None:
+    """Read the joint findings and the measure findings a page of ``notifications`` tells of,
+    one query per kind of finding, so that ``joint_finding`` and ``measure_finding`` read none."""
+    from zhengwu.evaluation.models.rectification import MeasureFinding
+    from zhengwu.supervision.models import JointIrregularity, JointWarning
+
+    wanted = [
+        (NotificationKind.JOINT_WARNING, "_joint_finding", JointWarning, "joint"),
+        (NotificationKind.JOINT_IRREGULARITY, "_joint_finding", JointIrregularity, "joint"),
+        (NotificationKind.MEASURE, "_measure_finding", MeasureFinding, "measure__rectification"),
+    ]
+    for kind, attribute, model, related in wanted:
+        rows = [n for n in notifications if n.kind == kind and not hasattr(n, attribute)]
+        if not rows:
+            continue
+        found = model.objects.select_related(related).in_bulk({n.source_id for n in rows})
+        for n in rows:
+            setattr(n, attribute, found.get(n.source_id))
+
+
 def _joint_title(notification: Notification) -> str:
     from zhengwu.supervision.models import JointIrregularityKind
 

@@ -19,6 +19,7 @@ def inbox(request):
         request.GET.get("page")
     )
     events = messages.events_of(page.object_list)
+    messages.read_findings(page.object_list)
     rows = [
         {
             "row": n,
