@@ -10,6 +10,7 @@ from ninja.utils import check_csrf
 
 from zhengwu.accounts.services import user_for_token
 from zhengwu.core.errors import Forbidden
+from zhengwu.core.roles import Role, has_role, platform_may_call
 
 
 class TokenAuth(HttpBearer):
@@ -17,6 +18,15 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            # The roles are read once per request (cached on the user) and only off the
+            # platform's own paths, so a filing pays nothing for the check.
+            if not platform_may_call(request.path) and has_role(user, Role.PLATFORM):
+                raise Forbidden(
+                    _(
+                        "The provincial platform's account may only file online applications "
+                        "and read the cases it filed."
+                    )
+                )
         return user
 
 

@@ -55,6 +55,17 @@ STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.PLATFORM}
 # Roles that see every department's data; the others see their own department's.
 CENTER_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
+# What the provincial platform's token may call (DOMAIN §14): filing online applications and
+# reading the cases it filed, with the catalogue, the calendar and its own identity that a
+# filing needs. Every other part of the API answers it 403, whatever that part lets an
+# authenticated caller read.
+PLATFORM_API_PATHS = ("/api/v1/cases", "/api/v1/items", "/api/v1/workdays", "/api/v1/me")
+
+
+def platform_may_call(path: str) -> bool:
+    """Whether the platform's token may call ``path`` (a request's path, without its query)."""
+    return any(path == p or path.startswith(p + "/") for p in PLATFORM_API_PATHS)
+
 
 def remember_roles(user, group_names) -> frozenset[str]:
     """Keep on the user object, for the request, the roles of its groups ``group_names`` (read
