@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 from django.db import connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import DepartmentFactory, UserFactory
 from zhengwu.catalog import selectors as catalog_selectors
@@ -12,6 +14,14 @@ from zhengwu.core.roles import Role
 from zhengwu.joint import selectors as joint_selectors
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+# The property tests run beside the rest of the suite on two cores: how fast Hypothesis makes
+# its examples there says nothing about the code, so neither a slow example nor a slow input
+# fails a test (each test may still set its own deadline).
+hypothesis_settings.register_profile(
+    "zhengwu", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("zhengwu")
 
 
 @pytest.fixture(autouse=True)
