@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_DB = os.environ.get("ZHENGWU_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DB.startswith(("postgres://", "postgresql://"))
 TIMEOUT_S = 300
+# province.py builds 100 centers and measures five things, each with its own server: its smoke
+# run takes minutes on two shared cores.
+TIMEOUTS_S = {"province": 900}
 
 # What every line carries (bench/harness: Record.REQUIRED).
 COMMON = {
@@ -149,7 +152,12 @@ def run(name: str) -> dict:
     if name not in NO_DATABASE:
         command += ["--database-url", database_url(name)]
     done = subprocess.run(  # noqa: S603 - our own scripts, our own arguments
-        command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUTS_S.get(name, TIMEOUT_S),
+        check=False,
     )
     assert done.returncode == 0, f"{name} failed:\n{done.stderr[-3000:]}"
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
