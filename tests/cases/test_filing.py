@@ -113,9 +113,10 @@ def test_a_window_filing_reads_the_token_the_clerk_and_the_item_once_each(
     client, item, make_user, department, travel
 ):
     """Statements of the API's filing: the token with its user, the clerk's roles with the
-    window's departments, and the item read once each; then the writes. (Not the case's joint
-    case: a case filed on its own is no joint case's child. The published version and its
-    materials come from the process's cache after the first filing.)"""
+    window's departments, the item, and whether the window's center takes the item (a
+    township's window files delegated items only), read once each; then the writes. (Not the
+    case's joint case: a case filed on its own is no joint case's child. The published version
+    and its materials come from the process's cache after the first filing.)"""
     travel(AT("2025-09-30 10:00"))
     window = WindowFactory(number="01", name="综合窗口")
     window.serves.add(department)
@@ -142,11 +143,12 @@ def test_a_window_filing_reads_the_token_the_clerk_and_the_item_once_each(
     assert created.status_code == 201, created.json()
     reads = [sql for sql in seen if sql.startswith("SELECT") and "sqlite_sequence" not in sql]
     reads = [sql for sql in reads if "nextval" not in sql]
-    assert len(reads) == 3, reads
-    token, roles, catalogue = reads
+    assert len(reads) == 4, reads
+    token, roles, catalogue, station = reads
     assert '"accounts_apitoken"' in token and '"accounts_user"' in token
     assert '"auth_group"' in roles and '"accounts_window_serves"' in roles
     assert '"catalog_serviceitem"' in catalogue
+    assert '"catalog_centeritem"' in station  # a township's window takes delegated items only
     writes = [sql.split("(", 1)[0].strip() for sql in seen if sql.startswith("INSERT")]
     assert writes == [
         'INSERT INTO "accounts_applicant"',

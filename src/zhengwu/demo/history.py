@@ -146,10 +146,14 @@ def ensure_staff() -> tuple[dict[int, dict[str, User]], int]:
             people[key] = user
         clerk = people["clerk"]
         if clerk.window_id is None:
-            # the department's own window, else a comprehensive window that serves it
+            # the department's own window, else a comprehensive window that serves it, else
+            # (a township's own office) a comprehensive window of its center
             window = (
                 Window.objects.filter(department=department).order_by("number").first()
                 or Window.objects.filter(department__isnull=True, serves=department)
+                .order_by("number")
+                .first()
+                or Window.objects.filter(department__isnull=True, center_id=department.center_id)
                 .order_by("number")
                 .first()
             )
