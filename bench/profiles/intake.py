@@ -7,8 +7,8 @@ the bodies of ``intake.py``. Prints, per endpoint, the CPU per request (``time.p
 the SQL statements per request with their text, and ``--top`` functions of a cProfile of the
 whole run by cumulative and by own time.
 
-    python bench/profiles/intake.py --database-url postgres://postgres@127.0.0.1:5434/zwb_prof
-    python bench/profiles/intake.py --database-url sqlite:////tmp/prof.sqlite3
+    python bench/profiles/intake.py --database-url postgres://postgres@127.0.0.1:5432/zhengwu_prof
+    python bench/profiles/intake.py --database-url sqlite:///var/prof.sqlite3
 
 The database is dropped (PostgreSQL) or deleted (SQLite) and made again first (SQLite: from
 a copy of the seeded file kept beside it, ``NAME.seeded``, when there is one).
