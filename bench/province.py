@@ -289,7 +289,10 @@ class Generator:
         first_day = today - dt.timedelta(days=DAYS - 1)
         self.first_day = first_day
         self.today_i = DAYS - 1
-        days = [first_day + dt.timedelta(days=i) for i in range(DAYS + 120)]
+        # the days after today a closed case's dates may reach: its promised and statutory due
+        # dates (up to the longest statutory limit, as calendar days) and its delivery due date
+        longest = max((statutory for _i, _v, statutory, _p in items), default=1)
+        days = [first_day + dt.timedelta(days=i) for i in range(DAYS + 120 + longest * 7 // 5)]
         self.iso = [d.isoformat() for d in days]
         self.compact = [d.strftime("%Y%m%d") for d in days]
         self.minutes = [f" {9 + m // 60:02d}:{m % 60:02d}:00+08" for m in range(480)]
