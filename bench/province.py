@@ -9,8 +9,9 @@ generated county) and a township window clerk are added beside the demo accounts
 
 Then ``--cases`` cases (20,000,000) and their events, written with COPY (psycopg's
 ``cursor.copy``; the cases on one connection, the events on another, so the server parses one
-while Python makes the other), the plain indexes of both tables dropped first and built after,
-the per-row foreign-key triggers skipped (every key is valid by construction). The cases spread
+while Python makes the other), the plain indexes of both tables dropped first and built after
+(two at a time), the per-row foreign-key triggers skipped (every key is valid by construction).
+The cases spread
 evenly over the departments of every center (a case's item is one of the demo catalogue's
 published items with its current version, whichever center receives it) and over three years of
 receipts ending ``--today`` (ids rise with the day); about 10 % are open (received in the last
@@ -47,14 +48,20 @@ Measured (the day frozen on ``--today``, the server through ``harness/wsgi.py``)
 3. ``sweep``: the day's supervision sweep over the open cases by two ``manage.py supervise
    --once`` processes started together (each as the scheduler runs it, the daily seal
    included), after an untimed sweep of the day before and a VACUUM (what autovacuum does
-   between two days). ``sweep_s`` is the longer of the two processes' sweeps, ``wall_s`` the
-   time from starting both to both having exited (interpreter and Django start included).
-   Target: ``sweep_s`` ≤ 20 s.
-4. ``intake``: ``intake.py``'s closed loop (32 clients filing 食品经营许可 as the demo clerk)
-   against this database and against an empty one (a copy made before the centers and cases
-   were added: the demo city and its province) in the same run,
-   alternating, ``--seconds`` each in two halves. Target: ``ratio`` (province rps / empty rps)
-   ≥ 0.9.
+   between two days). They share the day as production's do: the first to take the sweep's
+   lock writes the day's levels on ``ZHENGWU_SWEEP_WORKERS`` (2) connections at once, each a
+   range of the table's blocks (``ranges``: 1 below 4,096 blocks), the other waits and finds
+   the day done. ``per_process`` has each one's rows written and warnings; the run fails unless
+   their rows add up to the open cases written today, a third look finds none left to write,
+   and the warnings recorded are those they counted. ``sweep_s`` is the longer of the two
+   processes' sweeps, ``wall_s`` the time from starting both to both having exited
+   (interpreter and Django start included). Target: ``sweep_s`` ≤ 20 s.
+4. ``intake``: ``intake.py``'s closed loop (32 clients filing 食品经营许可, an item of the city
+   center's market regulator, as the demo clerk at that center's comprehensive window 01, which
+   serves the regulator: the window's own center, no delegation needed) against this database
+   and against an empty one (a copy made before the centers and cases were added: the demo city
+   and its province) in the same run, alternating, ``--seconds`` each in two halves. Every
+   filing must be answered 201. Target: ``ratio`` (province rps / empty rps) ≥ 0.9.
 
 Prints one JSON line (with the harness's ``machine``, ``commit``, ``load_before``,
 ``load_after``, ``today``, ``size``, ``data_bytes``, ``plans``):
@@ -66,8 +73,15 @@ Prints one JSON line (with the harness's ``machine``, ``commit``, ``load_before`
                              [--full-days 180] [--requests R] [--clients 16] [--seconds S]
                              [--repeat R] [--database-url URL] [--keep]
 
---smoke loads 3,000 cases, --small 100,000; the default is 20,000,000 (measure the rates at a
-smaller size first: ``generation`` has the bytes per case and per event, and the rates).
+--smoke loads 10,000 cases over 10 centers, --small 500,000 over 100; the default is 20,000,000
+(measure the rates at a smaller size first: ``generation`` has each phase's seconds, the bytes
+per case and per event, and the rates). Each phase's seconds go to stderr as it ends.
+
+A measure that did not measure fails the run (exit 1, the reasons in ``failures`` of the line
+and on stderr): a URL that made fewer than its requests or got an answer other than 200, a
+filing not answered 201, the sweep's processes not having written every open case due a write
+exactly once between them, an indicator table without a row for every center, a full count or
+a sequential scan. A target missed is no failure: ``targets_met`` says which were.
 """
 
 from __future__ import annotations
@@ -92,9 +106,9 @@ from harness import (
     Gunicorn,
     Record,
     add_common_arguments,
+    cpu_seconds,
     drive,
     frozen_today,
-    issue_token,
     manage,
     plain_indexes,
     plans_of,
@@ -275,7 +289,10 @@ class Generator:
         first_day = today - dt.timedelta(days=DAYS - 1)
         self.first_day = first_day
         self.today_i = DAYS - 1
-        days = [first_day + dt.timedelta(days=i) for i in range(DAYS + 120)]
+        # the days after today a closed case's dates may reach: its promised and statutory due
+        # dates (up to the longest statutory limit, as calendar days) and its delivery due date
+        longest = max((statutory for _i, _v, statutory, _p in items), default=1)
+        days = [first_day + dt.timedelta(days=i) for i in range(DAYS + 120 + longest * 7 // 5)]
         self.iso = [d.isoformat() for d in days]
         self.compact = [d.strftime("%Y%m%d") for d in days]
         self.minutes = [f" {9 + m // 60:02d}:{m % 60:02d}:00+08" for m in range(480)]
@@ -433,15 +450,13 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
         cursor.execute("SELECT coalesce(max(id), 0) FROM accounts_applicant")
         app_first = cursor.fetchone()[0] + 1
         now = clock.now()
-        cursor.executemany(
-            "INSERT INTO accounts_applicant (id, kind, name, id_number, uscc, "
-            "legal_representative, contact, phone, created_at) "
-            "VALUES (%s, 'person', %s, %s, '', '', '', '', %s)",
-            [
-                (app_first + i, f"申请人{i}", case_list._person_id(i), now)
-                for i in range(APPLICANTS)
-            ],
-        )
+        with cursor.cursor.copy(
+            "COPY accounts_applicant (id, kind, name, id_number, uscc, legal_representative, "
+            "contact, phone, created_at) FROM STDIN"
+        ) as copy:
+            for i in range(APPLICANTS):
+                person = (f"申请人{i}", case_list._person_id(i))
+                copy.write_row((app_first + i, "person", *person, "", "", "", "", now))
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('accounts_applicant', 'id'), "
             "(SELECT max(id) FROM accounts_applicant))"
@@ -479,6 +494,9 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
     ):
         for conn in (cases_conn, events_conn):
             conn.execute("SET session_replication_role = replica")
+        backends = [cases_conn.info.backend_pid, events_conn.info.backend_pid]
+        backend_cpu = cpu_seconds(backends)
+        python_cpu = time.process_time()
         with (
             cases_conn.cursor().copy(f"COPY cases_case ({CASE_COLUMNS}) FROM STDIN") as cases_copy,
             events_conn.cursor().copy(
@@ -491,30 +509,53 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
                 python_s += time.perf_counter() - began
                 cases_copy.write(case_rows.encode())
                 events_copy.write(event_rows.encode())
+        python_cpu = time.process_time() - python_cpu
+        after = cpu_seconds(backends)
+        copy_cpu = [after.get(pid, 0.0) - backend_cpu.get(pid, 0.0) for pid in backends]
     timings["copy_s"] = time.perf_counter() - started
     timings["python_s"] = python_s
+    # CPU seconds (this process; the two COPY backends, /proc: the server is on this machine)
+    cpu = {"python": python_cpu, "copy_cases": copy_cpu[0], "copy_events": copy_cpu[1]}
 
     started = time.perf_counter()
-    index_s: dict[str, float] = {}
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
         for table in ("cases_case", "cases_caseevent"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT max(id) FROM {table}))"
             )
-        for table, indexes in dropped.items():
-            began = time.perf_counter()
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            index_s[table] = round(time.perf_counter() - began, 1)
+    # the events' indexes first (the larger table), two builds at a time
+    builds = [
+        (table, definition)
+        for table in ("cases_caseevent", "cases_case")
+        for _name, definition in dropped[table]
+    ]
+    spent, build_cpu = on_connections(url, builds)
     timings["indexes_s"] = time.perf_counter() - started
+    index_s = {
+        table: round(sum(s for (t, _d), s in zip(builds, spent, strict=True) if t == table), 1)
+        for table in dropped
+    }
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE cases_case")
-        cursor.execute("ANALYZE cases_caseevent")
-        cursor.execute("ANALYZE accounts_applicant")
+    _spent, vacuum_cpu = on_connections(
+        url,
+        [
+            ("cases_case", "VACUUM ANALYZE cases_case"),
+            ("cases_caseevent", "ANALYZE cases_caseevent"),
+            ("accounts_applicant", "ANALYZE accounts_applicant"),
+        ],
+    )
     timings["vacuum_s"] = time.perf_counter() - started
+    cpu["indexes"], cpu["vacuum"] = sum(build_cpu), sum(vacuum_cpu)
+    # The least wall time of the three phases on two idle cores if the CPU were all they waited
+    # for: each phase at least half its CPU and at least its busiest stream (an index build, the
+    # Python, one COPY backend). What the run waited for besides (other work on a shared
+    # machine, the disk) is the difference from the measured seconds.
+    cpu_bound_s = (
+        max(sum(copy_cpu, python_cpu) / 2, python_cpu, *copy_cpu)
+        + max(cpu["indexes"] / 2, max(build_cpu, default=0.0))
+        + max(cpu["vacuum"] / 2, max(vacuum_cpu, default=0.0))
+    )
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -543,6 +584,8 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
         "clocks_on": str(gen.clocks_on),
         **{k: round(v, 1) for k, v in timings.items()},
         "indexes_by_table_s": index_s,
+        "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
+        "cpu_bound_s": round(cpu_bound_s, 1),
         "total_s": round(total_s, 1),
         "cases_per_s": round(total / total_s),
         "events_per_s": round(events / total_s),
@@ -556,6 +599,46 @@ def generate(url: str, total: int, today: dt.date, old_events: int, full_days: i
         "bytes_per_case": round((case_heap + case_idx) / max(total, 1)),
         "bytes_per_event": round((event_heap + event_idx) / max(events, 1)),
     }
+
+
+def on_connections(
+    url: str, statements: list[tuple[str, str]], connections: int = 2
+) -> tuple[list[float], list[float]]:
+    """Each (label, statement) on one of ``connections`` connections at once, in the order
+    given; the seconds each took, and the CPU seconds of its backend. After a bulk load two
+    index builds at a time keep both cores busy; the VACUUM and the ANALYZEs likewise."""
+    import queue
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psycopg
+
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for k, (_label, statement) in enumerate(statements):
+        todo.put((k, statement))
+    spent = [0.0] * len(statements)
+    cpu = [0.0] * len(statements)
+
+    def work() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '512MB'")
+            # each build in its own backend, none in parallel workers: the two connections keep
+            # the two cores busy, and the backend's CPU is the build's
+            conn.execute("SET max_parallel_maintenance_workers = 0")
+            pid = conn.info.backend_pid
+            while True:
+                try:
+                    k, statement = todo.get_nowait()
+                except queue.Empty:
+                    return
+                began, used = time.perf_counter(), cpu_seconds([pid]).get(pid, 0.0)
+                conn.execute(statement)
+                spent[k] = round(time.perf_counter() - began, 1)
+                cpu[k] = cpu_seconds([pid]).get(pid, 0.0) - used
+
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        for done in [pool.submit(work) for _ in range(connections)]:
+            done.result()
+    return spent, cpu
 
 
 def mark_events_swept() -> None:
@@ -609,6 +692,18 @@ def queues(env, args, requests: int) -> dict:
         figures[run] = {"urls": per_url, "overall": overall}
     worst = figures["warm"]["overall"]["worst_p95_ms"]
     non_200 = sum(u["non_200"] for f in figures.values() for u in f["urls"].values())
+    # Every URL made its requests (a "next" label follows the cursor from a first page: none
+    # timed means the first page had no next) and got 200 to each.
+    failures = [] if workbench_ok else ["queues: the workbench pages answered 404"]
+    for run, f in figures.items():
+        for label, _path, _headers in plans:
+            u = f["urls"].get(label)
+            if u is None:
+                continue
+            if u["requests"] < requests:
+                failures.append(f"queues {run} {label}: {u['requests']} of {requests} requests")
+            if u["non_200"]:
+                failures.append(f"queues {run} {label}: {u['non_200']} answers not 200")
     return {
         "users": list(USERS),
         "clients": args.clients,
@@ -617,8 +712,9 @@ def queues(env, args, requests: int) -> dict:
         "warm": figures["warm"],
         "worst_p95_ms": worst,
         "target_p95_ms": TARGET_QUEUE_P95_MS,
-        "target_met": worst < TARGET_QUEUE_P95_MS and not full_count and not non_200,
+        "target_met": worst < TARGET_QUEUE_P95_MS and not full_count and not failures,
         "non_200": non_200,
+        "failures": failures,
         "workbench": "ok" if workbench_ok else "missing",
         "full_count": full_count,
         "full_count_queries": offending,
@@ -676,7 +772,8 @@ def indicators(today: dt.date, repeat: int) -> tuple[dict, dict]:
     return figures, plans
 
 
-# A sweep process on the bench's day (07:00 Shanghai, the clock moving from there).
+# A sweep process on the bench's day (07:00 Shanghai, the clock moving from there): the
+# scheduler's ``supervise --once``, which prints its result line (refreshed=, warnings=, ...).
 SWEEP_CHILD = """
 import datetime as dt, sys, time, time_machine
 from zoneinfo import ZoneInfo
@@ -689,15 +786,23 @@ began = time.perf_counter()
 call_command("supervise", "--once")
 print("sweep_s=%.3f" % (time.perf_counter() - began))
 """
+OPEN_SQL = "state IN ('submitted', 'supplement_requested', 'accepted', 'suspended')"
 
 
 def sweep(env, today: dt.date) -> dict:
     """The day before's sweep in-process (untimed but reported), a VACUUM, then the day's sweep
-    by two processes started together."""
-    from django.db import connection
+    by two ``supervise --once`` processes started together, as two schedulers (or cron on two
+    machines) run it. The sweep takes a lock: the first process writes the day's levels on
+    ``ZHENGWU_SWEEP_WORKERS`` connections at once (ranges of the table's blocks, one
+    transaction each), the second waits and finds the day done. Checked: the rows the
+    processes wrote add up to the open cases written today (none written twice), a third
+    look at the levels finds none left to write, and the warnings counted once."""
+    from django.conf import settings
+    from django.db import connection, transaction
 
     from zhengwu.core import clock
     from zhengwu.supervision import sweep as sweeps
+    from zhengwu.supervision.models import CaseWarning
     from zhengwu.workdays.loader import get_calendar
 
     calendar = get_calendar()
@@ -708,14 +813,24 @@ def sweep(env, today: dt.date) -> dict:
         first = sweeps.run(daily=True)
         first_s = time.perf_counter() - began
     connection.close()
+
+    def count(sql: str, params=()) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE cases_case")
-        cursor.execute(
-            "SELECT count(*) FROM cases_case "
-            "WHERE state IN ('submitted', 'supplement_requested', 'accepted', 'suspended')"
-        )
-        open_cases = cursor.fetchone()[0]
+    open_cases = count(f"SELECT count(*) FROM cases_case WHERE {OPEN_SQL}")  # noqa: S608
+    written_before = count(
+        f"SELECT count(*) FROM cases_case WHERE {OPEN_SQL} AND clocks_on = %s",  # noqa: S608
+        [day],
+    )
+    warnings_before = CaseWarning.objects.count()
+    workers = settings.SWEEP_WORKERS
+    ranges = len(sweeps._block_ranges(workers, sweeps.PART_BLOCKS))
     connection.close()
+
     moment = f"{day}T07:00:00"
     began = time.perf_counter()
     children = [
@@ -742,19 +857,65 @@ def sweep(env, today: dt.date) -> dict:
         figures = dict(
             part.split("=", 1) for line in out.splitlines() for part in line.split() if "=" in part
         )
-        processes.append(figures)
-    sweep_s = max(float(p.get("sweep_s", 0)) for p in processes)
+        processes.append(
+            {
+                "sweep_s": float(figures.get("sweep_s", 0)),
+                **{
+                    k: int(figures.get(k, -1))
+                    for k in ("refreshed", "warnings", "notified", "deemed_accepted")
+                },
+            }
+        )
+    sweep_s = max(p["sweep_s"] for p in processes)
+
+    # What the two did between them.
+    written = count(
+        f"SELECT count(*) FROM cases_case WHERE {OPEN_SQL} AND clocks_on = %s",  # noqa: S608
+        [day],
+    )
+    refreshed = sum(p["refreshed"] for p in processes)
+    warnings = CaseWarning.objects.count() - warnings_before
+    with (
+        clock.frozen(dt.datetime.combine(day, dt.time(7, 30), tzinfo=clock.LOCAL_TZ)),
+        transaction.atomic(),
+    ):
+        left = sweeps.refresh_levels(day)  # what a third sweep would still write: none
+        transaction.set_rollback(True)
+    connection.close()
+    failures = []
+    if min(p["refreshed"] for p in processes) < 0:
+        failures.append(f"sweep: a process printed no result line: {outputs}")
+    if written_before:
+        failures.append(f"sweep: {written_before} open cases already at the day before it ran")
+    if refreshed != written:
+        failures.append(
+            f"sweep: the processes wrote {refreshed} rows, {written} open cases are at the day"
+        )
+    if left:
+        failures.append(f"sweep: {left} open cases left behind (a third sweep writes them)")
+    if warnings != sum(p["warnings"] for p in processes):
+        failures.append(
+            f"sweep: {warnings} warnings recorded, the processes counted "
+            f"{sum(p['warnings'] for p in processes)}"
+        )
     return {
         "open": open_cases,
         "processes": len(children),
+        "sweep_workers": workers,
+        "ranges": ranges,
         "first_sweep_s": round(first_s, 2),
         "first_rows_updated": first.refreshed,
         "first_warnings": first.warnings,
         "sweep_s": round(sweep_s, 2),
         "wall_s": round(wall_s, 2),
         "per_process": processes,
+        "rows_written": written,
+        "warnings": warnings,
+        "left_after": left,
+        "once_each": not failures,
         "target_s": TARGET_SWEEP_S,
-        "target_met": sweep_s <= TARGET_SWEEP_S,
+        "target_met": sweep_s <= TARGET_SWEEP_S and not failures,
+        "failures": failures,
     }
 
 
@@ -765,13 +926,10 @@ def _workday_before(calendar, day: dt.date) -> dt.date:
     return back
 
 
-def intake_closed_loop(env, empty_env, args, seconds: float) -> dict:
+def intake_closed_loop(env, empty_env, token: str, args, seconds: float) -> dict:
     """``intake.py``'s closed loop against this database and an empty one, alternating in two
-    halves each, after a warm-up of each."""
-    tokens = {
-        "province": issue_token(env, intake.CLERK),
-        "empty": issue_token(empty_env, intake.CLERK),
-    }
+    halves each, after a warm-up of each (``token``: the clerk's, in both)."""
+    tokens = {"province": token, "empty": token}
     envs = {"province": env, "empty": empty_env}
     servers = {
         name: Gunicorn(
@@ -780,10 +938,14 @@ def intake_closed_loop(env, empty_env, args, seconds: float) -> dict:
         for name, e in envs.items()
     }
     results: dict[str, list] = {"province": [], "empty": []}
+    errors = {"province": 0, "empty": 0}
     try:
         for server in servers.values():
             server.start()
-        offset = 30_000_000
+        # Each phase files new applicants: offsets keep every ID number distinct, and below
+        # 28,000,000 (intake.id_number: a birth day from 1950 on, one a thousand; a later
+        # one would be after --today, an invalid ID number).
+        offset = 1_000_000
         warmup = min(3.0, seconds / 4)
         plan = [("empty", warmup, False), ("province", warmup, False)]
         plan += [("empty", seconds / 2, True), ("province", seconds / 2, True)] * 2
@@ -793,6 +955,7 @@ def intake_closed_loop(env, empty_env, args, seconds: float) -> dict:
             offset += 1_000_000
             result = drive(server.port, make, clients=args.intake_clients, seconds=span)
             report_samples(f"intake {name}", result)
+            errors[name] += result.errors
             if timed:
                 results[name].append(result)
     finally:
@@ -809,20 +972,32 @@ def intake_closed_loop(env, empty_env, args, seconds: float) -> dict:
             "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1)
             if latencies
             else 0.0,
-            "errors": sum(r.errors for r in parts),
+            # every answer but 201, the warm-up's included
+            "errors": errors[name],
         }
     ratio = (
         round(figures["province"]["rps"] / figures["empty"]["rps"], 2)
         if figures["empty"]["rps"]
         else None
     )
+    failures = [
+        f"intake {name}: {n} filings not answered 201 (samples on stderr)"
+        for name, n in errors.items()
+        if n
+    ]
+    failures += [
+        f"intake {name}: no filing answered" for name, f in figures.items() if not f["requests"]
+    ]
     return {
         "clients": args.intake_clients,
         "seconds": seconds,
+        "item": intake.ITEM,
+        "clerk": intake.CLERK,
         **figures,
-        "ratio": ratio,
+        "ratio": None if failures else ratio,
         "target_ratio": TARGET_INTAKE_RATIO,
-        "target_met": ratio is not None and ratio >= TARGET_INTAKE_RATIO,
+        "target_met": not failures and ratio is not None and ratio >= TARGET_INTAKE_RATIO,
+        "failures": failures,
     }
 
 
@@ -845,6 +1020,16 @@ def copy_database(source: str, target: str) -> None:
         )
 
 
+_last = [time.perf_counter()]
+
+
+def phase(name: str) -> None:
+    """The seconds since the last phase ended, on stderr (where a run spends its time)."""
+    now = time.perf_counter()
+    print(f"phase {name}: {now - _last[0]:.1f} s", file=sys.stderr, flush=True)
+    _last[0] = now
+
+
 def _sibling_url(url: str, suffix: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path + suffix, parts.query, ""))
@@ -854,7 +1039,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser, "province")
     parser.add_argument("--cases", type=int, default=None)
-    parser.add_argument("--centers", type=int, default=100)
+    parser.add_argument(
+        "--centers", type=int, default=None, help="centers in all (100; --smoke 10)"
+    )
     parser.add_argument(
         "--old-events", type=int, default=2, help="events kept for an older closed case"
     )
@@ -871,7 +1058,8 @@ def main() -> None:
     parser.add_argument("--skip-intake", action="store_true")
     args = parser.parse_args()
     record = Record("province", args)
-    total = args.cases or size(args, full=20_000_000, small=100_000, smoke=3_000)
+    total = args.cases or size(args, full=20_000_000, small=500_000, smoke=10_000)
+    centers = args.centers or size(args, full=100, small=100, smoke=10)
     requests = args.requests or size(args, full=500, small=100, smoke=10)
     seconds = args.seconds or size(args, full=20.0, small=6.0, smoke=1.0)
     repeat = args.repeat or size(args, full=10, small=5, smoke=2)
@@ -886,42 +1074,71 @@ def main() -> None:
         env = project_env(url, var_dir, ZHENGWU_BENCH_TODAY=args.today)
         empty_env = project_env(empty, var_dir, ZHENGWU_BENCH_TODAY=args.today)
         manage(env, "migrate", "--verbosity", "0")
+        phase("migrate")
         seed_demo(env)
-        # the empty database for the filings: a copy of this one before the province is built
-        # (the demo city and its province, no cases), cheaper than migrating a second one
-        copy_database(url, empty)
+        phase("demo")
         os.environ.update(env)
         import django
 
         django.setup()
         from django.db import connections
 
+        # the filing clerk's token, then the empty database for the filings: a copy of this one
+        # before the province is built (the demo city and its province, no cases; the same
+        # token), cheaper than migrating a second one
+        intake_token = case_list.token_for(intake.CLERK)
+        connections.close_all()
+        copy_database(url, empty)
+        phase("empty copy")
+
         frozen = frozen_today(today)
         frozen.__enter__()
         try:
-            organisation = build_centers(args.centers)
+            organisation = build_centers(centers)
             bench_accounts()
+            phase("centers")
             generation = generate(url, total, today, args.old_events, args.full_days)
             mark_events_swept()
             print(f"generation: {json.dumps(generation)}", file=sys.stderr)
+            phase("generation")
             lists = queues(env, args, requests)
+            phase("queues")
             indicator_figures, indicator_plans = indicators(today, repeat)
+            phase("indicators")
             record.plans = indicator_plans
         finally:
             frozen.__exit__(None, None, None)
         try:
             connections.close_all()
             sweep_figures = sweep(env, today)
+            phase("sweep")
             connections.close_all()
             intake_figures = None
             if not args.skip_intake:
-                intake_figures = intake_closed_loop(env, empty_env, args, seconds)
+                intake_figures = intake_closed_loop(env, empty_env, intake_token, args, seconds)
+                phase("intake")
             record.measure_data(url)
         finally:
             connections.close_all()
 
     for plan in record.plans.get("indicators", []):
         print("plan of an indicator query:", *plan, sep="\n  ", file=sys.stderr)
+    indicator_failures = []
+    if indicator_figures["seq_scan"]:
+        indicator_failures.append("indicators: a sequential scan of cases_case")
+    if indicator_figures["center"]["rows"] != organisation["centers"]:
+        indicator_failures.append(
+            f"indicators: {indicator_figures['center']['rows']} rows by center, "
+            f"{organisation['centers']} centers"
+        )
+    if not indicator_figures["decided_counted"]:
+        indicator_failures.append("indicators: no case decided in the month")
+    # A measure that did not measure what it says fails the run (its figures are no figures).
+    failures = [*lists["failures"], *indicator_failures, *sweep_figures["failures"]]
+    if lists["full_count"]:
+        failures.append("queues: a query counts the cases without a bound (full_count)")
+    if intake_figures:
+        failures += intake_figures["failures"]
     targets = {
         "queues": lists["target_met"],
         "indicators": indicator_figures["target_met"],
@@ -941,10 +1158,13 @@ def main() -> None:
             "sweep": sweep_figures,
             "intake": intake_figures,
             "targets_met": targets,
+            "failures": failures,
             "db": "postgresql",
         }
     )
-    if lists["full_count"] or lists["non_200"] or indicator_figures["seq_scan"]:
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    if failures:
         sys.exit(1)
 
 

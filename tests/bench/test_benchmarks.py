@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_DB = os.environ.get("ZHENGWU_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DB.startswith(("postgres://", "postgresql://"))
 TIMEOUT_S = 300
-# province.py builds 100 centers and measures five things, each with its own server: its smoke
-# run takes minutes on two shared cores.
+# province.py migrates and seeds the demo, builds 10 centers and starts three servers and two
+# sweep processes: its smoke run takes minutes on two shared cores.
 TIMEOUTS_S = {"province": 900}
 
 # What every line carries (bench/harness: Record.REQUIRED).
