@@ -53,6 +53,15 @@ class OutboxRecord(models.Model):
                 condition=models.Q(status="pending"),
                 name="outbox_due",
             ),
+            # The drain's claim (``push._claim``: a receiver's due records, ``id > after``,
+            # oldest first): walked in id order with the receiver and the due time checked in
+            # the index, so another receiver's backlog is skipped without reading its rows
+            # (docs/exchange.md, *Claim plan*).
+            models.Index(
+                fields=["id", "receiver", "next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_claim",
+            ),
             models.Index(
                 fields=["stream", "id"],
                 condition=models.Q(status__in=["pending", "failed"]),
