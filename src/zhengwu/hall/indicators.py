@@ -102,7 +102,7 @@ def queue_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[st
         row[indicator] = row.get(indicator, Ratio()) + Ratio(int(numerator), int(denominator))
 
     for key, values in _waits(start, end, group, department_ids).items():
-        for indicator, count in _wait_counts(values).items():
+        for indicator, count in _wait_counts([values]).items():
             add(key, indicator, count.numerator, count.denominator)
 
     if group in ("department", "center"):
@@ -154,14 +154,16 @@ def _waits(start, end, group, department_ids, keys=None) -> dict[Hashable, list[
     return waits
 
 
-def _wait_counts(values: list[float]) -> dict[str, Ratio]:
-    """The wait indicators of some numbers' waits (seconds): the minutes summed then rounded
-    once over the count; the nearest-rank 90th percentile in seconds over 60."""
+def _wait_counts(groups: list[list[float]]) -> dict[str, Ratio]:
+    """The wait indicators of the waits (seconds) of one or more groups taken together: the
+    minutes summed then rounded once over the count; the nearest-rank 90th percentile of all the
+    waits (``queue_rules.pooled_percentile``) in seconds over 60."""
+    values = [v for waits in groups for v in waits]
     if not values:
         return {}
     return {
         "average_wait_minutes": Ratio(round(sum(values) / 60), len(values)),
-        "wait_p90_minutes": Ratio(round(rules.pooled_percentile([values], 90)), 60),
+        "wait_p90_minutes": Ratio(round(rules.pooled_percentile(groups, 90)), 60),
     }
 
 
@@ -171,8 +173,7 @@ def queue_pooled(*, start, end, group, department_ids, keys=None) -> dict[str, R
     together (``queue_rules.pooled_percentile``), never the mean of the groups' percentiles."""
     if group not in GROUPS:
         return {}
-    waits = _waits(start, end, group, department_ids, keys)
-    pooled = _wait_counts([v for group_waits in waits.values() for v in group_waits])
+    pooled = _wait_counts(list(_waits(start, end, group, department_ids, keys).values()))
     return pooled or {"average_wait_minutes": Ratio(), "wait_p90_minutes": Ratio()}
 
 
