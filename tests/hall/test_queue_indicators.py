@@ -116,3 +116,42 @@ def test_the_brief_and_the_dashboard_have_a_hall_section(month, make_user):
     assert any("大厅" in name or "排队" in name for name in book.sheetnames)
     dashboard = client.get("/assessment/dashboard/?month=2026-03").content.decode()
     assert 'data-testid="section-hall"' in dashboard and "平均等候时长" in dashboard
+
+
+def test_the_total_pools_the_90th_percentile_over_all_numbers(month, make_user):
+    """Market supervision waited 1..10 minutes (p90 9), housing 30 (p90 30): the mean of the
+    groups' percentiles is 19.5 minutes, the 90th percentile of all eleven numbers 10."""
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(make_user(Role.SUPERVISOR, username="sup"))
+    march = {"from": "2026-03-01", "to": "2026-03-31"}
+    for group in ("department", "window", "center"):
+        answer = client.get("/api/v1/indicators", {**march, "group": group}).json()
+        p90 = answer["total"]["indicators"]["wait_p90_minutes"]
+        assert (p90["numerator"], p90["denominator"], p90["display"]) == (600, 60, "10.0"), group
+        wait = answer["total"]["indicators"]["average_wait_minutes"]
+        assert (wait["numerator"], wait["denominator"]) == (85, 11)
+        # The other indicators of the total still add the rows up.
+        received = answer["total"]["indicators"]["online_rate"]["denominator"]
+        assert received == sum(
+            r["indicators"]["online_rate"]["denominator"] for r in answer["rows"]
+        )
+    by_department = client.get("/api/v1/indicators", {**march, "group": "department"}).json()
+    p90s = [
+        r["indicators"]["wait_p90_minutes"]
+        for r in by_department["rows"]
+        if r["indicators"]["wait_p90_minutes"]["denominator"]
+    ]
+    assert sorted(p["display"] for p in p90s) == ["30.0", "9.0"]
+    html = client.get("/assessment/indicators/", march).content.decode()
+    hall = html[html.index('data-testid="indicator-section-hall"') :]
+    footer = hall[hall.index("<tfoot") : hall.index("</tfoot>")]
+    assert 'title="600 ÷ 60">10.0<' in footer and "19.5" not in footer
+    book = load_workbook(
+        io.BytesIO(client.get("/assessment/indicators/", {**march, "format": "xlsx"}).content)
+    )
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = next(r for r in rows if "90% 分位等候时长（分钟）" in r)
+    column = header.index("90% 分位等候时长（分钟）")
+    assert rows[-1][0] == "合计" and rows[-1][column] == "10.0"

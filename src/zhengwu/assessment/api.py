@@ -18,7 +18,8 @@ def indicators(
     group: str = Query("department", max_length=32),
 ):
     """Every indicator for each group: numerator, denominator and the exact ratio ``value``
-    (``null`` when the denominator is 0); ``display`` is the percentage rounded half up."""
+    (``null`` when the denominator is 0); ``display`` is the percentage rounded half up;
+    ``total`` is the whole table (sums, or a pooled figure for a percentile)."""
     start, end = selectors.parse_date(date_from), selectors.parse_date(to)
-    rows = selectors.indicators_for(request.auth, start=start, end=end, group=group)
-    return presenters.api_table(start=start, end=end, group=group, rows=rows)
+    rows, total = selectors.indicator_table_for(request.auth, start=start, end=end, group=group)
+    return presenters.api_table(start=start, end=end, group=group, rows=rows, total=total)

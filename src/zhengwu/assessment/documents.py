@@ -273,9 +273,11 @@ def brief_xlsx(brief: Brief) -> bytes:
     return workbook(brief_tables(brief))
 
 
-def indicators_table(rows, *, group: str, start, end) -> list[Table]:
-    """The indicators page as sheets: the values, the counts behind them, the definitions."""
+def indicators_table(rows, *, group: str, start, end, total=None) -> list[Table]:
+    """The indicators page as sheets: the values, the counts behind them (each with the total
+    row last, when given: ``selectors.table_total``), the definitions."""
     keys = keys_for(group)
+    rows = [*rows, *([total] if total is not None and rows else [])]
     first = str(GROUP_LABELS[group])
     labels = [str(definition(k).label) for k in keys]
     values = Table(

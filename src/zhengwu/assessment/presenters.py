@@ -35,22 +35,23 @@ def api_count(count: Count, unit: str = "percent") -> dict:
     }
 
 
-def api_table(*, start: dt.date, end: dt.date, group: str, rows) -> dict:
-    return {
+def api_table(*, start: dt.date, end: dt.date, group: str, rows, total=None) -> dict:
+    def shaped(row) -> dict:
+        return {
+            "key": row.key,
+            "name": row.name,
+            "indicators": {k: api_count(c, definition(k).unit) for k, c in row.indicators.items()},
+        }
+
+    answer = {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "group": group,
-        "rows": [
-            {
-                "key": row.key,
-                "name": row.name,
-                "indicators": {
-                    k: api_count(c, definition(k).unit) for k, c in row.indicators.items()
-                },
-            }
-            for row in rows
-        ],
+        "rows": [shaped(row) for row in rows],
     }
+    if total is not None:
+        answer["total"] = shaped(total)
+    return answer
 
 
 def cell(count: Count, unit: str = "percent") -> dict:

@@ -8,11 +8,25 @@ group and indicator are added up, so a provider may fill an indicator alone (the
 six rating indicators) or add a numerator to another's denominator.
 An indicator no provider counts is reported with a denominator of 0 and no value.
 
+A table's total adds up the groups' numerators and denominators, which is exact for a ratio of
+counts but not for an indicator that does not add up (a percentile: the mean of the groups'
+percentiles is not the total's). A provider of such an indicator registers a **pooled** total
+beside it: a callable ``pooled(*, start, end, group, department_ids, keys)`` that answers
+``{indicator key: Count}`` for the groups ``keys`` taken together as one (``None``: every group
+of the table), computed over all their underlying values. For the indicators it answers, the
+pooled count replaces the sum in the table's total (and in a region's row, which pools the
+region's centers); every other indicator is still added up. An indicator is pooled by one
+provider only (a later one answering the same key replaces the earlier).
+
 The cases app's counts are the built-in provider (``zhengwu.assessment.selectors``); the ratings
 app registers its own in its ``AppConfig.ready()``::
 
     from zhengwu.assessment.providers import register
     register("ratings", rating_counts)
+
+and the hall pools its 90th-percentile wait::
+
+    register("hall_queue", queue_counts, pooled=queue_pooled)
 """
 
 from __future__ import annotations
@@ -24,17 +38,24 @@ from zhengwu.assessment.formulas import Count
 
 Result = Mapping[Hashable, Mapping[str, Count]]
 Provider = Callable[..., Result]
+Pooled = Callable[..., Mapping[str, Count]]
 
 _PROVIDERS: dict[str, Provider] = {}
+_POOLED: dict[str, Pooled] = {}
 
 
-def register(name: str, provider: Provider) -> None:
-    """Add (or replace) the provider called ``name``."""
+def register(name: str, provider: Provider, *, pooled: Pooled | None = None) -> None:
+    """Add (or replace) the provider called ``name``, with its pooled total if it has one."""
     _PROVIDERS[name] = provider
+    if pooled is None:
+        _POOLED.pop(name, None)
+    else:
+        _POOLED[name] = pooled
 
 
 def unregister(name: str) -> None:
     _PROVIDERS.pop(name, None)
+    _POOLED.pop(name, None)
 
 
 def registered() -> dict[str, Provider]:
@@ -58,3 +79,21 @@ def collect(
             for indicator, count in counts.items():
                 row[indicator] = row.get(indicator, Count()) + count
     return merged
+
+
+def pooled(
+    *,
+    start: dt.date,
+    end: dt.date,
+    group: str,
+    department_ids: Iterable[int] | None,
+    keys: Iterable[Hashable] | None = None,
+) -> dict[str, Count]:
+    """The pooled totals of the groups ``keys`` together (``None``: the whole table), per
+    indicator, from the providers that pool theirs; the other indicators are not in it."""
+    ids = None if department_ids is None else sorted(department_ids)
+    chosen = None if keys is None else list(keys)
+    result: dict[str, Count] = {}
+    for total in _POOLED.values():
+        result.update(total(start=start, end=end, group=group, department_ids=ids, keys=chosen))
+    return result

@@ -240,7 +240,11 @@ def table(
     """One row per group with every indicator (missing ones as 0 ÷ 0)."""
     if group in REGION_GROUPS:
         return rollup(
-            table(start=start, end=end, group="center", department_ids=department_ids), group
+            table(start=start, end=end, group="center", department_ids=department_ids),
+            group,
+            pool=lambda keys: providers.pooled(
+                start=start, end=end, group="center", department_ids=department_ids, keys=keys
+            ),
         )
     counts = providers.collect(start=start, end=end, group=group, department_ids=department_ids)
     indicator_keys = definitions.keys_for(group)
@@ -270,10 +274,11 @@ def table(
     return rows
 
 
-def rollup(center_rows: list[Row], level: str) -> list[Row]:
+def rollup(center_rows: list[Row], level: str, pool=None) -> list[Row]:
     """The rows of centers added up by the region at ``level`` above each (a city, a county,
     a township). A center above that level (the city's own center, when rolling up by county)
-    stays a row of its own region, named as its 本级."""
+    stays a row of its own region, named as its 本级. ``pool(center keys)`` answers the pooled
+    indicators of those centers together (``providers.pooled``), which replace their sums."""
     centers = Center.objects.filter(pk__in=[r.key for r in center_rows if r.key is not None])
     placed: dict[Hashable, str] = {}
     own_level: set[str] = set()
@@ -295,6 +300,8 @@ def rollup(center_rows: list[Row], level: str) -> list[Row]:
         if code in own_level:
             name = _("%(region)s (its own level)") % {"region": name}
         total = center_total(members)
+        if pool is not None:
+            _replace_pooled(total, pool([r.key for r in members]))
         rows.append(Row(key=code, name=name, indicators=total.indicators))
     rows.sort(key=lambda r: str(r.key))
     return rows
@@ -307,6 +314,15 @@ def indicators_for(user, *, start, end, group: str = "department") -> list[Row]:
     return table(start=start, end=end, group=group, department_ids=department_ids)
 
 
+def indicator_table_for(user, *, start, end, group: str = "department") -> tuple[list[Row], Row]:
+    """The table ``user`` may see and its total row (``table_total``)."""
+    department_ids = department_scope(user)
+    start, end, group = check_period(start, end, group)
+    rows = table(start=start, end=end, group=group, department_ids=department_ids)
+    total = table_total(rows, start=start, end=end, group=group, department_ids=department_ids)
+    return rows, total
+
+
 def center_total(rows: list[Row]) -> Row:
     """The whole of a table's rows (exact sums of numerators and denominators)."""
     keys = rows[0].indicators if rows else formulas.INDICATOR_KEYS
@@ -315,6 +331,25 @@ def center_total(rows: list[Row]) -> Row:
         name=_("Total"),
         indicators={k: formulas.total(r.indicators[k] for r in rows) for k in keys},
     )
+
+
+def table_total(rows: list[Row], *, start, end, group: str, department_ids) -> Row:
+    """The total row of ``table(...)``: the sums of ``center_total``, except for the indicators
+    a provider pools (a percentile), which are computed over all the table's values together
+    (``providers.pooled``)."""
+    total = center_total(rows)
+    pooled_group = "center" if group in REGION_GROUPS else group
+    _replace_pooled(
+        total,
+        providers.pooled(start=start, end=end, group=pooled_group, department_ids=department_ids),
+    )
+    return total
+
+
+def _replace_pooled(row: Row, pooled: dict[str, Count]) -> None:
+    for key, count in pooled.items():
+        if key in row.indicators:
+            row.indicators[key] = count
 
 
 def center_name() -> str:

@@ -55,20 +55,24 @@ def indicators(request):
         "group": request.GET.get("group", "department"),
     }
     errors: dict = {}
-    rows = []
+    rows, total = [], None
     start, end = selectors.parse_date(raw["from"]), selectors.parse_date(raw["to"])
     try:
-        rows = selectors.indicators_for(request.user, start=start, end=end, group=raw["group"])
+        rows, total = selectors.indicator_table_for(
+            request.user, start=start, end=end, group=raw["group"]
+        )
     except ValidationFailed as error:
         errors = {k: [str(m) for m in v] for k, v in error.errors.items()}
     if not errors and request.GET.get("format") == "xlsx":
-        tables = documents.indicators_table(rows, group=raw["group"], start=start, end=end)
+        tables = documents.indicators_table(
+            rows, total=total, group=raw["group"], start=start, end=end
+        )
         response = HttpResponse(documents.workbook(tables), content_type=XLSX)
         response["Content-Disposition"] = documents.attachment(
             f"绩效指标-{start}-{end}.xlsx", f"indicators-{start}-{end}.xlsx"
         )
         return response
-    total = selectors.center_total(rows) if rows else None
+    total = total if rows else None
     extra = [
         {
             "key": section.key,

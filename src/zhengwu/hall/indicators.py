@@ -9,7 +9,8 @@ the window that called it; by its day):
 - ``average_wait_minutes``: Σ waiting minutes ÷ numbers called (waiting = first call − taken;
   the sum of the seconds rounded to whole minutes once);
 - ``wait_p90_minutes``: the wait 90 % of the called numbers did not exceed (nearest rank), as
-  seconds ÷ 60; a total over several groups is the mean of their percentiles;
+  seconds ÷ 60; a total over several groups is pooled over all their numbers (``queue_pooled``,
+  registered as the provider's pooled total), never the mean of their percentiles;
 - ``no_show_rate``: appointments not used by the end of their slot ÷ appointments due (booked or
   arrived, slot ended, cancelled ones left out), by the slot's day; by department and center.
 
@@ -23,7 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -51,7 +52,7 @@ DEFINITIONS: list[Definition] = [
         gettext_lazy("The 90th percentile of the waits of the numbers called (seconds ÷ 60)"),
         gettext_lazy(
             "Day the number was taken in the period; nearest rank; a total over several "
-            "groups is the mean of their percentiles"
+            "groups is taken over all their numbers together"
         ),
         unit="mean",
     ),
@@ -90,7 +91,7 @@ TICKET_KEYS = {
 
 def queue_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[str, Ratio]]:
     """The queue's provider: waits of the numbers called, no-shows of the appointments due."""
-    from zhengwu.hall.models.queue import Appointment, Ticket
+    from zhengwu.hall.models.queue import Appointment
 
     if group not in GROUPS:
         return {}
@@ -100,19 +101,9 @@ def queue_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[st
         row = totals.setdefault(key, {})
         row[indicator] = row.get(indicator, Ratio()) + Ratio(int(numerator), int(denominator))
 
-    tickets = Ticket.objects.filter(
-        day__gte=start, day__lte=end, first_called_at__isnull=False
-    ).annotate(g=TICKET_KEYS[group](), dept=_department())
-    if department_ids is not None:
-        tickets = tickets.filter(dept__in=list(department_ids))
-    waits: dict = defaultdict(list)
-    for key, taken, first in tickets.values_list("g", "taken_at", "first_called_at").iterator(
-        chunk_size=5000
-    ):
-        waits[key].append(max((first - taken).total_seconds(), 0))
-    for key, values in waits.items():
-        add(key, "average_wait_minutes", round(sum(values) / 60), len(values))
-        add(key, "wait_p90_minutes", round(rules.percentile(values, 90)), 60)
+    for key, values in _waits(start, end, group, department_ids).items():
+        for indicator, count in _wait_counts([values]).items():
+            add(key, indicator, count.numerator, count.denominator)
 
     if group in ("department", "center"):
         booked = Appointment.objects.filter(
@@ -140,21 +131,71 @@ def queue_counts(*, start, end, group, department_ids) -> dict[Hashable, dict[st
     return totals
 
 
-# The providers of the section (the staffing part adds its own).
+def _waits(start, end, group, department_ids, keys=None) -> dict[Hashable, list[float]]:
+    """The waits (seconds) of the numbers called in the period, per group (of ``keys`` only,
+    when given)."""
+    from zhengwu.hall.models.queue import Ticket
+
+    tickets = Ticket.objects.filter(
+        day__gte=start, day__lte=end, first_called_at__isnull=False
+    ).annotate(g=TICKET_KEYS[group](), dept=_department())
+    if department_ids is not None:
+        tickets = tickets.filter(dept__in=list(department_ids))
+    if keys is not None:
+        chosen = Q(g__in=[k for k in keys if k is not None])
+        if None in keys:
+            chosen |= Q(g__isnull=True)
+        tickets = tickets.filter(chosen)
+    waits: dict = defaultdict(list)
+    for key, taken, first in tickets.values_list("g", "taken_at", "first_called_at").iterator(
+        chunk_size=5000
+    ):
+        waits[key].append(max((first - taken).total_seconds(), 0))
+    return waits
+
+
+def _wait_counts(groups: list[list[float]]) -> dict[str, Ratio]:
+    """The wait indicators of the waits (seconds) of one or more groups taken together: the
+    minutes summed then rounded once over the count; the nearest-rank 90th percentile of all the
+    waits (``queue_rules.pooled_percentile``) in seconds over 60."""
+    values = [v for waits in groups for v in waits]
+    if not values:
+        return {}
+    return {
+        "average_wait_minutes": Ratio(round(sum(values) / 60), len(values)),
+        "wait_p90_minutes": Ratio(round(rules.pooled_percentile(groups, 90)), 60),
+    }
+
+
+def queue_pooled(*, start, end, group, department_ids, keys=None) -> dict[str, Ratio]:
+    """The pooled total of the wait indicators over the groups ``keys`` (``None``: all), for
+    the assessment tables' total row (``assessment.providers.pooled``): over all the numbers
+    together (``queue_rules.pooled_percentile``), never the mean of the groups' percentiles."""
+    if group not in GROUPS:
+        return {}
+    pooled = _wait_counts(list(_waits(start, end, group, department_ids, keys).values()))
+    return pooled or {"average_wait_minutes": Ratio(), "wait_p90_minutes": Ratio()}
+
+
+# The providers of the section and their pooled totals (the staffing part adds its own).
 PROVIDERS = {"hall_queue": queue_counts}
+POOLED = {"hall_queue": queue_pooled}
 
 
 # ---------------------------------------------------------------- the brief's 大厅 section
 
 
 def _center_counts(start, end, department_ids=None) -> dict[str, Ratio]:
-    """The section's indicators for every center together (or the departments given)."""
+    """The section's indicators for every center together (or the departments given); the
+    waits pooled over all the numbers (``queue_pooled``), not added up per center."""
     out: dict[str, Ratio] = {}
     for provider in PROVIDERS.values():
         found = provider(start=start, end=end, group="center", department_ids=department_ids)
         for counts in found.values():
             for key, count in counts.items():
                 out[key] = out.get(key, Ratio()) + count
+    for pooled in POOLED.values():
+        out.update(pooled(start=start, end=end, group="center", department_ids=department_ids))
     return out
 
 
@@ -256,6 +297,6 @@ def register() -> None:
     from zhengwu.assessment.definitions import register_section
 
     for name, provider in PROVIDERS.items():
-        providers.register(name, provider)
+        providers.register(name, provider, pooled=POOLED.get(name))
     register_section(section())
     report_sections.register("hall", brief_part)

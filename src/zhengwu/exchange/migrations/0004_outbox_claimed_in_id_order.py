@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             model_name="outboxrecord",
             index=models.Index(
                 condition=models.Q(("status", "pending")),
-                fields=["receiver", "id"],
+                fields=["id", "receiver", "next_attempt_at"],
                 name="outbox_claim",
             ),
         ),

@@ -48,13 +48,14 @@ class OutboxRecord(models.Model):
         verbose_name = _("outbox record")
         verbose_name_plural = _("outbox records")
         indexes = [
-            # The claim's order itself (pending, per receiver, oldest first): a batch reads its
-            # 500 rows and stops, whatever the statistics say. Led by the due time instead, the
-            # claim read every pending record and sorted them for each batch whenever the
-            # planner misjudged a freshly filled outbox (400-600 ms a batch at 100,000 pending,
-            # bench/exchange.py).
+            # The claim's order itself: the pending records in id order, the receiver and the
+            # due time checked in the index, so a batch reads its rows and stops and another
+            # receiver's backlog costs index entries, not table rows (docs/exchange.md, "Claim
+            # plan"). Led by the due time instead (the former ``outbox_due``), a freshly filled
+            # outbox's claim read every pending record and sorted them for each batch
+            # (400-600 ms a batch at 100,000 pending, bench/exchange.py).
             models.Index(
-                fields=["receiver", "id"],
+                fields=["id", "receiver", "next_attempt_at"],
                 condition=models.Q(status="pending"),
                 name="outbox_claim",
             ),
