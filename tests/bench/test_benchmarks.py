@@ -157,9 +157,10 @@ def database_url(name: str) -> str:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migrated_template():
-    """This worker's migrated database, the template of every script's scratch database."""
+    """This worker's migrated database, the template of every script's scratch database (made
+    once per worker, however the scheduler spreads the scripts over the workers)."""
     url = database_url("template")
     harness.recreate_database(url)
     try:
