@@ -199,6 +199,8 @@ def run(name: str, template: str | None = None) -> dict:
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(done.pid, signal.SIGKILL)
+            if name not in NO_DATABASE:  # a killed script could not drop its own
+                harness.drop_database(database_url(name))
     assert done.returncode == 0, f"{name} failed:\n{stderr[-3000:]}"
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     assert len(lines) == 1, f"{name} printed {len(lines)} JSON lines:\n{stdout[-2000:]}"
