@@ -214,9 +214,15 @@ class StepForm(StyledForm):
         return {key: self.cleaned_data.get(key) or "" for key in ("name", "description")}
 
 
-MaterialFormSet = forms.formset_factory(MaterialForm, extra=1, can_delete=True, max_num=200)
-FeeFormSet = forms.formset_factory(FeeForm, extra=1, can_delete=True, max_num=50)
-StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True, max_num=50)
+MaterialFormSet = forms.formset_factory(
+    MaterialForm, extra=1, can_delete=True, max_num=200, absolute_max=200, validate_max=True
+)
+FeeFormSet = forms.formset_factory(
+    FeeForm, extra=1, can_delete=True, max_num=50, absolute_max=50, validate_max=True
+)
+StepFormSet = forms.formset_factory(
+    StepForm, extra=1, can_delete=True, max_num=50, absolute_max=50, validate_max=True
+)
 
 
 def children_initial(version: ServiceItemVersion | None) -> dict[str, list[dict]]:

@@ -92,7 +92,9 @@ class SceneItemForm(StyledForm):
         )
 
 
-SceneItemFormSet = forms.formset_factory(SceneItemForm, extra=3, can_delete=True, max_num=60)
+SceneItemFormSet = forms.formset_factory(
+    SceneItemForm, extra=3, can_delete=True, max_num=60, absolute_max=60, validate_max=True
+)
 
 
 def used_rows(formset) -> list[dict]:
