@@ -375,12 +375,13 @@ def performance_report(*, start: dt.date, end: dt.date, reader=None) -> list[dic
     return reports.department_rows(data)
 
 
-def public_monthly_stats(year: int, month: int) -> dict:
+def public_monthly_stats(year: int, month: int, *, reader=None) -> dict:
     """A month's public figures (no personal data): received by kind, closed, replied on time
-    and callbacks, with the on-time and satisfaction rates."""
+    and callbacks, with the on-time and satisfaction rates; with a ``reader`` (the quarterly
+    bulletin), of the tickets they may see (``_reported``)."""
     start = dt.date(year, month, 1)
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    base = Ticket.objects.filter(_period(start, end)).order_by()
+    base = _reported(reader).filter(_period(start, end)).order_by()
     by_kind = dict(base.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     totals = base.aggregate(
         received=Count("id"),

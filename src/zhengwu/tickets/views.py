@@ -601,9 +601,7 @@ def report(request):
     for year in range(end.year - 2, end.year + 1):
         first = max(dt.date(year, 1, 1), start) if year == start.year else dt.date(year, 1, 1)
         last = min(dt.date(year, 12, 31), end)
-        years.append(
-            (year, selectors.category_report(start=first, end=last, reader=request.user))
-        )
+        years.append((year, selectors.category_report(start=first, end=last, reader=request.user)))
     codes = []
     for _year, data in years:
         for row in data["rows"]:
@@ -646,9 +644,7 @@ def report(request):
             "chart": chart,
             "chart_years": [y["year"] for y in by_year],
             "chart_table": table,
-            "performance": selectors.performance_report(
-                start=start, end=end, reader=request.user
-            ),
+            "performance": selectors.performance_report(start=start, end=end, reader=request.user),
         },
         status=status,
     )
