@@ -8,7 +8,7 @@ from django.db import connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import CenterFactory, DepartmentFactory, RegionFactory, UserFactory
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.core.roles import Role
 from zhengwu.joint import selectors as joint_selectors
@@ -49,6 +49,62 @@ def department(db):
 @pytest.fixture
 def other_department(db):
     return DepartmentFactory(code="ZJJ", name="住房和城乡建设局")
+
+
+@pytest.fixture
+def region_tree(db):
+    """Centers at every level, for the scope tests of every app: a province with a city, a county
+    (district) and its township, another county of the city and another city, each region with
+    one center and one department (keys ``city``, ``county``, ``township``, ``other_county``,
+    ``other_city``). ``region_reader`` makes the people who read them."""
+    top = RegionFactory(code="330000", name="示范省")
+    city = RegionFactory(code="330100", name="示范市", parent=top)
+    county = RegionFactory(code="330106", name="西湖区", parent=city)
+    township = RegionFactory(code="330106001", name="北山街道", parent=county)
+    other_county = RegionFactory(code="330108", name="滨江区", parent=city)
+    other_city = RegionFactory(code="330200", name="另一市", parent=top)
+    centers = {
+        "city": CenterFactory(code="C-CITY", name="示范市政务服务中心", region=city),
+        "county": CenterFactory(code="C-COUNTY", name="区政务服务中心", region=county),
+        "township": CenterFactory(code="C-TOWN", name="北山街道便民服务中心", region=township),
+        "other_county": CenterFactory(code="C-BJ", name="滨江区政务服务中心", region=other_county),
+        "other_city": CenterFactory(code="C-OTHER", name="另一市政务服务中心", region=other_city),
+    }
+    departments = {
+        key: DepartmentFactory(code=f"D-{key}", name=f"{center.name}市场监管", center=center)
+        for key, center in centers.items()
+    }
+    return {
+        "regions": {"top": top, "city": city, "county": county, "township": township},
+        "centers": centers,
+        "departments": departments,
+    }
+
+
+@pytest.fixture
+def region_reader(region_tree):
+    """``region_reader(level, role=None)``: a reader of ``tests.regions.REGION_LEVELS``: a
+    clerk of the township's center (``role``: any other role there, a center-wide one overseeing
+    that center), a supervisor of the county, a leader of the city or of the province (``role``
+    replaces the level's own)."""
+
+    def make(level: str, role: Role | str | None = None):
+        if level == "township_clerk":
+            return UserFactory(
+                roles=[role or Role.WINDOW_CLERK],
+                department=region_tree["departments"]["township"],
+                center=region_tree["centers"]["township"],
+            )
+        own, region = {
+            "county_supervisor": (Role.SUPERVISOR, "county"),
+            "city_leader": (Role.LEADER, "city"),
+            "provincial_leader": (Role.LEADER, "top"),
+        }[level]
+        return UserFactory(
+            roles=[role or own], department=None, region=region_tree["regions"][region]
+        )
+
+    return make
 
 
 @pytest.fixture

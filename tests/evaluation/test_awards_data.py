@@ -68,3 +68,23 @@ def test_selection_from_the_years_cases(settings, make_case, windows, department
     assert scj.rank < zjj.rank
     lines = selection.criteria_lines()
     assert "全年办结不少于3件" in lines[1]
+
+
+def test_selection_of_the_departments_overseen(make_case, windows, department):  # noqa: F811
+    """A reader above part of the deployment (``accounts.regions``) judges the windows of the
+    cases of the departments they oversee only."""
+    for impl, window in ((SCJ_ITEM, windows["SCJ"]), (ZJJ_ITEM, windows["ZJJ"])):
+        make_case(
+            impl,
+            received="2025-03-03",
+            accepted="2025-03-03",
+            completed="2025-03-05",
+            completion="on_time",
+            window=window,
+        )
+    assert {j.candidate.key for j in awards.select(year=2025).rows} == {
+        windows["SCJ"].pk,
+        windows["ZJJ"].pk,
+    }
+    scoped = awards.select(year=2025, department_ids=[department.pk])
+    assert [j.candidate.key for j in scoped.rows] == [windows["SCJ"].pk]

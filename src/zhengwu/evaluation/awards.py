@@ -108,12 +108,16 @@ def year_of(text) -> int:
     return int(text)
 
 
-def select(*, year: int) -> Selection:
+def select(*, year: int, department_ids=None) -> Selection:
+    """The year's windows judged; with ``department_ids`` (``accounts.regions``: the departments
+    the reader oversees), the windows of those departments' cases only."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     weights = brief.weights()
     rows = [
         r
-        for r in assessment.table(start=start, end=end, group="window", department_ids=None)
+        for r in assessment.table(
+            start=start, end=end, group="window", department_ids=department_ids
+        )
         if r.key is not None
     ]
     candidates = [

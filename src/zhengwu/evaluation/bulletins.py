@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts import regions
 from zhengwu.assessment import brief, formulas
 from zhengwu.assessment import selectors as assessment
 from zhengwu.assessment.definitions import definition
@@ -152,15 +153,16 @@ def _ranked(now: list, then: list, weights) -> list[Ranked]:
     return rows
 
 
-def _tickets(start: dt.date, end: dt.date) -> dict:
-    """The quarter's tickets from the tickets app's public monthly figures, added up."""
+def _tickets(start: dt.date, end: dt.date, reader=None) -> dict:
+    """The quarter's tickets from the tickets app's monthly figures (of the tickets ``reader``
+    may see), added up."""
     from zhengwu.tickets.selectors import public_monthly_stats
 
     received = closed = 0
     on_time = [0, 0]
     satisfied = [0, 0]
     for month in (start.month, start.month + 1, start.month + 2):
-        stats = public_monthly_stats(start.year, month)
+        stats = public_monthly_stats(start.year, month, reader=reader)
         received += stats["received"]
         closed += stats["closed"]
         on_time[0] += stats["on_time_rate"].numerator
@@ -175,23 +177,32 @@ def _tickets(start: dt.date, end: dt.date) -> dict:
     }
 
 
-def build(*, year: int, quarter: int) -> Bulletin:
+def build(*, year: int, quarter: int, reader=None) -> Bulletin:
+    """The bulletin of the quarter; with a ``reader``, of what they oversee (``accounts.regions``:
+    the departments and windows, tickets, warnings, irregularities and evaluations of the centers
+    under their region or of their center). The rectification ledger's figures are the whole
+    deployment's, so a reader who oversees part of it has no such section."""
     from zhengwu.evaluation.models.surveys import Evaluation
-    from zhengwu.evaluation.survey_selectors import results
+    from zhengwu.evaluation.survey_selectors import results, visible_evaluations
     from zhengwu.supervision import selectors as supervision
     from zhengwu.tickets.selectors import performance_report
 
     weights = brief.weights()
     start, end = quarter_range(year, quarter)
     before = quarter_range(*previous_quarter(year, quarter))
+    whole = reader is None or regions.oversees_everything(reader)
+    department_ids = None if whole else regions.overseen_department_ids(reader)
 
     def table(group, period):
-        rows = assessment.table(start=period[0], end=period[1], group=group, department_ids=None)
+        rows = assessment.table(
+            start=period[0], end=period[1], group=group, department_ids=department_ids
+        )
         return [r for r in rows if r.key is not None]
 
     departments_now = table("department", (start, end))
     departments_then = table("department", before)
-    finished = Evaluation.objects.filter(end__gte=start, end__lte=end).order_by("end", "pk")
+    evaluations = Evaluation.objects.all() if reader is None else visible_evaluations(reader)
+    finished = evaluations.filter(end__gte=start, end__lte=end).order_by("end", "pk")
     return Bulletin(
         year=year,
         quarter=quarter,
@@ -202,12 +213,16 @@ def build(*, year: int, quarter: int) -> Bulletin:
         previous_total=assessment.center_total(departments_then),
         departments=_ranked(departments_now, departments_then, weights),
         windows=_ranked(table("window", (start, end)), table("window", before), weights),
-        hotline=performance_report(start=start, end=end),
-        tickets=_tickets(start, end),
-        warnings=supervision.warning_counts(start=start, end=end),
-        irregularities=supervision.irregularity_counts(start=start, end=end),
-        evaluations=[(e, results(e, with_evidence=False).band_counts) for e in finished[:20]],
-        rectification=rectification_progress(start=start, end=end),
+        hotline=performance_report(start=start, end=end, reader=reader),
+        tickets=_tickets(start, end, reader),
+        warnings=supervision.warning_counts(start=start, end=end, department_ids=department_ids),
+        irregularities=supervision.irregularity_counts(
+            start=start, end=end, department_ids=department_ids
+        ),
+        evaluations=[
+            (e, results(e, with_evidence=False, reader=reader).band_counts) for e in finished[:20]
+        ],
+        rectification=rectification_progress(start=start, end=end) if whole else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.core.forms import StyledForm
 from zhengwu.evaluation.models.surveys import Evaluation, QuestionKind
@@ -36,10 +37,12 @@ class EvaluationForm(StyledForm):
     fair = forms.DecimalField(label=_("一般 from"), initial=70, max_digits=6, decimal_places=2)
     method = forms.CharField(label=_("Method"), required=False, widget=forms.Textarea({"rows": 2}))
 
-    def __init__(self, *args, templates=(), **kwargs):
+    def __init__(self, *args, templates=(), reader=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(t.pk, str(t)) for t in templates]
         departments = Department.objects.filter(is_active=True).order_by("sort_order", "code")
+        if reader is not None:  # the departments the reader oversees (accounts.regions)
+            departments = departments.filter(regions.department_q(reader, "pk"))
         self.fields["units"].choices = [(d.code, d.name) for d in departments]
         for index in range(GROUP_ROWS):
             name, weight = DEFAULT_GROUPS[index]

@@ -8,10 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from zhengwu.accounts import regions
 from zhengwu.assessment import selectors as assessment
 from zhengwu.assessment.definitions import definition
 from zhengwu.assessment.formulas import Count as Ratio
@@ -47,12 +48,39 @@ def band_label(band: str | None) -> str:
     return str(BAND_LABELS.get(band or "", "—"))
 
 
+def overseen_units(user, prefix: str = "") -> Q:
+    """The units evaluated (on ``<prefix>`` a unit) that ``user`` oversees
+    (``accounts.regions``): a department of the centers under their region or of their center,
+    or a window of such a center; ``Q()`` when they oversee everything."""
+    if regions.oversees_everything(user):
+        return Q()
+    return regions.department_q(user, f"{prefix}department") | (
+        Q(**{f"{prefix}window__isnull": False}) & regions.center_q(user, f"{prefix}window__center")
+    )
+
+
+def _restricted(evaluation: Evaluation, reader) -> Q | None:
+    """The units of ``evaluation`` whose rows ``reader`` reads, ``None`` for all of them: every
+    unit for those who oversee everything and for the evaluation's author, else the units they
+    oversee (the ranks stay those of the whole evaluation)."""
+    if reader is None or evaluation.created_by_id == reader.pk:
+        return None
+    return overseen_units(reader) or None
+
+
 def visible_evaluations(user) -> QuerySet[Evaluation]:
+    """The evaluations ``user`` may see: every one for those who oversee everything, else those
+    they created and those evaluating a unit they oversee (one query, a subquery on the units)."""
     if not may_manage(user):
         raise Forbidden(_("Only supervisors, leaders and administrators may see evaluations."))
-    return Evaluation.objects.select_related("template").annotate(
-        unit_count=Count("units", distinct=True),
-    )
+    queryset = Evaluation.objects.select_related("template")
+    units = overseen_units(user)
+    if units:
+        queryset = queryset.filter(
+            Q(created_by_id=user.pk)
+            | Exists(EvaluationUnit.objects.filter(units, evaluation=OuterRef("pk")))
+        )
+    return queryset.annotate(unit_count=Count("units", distinct=True))
 
 
 def filtered(user, *, q: str = "", state: str = "") -> QuerySet[Evaluation]:
@@ -208,18 +236,28 @@ def keywords(text: str) -> list[str]:
     return [w for w in tokens(text) if len(w) >= 2 and not w.isdigit()]
 
 
-def text_themes(evaluation: Evaluation) -> list[tuple[str, list[str]]]:
+def text_themes(evaluation: Evaluation, reader=None) -> list[tuple[str, list[str]]]:
+    """The themes of the free-text answers (on the units ``reader`` reads, ``_restricted``)."""
+    answers = SurveyAnswer.objects.filter(response__evaluation=evaluation)
+    if _restricted(evaluation, reader) is not None:
+        answers = answers.filter(overseen_units(reader, "unit__"))
     texts = list(
-        SurveyAnswer.objects.filter(response__evaluation=evaluation)
-        .exclude(text="")
+        answers.exclude(text="")
         .order_by("unit__position", "question__position", "pk")
         .values_list("text", flat=True)[:2000]
     )
     return survey_rules.themes([(t, keywords(t)) for t in texts], other=_("Other"))
 
 
-def results(evaluation: Evaluation, *, with_evidence: bool = True) -> Results:
-    units = list(evaluation.units.select_related("department", "window").order_by("position"))
+def results(evaluation: Evaluation, *, with_evidence: bool = True, reader=None) -> Results:
+    """The results of ``evaluation``; with a ``reader``, the rows and free-text themes of the
+    units they read (``_restricted``: a county supervisor reads the county's and its townships'
+    units of a provincial evaluation, ranked among all of them)."""
+    restricted = _restricted(evaluation, reader)
+    units = evaluation.units.select_related("department", "window").order_by("position")
+    if restricted is not None:
+        units = units.annotate(read=ExpressionWrapper(restricted, output_field=BooleanField()))
+    units = list(units)
     groups = list(
         RespondentGroup.objects.filter(evaluation=evaluation)
         .annotate(answered=Count("responses", distinct=True))
@@ -234,21 +272,19 @@ def results(evaluation: Evaluation, *, with_evidence: bool = True) -> Results:
         responses=score_responses(evaluation),
         thresholds=thresholds,
     )
-    found = evidence(evaluation, units) if with_evidence else {}
-    rows = [
-        UnitRow(unit=u, result=r, evidence=found.get(u.key, {}))
-        for u, r in zip(units, computed, strict=True)
-    ]
+    shown = [(u, r) for u, r in zip(units, computed, strict=True) if getattr(u, "read", True)]
+    found = evidence(evaluation, [u for u, _r in shown]) if with_evidence else {}
+    rows = [UnitRow(unit=u, result=r, evidence=found.get(u.key, {})) for u, r in shown]
     rows.sort(key=lambda r: (r.result.rank is None, r.result.rank or 0, r.unit.position))
     return Results(
         evaluation=evaluation,
         units=rows,
         groups=[GroupRow(g.name, Fraction(g.weight), g.respondents, g.answered) for g in groups],
         questions=questions,
-        themes=text_themes(evaluation),
+        themes=text_themes(evaluation, reader),
         thresholds=thresholds,
     )
 
 
 def results_for(user, pk) -> Results:
-    return results(get_evaluation(user, pk))
+    return results(get_evaluation(user, pk), reader=user)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department, Window
 from zhengwu.core import clock
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -182,19 +183,26 @@ def create_template(
 # ---------------------------------------------------------------- evaluations
 
 
-def _units(raw_units) -> tuple[list[EvaluationUnit], dict[str, list]]:
+def _units(raw_units, actor) -> tuple[list[EvaluationUnit], dict[str, list]]:
+    """The units evaluated, of the departments and windows ``actor`` oversees
+    (``accounts.regions``): another region's unit is unknown to them."""
     if not isinstance(raw_units, list) or not raw_units:
         return [], {"units": [_("Choose at least one unit to evaluate.")]}
     if len(raw_units) > MAX_UNITS:
         return [], {"units": [_("An evaluation covers at most 60 units.")]}
     codes = [str(u).strip() for u in raw_units]
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes, is_active=True)}
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(
+            regions.department_q(actor, "pk"), code__in=codes, is_active=True
+        )
+    }
     window_ids = [int(c[7:]) for c in codes if c.startswith("window:") and c[7:].isdigit()]
     windows = {
         f"window:{w.pk}": w
-        for w in Window.objects.filter(pk__in=window_ids, is_active=True).select_related(
-            "department"
-        )
+        for w in Window.objects.filter(
+            regions.center_q(actor), pk__in=window_ids, is_active=True
+        ).select_related("department")
     }
     units, unknown = [], []
     for position, code in enumerate(codes, 1):
@@ -287,7 +295,7 @@ def create_evaluation(
     )
     if found is None:
         errors["template"] = [_("Choose a questionnaire template.")]
-    unit_rows, unit_errors = _units(units)
+    unit_rows, unit_errors = _units(units, actor)
     group_rows, group_errors = _groups(groups)
     errors.update(unit_errors)
     errors.update(group_errors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from zhengwu.accounts import regions
 from zhengwu.core import clock
 from zhengwu.core.documents import DOCX_TYPE, content_disposition
 from zhengwu.core.errors import ValidationFailed
@@ -54,7 +55,7 @@ def bulletin(request, quarter: str, fmt: str = "html"):
         year, number = bulletins.quarter_of(quarter)
     except ValidationFailed:
         raise Http404 from None
-    found = bulletins.build(year=year, quarter=number)
+    found = bulletins.build(year=year, quarter=number, reader=request.user)
     if fmt == "docx":
         return _file(
             bulletins.bulletin_docx(found),
@@ -104,7 +105,9 @@ def awards_page(request, year: int, fmt: str = "html"):
         year = awards.year_of(str(year))
     except ValidationFailed:
         raise Http404 from None
-    selection = awards.select(year=year)
+    selection = awards.select(
+        year=year, department_ids=regions.overseen_department_ids(request.user)
+    )
     if fmt == "docx":
         return _file(
             awards.awards_docx(selection), "docx", f"优秀窗口-{year}.docx", f"awards-{year}.docx"

@@ -55,7 +55,7 @@ def surveys(request):
 @require_http_methods(["GET", "POST"])
 def new_evaluation(request):
     templates = list(selectors.templates())
-    form = forms.EvaluationForm(request.POST or None, templates=templates)
+    form = forms.EvaluationForm(request.POST or None, templates=templates, reader=request.user)
     problems: list = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,7 +125,7 @@ def detail(request, pk: int):
         "evaluation/surveys/detail.html",
         {
             "evaluation": evaluation,
-            "results": selectors.results(evaluation, with_evidence=False),
+            "results": selectors.results(evaluation, with_evidence=False, reader=request.user),
             "links": [
                 {
                     "token": t,

@@ -221,7 +221,7 @@ def run_reconciliation(request, payload: MonthIn):
 def list_reconciliations(request, filters: Query[MonthIn]):
     _supervising(request)
     department = inbound_selectors.department_or_422(filters.department)
-    rows = inbound_selectors.reconciliations(_month(filters.month), department)
+    rows = inbound_selectors.reconciliations(_month(filters.month), department, reader=request.user)
     return [inbound_selectors.summary_out(row) for row in rows]
 
 
@@ -278,7 +278,7 @@ def _period(request, period: SourceCountIn) -> None:
 def tickets_by_source(request, period: Query[SourceCountIn]):
     """`12345` counts the tickets registered here; the others those handed over by each source."""
     _period(request, period)
-    return inbound_selectors.tickets_by_source(period.start, period.end)
+    return inbound_selectors.tickets_by_source(period.start, period.end, reader=request.user)
 
 
 @router.get(
@@ -290,4 +290,4 @@ def transfers_by_platform(request, period: Query[SourceCountIn]):
     """Per platform: `transferred`, `acknowledged`, `unacknowledged`, `overdue` (not
     acknowledged by their due time, now) and `urged` (urged at least once)."""
     _period(request, period)
-    return inbound_selectors.transfers_by_platform(period.start, period.end)
+    return inbound_selectors.transfers_by_platform(period.start, period.end, reader=request.user)

@@ -1,6 +1,8 @@
 """Reads of the inbound exchange: reconciliations, their findings, tickets by source. The
-findings and reconciliations are the supervision office's (center-wide roles); a department
-head sees their own department's."""
+findings and reconciliations are the supervision office's (center-wide roles: the departments
+of the centers under their region, or of their center, ``accounts.regions``); a department head
+sees their own department's. The ticket counts cover the tickets the reader may see
+(``tickets.selectors.scope``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department, User
 from zhengwu.core import clock
 from zhengwu.core.errors import NotFound, ValidationFailed
@@ -45,10 +48,22 @@ def may_count_tickets(user: User) -> bool:
 def findings_scope(user: User) -> Q:
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return Q()
+        return regions.department_q(user)
     if Role.DEPARTMENT_HEAD in roles and user.department_id:
         return Q(department_id=user.department_id)
     return Q(pk__in=[])
+
+
+def departments_for(user: User) -> QuerySet[Department]:
+    """The departments whose reconciliations ``user`` reads (``findings_scope``), by code."""
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        rows = Department.objects.filter(regions.department_q(user, "pk"))
+    elif Role.DEPARTMENT_HEAD in roles and user.department_id:
+        rows = Department.objects.filter(pk=user.department_id)
+    else:
+        rows = Department.objects.none()
+    return rows.order_by("code")
 
 
 def department_or_422(code: str) -> Department | None:
@@ -61,8 +76,13 @@ def department_or_422(code: str) -> Department | None:
     return department
 
 
-def reconciliations(month: dt.date, department: Department | None = None) -> QuerySet:
-    rows = Reconciliation.objects.filter(month=month).select_related("department", "run_by")
+def reconciliations(
+    month: dt.date, department: Department | None = None, *, reader: User
+) -> QuerySet:
+    """The month's reconciliations of the departments ``reader`` may see (``findings_scope``)."""
+    rows = Reconciliation.objects.filter(findings_scope(reader), month=month).select_related(
+        "department", "run_by"
+    )
     if department is not None:
         rows = rows.filter(department=department)
     return rows.order_by("department__code")
@@ -104,11 +124,13 @@ def findings(
     return rows.order_by("-month", "department__code", "kind", "record__record_number", "id")
 
 
-def review_counts(month: dt.date, department: Department | None = None) -> dict[int, dict]:
-    """``{department id: {"reviewed": n, "pending": n}}`` of the month's findings: reviewed
-    once confirmed or dismissed, pending while awaiting review or the department's explanation
-    (``supervision.review_rules``)."""
-    rows = ReconciliationFinding.objects.filter(month=month)
+def review_counts(
+    month: dt.date, department: Department | None = None, *, reader: User
+) -> dict[int, dict]:
+    """``{department id: {"reviewed": n, "pending": n}}`` of the month's findings ``reader`` may
+    see: reviewed once confirmed or dismissed, pending while awaiting review or the department's
+    explanation (``supervision.review_rules``)."""
+    rows = ReconciliationFinding.objects.filter(findings_scope(reader), month=month)
     if department is not None:
         rows = rows.filter(department=department)
     out: dict[int, dict] = {}
@@ -208,27 +230,43 @@ def run(pk: int) -> ReconciliationRun:
     return found
 
 
-def tickets_by_source(start: dt.date, end: dt.date) -> dict[str, int]:
-    """Tickets received in [start, end] (Shanghai days): those handed over, by source, and the
-    others registered here (``HOTLINE``)."""
+def _ticket_q(reader: User, prefix: str = "") -> Q:
+    """The tickets ``reader`` may see (the hotline desk every one, a supervisor or leader those
+    of the centers they oversee: the one scope of the tickets app), on ``<prefix>`` a ticket."""
+    from zhengwu.tickets.selectors import scope
+
+    seen = scope(reader)
+    if not prefix or not seen:  # no filter at all for those who see every ticket
+        return seen
+    return Q(**{f"{prefix}__in": Ticket.objects.filter(seen).values("pk")})
+
+
+def tickets_by_source(start: dt.date, end: dt.date, *, reader: User) -> dict[str, int]:
+    """Tickets received in [start, end] (Shanghai days) that ``reader`` may see: those handed
+    over, by source, and the others registered here (``HOTLINE``)."""
     low = clock.start_of_day(start)
     high = clock.start_of_day(end + dt.timedelta(days=1))
     counts = dict(
-        InboundTicket.objects.filter(received_at__gte=low, received_at__lt=high)
+        InboundTicket.objects.filter(
+            _ticket_q(reader, "ticket"), received_at__gte=low, received_at__lt=high
+        )
         .order_by()
         .values_list("source")
         .annotate(n=Count("id"))
     )
-    total = Ticket.objects.filter(received_at__gte=low, received_at__lt=high).count()
+    total = Ticket.objects.filter(
+        _ticket_q(reader), received_at__gte=low, received_at__lt=high
+    ).count()
     out = {HOTLINE: total - sum(counts.values())}
     out.update({source: int(counts.get(source, 0)) for source in TicketSource.values})
     return out
 
 
-def transfers_by_platform(start: dt.date, end: dt.date) -> list[dict]:
-    """Tickets handed over to each platform in [start, end] (Shanghai days), every active
-    platform listed: ``transferred``, ``acknowledged``, ``unacknowledged`` (of those, now),
-    ``overdue`` (unacknowledged past their due time now) and ``urged`` (urged at least once)."""
+def transfers_by_platform(start: dt.date, end: dt.date, *, reader: User) -> list[dict]:
+    """Tickets ``reader`` may see handed over to each platform in [start, end] (Shanghai days),
+    every active platform listed: ``transferred``, ``acknowledged``, ``unacknowledged`` (of
+    those, now), ``overdue`` (unacknowledged past their due time now) and ``urged`` (urged at
+    least once)."""
     from django.db.models import Sum
 
     from zhengwu.exchange.models.outbound import Transfer, TransferPlatform
@@ -238,7 +276,9 @@ def transfers_by_platform(start: dt.date, end: dt.date) -> list[dict]:
     now = clock.now()
     rows = {
         row["platform_id"]: row
-        for row in Transfer.objects.filter(transferred_at__gte=low, transferred_at__lt=high)
+        for row in Transfer.objects.filter(
+            _ticket_q(reader, "ticket"), transferred_at__gte=low, transferred_at__lt=high
+        )
         .order_by()
         .values("platform_id")
         .annotate(

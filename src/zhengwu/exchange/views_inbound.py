@@ -113,6 +113,11 @@ class MonthForm(forms.Form):
         choices=[("", gettext_lazy("All statuses")), *IrregularityStatus.choices],
     )
 
+    def __init__(self, *args, reader=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reader is not None:  # the departments the reader reads, never another region's
+            self.fields["department"].queryset = inbound_selectors.departments_for(reader)
+
     def clean_month(self):
         value = self.cleaned_data["month"]
         if not value:
@@ -128,7 +133,7 @@ def _last_month() -> dt.date:
 
 
 def _filters(request, *, default_month: bool = True):
-    form = MonthForm(request.GET or None)
+    form = MonthForm(request.GET or None, reader=request.user)
     month, department, kind, status = (_last_month() if default_month else None), None, "", ""
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"] or month
@@ -145,10 +150,8 @@ class ImportForm(forms.Form):
 @reading
 def board(request):
     form, month, department, _kind, _status = _filters(request)
-    rows = list(inbound_selectors.reconciliations(month, department))
-    if not inbound_selectors.may_reconcile(request.user):
-        rows = [r for r in rows if r.department_id == request.user.department_id]
-    reviews = inbound_selectors.review_counts(month, department)
+    rows = list(inbound_selectors.reconciliations(month, department, reader=request.user))
+    reviews = inbound_selectors.review_counts(month, department, reader=request.user)
     if request.GET.get("export") == "xlsx":
         return _report_xlsx(month, rows, reviews)
     kinds = list(FindingKind)
@@ -175,11 +178,11 @@ def board(request):
             "review_definitions": REVIEW_DEFINITIONS,
             "may_reconcile": inbound_selectors.may_reconcile(request.user),
             "runs": inbound_selectors.recent_runs(month),
-            "sources": inbound_selectors.tickets_by_source(start, end)
+            "sources": inbound_selectors.tickets_by_source(start, end, reader=request.user)
             if inbound_selectors.may_count_tickets(request.user)
             else None,
             "source_labels": inbound_selectors.source_labels(),
-            "transfers": inbound_selectors.transfers_by_platform(start, end)
+            "transfers": inbound_selectors.transfers_by_platform(start, end, reader=request.user)
             if inbound_selectors.may_count_tickets(request.user)
             else None,
             "export": query_with(request, export="xlsx", page=""),
@@ -269,7 +272,7 @@ def import_records(request):
 @require_POST
 @supervising
 def run(request):
-    form = MonthForm(request.POST)
+    form = MonthForm(request.POST, reader=request.user)
     if not form.is_valid() or not form.cleaned_data["month"]:
         messages.error(request, _("Enter a month as YYYY-MM."))
         return redirect("exchange:inbound")

@@ -89,7 +89,9 @@ def may_configure(user) -> bool:
 
 
 def may_oversee(user) -> bool:
-    """Center-wide readers of the staffing records (supervisors, leaders, administrators)."""
+    """Center-wide readers of the staffing records (supervisors, leaders, administrators): the
+    records of the halls of the centers they oversee (``accounts.regions``), leave requests by
+    department."""
     return is_center_wide(user)
 
 
@@ -105,8 +107,8 @@ def staff_of(department_id: int) -> QuerySet[User]:
 
 def irregularities(user) -> QuerySet[HallIrregularity]:
     rows = HallIrregularity.objects.select_related("hall", "window", "department", "finding")
-    if may_oversee(user):
-        return rows
+    if may_oversee(user):  # the centers they oversee (accounts.regions)
+        return rows.filter(regions.center_q(user, "hall__center"))
     if is_head(user):
         return rows.filter(department_id=user.department_id)
     return rows.none()
@@ -114,8 +116,8 @@ def irregularities(user) -> QuerySet[HallIrregularity]:
 
 def leave_requests(user) -> QuerySet[LeaveRequest]:
     rows = LeaveRequest.objects.select_related("user", "department", "decided_by")
-    if may_oversee(user):
-        return rows
+    if may_oversee(user):  # the centers they oversee (accounts.regions)
+        return rows.filter(regions.department_q(user))
     if is_head(user):
         return rows.filter(Q(department_id=user.department_id) | Q(user=user))
     return rows.filter(user=user)
@@ -123,19 +125,20 @@ def leave_requests(user) -> QuerySet[LeaveRequest]:
 
 def attendance(user) -> QuerySet[Attendance]:
     rows = Attendance.objects.select_related("user", "hall")
-    if may_oversee(user):
-        return rows
+    if may_oversee(user):  # the centers they oversee (accounts.regions)
+        return rows.filter(regions.center_q(user, "hall__center"))
     if is_head(user):
         return rows.filter(Q(department_id=user.department_id) | Q(user=user))
     return rows.filter(user=user)
 
 
 def findings(user) -> QuerySet[PatrolFinding]:
-    """The findings a user sees: all for the center-wide roles, their department's for a head,
+    """The findings a user sees: the center-wide roles those of the halls of the centers they
+    oversee, their department's for a head,
     those assigned to them or found on a patrol they did for anyone else."""
     rows = PatrolFinding.objects.select_related("patrol", "window", "assignee", "followed_up_by")
-    if may_oversee(user):
-        return rows
+    if may_oversee(user):  # the centers they oversee (accounts.regions)
+        return rows.filter(regions.center_q(user, "patrol__hall__center"))
     mine = Q(assignee=user) | Q(patrol__done_by=user)
     if is_head(user):
         mine |= Q(department_id=user.department_id)
@@ -144,8 +147,8 @@ def findings(user) -> QuerySet[PatrolFinding]:
 
 def assisted(user) -> QuerySet[AssistedService]:
     rows = AssistedService.objects.select_related("helper", "department", "called_back_by")
-    if may_oversee(user):
-        return rows
+    if may_oversee(user):  # the centers they oversee (accounts.regions)
+        return rows.filter(regions.center_q(user, "hall__center"))
     if is_head(user):
         return rows.filter(Q(department_id=user.department_id) | Q(helper=user))
     return rows.filter(helper=user)

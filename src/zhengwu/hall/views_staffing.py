@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department, User, Window
 from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
@@ -130,7 +131,9 @@ def department_attendance(request):
     user = request.user
     first, last, month = _month(request)
     departments = (
-        Department.objects.filter(is_active=True).order_by("sort_order", "code")
+        Department.objects.filter(regions.department_q(user, "pk"), is_active=True).order_by(
+            "sort_order", "code"
+        )
         if s.may_oversee(user)
         else Department.objects.filter(pk=user.department_id)
     )

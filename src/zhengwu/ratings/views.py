@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department, Window
 from zhengwu.cases.models import Case
 from zhengwu.core import clock
@@ -229,7 +230,9 @@ def rating_list(request):
             "filters": filters,
             "levels": sorted(rules.LEVELS.items(), reverse=True),
             "channels": Channel.choices,
-            "departments": Department.objects.order_by("sort_order", "code")
+            "departments": Department.objects.filter(regions.department_q(user, "pk")).order_by(
+                "sort_order", "code"
+            )
             if is_center_wide(user)
             else [],
         },

@@ -325,13 +325,15 @@ def report(request, params: Query[ReportIn]):
     }
     if params.group == "category":
         data = selectors.category_report(
-            start=params.start, end=params.end, efficiency_only=efficiency
+            start=params.start, end=params.end, efficiency_only=efficiency, reader=request.user
         )
         return presenters.report({**head, **data})
     if params.group == "year":
-        rows = selectors.year_report(start=params.start, end=params.end, efficiency_only=efficiency)
+        rows = selectors.year_report(
+            start=params.start, end=params.end, efficiency_only=efficiency, reader=request.user
+        )
         return presenters.report({**head, "rows": rows})
-    rows = selectors.performance_report(start=params.start, end=params.end)
+    rows = selectors.performance_report(start=params.start, end=params.end, reader=request.user)
     return presenters.report({**head, "rows": rows})
 
 

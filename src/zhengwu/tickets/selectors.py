@@ -245,11 +245,22 @@ _CATEGORY_COUNTS = {
 }
 
 
-def category_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -> dict:
+def _reported(reader) -> QuerySet[Ticket]:
+    """The tickets a report counts: those ``reader`` may see (``scope``: the hotline desk every
+    ticket, a supervisor or leader those of the centers under their region or their center), or
+    every ticket without a reader (the public figures, the assessment provider, which filters
+    by department itself)."""
+    return Ticket.objects.all() if reader is None else Ticket.objects.filter(scope(reader))
+
+
+def category_report(
+    *, start: dt.date, end: dt.date, efficiency_only: bool = True, reader=None
+) -> dict:
     """Received and substantiated per category for tickets received ``start`` … ``end``, with
     share, 查实率, its difference from the overall rate in points and the year-on-year change
-    (``reports.category_rows``). By default only efficiency complaints (效能投诉) count."""
-    base = Ticket.objects.all()
+    (``reports.category_rows``). By default only efficiency complaints (效能投诉) count; with a
+    ``reader``, only the tickets they may see (``_reported``)."""
+    base = _reported(reader)
     if efficiency_only:
         base = base.filter(category__is_efficiency=True)
 
@@ -281,11 +292,14 @@ def category_report(*, start: dt.date, end: dt.date, efficiency_only: bool = Tru
     return reports.category_rows(data)
 
 
-def year_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -> list[dict]:
+def year_report(
+    *, start: dt.date, end: dt.date, efficiency_only: bool = True, reader=None
+) -> list[dict]:
     """Received and substantiated per year (Shanghai calendar years) of ``start`` … ``end``,
     each year with its categories (``reports.category_rows`` within the year, year on year
-    against the year before when it is in the period)."""
-    base = Ticket.objects.filter(_period(start, end))
+    against the year before when it is in the period); with a ``reader``, only the tickets they
+    may see (``_reported``)."""
+    base = _reported(reader).filter(_period(start, end))
     if efficiency_only:
         base = base.filter(category__is_efficiency=True)
     rows = list(
@@ -325,13 +339,15 @@ def year_report(*, start: dt.date, end: dt.date, efficiency_only: bool = True) -
     return result
 
 
-def performance_report(*, start: dt.date, end: dt.date) -> list[dict]:
+def performance_report(*, start: dt.date, end: dt.date, reader=None) -> list[dict]:
     """Every handling unit's response, on-time, callback, resolution and satisfaction rates,
     returns and redo rounds, ranked (``reports.department_rows``), for tickets received
-    ``start`` … ``end`` and dispatched. Counted over ``department`` (never null here) and the
-    columns the index ``ticket_report_dept`` carries, so the report reads that index only."""
+    ``start`` … ``end`` and dispatched; with a ``reader``, the units of the tickets they may see
+    (``_reported``). Counted over ``department`` (never null here) and the columns the index
+    ``ticket_report_dept`` carries, so the report reads that index only."""
     rows = (
-        Ticket.objects.filter(_period(start, end), department__isnull=False)
+        _reported(reader)
+        .filter(_period(start, end), department__isnull=False)
         .order_by()
         .values("department_id")
         .annotate(
@@ -359,12 +375,13 @@ def performance_report(*, start: dt.date, end: dt.date) -> list[dict]:
     return reports.department_rows(data)
 
 
-def public_monthly_stats(year: int, month: int) -> dict:
+def public_monthly_stats(year: int, month: int, *, reader=None) -> dict:
     """A month's public figures (no personal data): received by kind, closed, replied on time
-    and callbacks, with the on-time and satisfaction rates."""
+    and callbacks, with the on-time and satisfaction rates; with a ``reader`` (the quarterly
+    bulletin), of the tickets they may see (``_reported``)."""
     start = dt.date(year, month, 1)
     end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    base = Ticket.objects.filter(_period(start, end)).order_by()
+    base = _reported(reader).filter(_period(start, end)).order_by()
     by_kind = dict(base.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     totals = base.aggregate(
         received=Count("id"),

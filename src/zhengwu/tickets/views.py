@@ -596,12 +596,12 @@ def report(request):
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         else:
             status = 422
-    categories = selectors.category_report(start=start, end=end)
+    categories = selectors.category_report(start=start, end=end, reader=request.user)
     years = []
     for year in range(end.year - 2, end.year + 1):
         first = max(dt.date(year, 1, 1), start) if year == start.year else dt.date(year, 1, 1)
         last = min(dt.date(year, 12, 31), end)
-        years.append((year, selectors.category_report(start=first, end=last)))
+        years.append((year, selectors.category_report(start=first, end=last, reader=request.user)))
     codes = []
     for _year, data in years:
         for row in data["rows"]:
@@ -638,11 +638,13 @@ def report(request):
             "start": start,
             "end": end,
             "categories": categories,
-            "years": selectors.year_report(start=dt.date(end.year - 2, 1, 1), end=end),
+            "years": selectors.year_report(
+                start=dt.date(end.year - 2, 1, 1), end=end, reader=request.user
+            ),
             "chart": chart,
             "chart_years": [y["year"] for y in by_year],
             "chart_table": table,
-            "performance": selectors.performance_report(start=start, end=end),
+            "performance": selectors.performance_report(start=start, end=end, reader=request.user),
         },
         status=status,
     )
