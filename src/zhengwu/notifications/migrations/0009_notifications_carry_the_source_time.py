@@ -48,8 +48,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("notifications", "0008_measure_notification_kind"),
-        ("supervision", "0011_warnings_partitioned_by_month"),
-        ("cases", "0016_case_events_partitioned_by_month"),
+        ("supervision", "0009_findings_referred_to_the_department"),
         ("hall", "0004_queue_closed_numbers_and_claim_indexes"),
         ("evaluation", "0002_surveys"),
     ]

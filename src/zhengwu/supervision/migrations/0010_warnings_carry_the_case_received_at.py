@@ -20,7 +20,6 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("supervision", "0009_findings_referred_to_the_department"),
-        ("cases", "0016_case_events_partitioned_by_month"),
         ("joint", "0005_scene_stage_names"),
     ]
 
