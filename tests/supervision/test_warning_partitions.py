@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.cases.helpers import AT, applicant_payload, file_case
-from tests.supervision.test_sweep import _race, _shared_cache_sqlite, act, staff  # noqa: F401
+from tests.supervision import test_sweep as sweep_tests
 from zhengwu.cases.models import Case
 from zhengwu.core import partitions
 from zhengwu.core.clock import LOCAL_TZ
@@ -29,6 +29,9 @@ from zhengwu.supervision.models import CaseWarning
 from zhengwu.supervision.recipients import WARNING_ROLES, notify
 
 D = dt.date.fromisoformat
+
+staff = sweep_tests.staff  # the fixture: the department's reviewer, heads and clerk
+act, _race = sweep_tests.act, sweep_tests._race
 
 ONLY_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -150,7 +153,9 @@ def test_a_sweep_a_month_later_writes_no_warning_or_notification_twice(item, sta
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(_shared_cache_sqlite(), reason="in-memory SQLite cannot queue writers")
+@pytest.mark.skipif(
+    sweep_tests._shared_cache_sqlite(), reason="in-memory SQLite cannot queue writers"
+)
 def test_two_writers_at_once_in_a_later_month_record_each_warning_and_notification_once(
     item, staff, travel
 ):
@@ -224,8 +229,9 @@ def test_the_migrations_fill_the_columns_and_partition_the_tables_holding_rows_a
             "PRIMARY KEY (id, source_at)"
         )
         made = indexes("notifications_notification")
-        assert "(kind, source_id, source_at) WHERE (applicant_id IS NOT NULL)" in (
-            made["notification_applicant_once"]
+        assert (
+            "(kind, source_id, source_at) WHERE (applicant_id IS NOT NULL)"
+            in (made["notification_applicant_once"])
         )
         assert {
             "notification_inbox",
