@@ -141,7 +141,7 @@ def test_warnings_and_irregularities_from_supervision(two_months, travel, make_c
         CaseWarning.objects.create(
             case=case, department=case.department, level=level, period=0 if day > "2025-10" else 1,
             due=dt.date.fromisoformat(day), raised_on=dt.date.fromisoformat(day),
-            raised_at=AT(f"{day} 07:00"), sweep="t",
+            raised_at=AT(f"{day} 07:00"), sweep="t", case_received_at=case.received_at,
         )  # fmt: skip
     Irregularity.objects.create(
         case=case, department=case.department, kind="retroactive", key="2",

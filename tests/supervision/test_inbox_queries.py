@@ -23,6 +23,7 @@ def fill(user, rows: int) -> None:
             kind=kinds[n % 3],
             code="yellow",
             source_id=1000 + n,
+            source_at=clock.now(),
             batch="b",
             created_at=clock.now(),
         )

@@ -32,6 +32,7 @@ def _warning(case, level, day, period=0):
         raised_on=D(day),
         raised_at=AT(f"{day} 07:00"),
         sweep="t",
+        case_received_at=case.received_at,
     )
 
 

@@ -1,4 +1,5 @@
-"""Monthly range partitions of the large append-only tables on PostgreSQL (docs/decisions/0007).
+"""Monthly range partitions of the large append-only tables on PostgreSQL (docs/decisions/0007,
+0008).
 
 PostgreSQL's declarative partitioning: the table keeps its name and is the parent every insert and
 query goes through (the ORM sees no difference); its rows live in one partition per month of the
@@ -48,6 +49,12 @@ TABLES: tuple[Partitioned, ...] = (
     Partitioned("cases_caseevent", "recorded_at", "case_id"),
     Partitioned("tickets_ticketevent", "recorded_at", "ticket_id"),
     Partitioned("ratings_taskevent", "recorded_at", "task_id"),
+    # Warnings by their case's receipt, notifications by their source's time: columns that are
+    # functions of each row's unique key, so the key with the month is as strict as the key
+    # alone (docs/decisions/0008).
+    Partitioned("supervision_casewarning", "case_received_at"),
+    Partitioned("supervision_jointwarning", "case_received_at"),
+    Partitioned("notifications_notification", "source_at"),
 )
 
 

@@ -78,7 +78,7 @@ def _record(kind: str, rows, *, now: dt.datetime, today: dt.date, irregular: boo
 def _notify(now: dt.datetime, token: str) -> int:
     """The responsible leader and person of every measure with a finding recorded now."""
     found = MeasureFinding.objects.filter(detected_at=now).values_list(
-        "pk", "kind", "measure__leader_id", "measure__person_id"
+        "pk", "kind", "detected_at", "measure__leader_id", "measure__person_id"
     )
     rows = [
         Notification(
@@ -86,10 +86,11 @@ def _notify(now: dt.datetime, token: str) -> int:
             kind=NotificationKind.MEASURE,
             code=kind,
             source_id=pk,
+            source_at=detected_at,
             batch=token,
             created_at=now,
         )
-        for pk, kind, leader_id, person_id in found
+        for pk, kind, detected_at, leader_id, person_id in found
         for user_id in dict.fromkeys((person_id, leader_id))
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

@@ -46,7 +46,7 @@ from zhengwu.hall.models.staffing import (
     PatrolSlot,
     StaffingSettings,
 )
-from zhengwu.notifications.models import Notification, NotificationKind
+from zhengwu.notifications.models import Notification, NotificationKind, day_start
 from zhengwu.workdays.loader import add_workdays, is_workday
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
@@ -439,6 +439,7 @@ def publish_rosters(*, now: dt.datetime) -> int:
                 kind=NotificationKind.DUTY_ROSTER,
                 code="published",
                 source_id=roster.pk,
+                source_at=day_start(roster.day),
                 batch=batch,
                 created_at=now,
             )

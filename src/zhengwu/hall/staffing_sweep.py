@@ -243,6 +243,7 @@ def _notify(rows: list[HallIrregularity], now: dt.datetime) -> int:
                 kind=NotificationKind.HALL_IRREGULARITY,
                 code=row.kind,
                 source_id=row.pk,
+                source_at=row.detected_at,
                 batch=batch,
                 created_at=now,
             )

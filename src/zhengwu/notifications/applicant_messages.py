@@ -81,6 +81,7 @@ def tell(case: Case, event: CaseEvent) -> Notification | None:
         kind=NotificationKind.CASE_STEP,
         code=event.kind,
         source_id=event.pk,
+        source_at=event.recorded_at,
         case=case,
         batch=batch,
         created_at=clock.now(),
@@ -102,19 +103,20 @@ def remind_supplements(today: dt.date, now: dt.datetime, token: str) -> int:
     ends within the next working day (one query on the partial index, one INSERT; the unique
     constraint on the kind and the notice event skips the ones reminded already). The
     notifications join the sweep's batch ``token``; the number written."""
-    notice = (
-        CaseEvent.objects.filter(case_id=OuterRef("pk"), kind=Action.REQUEST_SUPPLEMENT)
-        .order_by("-seq")
-        .values("id")[:1]
-    )
+    notice = CaseEvent.objects.filter(
+        case_id=OuterRef("pk"), kind=Action.REQUEST_SUPPLEMENT
+    ).order_by("-seq")
     rows = (
         Case.objects.filter(
             state=State.SUPPLEMENT_REQUESTED,
             supplement_due__gte=today,
             supplement_due__lte=remind_date(today),
         )
-        .annotate(notice_id=Subquery(notice))
-        .values("id", "owner_id", "applicant_id", "contact_phone", "notice_id")
+        .annotate(
+            notice_id=Subquery(notice.values("id")[:1]),
+            notice_at=Subquery(notice.values("recorded_at")[:1]),
+        )
+        .values("id", "owner_id", "applicant_id", "contact_phone", "notice_id", "notice_at")
     )
     Notification.objects.bulk_create(
         [
@@ -125,6 +127,7 @@ def remind_supplements(today: dt.date, now: dt.datetime, token: str) -> int:
                 kind=NotificationKind.SUPPLEMENT_DUE,
                 code="supplement_due",
                 source_id=row["notice_id"],
+                source_at=row["notice_at"],
                 case_id=row["id"],
                 batch=token,
                 created_at=now,

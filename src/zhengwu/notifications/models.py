@@ -4,9 +4,13 @@ went (read in the app, e-mailed, texted). The text is rendered in the reader's l
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhengwu.core.clock import LOCAL_TZ
 
 
 class NotificationKind(models.TextChoices):
@@ -27,6 +31,27 @@ class NotificationKind(models.TextChoices):
     # To the responsible leader and person of a rectification measure (``source`` the sweep's
     # ``evaluation.MeasureFinding``, ``code`` its kind; ``case`` empty).
     MEASURE = "measure", _("Rectification measure")
+
+
+# Where each kind's ``source`` is and which of its columns is ``source_at`` (the notification's
+# partition key, docs/decisions/0008): every writer takes it from this row, never from the clock.
+SOURCE_TIMES = {
+    NotificationKind.WARNING: ("supervision.CaseWarning", "raised_at"),
+    NotificationKind.IRREGULARITY: ("supervision.Irregularity", "detected_at"),
+    NotificationKind.CASE_STEP: ("cases.CaseEvent", "recorded_at"),
+    NotificationKind.SUPPLEMENT_DUE: ("cases.CaseEvent", "recorded_at"),
+    NotificationKind.JOINT_WARNING: ("supervision.JointWarning", "raised_at"),
+    NotificationKind.JOINT_IRREGULARITY: ("supervision.JointIrregularity", "detected_at"),
+    NotificationKind.HALL_IRREGULARITY: ("hall.HallIrregularity", "detected_at"),
+    # A roster is rewritten in place; its day never changes (one roster per hall and day).
+    NotificationKind.DUTY_ROSTER: ("hall.DutyRoster", "day"),
+    NotificationKind.MEASURE: ("evaluation.MeasureFinding", "detected_at"),
+}
+
+
+def day_start(day) -> dt.datetime:
+    """A roster's ``source_at``: midnight of its day in Shanghai."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
 
 
 # The kinds addressed to the applicant of a case rather than to staff.
@@ -67,6 +92,12 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     code = models.CharField(_("code"), max_length=24)
     source_id = models.BigIntegerField(_("source"))
+    # When the source was recorded (``SOURCE_TIMES``: the warning's raised_at, the event's
+    # recorded_at, ...), set by the writer from the source row. It never changes, so it is a
+    # function of (kind, source): the month PostgreSQL partitions the notifications by
+    # (docs/decisions/0008), which the unique constraints must include there without weakening
+    # them.
+    source_at = models.DateTimeField(_("source recorded at"))
     case = models.ForeignKey(
         "cases.Case",
         null=True,

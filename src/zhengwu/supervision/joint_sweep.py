@@ -100,12 +100,13 @@ def record_warnings(today: dt.date, now: dt.datetime, token: str) -> int:
         cursor.execute(
             f"""
             INSERT INTO {warning}
-                (joint_id, department_id, level, period, due, raised_on, raised_at, sweep)
+                (joint_id, department_id, level, period, due, raised_on, raised_at, sweep,
+                 case_received_at)
             SELECT j.id, j.lead_department_id, j.level,
                    CASE WHEN j.extension_workdays > 0 THEN 1 ELSE 0 END,
                    CASE WHEN j.level = 'statutory_overdue' THEN j.statutory_due
                         ELSE j.promised_due END,
-                   %s, %s, %s
+                   %s, %s, %s, j.received_at
             FROM {joint} j
             WHERE j.state = '{JointState.ACCEPTED.value}'
               AND j.level IN ({sql_list(WARNING_LEVELS)})

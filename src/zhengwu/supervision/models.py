@@ -45,6 +45,11 @@ class RaisedWarning(models.Model):
     raised_on = models.DateField(_("raised on"))
     raised_at = models.DateTimeField(_("raised at"))
     sweep = models.CharField(_("sweep"), max_length=32)
+    # When the case (or joint case) warned of was received, copied by the sweep from the row it
+    # raises the warning from. It never changes, so it is a function of the warning's key: the
+    # month PostgreSQL partitions the warnings by (docs/decisions/0008), which the unique
+    # constraint must include there without weakening it.
+    case_received_at = models.DateTimeField(_("case received at"))
 
     class Meta:
         abstract = True

@@ -15,7 +15,7 @@ from django.db import connection
 
 from zhengwu.accounts.models import Department, User
 from zhengwu.core.roles import Role
-from zhengwu.notifications.models import Notification
+from zhengwu.notifications.models import SOURCE_TIMES, Notification
 
 # Who is told of a warning: the department's staff with these roles, and its head.
 WARNING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_HEAD)
@@ -73,13 +73,14 @@ def notifications_sql(
     source: str, kind: str, code_column: str, roles, *, case_column: str = "x.case_id"
 ) -> str:
     """INSERT the notifications of the rows of ``source`` (a table or a ``WITH`` name with id,
-    department_id, ``code_column`` and the case, ``case_column``: ``NULL`` for the rows of a
-    joint case); parameters: kind, batch, created_at."""
+    department_id, ``code_column``, the case, ``case_column``: ``NULL`` for the rows of a joint
+    case, and the kind's source time, ``SOURCE_TIMES``); parameters: kind, batch, created_at."""
     notification = table(Notification)
+    at = SOURCE_TIMES[kind][1]
     return f"""
         INSERT INTO {notification}
-            (recipient_id, kind, code, source_id, case_id, batch, created_at)
-        SELECT r.user_id, %s, x.{code_column}, x.id, {case_column}, %s, %s
+            (recipient_id, kind, code, source_id, case_id, batch, created_at, source_at)
+        SELECT r.user_id, %s, x.{code_column}, x.id, {case_column}, %s, %s, x.{at}
         FROM {source} x
         JOIN ({recipients_sql(roles)}) r ON r.department_id = x.department_id
         {{where}}

@@ -21,9 +21,9 @@ scheduler, or cron running the same jobs beside it, does no harm.
 - ``exchange_push``: the safety net of the one outbox (records whose delivery task failed or
   waits for its back-off, to the province and to the other hotlines), and the urging of ticket
   transfers not acknowledged in time (``exchange.transfers.urge_overdue``);
-- ``partitions_ahead``: on PostgreSQL, the monthly partitions of the event tables for this month
-  and the next ones, created ahead where missing (``core.partitions.ensure_months``; nothing to
-  do on SQLite).
+- ``partitions_ahead``: on PostgreSQL, the monthly partitions of the event, warning and
+  notification tables for this month and the next ones, created ahead where missing
+  (``core.partitions.ensure_months``; nothing to do on SQLite).
 - ``exchange_reconcile``: each department's month of records that arrived or changed since
   it was last reconciled, reconciled with the cases (``exchange.reconcile_jobs.reconcile_due``).
 

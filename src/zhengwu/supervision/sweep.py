@@ -346,6 +346,7 @@ _CANDIDATE = (
     "extension_workdays",
     "statutory_due",
     "promised_due",
+    "received_at",
 )
 
 
@@ -366,12 +367,13 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
     warning = table(CaseWarning)
     row = f"""
         INSERT INTO {warning}
-            (case_id, department_id, level, period, due, raised_on, raised_at, sweep)
+            (case_id, department_id, level, period, due, raised_on, raised_at, sweep,
+             case_received_at)
         SELECT c.id, c.department_id, c.level,
                CASE WHEN c.extension_workdays > 0 THEN 1 ELSE 0 END,
                CASE WHEN c.level = 'statutory_overdue' THEN c.statutory_due
                     ELSE c.promised_due END,
-               %s, %s, %s
+               %s, %s, %s, c.received_at
         FROM {{source}} c
         WHERE c.state IN ({sql_list(OPEN_STATE_VALUES)})
           AND c.level IN ({sql_list(WARNING_LEVELS)})
@@ -384,7 +386,7 @@ def _record(candidates: str, params: list, today: dt.date, now: dt.datetime, tok
                 f"""
                 WITH changed AS ({candidates}),
                 warned AS ({row.format(source="changed")}
-                           RETURNING id, case_id, department_id, level),
+                           RETURNING id, case_id, department_id, level, raised_at),
                 told AS ({told} RETURNING 1)
                 SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM warned),
                        (SELECT count(*) FROM told)

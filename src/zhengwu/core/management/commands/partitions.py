@@ -1,5 +1,5 @@
-"""The monthly partitions of the event tables on PostgreSQL (docs/operations.md, Partition
-maintenance).
+"""The monthly partitions of the event, warning and notification tables on PostgreSQL
+(docs/operations.md, Partition maintenance).
 
     python manage.py partitions                      # each partition: range, rows, size
     python manage.py partitions --exact              # rows counted, not estimated
@@ -33,7 +33,10 @@ def _size(value: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "List, create ahead, or archive and detach the monthly partitions of the event tables."
+    help = (
+        "List, create ahead, or archive and detach the monthly partitions of the event, warning"
+        " and notification tables."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--exact", action="store_true", help="Count the rows exactly.")
