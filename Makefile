@@ -58,7 +58,7 @@ worker: migrate
 test: install-test
 	ZHENGWU_DATABASE_URL="$${ZHENGWU_TEST_DATABASE_URL:-sqlite:///$(CURDIR)/var/test.sqlite3}" \
 	ZHENGWU_VAR_DIR="$(CURDIR)/var/test" ZHENGWU_DB_CONN_MAX_AGE=0 \
-	$(BIN)/python -m pytest -n 2 --dist worksteal -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 ## lint: ruff, and the layers of DESIGN.md (import-linter; the circle check runs in `make test`)
 lint: install-test

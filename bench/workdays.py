@@ -44,8 +44,7 @@ def setup_django(var_dir: str) -> None:
     from django.core.management import call_command
 
     django.setup()
-    # The calendar's tables and what they depend on: the rest of the project is not measured here.
-    call_command("migrate", "workdays", verbosity=0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def make_inputs(calls: int, seed: int) -> list[tuple[dt.date, int]]:

@@ -120,16 +120,14 @@ def admin_user(make_user):
     return make_user(Role.ADMIN, username="admin1", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Debian chromium driven by Playwright, started once per test process (each
-    start takes seconds; every test opens its own contexts, which share nothing); skipped with a
-    reason when missing."""
+@pytest.fixture
+def browser():
+    """A headless Debian chromium driven by Playwright; skipped with a reason when missing."""
     if not CHROMIUM:
         pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # tests around the browser steps are still synchronous and safe.
+    # test itself around the browser steps are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as pw:
         instance = pw.chromium.launch(
@@ -148,19 +146,10 @@ def chromium():
             yield instance
         finally:
             instance.close()
+            # The queries a test makes while Playwright runs leave a connection open that
+            # pytest-django does not close; on PostgreSQL it kept the test database from being
+            # dropped at the end of the run.
             connections.close_all()
-
-
-@pytest.fixture
-def browser(chromium):
-    yield chromium
-    # What a test left open goes with it, as when each test had a browser of its own.
-    for context in list(chromium.contexts):
-        context.close()
-    # The queries a test makes while Playwright runs leave a connection open that pytest-django
-    # does not close; on PostgreSQL it kept the test database from being dropped at the end of
-    # the run.
-    connections.close_all()
 
 
 @pytest.fixture

@@ -48,29 +48,10 @@ def _admin(url: str, statement: str) -> None:
         conn.execute(sql.SQL(statement).format(name=sql.Identifier(database_name(url))))
 
 
-# An already-migrated database on the same server to copy instead of starting empty: the test
-# suite's smoke runs migrate it once, so each script's own ``migrate`` finds nothing left to do
-# (the migrations themselves are exercised by the suite's own test database).
-TEMPLATE_ENV = "ZHENGWU_BENCH_TEMPLATE_DB"
-
-
 def recreate_database(url: str) -> None:
-    """Drop the database named in ``url`` (whoever is connected) and create it empty, or as a copy
-    of the database named by ``ZHENGWU_BENCH_TEMPLATE_DB`` when that is set."""
+    """Drop the database named in ``url`` (whoever is connected) and create it empty."""
     _admin(url, "DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    template = os.environ.get(TEMPLATE_ENV)
-    if not template:
-        _admin(url, "CREATE DATABASE {name}")
-        return
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(database_name(url)), sql.Identifier(template)
-            )
-        )
+    _admin(url, "CREATE DATABASE {name}")
 
 
 def drop_database(url: str) -> None:

@@ -3,31 +3,21 @@ benchmark fails the suite. Speed is never asserted here (bench/README.md).
 
 The scripts that need PostgreSQL run only when ``ZHENGWU_TEST_DATABASE_URL`` is a PostgreSQL
 URL (the PostgreSQL leg of CI); each makes its own scratch database named after the script, the
-xdist worker and this process, so parallel workers never share one. Each worker migrates one
-template database first and every script's database starts as a copy of it
-(``ZHENGWU_BENCH_TEMPLATE_DB``): the script's own ``migrate`` then has nothing left to do,
-instead of running every migration again for each of a dozen scripts.
+xdist worker and this process, so parallel workers never share one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-
-import harness  # noqa: E402 - bench/harness, put on the path just above
-
 TEST_DB = os.environ.get("ZHENGWU_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DB.startswith(("postgres://", "postgresql://"))
 TIMEOUT_S = 300
@@ -157,66 +147,31 @@ def database_url(name: str) -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def migrated_template():
-    """This worker's migrated database, the template of every script's scratch database (made
-    once per worker, however the scheduler spreads the scripts over the workers)."""
-    url = database_url("template")
-    harness.recreate_database(url)
-    try:
-        with tempfile.TemporaryDirectory(prefix="zw-bench-template-") as var_dir:
-            harness.manage(harness.project_env(url, var_dir), "migrate", "--verbosity", "0")
-        yield harness.database_name(url)
-    finally:
-        harness.drop_database(url)
-
-
-def run(name: str, template: str | None = None) -> dict:
+def run(name: str) -> dict:
     command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--smoke", *EXTRA.get(name, [])]
-    env = dict(os.environ)
     if name not in NO_DATABASE:
         command += ["--database-url", database_url(name)]
-        if template:
-            env[harness.TEMPLATE_ENV] = template
-    timeout = TIMEOUTS_S.get(name, TIMEOUT_S)
-    # In a session of its own: a script that overruns is killed with the servers it started
-    # (gunicorn), which would otherwise go on taking the cores from the rest of the suite.
-    with subprocess.Popen(  # noqa: S603 - our own scripts, our own arguments
+    done = subprocess.run(  # noqa: S603 - our own scripts, our own arguments
         command,
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
-        start_new_session=True,
-    ) as done:
-        try:
-            stdout, stderr = done.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(done.pid, signal.SIGKILL)
-            stdout, stderr = done.communicate()
-            pytest.fail(f"{name} ran over {timeout} s:\n{stderr[-3000:]}")
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(done.pid, signal.SIGKILL)
-            if name not in NO_DATABASE:  # a killed script could not drop its own
-                harness.drop_database(database_url(name))
-    assert done.returncode == 0, f"{name} failed:\n{stderr[-3000:]}"
-    lines = [line for line in stdout.splitlines() if line.startswith("{")]
-    assert len(lines) == 1, f"{name} printed {len(lines)} JSON lines:\n{stdout[-2000:]}"
+        timeout=TIMEOUTS_S.get(name, TIMEOUT_S),
+        check=False,
+    )
+    assert done.returncode == 0, f"{name} failed:\n{done.stderr[-3000:]}"
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1, f"{name} printed {len(lines)} JSON lines:\n{done.stdout[-2000:]}"
     return json.loads(lines[0])
 
 
 @pytest.mark.parametrize("name", sorted(KEYS))
-def test_smoke_run_prints_the_documented_keys(name, request):
-    template = None
+def test_smoke_run_prints_the_documented_keys(name):
     if name == "workdays":
         pytest.importorskip("chinese_calendar", reason="the bench extra (chinese-calendar)")
-    elif name not in NO_DATABASE:
-        if not ON_POSTGRES:
-            pytest.skip("needs PostgreSQL: ZHENGWU_TEST_DATABASE_URL is not a postgres:// URL")
-        template = request.getfixturevalue("migrated_template")
-    line = run(name, template)
+    elif name not in NO_DATABASE and not ON_POSTGRES:
+        pytest.skip("needs PostgreSQL: ZHENGWU_TEST_DATABASE_URL is not a postgres:// URL")
+    line = run(name)
     missing = (COMMON | KEYS[name]) - set(line)
     assert not missing, f"{name} left out {sorted(missing)}"
     assert line["bench"] == name
