@@ -11,9 +11,10 @@ An indicator no provider counts is reported with a denominator of 0 and no value
 A table's total adds up the groups' numerators and denominators, which is exact for a ratio of
 counts but not for an indicator that does not add up (a percentile: the mean of the groups'
 percentiles is not the total's). A provider of such an indicator registers a **pooled** total
-beside it: a callable ``pooled(*, start, end, group, department_ids, keys)`` that answers
-``{indicator key: Count}`` for the groups ``keys`` taken together as one (``None``: every group
-of the table), computed over all their underlying values. For the indicators it answers, the
+beside it: a callable ``pooled(*, start, end, group, department_ids, sets)`` that answers, for
+each label of ``sets`` (``{label: group keys}``, the keys ``None`` for every group of the table),
+``{indicator key: Count}`` for those groups taken together as one, computed over all their
+underlying values, in one read for all the sets. For the indicators it answers, the
 pooled count replaces the sum in the table's total (and in a region's row, which pools the
 region's centers); every other indicator is still added up. An indicator is pooled by one
 provider only (a later one answering the same key replaces the earlier).
@@ -87,13 +88,16 @@ def pooled(
     end: dt.date,
     group: str,
     department_ids: Iterable[int] | None,
-    keys: Iterable[Hashable] | None = None,
-) -> dict[str, Count]:
-    """The pooled totals of the groups ``keys`` together (``None``: the whole table), per
-    indicator, from the providers that pool theirs; the other indicators are not in it."""
+    sets: Mapping[Hashable, Iterable[Hashable] | None],
+) -> dict[Hashable, dict[str, Count]]:
+    """Per label of ``sets`` (``{label: group keys}``; ``None``: every group of the table), the
+    pooled totals of those groups together, per indicator, from the providers that pool theirs
+    (one call of each for all the sets); the other indicators are not in it."""
     ids = None if department_ids is None else sorted(department_ids)
-    chosen = None if keys is None else list(keys)
-    result: dict[str, Count] = {}
+    chosen = {label: None if keys is None else list(keys) for label, keys in sets.items()}
+    result: dict[Hashable, dict[str, Count]] = {label: {} for label in chosen}
     for total in _POOLED.values():
-        result.update(total(start=start, end=end, group=group, department_ids=ids, keys=chosen))
+        found = total(start=start, end=end, group=group, department_ids=ids, sets=chosen)
+        for label, counts in found.items():
+            result[label].update(counts)
     return result

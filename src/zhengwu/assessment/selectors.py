@@ -242,8 +242,8 @@ def table(
         return rollup(
             table(start=start, end=end, group="center", department_ids=department_ids),
             group,
-            pool=lambda keys: providers.pooled(
-                start=start, end=end, group="center", department_ids=department_ids, keys=keys
+            pool=lambda sets: providers.pooled(
+                start=start, end=end, group="center", department_ids=department_ids, sets=sets
             ),
         )
     counts = providers.collect(start=start, end=end, group=group, department_ids=department_ids)
@@ -277,8 +277,9 @@ def table(
 def rollup(center_rows: list[Row], level: str, pool=None) -> list[Row]:
     """The rows of centers added up by the region at ``level`` above each (a city, a county,
     a township). A center above that level (the city's own center, when rolling up by county)
-    stays a row of its own region, named as its 本级. ``pool(center keys)`` answers the pooled
-    indicators of those centers together (``providers.pooled``), which replace their sums."""
+    stays a row of its own region, named as its 本级. ``pool({region: center keys})`` answers
+    the pooled indicators of each region's centers together (``providers.pooled``, one read for
+    every region), which replace their sums."""
     centers = Center.objects.filter(pk__in=[r.key for r in center_rows if r.key is not None])
     placed: dict[Hashable, str] = {}
     own_level: set[str] = set()
@@ -294,14 +295,14 @@ def rollup(center_rows: list[Row], level: str, pool=None) -> list[Row]:
     grouped: dict[str, list[Row]] = {}
     for row in center_rows:
         grouped.setdefault(placed.get(row.key, ""), []).append(row)
+    pooled = {} if pool is None else pool({c: [r.key for r in m] for c, m in grouped.items()})
     rows = []
     for code, members in grouped.items():
         name = names.get(code, str(code))
         if code in own_level:
             name = _("%(region)s (its own level)") % {"region": name}
         total = center_total(members)
-        if pool is not None:
-            _replace_pooled(total, pool([r.key for r in members]))
+        _replace_pooled(total, pooled.get(code, {}))
         rows.append(Row(key=code, name=name, indicators=total.indicators))
     rows.sort(key=lambda r: str(r.key))
     return rows
@@ -339,10 +340,10 @@ def table_total(rows: list[Row], *, start, end, group: str, department_ids) -> R
     (``providers.pooled``)."""
     total = center_total(rows)
     pooled_group = "center" if group in REGION_GROUPS else group
-    _replace_pooled(
-        total,
-        providers.pooled(start=start, end=end, group=pooled_group, department_ids=department_ids),
+    whole = providers.pooled(
+        start=start, end=end, group=pooled_group, department_ids=department_ids, sets={"": None}
     )
+    _replace_pooled(total, whole[""])
     return total
 
 

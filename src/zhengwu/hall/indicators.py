@@ -167,14 +167,21 @@ def _wait_counts(groups: list[list[float]]) -> dict[str, Ratio]:
     }
 
 
-def queue_pooled(*, start, end, group, department_ids, keys=None) -> dict[str, Ratio]:
-    """The pooled total of the wait indicators over the groups ``keys`` (``None``: all), for
-    the assessment tables' total row (``assessment.providers.pooled``): over all the numbers
-    together (``queue_rules.pooled_percentile``), never the mean of the groups' percentiles."""
+def queue_pooled(*, start, end, group, department_ids, sets) -> dict[Hashable, dict[str, Ratio]]:
+    """Per label of ``sets`` (``{label: group keys}``, ``None``: every group), the pooled wait
+    indicators of those groups together, for the assessment tables' total and region rows
+    (``assessment.providers.pooled``): over all their numbers (``queue_rules.pooled_percentile``),
+    never the mean of the groups' percentiles; one read of the waits for every set."""
     if group not in GROUPS:
         return {}
-    pooled = _wait_counts(list(_waits(start, end, group, department_ids, keys).values()))
-    return pooled or {"average_wait_minutes": Ratio(), "wait_p90_minutes": Ratio()}
+    every = any(keys is None for keys in sets.values())
+    wanted = None if every else {k for keys in sets.values() for k in keys}
+    waits = _waits(start, end, group, department_ids, wanted)
+    empty = {"average_wait_minutes": Ratio(), "wait_p90_minutes": Ratio()}
+    return {
+        label: _wait_counts([waits.get(k, []) for k in (waits if keys is None else keys)]) or empty
+        for label, keys in sets.items()
+    }
 
 
 # The providers of the section and their pooled totals (the staffing part adds its own).
@@ -195,7 +202,10 @@ def _center_counts(start, end, department_ids=None) -> dict[str, Ratio]:
             for key, count in counts.items():
                 out[key] = out.get(key, Ratio()) + count
     for pooled in POOLED.values():
-        out.update(pooled(start=start, end=end, group="center", department_ids=department_ids))
+        whole = pooled(
+            start=start, end=end, group="center", department_ids=department_ids, sets={"": None}
+        )
+        out.update(whole.get("", {}))
     return out
 
 
