@@ -92,3 +92,25 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(lambda n: valid_id_number(n, birth="19850615"))
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     created_at = factory.LazyFunction(clock.now)
+
+
+def dispatched_ticket(number: str, department, category, at=None):
+    """A 12345 complaint dispatched to ``department`` at ``at`` (now), as the hotline desk leaves
+    it: the one ticket every scope test counts per center."""
+    from zhengwu.tickets.models import Ticket
+
+    at = at or clock.now()
+    return Ticket.objects.create(
+        number=number,
+        kind="complaint",
+        category=category,
+        content="投诉",
+        caller_phone="13800000000",
+        channel="phone",
+        department=department,
+        state="dispatched",
+        received_at=at,
+        dispatched_at=at,
+        created_at=at,
+        updated_at=at,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory, WindowFactory
+from tests.factories import UserFactory, WindowFactory, dispatched_ticket
 from zhengwu.accounts import regions
 from zhengwu.assessment import brief as briefs
 from zhengwu.cases import selectors as case_selectors
@@ -21,7 +21,7 @@ from zhengwu.disclosure.models import DisclosureRequest
 from zhengwu.hall import queue_selectors
 from zhengwu.hall.models import Hall, WindowPost
 from zhengwu.tickets import selectors as ticket_selectors
-from zhengwu.tickets.models import Category, Ticket
+from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -55,20 +55,7 @@ def records(province):
     now = clock.now()
     category = Category.objects.create(code="SC-SCOPE", name="市场监管")
     for n, (key, department) in enumerate(province["departments"].items(), start=1):
-        Ticket.objects.create(
-            number=f"T-{key}",
-            kind="complaint",
-            category=category,
-            content="投诉",
-            caller_phone="13800000000",
-            channel="phone",
-            department=department,
-            state="dispatched",
-            received_at=now,
-            dispatched_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        dispatched_ticket(f"T-{key}", department, category, now)
         DisclosureRequest.objects.create(
             number=f"Y-{key}",
             channel="online",

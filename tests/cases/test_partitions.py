@@ -18,6 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.cases import test_audit_chain as chain
 from tests.cases.helpers import AT, applicant_payload, file_case
+from tests.partitions import constraints, is_partitioned, placed
 from zhengwu.cases import services
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.core import partitions
@@ -38,28 +39,6 @@ TABLES = ("cases_caseevent", "tickets_ticketevent", "ratings_taskevent")
 
 trail = chain.trail
 verify = chain.verify
-
-
-def is_partitioned(table: str) -> bool:
-    with connection.cursor() as cursor:
-        return partitions.is_partitioned(cursor, table)
-
-
-def placed(table: str) -> dict[int, str]:
-    """Each row's id → the partition it is stored in."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {table}")  # noqa: S608
-        return dict(cursor.fetchall())
-
-
-def constraints(table: str) -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass",
-            [table],
-        )
-        return dict(cursor.fetchall())
 
 
 def index_names(table: str) -> set[str]:

@@ -9,11 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import dispatched_ticket
 from tests.regions import REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
 from zhengwu.evaluation import bulletins
-from zhengwu.tickets.models import Category, Ticket
+from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +26,7 @@ def tickets(region_tree):
     now = clock.now()
     category = Category.objects.create(code="SC-BUL", name="市场监管")
     for key, department in region_tree["departments"].items():
-        Ticket.objects.create(
-            number=f"T-{key}",
-            kind="complaint",
-            category=category,
-            content="投诉",
-            caller_phone="13800000000",
-            channel="phone",
-            department=department,
-            state="dispatched",
-            received_at=now,
-            dispatched_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        dispatched_ticket(f"T-{key}", department, category, now)
     return region_tree
 
 

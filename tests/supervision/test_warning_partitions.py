@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.cases.helpers import AT, applicant_payload, file_case
+from tests.partitions import constraints, is_partitioned, placed
 from tests.supervision import test_sweep as sweep_tests
 from zhengwu.cases.models import Case
 from zhengwu.core import partitions
@@ -48,27 +49,6 @@ BEFORE_COLUMNS = [
     ("supervision", "0009_findings_referred_to_the_department"),
     ("notifications", "0008_measure_notification_kind"),
 ]
-
-
-def is_partitioned(table: str) -> bool:
-    with connection.cursor() as cursor:
-        return partitions.is_partitioned(cursor, table)
-
-
-def placed(table: str) -> dict[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, tableoid::regclass::text FROM {table}")  # noqa: S608
-        return dict(cursor.fetchall())
-
-
-def constraints(table: str) -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass",
-            [table],
-        )
-        return dict(cursor.fetchall())
 
 
 def indexes(table: str) -> dict[str, str]:

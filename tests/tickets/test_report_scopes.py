@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, dispatched_ticket
 from tests.regions import ALL_CENTERS, REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role, role_names
 from zhengwu.tickets import selectors
-from zhengwu.tickets.models import Category, Ticket
+from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +37,7 @@ def tickets(region_tree):
     for key, department in region_tree["departments"].items():
         for _copy in range(2 if key == "township" else 1):
             n += 1
-            Ticket.objects.create(
-                number=f"T{n:04d}-{key}",
-                kind="complaint",
-                category=category,
-                content="投诉",
-                caller_phone="13800000000",
-                channel="phone",
-                department=department,
-                state="dispatched",
-                received_at=now,
-                dispatched_at=now,
-                created_at=now,
-                updated_at=now,
-            )
+            dispatched_ticket(f"T{n:04d}-{key}", department, category, now)
     return region_tree
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, dispatched_ticket
 from tests.regions import ALL_CENTERS, REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
 from zhengwu.exchange import inbound_selectors
 from zhengwu.exchange.models.inbound import Reconciliation
-from zhengwu.tickets.models import Category, Ticket
+from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +38,7 @@ def figures(region_tree):
             unmatched=0,
             run_at=now,
         )
-        Ticket.objects.create(
-            number=f"T-{key}",
-            kind="complaint",
-            category=category,
-            content="投诉",
-            caller_phone="13800000000",
-            channel="phone",
-            department=department,
-            state="dispatched",
-            received_at=now,
-            dispatched_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        dispatched_ticket(f"T-{key}", department, category, now)
     return {**region_tree, "month": month}
 
 
