@@ -45,25 +45,21 @@ def may_count_tickets(user: User) -> bool:
     return bool(role_names(user) & (CENTER_WIDE_ROLES | {Role.OPERATOR}))
 
 
-def findings_scope(user: User) -> Q:
+def findings_scope(user: User, field: str = "department") -> Q:
+    """The departments whose findings and reconciliations ``user`` reads, on ``<field>`` (a
+    department's key): center-wide roles those under their region or center, a department head
+    their own."""
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return regions.department_q(user)
+        return regions.department_q(user, field)
     if Role.DEPARTMENT_HEAD in roles and user.department_id:
-        return Q(department_id=user.department_id)
+        return Q(**{field: user.department_id})
     return Q(pk__in=[])
 
 
 def departments_for(user: User) -> QuerySet[Department]:
     """The departments whose reconciliations ``user`` reads (``findings_scope``), by code."""
-    roles = role_names(user)
-    if roles & CENTER_WIDE_ROLES:
-        rows = Department.objects.filter(regions.department_q(user, "pk"))
-    elif Role.DEPARTMENT_HEAD in roles and user.department_id:
-        rows = Department.objects.filter(pk=user.department_id)
-    else:
-        rows = Department.objects.none()
-    return rows.order_by("code")
+    return Department.objects.filter(findings_scope(user, "pk")).order_by("code")
 
 
 def department_or_422(code: str) -> Department | None:
