@@ -208,7 +208,7 @@ def _supervising(request) -> None:
 )
 def run_reconciliation(request, payload: MonthIn):
     _supervising(request)
-    department = inbound_selectors.department_or_422(payload.department)
+    department = inbound_selectors.department_or_422(payload.department, request.user)
     rows = reconcile_now(month=_month(payload.month), department=department, actor=request.user)
     return [inbound_selectors.summary_out(row) for row in rows]
 
@@ -220,7 +220,7 @@ def run_reconciliation(request, payload: MonthIn):
 )
 def list_reconciliations(request, filters: Query[MonthIn]):
     _supervising(request)
-    department = inbound_selectors.department_or_422(filters.department)
+    department = inbound_selectors.department_or_422(filters.department, request.user)
     rows = inbound_selectors.reconciliations(_month(filters.month), department, reader=request.user)
     return [inbound_selectors.summary_out(row) for row in rows]
 

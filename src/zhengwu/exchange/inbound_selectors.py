@@ -62,11 +62,14 @@ def departments_for(user: User) -> QuerySet[Department]:
     return Department.objects.filter(findings_scope(user, "pk")).order_by("code")
 
 
-def department_or_422(code: str) -> Department | None:
+def department_or_422(code: str, reader: User | None = None) -> Department | None:
+    """The department of ``code`` (None for none given); with a ``reader``, only one whose
+    findings they read (``findings_scope``): another region's is answered as no such code."""
     code = str(code or "").replace("\x00", "").strip()
     if not code:
         return None
-    department = Department.objects.filter(code=code[:32]).first()
+    departments = Department.objects.all() if reader is None else departments_for(reader)
+    department = departments.filter(code=code[:32]).first()
     if department is None:
         raise ValidationFailed({"department": [_("No department has this code.")]})
     return department
@@ -208,19 +211,26 @@ def finding(user: User, pk: int) -> ReconciliationFinding:
     return found
 
 
-def recent_runs(month: dt.date, limit: int = 5) -> list[ReconciliationRun]:
-    """The latest reconciliations of ``month`` started from the page."""
-    return list(
-        ReconciliationRun.objects.filter(month=month)
-        .select_related("department", "started_by")
-        .order_by("-created_at", "-id")[:limit]
+def runs_for(reader: User) -> QuerySet[ReconciliationRun]:
+    """The runs ``reader`` follows: those of a department whose findings they read
+    (``findings_scope``), and those of every department they started themselves; a reader who
+    oversees the whole deployment with a center-wide role, every run."""
+    rows = ReconciliationRun.objects.select_related("department", "started_by")
+    if role_names(reader) & CENTER_WIDE_ROLES and regions.oversees_everything(reader):
+        return rows
+    return rows.filter(
+        Q(department__isnull=False, department__in=departments_for(reader).values("pk"))
+        | Q(department__isnull=True, started_by=reader)
     )
 
 
-def run(pk: int) -> ReconciliationRun:
-    found = (
-        ReconciliationRun.objects.select_related("department", "started_by").filter(pk=pk).first()
-    )
+def recent_runs(month: dt.date, reader: User, limit: int = 5) -> list[ReconciliationRun]:
+    """The latest reconciliations of ``month`` started from the page that ``reader`` follows."""
+    return list(runs_for(reader).filter(month=month).order_by("-created_at", "-id")[:limit])
+
+
+def run(pk: int, reader: User) -> ReconciliationRun:
+    found = runs_for(reader).filter(pk=pk).first()
     if found is None:
         raise NotFound()
     return found

@@ -24,6 +24,7 @@ from django_tasks import task
 
 from zhengwu.accounts.models import Department, User
 from zhengwu.core import clock
+from zhengwu.exchange.inbound_selectors import findings_scope
 from zhengwu.exchange.models.inbound import (
     DepartmentRecord,
     Reconciliation,
@@ -67,10 +68,10 @@ def reconcile_month(
 def reconcile_now(
     *, month: dt.date, department: Department | None, actor: User | None = None
 ) -> list[Reconciliation]:
-    """Reconcile ``month`` of ``department`` (or of every department with records in it) here
-    and now, one department at a time (``reconcile_month``)."""
+    """Reconcile ``month`` of ``department`` (or of every department with records in it that
+    ``actor`` oversees) here and now, one department at a time (``reconcile_month``)."""
     done: list[Reconciliation] = []
-    for each in _departments(month, department):
+    for each in _departments(month, department, actor):
         done += reconcile_month(month=month, department=each, actor=actor)
     return done
 
@@ -111,7 +112,12 @@ def reconcile_due() -> int:
 # ---------------------------------------------------------------- runs started from the page
 
 
-def _departments(month: dt.date, department: Department | None) -> list[Department]:
+def _departments(
+    month: dt.date, department: Department | None, actor: User | None = None
+) -> list[Department]:
+    """``department``, or every department with records in ``month``: those ``actor`` reads
+    (``inbound_selectors.findings_scope``: a county supervisor's run covers the county and its
+    townships, not the province), all of them for the scheduler (no actor)."""
     if department is not None:
         return [department]
     first, last = month_bounds(month)
@@ -121,12 +127,15 @@ def _departments(month: dt.date, department: Department | None) -> list[Departme
         .values_list("department_id", flat=True)
         .distinct()
     )
-    return list(Department.objects.filter(pk__in=list(ids)).order_by("code"))
+    departments = Department.objects.filter(pk__in=list(ids))
+    if actor is not None:
+        departments = departments.filter(findings_scope(actor, "pk"))
+    return list(departments.order_by("code"))
 
 
 def start(*, actor: User, month: dt.date, department: Department | None) -> ReconciliationRun:
     """Queue the reconciliation of ``month`` (of ``department``, or of every department with
-    records in it) for a task worker; the run the page follows."""
+    records in it that ``actor`` oversees) for a task worker; the run the page follows."""
     with transaction.atomic():
         run_row = ReconciliationRun.objects.create(
             month=month.replace(day=1),
@@ -146,7 +155,7 @@ def run(pk: int) -> ReconciliationRun:
         row = ReconciliationRun.objects.select_for_update().filter(pk=pk).first()
         if row is None or row.state != ReconciliationRun.State.QUEUED:
             return row
-        departments = _departments(row.month, row.department)
+        departments = _departments(row.month, row.department, row.started_by)
         row.state = ReconciliationRun.State.RUNNING
         row.started_at = clock.now()
         row.departments = len(departments)

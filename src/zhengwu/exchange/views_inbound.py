@@ -177,7 +177,7 @@ def board(request):
             "definitions": _definitions(),
             "review_definitions": REVIEW_DEFINITIONS,
             "may_reconcile": inbound_selectors.may_reconcile(request.user),
-            "runs": inbound_selectors.recent_runs(month),
+            "runs": inbound_selectors.recent_runs(month, request.user),
             "sources": inbound_selectors.tickets_by_source(start, end, reader=request.user)
             if inbound_selectors.may_count_tickets(request.user)
             else None,
@@ -286,7 +286,7 @@ def run(request):
 @supervising
 def run_progress(request, pk: int):
     """The progress of a run (the board polls it while it is queued or running)."""
-    row = inbound_selectors.run(pk)
+    row = inbound_selectors.run(pk, request.user)
     return render(request, "exchange/inbound/_run.html", {"run": row})
 
 

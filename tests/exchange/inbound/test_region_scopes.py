@@ -6,6 +6,8 @@ ticket."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -13,8 +15,8 @@ from tests.factories import UserFactory, dispatched_ticket
 from tests.regions import ALL_CENTERS, REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
-from zhengwu.exchange import inbound_selectors
-from zhengwu.exchange.models.inbound import Reconciliation
+from zhengwu.exchange import inbound_selectors, reconcile_jobs
+from zhengwu.exchange.models.inbound import DepartmentRecord, RecordBatch, Reconciliation
 from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,74 @@ def test_the_hotline_desk_counts_every_ticket(figures):
     today = clock.today()
     counts = inbound_selectors.tickets_by_source(today, today, reader=operator)
     assert counts[inbound_selectors.HOTLINE] == len(ALL_CENTERS)
+
+
+@pytest.fixture
+def records(region_tree, item):
+    """One department record of September 2025 in each center's department."""
+    now = clock.now()
+    for key, department in region_tree["departments"].items():
+        batch = RecordBatch.objects.create(
+            department=department, source="api", rows=1, received_at=now
+        )
+        DepartmentRecord.objects.create(
+            department=department,
+            record_number=f"R-{key}",
+            item=item,
+            applicant_number="91330100MA27XXXX0X",
+            received_on=dt.date(2025, 9, 8),
+            batch=batch,
+            updated_at=now,
+        )
+    return region_tree
+
+
+def test_a_run_for_every_department_covers_only_those_the_starter_oversees(
+    records, region_reader, django_capture_on_commit_callbacks
+):
+    county = region_reader("county_supervisor")
+    province = region_reader("provincial_leader")
+    september = dt.date(2025, 9, 1)
+    ours = {f"D-{k}" for k in REGION_LEVELS["county_supervisor"]}
+
+    done = reconcile_jobs.reconcile_now(month=september, department=None, actor=county)
+    assert {r.department.code for r in done} == ours
+    with django_capture_on_commit_callbacks(execute=False):
+        started = reconcile_jobs.start(actor=county, month=september, department=None)
+        theirs = reconcile_jobs.start(actor=province, month=september, department=None)
+    assert reconcile_jobs.run(started.pk).departments == len(ours)
+    assert reconcile_jobs.run(theirs.pk).departments == len(ALL_CENTERS)
+    # the scheduler (no one started it) still covers every department
+    everyone = reconcile_jobs.reconcile_now(month=september, department=None)
+    assert {r.department.code for r in everyone} == {f"D-{k}" for k in ALL_CENTERS}
+
+    # the runs a reader follows: the county's own, not the province's run of everything
+    assert [r.pk for r in inbound_selectors.recent_runs(september, county)] == [started.pk]
+    assert {r.pk for r in inbound_selectors.recent_runs(september, province)} == {
+        started.pk,
+        theirs.pk,
+    }
+    client = Client()
+    client.force_login(county)
+    assert client.get(f"/exchange/inbound/runs/{started.pk}/").status_code == 200
+    assert client.get(f"/exchange/inbound/runs/{theirs.pk}/").status_code == 404
+
+
+def test_another_regions_department_is_no_department_to_reconcile(records, region_reader):
+    client = Client()
+    client.force_login(region_reader("county_supervisor"))
+    answer = client.post(
+        "/api/v1/exchange/reconciliations",
+        {"month": "2025-09", "department": "D-other_city"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["errors"]["department"] == ["没有该编码的部门。"]
+    assert not Reconciliation.objects.filter(department__code="D-other_city").exists()
+    answer = client.post(
+        "/api/v1/exchange/reconciliations",
+        {"month": "2025-09", "department": "D-township"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert [r["department"] for r in answer.json()] == ["D-township"]
