@@ -16,7 +16,7 @@ from tests.regions import ALL_CENTERS, REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
 from zhengwu.exchange import inbound_selectors, reconcile_jobs
-from zhengwu.exchange.models.inbound import DepartmentRecord, RecordBatch, Reconciliation
+from zhengwu.exchange.models.inbound import DepartmentRecord, Reconciliation, RecordBatch
 from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
