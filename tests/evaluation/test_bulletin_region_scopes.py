@@ -1,7 +1,7 @@
 """The quarterly bulletin follows the reader's region (accounts.regions): its hotline table and
 ticket figures and its evaluations cover the centers the reader oversees: a township center's
 supervisor their center, a county supervisor the county and its townships, not another county,
-a provincial leader all (and the rectification section, the whole deployment's, only for them)."""
+a provincial leader all (its rectification figures: test_rectification_regions.py)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
 """The rectification ledgers follow the reader's region (accounts.regions): a county supervisor
 sees the measures of the units under the county and the ledgers holding one (and those they
-opened), not another county's; a supervisor of the whole deployment sees every one."""
+opened), not another county's; a supervisor of the whole deployment sees every one. The
+quarterly bulletin's rectification figures count the same."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -14,12 +17,16 @@ from tests.evaluation.rectification_fixtures import (  # noqa: F401 - fixtures
 )
 from tests.factories import CenterFactory, DepartmentFactory, RegionFactory
 from zhengwu.core.roles import Role
+from zhengwu.evaluation import bulletins
 from zhengwu.evaluation import rectification_selectors as selectors
 
 pytestmark = pytest.mark.django_db
 
 
-def test_ledgers_and_measures_follow_the_region(make_user):
+@pytest.fixture
+def two_counties(make_user):
+    """A ledger with one measure of 西湖区民政局 and one with two of 滨江区民政局, opened by a
+    supervisor of the whole deployment; a supervisor of 西湖区."""
     city = RegionFactory(code="330100", name="示范市")
     county = RegionFactory(code="330106", name="西湖区", parent=city)
     other = RegionFactory(code="330108", name="滨江区", parent=city)
@@ -35,16 +42,34 @@ def test_ledgers_and_measures_follow_the_region(make_user):
         for d in (here, there)
     }
     ours, theirs = one_problem_ledger(office), one_problem_ledger(office)
-    for ledger, unit in ((ours, here), (theirs, there)):
+    for ledger, unit, count in ((ours, here, 1), (theirs, there, 2)):
         head = heads[unit.code]
-        measure_on(office, ledger, unit=unit, head=head, person=head)
+        for _ in range(count):
+            measure_on(office, ledger, unit=unit, head=head, person=head)
 
     county_supervisor = make_user(Role.SUPERVISOR, username="xh_sup", full_name="韩督查")
     county_supervisor.region = county
     county_supervisor.save(update_fields=["region"])
+    return office, county_supervisor, ours, theirs
+
+
+def test_ledgers_and_measures_follow_the_region(two_counties):
+    office, county_supervisor, ours, theirs = two_counties
     assert set(selectors.measures_for(county_supervisor).values_list("unit__code", flat=True)) == {
         "XH-MZJ"
     }
     assert set(selectors.ledgers_for(county_supervisor)) == {ours}
     assert set(selectors.ledgers_for(office)) == {ours, theirs}
-    assert selectors.measures_for(office).count() == 2
+    assert selectors.measures_for(office).count() == 3
+
+
+def test_the_bulletins_rectification_figures_follow_the_region(two_counties):
+    office, county_supervisor, _ours, _theirs = two_counties
+    start, end = dt.date(2025, 7, 1), dt.date(2025, 9, 30)  # the ledgers' source: 2025-09-01
+    county = bulletins.rectification_progress(start=start, end=end, reader=county_supervisor)
+    assert (county.sources, county.problems, county.measures) == (1, 1, 1)
+    whole = bulletins.rectification_progress(start=start, end=end)
+    assert (whole.sources, whole.problems, whole.measures) == (2, 2, 3)
+    # the bulletin of the quarter carries the reader's figures, the whole for the office
+    assert bulletins.build(year=2025, quarter=3, reader=county_supervisor).rectification == county
+    assert bulletins.build(year=2025, quarter=3, reader=office).rectification == whole

@@ -52,7 +52,9 @@ _RECTIFICATION: list[Callable[..., RectificationProgress | None]] = []
 
 
 def register_rectification_progress(provider: Callable[..., RectificationProgress | None]):
-    """The ledger's answer for a quarter: ``provider(start=, end=)``; the last registered wins."""
+    """The ledger's answer for a quarter: ``provider(start=, end=)``, and for a reader who
+    oversees part of the deployment ``provider(start=, end=, reader=)``; the last registered
+    wins."""
     _RECTIFICATION[:] = [provider]
 
 
@@ -60,11 +62,16 @@ def unregister_rectification_progress() -> None:
     _RECTIFICATION.clear()
 
 
-def rectification_progress(*, start: dt.date, end: dt.date) -> RectificationProgress | None:
-    """The ledger's figures for the period, or None when no ledger is installed."""
+def rectification_progress(
+    *, start: dt.date, end: dt.date, reader=None
+) -> RectificationProgress | None:
+    """The ledger's figures for the period (with a ``reader``, of what they oversee), or None
+    when no ledger is installed."""
     if not _RECTIFICATION:
         return None
-    return _RECTIFICATION[0](start=start, end=end)
+    if reader is None:
+        return _RECTIFICATION[0](start=start, end=end)
+    return _RECTIFICATION[0](start=start, end=end, reader=reader)
 
 
 # ---------------------------------------------------------------- quarters
@@ -180,8 +187,8 @@ def _tickets(start: dt.date, end: dt.date, reader=None) -> dict:
 def build(*, year: int, quarter: int, reader=None) -> Bulletin:
     """The bulletin of the quarter; with a ``reader``, of what they oversee (``accounts.regions``:
     the departments and windows, tickets, warnings, irregularities and evaluations of the centers
-    under their region or of their center). The rectification ledger's figures are the whole
-    deployment's, so a reader who oversees part of it has no such section."""
+    under their region or of their center), the rectification ledger's figures too: the
+    ledgers they see and the measures of the units they oversee."""
     from zhengwu.evaluation.models.surveys import Evaluation
     from zhengwu.evaluation.survey_selectors import results, visible_evaluations
     from zhengwu.supervision import selectors as supervision
@@ -222,7 +229,9 @@ def build(*, year: int, quarter: int, reader=None) -> Bulletin:
         evaluations=[
             (e, results(e, with_evidence=False, reader=reader).band_counts) for e in finished[:20]
         ],
-        rectification=rectification_progress(start=start, end=end) if whole else None,
+        rectification=rectification_progress(
+            start=start, end=end, reader=None if whole else reader
+        ),
     )
 
 

@@ -248,13 +248,20 @@ class Progress:
     discipline: dict[str, int] = field(default_factory=dict)  # 人次 by kind, in the period
 
 
-def progress(period_from: dt.date, period_to: dt.date) -> Progress:
-    """Counts of the rectification ledger for ``period_from``–``period_to`` (inclusive)."""
-    sources = Rectification.objects.filter(source_date__range=(period_from, period_to))
-    existing = Measure.objects.filter(rectification__source_date__lte=period_to)
+def progress(period_from: dt.date, period_to: dt.date, reader=None) -> Progress:
+    """Counts of the rectification ledger for ``period_from``–``period_to`` (inclusive); with a
+    ``reader``, of the ledgers they see and the measures of the units they oversee
+    (``ledgers_for``, ``measures_for``)."""
+    ledgers = Rectification.objects.all() if reader is None else ledgers_for(reader)
+    measures = Measure.objects.all() if reader is None else measures_for(reader)
+    sources = ledgers.filter(source_date__range=(period_from, period_to))
+    existing = measures.filter(rectification__source_date__lte=period_to)
     not_done = existing.filter(Q(verified_on__isnull=True) | Q(verified_on__gt=period_to))
+    records = DisciplineRecord.objects.all()
+    if reader is not None:
+        records = records.filter(rectification__in=ledgers.values("pk"))
     discipline = dict(
-        DisciplineRecord.objects.filter(taken_on__range=(period_from, period_to))
+        records.filter(taken_on__range=(period_from, period_to))
         .values("kind")
         .annotate(n=Count("pk"))
         .values_list("kind", "n")
@@ -264,8 +271,8 @@ def progress(period_from: dt.date, period_to: dt.date) -> Progress:
         period_to=period_to,
         ledgers=sources.count(),
         problems=Problem.objects.filter(rectification__in=sources).count(),
-        measures=Measure.objects.filter(rectification__in=sources).count(),
-        measures_done=Measure.objects.filter(verified_on__range=(period_from, period_to)).count(),
+        measures=measures.filter(rectification__in=sources).count(),
+        measures_done=measures.filter(verified_on__range=(period_from, period_to)).count(),
         measures_open=not_done.count(),
         overdue=not_done.filter(deadline__lt=period_to).count(),
         discipline={kind.value: discipline.get(kind.value, 0) for kind in DisciplineKind},
@@ -286,20 +293,24 @@ def discipline_counts(user, *, period_from: dt.date, period_to: dt.date) -> dict
     return {kind.value: rows.get(kind.value, 0) for kind in DisciplineKind}
 
 
-def bulletin_progress(*, start: dt.date, end: dt.date):
+def bulletin_progress(*, start: dt.date, end: dt.date, reader=None):
     """The quarterly bulletin's rectification figures (``bulletins.RectificationProgress``): the
     ledgers opened in the period, their problems and measures, the measures verified in it,
-    the problems whose every measure was verified by its end, and the measures overdue then."""
+    the problems whose every measure was verified by its end, and the measures overdue then;
+    with a ``reader``, of what they oversee (``progress``: a problem counts as done when every
+    measure of theirs on it was verified)."""
     from zhengwu.evaluation.bulletins import RectificationProgress
 
-    found = progress(start, end)
-    sources = Rectification.objects.filter(source_date__range=(start, end))
-    undone = Measure.objects.filter(problem=OuterRef("pk")).filter(
+    found = progress(start, end, reader)
+    ledgers = Rectification.objects.all() if reader is None else ledgers_for(reader)
+    measures = Measure.objects.all() if reader is None else measures_for(reader)
+    sources = ledgers.filter(source_date__range=(start, end))
+    undone = measures.filter(problem=OuterRef("pk")).filter(
         Q(verified_on__isnull=True) | Q(verified_on__gt=end)
     )
     problems = Problem.objects.filter(rectification__in=sources)
     problems_done = (
-        problems.filter(Exists(Measure.objects.filter(problem=OuterRef("pk"))))
+        problems.filter(Exists(measures.filter(problem=OuterRef("pk"))))
         .filter(~Exists(undone))
         .count()
     )
