@@ -123,6 +123,27 @@ def test_a_decision_without_its_certificate(item, clerk, reviewer, travel):
     assert Irregularity.objects.filter(kind="no_certificate").count() == 2
 
 
+def test_the_certificate_check_records_every_case_a_batch_at_a_time(
+    item, clerk, travel, monkeypatch
+):
+    """Three decisions without their event, found two at a time: the full batch and the
+    last, partial one are both written (and counted once)."""
+    from zhengwu.supervision import seal
+
+    monkeypatch.setattr(seal, "CERTIFICATE_BATCH", 2)
+    travel(AT("2025-10-09 09:00"))
+    behind = [
+        act(clerk, file_case(clerk, applicant=applicant_payload(k)), "accept") for k in (1, 2, 3)
+    ]
+    Case.objects.filter(pk__in=[c.pk for c in behind]).update(
+        state="granted", completed_on=D("2025-10-09")
+    )
+    swept(travel, "2025-10-10 07:00")
+    for case in behind:
+        assert kinds(case) == [("no_certificate", "decision")]
+    assert Irregularity.objects.filter(kind="no_certificate").count() == 3
+
+
 def test_reviews_keep_every_note(item, clerk, supervisor, head, travel):
     travel(AT("2025-09-30 10:00"))
     case = file_case(clerk)

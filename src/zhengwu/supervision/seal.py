@@ -47,6 +47,8 @@ ACCEPTED_STATES = (
     State.DELIVERED.value,
 )
 DECIDED_STATES = (State.GRANTED.value, State.DENIED.value, State.DELIVERED.value)
+# The certificate check reads and writes its findings this many at a time.
+CERTIFICATE_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -236,27 +238,34 @@ def missing_certificates(today: dt.date, now: dt.datetime, token: str) -> int:
             .exclude(Exists(archived))
             .values("id", "department_id", "state", "accepted_on", "completed_on")
         )
-        new = [
-            Irregularity(
-                case_id=row["id"],
-                department_id=row["department_id"],
-                kind=IrregularityKind.NO_CERTIFICATE,
-                key=key,
-                evidence={
-                    "step": key,
-                    "state": row["state"],
-                    "accepted_on": _iso(row["accepted_on"]),
-                    "completed_on": _iso(row["completed_on"]),
-                    "missing_events": list(kinds),
-                },
-                detected_on=today,
-                detected_at=now,
-                sweep=token,
+        # Streamed and written a batch at a time: what the check holds in memory is one batch,
+        # however many cases a province's tables hold or a fault has left without their event.
+        batch: list[Irregularity] = []
+        for row in rows.iterator(chunk_size=CERTIFICATE_BATCH):
+            batch.append(
+                Irregularity(
+                    case_id=row["id"],
+                    department_id=row["department_id"],
+                    kind=IrregularityKind.NO_CERTIFICATE,
+                    key=key,
+                    evidence={
+                        "step": key,
+                        "state": row["state"],
+                        "accepted_on": _iso(row["accepted_on"]),
+                        "completed_on": _iso(row["completed_on"]),
+                        "missing_events": list(kinds),
+                    },
+                    detected_on=today,
+                    detected_at=now,
+                    sweep=token,
+                )
             )
-            for row in rows
-        ]
-        Irregularity.objects.bulk_create(new, ignore_conflicts=True, batch_size=1_000)
-        found += len(new)
+            if len(batch) == CERTIFICATE_BATCH:
+                Irregularity.objects.bulk_create(batch, ignore_conflicts=True)
+                found += len(batch)
+                batch = []
+        Irregularity.objects.bulk_create(batch, ignore_conflicts=True)
+        found += len(batch)
     return found
 
 
