@@ -109,6 +109,23 @@ def center_q(user, field: str = "center") -> Q:
     return Q()
 
 
+def staff_within_q(user, field: str = "user") -> Q:
+    """The staff on ``<field>`` whose own oversight lies within ``user``'s: for a region, those
+    of a region under it or, without one, of a center under it; for a center, those of that
+    center without a region; ``Q()`` for everything."""
+    kind, value = _oversight(user)
+    if kind == "region":
+        return Q(**{f"{field}__region__path__startswith": value}) | Q(
+            **{
+                f"{field}__region__isnull": True,
+                f"{field}__center__region__path__startswith": value,
+            }
+        )
+    if kind == "center":
+        return Q(**{f"{field}__region__isnull": True, f"{field}__center_id": value})
+    return Q()
+
+
 def in_oversight(user, department_id: int | None) -> bool:
     kind, value = _oversight(user)
     if kind == "all":

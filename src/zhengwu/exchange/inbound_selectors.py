@@ -213,14 +213,20 @@ def finding(user: User, pk: int) -> ReconciliationFinding:
 
 def runs_for(reader: User) -> QuerySet[ReconciliationRun]:
     """The runs ``reader`` follows: those of a department whose findings they read
-    (``findings_scope``), and those of every department they started themselves; a reader who
-    oversees the whole deployment with a center-wide role, every run."""
+    (``findings_scope``), and those of every department started by themselves or, for a
+    center-wide role, by a colleague whose region or center lies within theirs (such a run
+    covered only departments under it); with a center-wide role over the whole deployment,
+    every run."""
     rows = ReconciliationRun.objects.select_related("department", "started_by")
-    if role_names(reader) & CENTER_WIDE_ROLES and regions.oversees_everything(reader):
+    center_wide = bool(role_names(reader) & CENTER_WIDE_ROLES)
+    if center_wide and regions.oversees_everything(reader):
         return rows
+    starters = Q(started_by=reader)
+    if center_wide:
+        starters |= regions.staff_within_q(reader, "started_by")
     return rows.filter(
         Q(department__isnull=False, department__in=departments_for(reader).values("pk"))
-        | Q(department__isnull=True, started_by=reader)
+        | (Q(department__isnull=True) & starters)
     )
 
 

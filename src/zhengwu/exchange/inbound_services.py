@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Applicant, Department, User
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.core import clock
@@ -75,9 +76,12 @@ class RowProblem:
 
 
 def may_send_records(user: User, department: Department | None = None) -> bool:
+    """Whether ``user`` sends department records (of ``department``): a center-wide role those
+    of the departments under their region or center (``accounts.regions``), a department's
+    sender its own."""
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        return True
+        return department is None or regions.in_oversight(user, department.pk)
     if not roles & DEPARTMENT_SENDERS:
         return False
     return department is None or department.pk == user.department_id
@@ -133,13 +137,16 @@ def check_rows(actor: User, rows: Sequence[Mapping]) -> tuple[list[dict], list[R
     today = clock.today()
     seen: set[tuple[int, str]] = set()
     cleaned: list[dict] = []
+    allowed: dict[int, bool] = {}  # per department of the batch, asked once
     for index, row in enumerate(rows):
         out: dict = {}
         code = text[index]["department"]
         department = departments.get(code)
+        if department is not None and department.pk not in allowed:
+            allowed[department.pk] = may_send_records(actor, department)
         if department is None:
             problems.append(RowProblem(index, "department", _("No department has this code.")))
-        elif not may_send_records(actor, department):
+        elif not allowed[department.pk]:
             problems.append(
                 RowProblem(index, "department", _("You may not send this department's records."))
             )

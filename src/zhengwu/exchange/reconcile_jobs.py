@@ -155,7 +155,12 @@ def run(pk: int) -> ReconciliationRun:
         row = ReconciliationRun.objects.select_for_update().filter(pk=pk).first()
         if row is None or row.state != ReconciliationRun.State.QUEUED:
             return row
-        departments = _departments(row.month, row.department, row.started_by)
+        if row.department_id is None and row.started_by_id is None:
+            # its starter's account is gone: whose departments it covered is not known, and a
+            # run from the page is never the scheduler's run of every department
+            departments = []
+        else:
+            departments = _departments(row.month, row.department, row.started_by)
         row.state = ReconciliationRun.State.RUNNING
         row.started_at = clock.now()
         row.departments = len(departments)

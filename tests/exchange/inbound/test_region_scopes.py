@@ -11,12 +11,17 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory, dispatched_ticket
+from tests.factories import UserFactory, dispatched_ticket, valid_id_number
 from tests.regions import ALL_CENTERS, REGION_LEVELS
 from zhengwu.core import clock
 from zhengwu.core.roles import Role
 from zhengwu.exchange import inbound_selectors, reconcile_jobs
-from zhengwu.exchange.models.inbound import DepartmentRecord, Reconciliation, RecordBatch
+from zhengwu.exchange.models.inbound import (
+    DepartmentRecord,
+    Reconciliation,
+    ReconciliationRun,
+    RecordBatch,
+)
 from zhengwu.tickets.models import Category
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +137,31 @@ def test_a_run_for_every_department_covers_only_those_the_starter_oversees(
     client.force_login(county)
     assert client.get(f"/exchange/inbound/runs/{started.pk}/").status_code == 200
     assert client.get(f"/exchange/inbound/runs/{theirs.pk}/").status_code == 404
+    # a colleague of the county and the city's leader follow the county's run too; a supervisor
+    # of the city's other county does not
+    colleague = region_reader("county_supervisor")
+    assert [r.pk for r in inbound_selectors.recent_runs(september, colleague)] == [started.pk]
+    city = region_reader("city_leader")
+    assert [r.pk for r in inbound_selectors.recent_runs(september, city)] == [started.pk]
+    neighbour = UserFactory(
+        roles=[Role.SUPERVISOR],
+        department=None,
+        region=records["centers"]["other_county"].region,
+    )
+    assert inbound_selectors.recent_runs(september, neighbour) == []
+
+
+def test_a_run_whose_starter_is_gone_covers_no_department(
+    records, region_reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        started = reconcile_jobs.start(
+            actor=region_reader("county_supervisor"), month=dt.date(2025, 9, 1), department=None
+        )
+    ReconciliationRun.objects.filter(pk=started.pk).update(started_by=None)
+    done = reconcile_jobs.run(started.pk)
+    assert (done.state, done.departments) == ("done", 0)
+    assert not Reconciliation.objects.exists()
 
 
 def test_another_regions_department_is_no_department_to_reconcile(records, region_reader):
@@ -152,3 +182,39 @@ def test_another_regions_department_is_no_department_to_reconcile(records, regio
     )
     assert answer.status_code == 200, answer.content
     assert [r["department"] for r in answer.json()] == ["D-township"]
+    answer = client.get(
+        "/api/v1/exchange/reconciliations", {"month": "2025-09", "department": "D-other_city"}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"]["department"] == ["没有该编码的部门。"]
+
+
+def test_a_supervisor_sends_records_only_of_the_departments_they_oversee(
+    records, region_reader, item
+):
+    client = Client()
+    client.force_login(region_reader("county_supervisor"))
+
+    def send(code, number):
+        row = {
+            "department": code,
+            "record_number": number,
+            "item": item.impl_code,
+            "applicant_number": valid_id_number(5),
+            "received_on": "2025-09-10",
+        }
+        return client.post(
+            "/api/v1/exchange/department-records",
+            {"records": [row]},
+            content_type="application/json",
+        )
+
+    answer = send("D-other_city", "R-2")
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["errors"]["records.0.department"] == ["您不能报送该部门的办件记录。"]
+    assert not DepartmentRecord.objects.filter(record_number="R-2").exists()
+    # the township's department is theirs to send (the item, the market regulator's, is not
+    # the township's: that is the only problem)
+    answer = send("D-township", "R-3")
+    assert "records.0.department" not in answer.json()["errors"]
+    assert set(answer.json()["errors"]) == {"records.0.item"}
