@@ -14,11 +14,13 @@ from tests.evaluation.rectification_fixtures import (  # noqa: F401 - fixtures
     measure_on,
     one_problem_ledger,
     private_root,
+    source,
 )
 from tests.factories import CenterFactory, DepartmentFactory, RegionFactory
 from zhengwu.core.roles import Role
 from zhengwu.evaluation import bulletins
 from zhengwu.evaluation import rectification_selectors as selectors
+from zhengwu.evaluation import rectification_services as services
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +66,58 @@ def test_ledgers_and_measures_follow_the_region(two_counties):
 
 
 def test_the_bulletins_rectification_figures_follow_the_region(two_counties):
-    office, county_supervisor, _ours, _theirs = two_counties
+    office, county_supervisor, ours, theirs = two_counties
+    # a ledger shared by both counties: one problem each
+    shared = services.create_rectification(
+        actor=office,
+        data={
+            "source": source(),
+            "areas": [
+                {
+                    "title": "政务服务",
+                    "items": [
+                        {
+                            "title": "一窗受理",
+                            "problems": [{"text": "窗口分散"}, {"text": "材料重复提交"}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    for problem, measure in zip(
+        shared.problems.order_by("pk"), (ours.measures.get(), theirs.measures.first()), strict=True
+    ):
+        services.add_measure(
+            actor=office,
+            rectification_id=shared.pk,
+            problem=problem.pk,
+            text="集中进驻",
+            unit=measure.unit.code,
+            leader=measure.leader.pk,
+            person=measure.person.pk,
+            kind="deadline",
+            deadline="2025-09-26",  # before the quarter ends: overdue at its end
+        )
     start, end = dt.date(2025, 7, 1), dt.date(2025, 9, 30)  # the ledgers' source: 2025-09-01
     county = bulletins.rectification_progress(start=start, end=end, reader=county_supervisor)
-    assert (county.sources, county.problems, county.measures) == (1, 1, 1)
+    # theirs, and the shared ledger's other problem, are not the county's
+    assert (county.sources, county.problems, county.measures) == (2, 2, 2)
+    assert (county.problems_done, county.overdue) == (0, 1)
     whole = bulletins.rectification_progress(start=start, end=end)
-    assert (whole.sources, whole.problems, whole.measures) == (2, 2, 3)
+    assert (whole.sources, whole.problems, whole.measures) == (3, 4, 5)
+    assert (whole.problems_done, whole.overdue) == (0, 2)
     # the bulletin of the quarter carries the reader's figures, the whole for the office
     assert bulletins.build(year=2025, quarter=3, reader=county_supervisor).rectification == county
     assert bulletins.build(year=2025, quarter=3, reader=office).rectification == whole
+
+
+def test_a_ledger_answering_only_for_the_whole_gives_a_part_no_section(two_counties):
+    office, county_supervisor, _ours, _theirs = two_counties
+    whole = bulletins.RectificationProgress(sources=9)
+    bulletins.register_rectification_progress(lambda *, start, end: whole)
+    try:
+        assert bulletins.build(year=2025, quarter=3, reader=county_supervisor).rectification is None
+        assert bulletins.build(year=2025, quarter=3, reader=office).rectification == whole
+    finally:
+        bulletins.register_rectification_progress(selectors.bulletin_progress)

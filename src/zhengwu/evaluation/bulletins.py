@@ -6,12 +6,15 @@ progress. Reads only.
 
 The rectification progress comes from the rectification ledger when one is installed: it registers
 a function with ``register_rectification_progress(fn)``; ``fn(start=, end=)`` answers a
-``RectificationProgress`` (or None). Without one the bulletin has no such section.
+``RectificationProgress`` (or None), and ``fn(start=, end=, reader=)`` for a reader who oversees
+part of the deployment (a function without ``reader`` gives them no section). Without one the
+bulletin has no such section.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,12 +69,15 @@ def rectification_progress(
     *, start: dt.date, end: dt.date, reader=None
 ) -> RectificationProgress | None:
     """The ledger's figures for the period (with a ``reader``, of what they oversee), or None
-    when no ledger is installed."""
+    when no ledger is installed or, for a ``reader``, when its function takes none."""
     if not _RECTIFICATION:
         return None
+    provider = _RECTIFICATION[0]
     if reader is None:
-        return _RECTIFICATION[0](start=start, end=end)
-    return _RECTIFICATION[0](start=start, end=end, reader=reader)
+        return provider(start=start, end=end)
+    if "reader" not in inspect.signature(provider).parameters:
+        return None  # a ledger that answers only for the whole deployment: no section
+    return provider(start=start, end=end, reader=reader)
 
 
 # ---------------------------------------------------------------- quarters

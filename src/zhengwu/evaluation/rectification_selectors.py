@@ -49,14 +49,20 @@ def may_view(user) -> bool:
     return sees_all(user) or unit_of(user) is not None
 
 
-def measures_for(user) -> QuerySet[Measure]:
+def units_q(user, field: str = "unit") -> Q:
+    """The responsible units whose measures ``user`` sees, on ``<field>``: a center-wide role
+    those under their region or center (``accounts.regions``, a subquery), a unit's staff
+    their own unit, anyone else none."""
     if sees_all(user):
-        # The responsible units the reader oversees (accounts.regions), a subquery.
-        return Measure.objects.filter(regions.department_q(user, "unit"))
+        return regions.department_q(user, field)
     unit = unit_of(user)
     if unit is None:
-        return Measure.objects.none()
-    return Measure.objects.filter(unit_id=unit)
+        return Q(pk__in=[])
+    return Q(**{f"{field}_id": unit})
+
+
+def measures_for(user) -> QuerySet[Measure]:
+    return Measure.objects.filter(units_q(user))
 
 
 def ledgers_for(user) -> QuerySet[Rectification]:
@@ -258,8 +264,8 @@ def progress(period_from: dt.date, period_to: dt.date, reader=None) -> Progress:
     existing = measures.filter(rectification__source_date__lte=period_to)
     not_done = existing.filter(Q(verified_on__isnull=True) | Q(verified_on__gt=period_to))
     records = DisciplineRecord.objects.all()
-    if reader is not None:
-        records = records.filter(rectification__in=ledgers.values("pk"))
+    if reader is not None:  # the discipline of their units' people
+        records = records.filter(units_q(reader), rectification__in=ledgers.values("pk"))
     discipline = dict(
         records.filter(taken_on__range=(period_from, period_to))
         .values("kind")
@@ -270,13 +276,22 @@ def progress(period_from: dt.date, period_to: dt.date, reader=None) -> Progress:
         period_from=period_from,
         period_to=period_to,
         ledgers=sources.count(),
-        problems=Problem.objects.filter(rectification__in=sources).count(),
+        problems=_problems(sources, measures, reader).count(),
         measures=measures.filter(rectification__in=sources).count(),
         measures_done=measures.filter(verified_on__range=(period_from, period_to)).count(),
         measures_open=not_done.count(),
         overdue=not_done.filter(deadline__lt=period_to).count(),
         discipline={kind.value: discipline.get(kind.value, 0) for kind in DisciplineKind},
     )
+
+
+def _problems(sources, measures, reader) -> QuerySet[Problem]:
+    """The problems of the ledgers ``sources``; for a ``reader``, those with a measure of theirs
+    (a shared ledger's other counties' problems are not theirs to count)."""
+    problems = Problem.objects.filter(rectification__in=sources)
+    if reader is not None:
+        problems = problems.filter(Exists(measures.filter(problem=OuterRef("pk"))))
+    return problems
 
 
 def discipline_counts(user, *, period_from: dt.date, period_to: dt.date) -> dict[str, int]:
@@ -308,7 +323,7 @@ def bulletin_progress(*, start: dt.date, end: dt.date, reader=None):
     undone = measures.filter(problem=OuterRef("pk")).filter(
         Q(verified_on__isnull=True) | Q(verified_on__gt=end)
     )
-    problems = Problem.objects.filter(rectification__in=sources)
+    problems = _problems(sources, measures, reader)
     problems_done = (
         problems.filter(Exists(measures.filter(problem=OuterRef("pk"))))
         .filter(~Exists(undone))
