@@ -97,6 +97,28 @@ def sweep_at(travel, moment: str) -> None:
 
 
 @pytest.mark.django_db
+def test_a_month_is_held_while_a_case_received_in_it_is_open(item, staff, travel):
+    """What the archive asks before a warnings month goes (``Partitioned.held_by``): the cases
+    received in [low, high) still open, on every database."""
+    from zhengwu.cases.selectors import open_received_between
+    from zhengwu.joint.selectors import open_received_between as joint_open
+
+    august, september, _october = three_months_of_cases(staff["clerk"], travel)
+    month = (AT("2025-08-01 00:00"), AT("2025-09-01 00:00"))
+    assert open_received_between(*month) == 1
+    assert open_received_between(september.received_at, AT("2025-10-01 00:00")) == 1
+    assert open_received_between(AT("2025-09-01 00:00"), september.received_at) == 0
+    assert joint_open(*month) == 0
+    act(staff["reviewer"], august, "decide", {"outcome": "deny", "reason": "不符合条件"})
+    assert open_received_between(*month) == 0
+    holders = {spec.table: spec.held_by for spec in partitions.TABLES if spec.held_by}
+    assert holders == {
+        "supervision_casewarning": "zhengwu.cases.selectors.open_received_between",
+        "supervision_jointwarning": "zhengwu.joint.selectors.open_received_between",
+    }
+
+
+@pytest.mark.django_db
 def test_a_sweep_a_month_later_writes_no_warning_or_notification_twice(item, staff, travel):
     travel(AT("2025-10-09 09:00"))
     case = act(staff["clerk"], file_case(staff["clerk"]), "accept")
@@ -279,7 +301,7 @@ def test_the_migrations_fill_the_columns_and_partition_the_tables_holding_rows_a
 def test_the_command_creates_lists_and_archives_the_months_of_warnings_and_notifications(
     item, staff, travel, tmp_path
 ):
-    three_months_of_cases(staff["clerk"], travel)
+    august_case = three_months_of_cases(staff["clerk"], travel)[0]
     sweep_at(travel, "2025-10-23 07:00")
     travel(AT("2025-10-23 08:00"))
     out = io.StringIO()
@@ -298,6 +320,17 @@ def test_the_command_creates_lists_and_archives_the_months_of_warnings_and_notif
     assert f"\t{august}\t" in listed.split("supervision_casewarning_p202508\t")[1].split("\n")[0]
     assert "notifications_notification_p202510\t" in listed
 
+    # The August case is still open: its next warning would go to August, so the month stays.
+    out = io.StringIO()
+    call_command(
+        "partitions", "--archive-before", "2025-09", "--to", str(tmp_path), "--drop", stdout=out
+    )
+    assert "保留 supervision_casewarning_p202508：该月受理的 1 件办件尚未办结" in out.getvalue()
+    assert "supervision_casewarning_p202508" in {p.name for p in partitions.partitions()}
+    assert not (tmp_path / "supervision_casewarning_p202508.csv.gz").exists()
+    assert CaseWarning.objects.filter(case_received_at__lt=AT("2025-09-01 00:00")).count() == august
+
+    act(staff["reviewer"], august_case, "decide", {"outcome": "deny", "reason": "不符合条件"})
     call_command(
         "partitions", "--archive-before", "2025-09", "--to", str(tmp_path), "--drop", stdout=out
     )

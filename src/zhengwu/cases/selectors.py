@@ -309,3 +309,11 @@ def applicant_worklist(user, limit: int = WORKLIST_LIMIT) -> tuple[list[Case], l
     )
     running = list(mine.filter(state__in=RUNNING_STATES).order_by("-id")[:limit])
     return waiting, as_of_today(running)
+
+
+def open_received_between(low: dt.datetime, high: dt.datetime) -> int:
+    """Cases received in [low, high) and still open: their warnings would still be recorded
+    in that month (``core.partitions``' archive keeps the month while any is)."""
+    return Case.objects.filter(
+        received_at__gte=low, received_at__lt=high, state__in=OPEN_STATE_VALUES
+    ).count()

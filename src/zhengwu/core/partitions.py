@@ -43,6 +43,10 @@ class Partitioned:
     table: str
     key: str
     owner: str = ""
+    # For a table whose rows land in a past month (a warning goes to its case's month of
+    # receipt): the dotted path of ``fn(low, high) -> int``, how many records still open would
+    # write into the month [low, high). ``archive`` keeps such a month until it is none.
+    held_by: str = ""
 
 
 TABLES: tuple[Partitioned, ...] = (
@@ -52,8 +56,16 @@ TABLES: tuple[Partitioned, ...] = (
     # Warnings by their case's receipt, notifications by their source's time: columns that are
     # functions of each row's unique key, so the key with the month is as strict as the key
     # alone (docs/decisions/0008).
-    Partitioned("supervision_casewarning", "case_received_at"),
-    Partitioned("supervision_jointwarning", "case_received_at"),
+    Partitioned(
+        "supervision_casewarning",
+        "case_received_at",
+        held_by="zhengwu.cases.selectors.open_received_between",
+    ),
+    Partitioned(
+        "supervision_jointwarning",
+        "case_received_at",
+        held_by="zhengwu.joint.selectors.open_received_between",
+    ),
     Partitioned("notifications_notification", "source_at"),
 )
 
@@ -400,9 +412,11 @@ class Archived:
     table: str
     partition: str
     rows: int
-    path: Path
-    manifest: Path
+    path: Path | None
+    manifest: Path | None
     dropped: bool
+    # a month kept because records still open would write into it (``Partitioned.held_by``)
+    held: int = 0
 
 
 def archive(*, before: dt.date, to: Path, drop: bool = False, tables=TABLES) -> list[Archived]:
@@ -412,7 +426,9 @@ def archive(*, before: dt.date, to: Path, drop: bool = False, tables=TABLES) -> 
     hash), record each trail's last archived event as the anchor its kept history starts from,
     detach the partition and drop it (``drop``) or leave it as a detached table. One
     transaction per partition; a partition that gained rows while being copied is left as it
-    was."""
+    was. A month that records still open would write into (``Partitioned.held_by``: the
+    warnings of a case still open, by its month of receipt) is kept and answered with
+    ``held``, the number of those records, and no file."""
     if not on_postgresql():
         return []
     to.mkdir(parents=True, exist_ok=True)
@@ -421,14 +437,26 @@ def archive(*, before: dt.date, to: Path, drop: bool = False, tables=TABLES) -> 
         with connection.cursor() as cursor:
             if not is_partitioned(cursor, spec.table):
                 continue
-            names = [
-                name
+            months = [
+                (name, month)
                 for name, _bounds in _children(cursor, spec.table)
                 if (month := _month_of(spec.table, name)) is not None and month < before
             ]
-        for name in names:
+        for name, month in months:
+            held = _held(spec, month)
+            if held:
+                done.append(Archived(spec.table, name, 0, None, None, False, held=held))
+                continue
             done.append(_archive_one(spec, name, to, drop=drop))
     return done
+
+
+def _held(spec: Partitioned, month: dt.date) -> int:
+    if not spec.held_by:
+        return 0
+    from django.utils.module_loading import import_string
+
+    return import_string(spec.held_by)(_start(month), _start(next_month(month)))
 
 
 def _archive_one(spec: Partitioned, name: str, to: Path, *, drop: bool) -> Archived:

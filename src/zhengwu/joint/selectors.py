@@ -20,6 +20,7 @@ from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, role_names
 from zhengwu.joint.models import (
+    OPEN_STATE_VALUES,
     JointCase,
     JointChild,
     Scene,
@@ -270,3 +271,11 @@ def item_names(version: SceneVersion) -> dict[str, str]:
 def leads(user, joint: JointCase) -> bool:
     """Whether ``user`` is on the staff of the joint case's lead department (handles it)."""
     return joint.lead_department_id in staff_department_ids(user)
+
+
+def open_received_between(low: dt.datetime, high: dt.datetime) -> int:
+    """Joint cases received in [low, high) and still open: their warnings would still be
+    recorded in that month (``core.partitions``' archive keeps the month while any is)."""
+    return JointCase.objects.filter(
+        received_at__gte=low, received_at__lt=high, state__in=OPEN_STATE_VALUES
+    ).count()

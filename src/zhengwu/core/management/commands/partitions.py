@@ -80,6 +80,15 @@ class Command(BaseCommand):
             raise CommandError(_("Name the directory the archive is written to (--to)."))
         done = partitions.archive(before=before, to=Path(to), drop=drop)
         for item in done:
+            if item.held:
+                self.stdout.write(
+                    _(
+                        "kept %(name)s: %(count)s cases received in the month are still open "
+                        "and would record their warnings in it"
+                    )
+                    % {"name": item.partition, "count": item.held}
+                )
+                continue
             what = _("dropped") if item.dropped else _("detached")
             self.stdout.write(
                 _("archived %(name)s: %(rows)s rows to %(path)s, %(what)s")
