@@ -32,7 +32,7 @@ from zhengwu.cases.rules import Action, State
 from zhengwu.core import clock
 from zhengwu.core.audit import GENESIS, chain_hash
 from zhengwu.core.models import TrailAnchor
-from zhengwu.supervision.models import DailySeal, Irregularity, IrregularityKind
+from zhengwu.supervision.models import DailySeal, Irregularity, IrregularityKind, SweepMark
 from zhengwu.supervision.recipients import IRREGULARITY_ROLES, notify, table
 
 # What a state requires in the trail: the event its dated written certificate is issued from
@@ -47,6 +47,8 @@ ACCEPTED_STATES = (
     State.DELIVERED.value,
 )
 DECIDED_STATES = (State.GRANTED.value, State.DENIED.value, State.DELIVERED.value)
+# The row the daily step locks (``SweepMark``): one daily step at a time.
+DAILY_LOCK = "daily"
 # The certificate check reads and writes its findings this many at a time.
 CERTIFICATE_BATCH = 1_000
 
@@ -285,6 +287,13 @@ def daily(today: dt.date) -> str:
     token = uuid.uuid4().hex
     now = clock.now()
     with transaction.atomic():
+        # One daily step at a time: on a province's tables the seal and the certificate check
+        # each read every case and its events; a second scheduler waits here and then finds
+        # the day sealed, instead of doing the same reads at the same time.
+        mark, _created = SweepMark.objects.get_or_create(name=DAILY_LOCK)
+        SweepMark.objects.select_for_update().filter(pk=mark.pk).get()
+        if DailySeal.objects.filter(day=yesterday).exists():
+            return ""
         sealed = seal(yesterday)
         if sealed is None:
             return ""
