@@ -17,7 +17,8 @@ published items with its current version, whichever center receives it) and over
 receipts ending ``--today`` (ids rise with the day); about 10 % are open (received in the last
 120 days), their promised due dates spread from 12 working days before today to 20 after (so the
 levels are mixed, as ``supervise.py``'s are), the rest closed (80 % delivered, the rest granted,
-denied, refused or withdrawn).
+denied, refused or withdrawn; a granted case not yet delivered only among the last 60 days'
+receipts, older ones delivered).
 
 Events: a case received in the last ``--full-days`` (180) days, and every open case, has its full
 stream (submitted, accepted, a supplement notice, suspended, decided, delivered, as its state
@@ -130,6 +131,9 @@ from harness import (
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DAYS = 3 * 365 + 1
 OPEN_DAYS = 120
+# A closed case granted and not yet delivered was received within this many days: older ones
+# were delivered (the sweep's 环节超时 check reads the undelivered ones at every sweep).
+GRANTED_DAYS = 60
 APPLICANTS = 20_000
 TARGET_QUEUE_P95_MS = 100
 # the light pass of the queues: two concurrent clients, one per core of the bench machine
@@ -385,6 +389,8 @@ class Generator:
                 level = ""
                 if r2 < 88:
                     state = "delivered" if r2 < 80 else "granted" if r2 < 85 else "denied"
+                    if state == "granted" and age > GRANTED_DAYS:
+                        state = "delivered"  # a licence waits for collection weeks, not years
                     a = d + minute % 3
                     accepted = iso[a]
                     span = 1 + minute % (statutory * 7 // 5 + 3)

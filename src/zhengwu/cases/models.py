@@ -223,6 +223,14 @@ class Case(models.Model):
                 ),
                 name="case_suspended_fixed_due",
             ),
+            # The decisions granted and not yet delivered, by the delivery's due date: what the
+            # sweep's 环节超时 check reads (``supervision.sweep._step_timeouts``) instead of the
+            # whole table at every sweep. None of these columns changes with a level.
+            models.Index(
+                fields=["delivery_due"],
+                condition=models.Q(state="granted", delivered_on__isnull=True),
+                name="case_undelivered_due",
+            ),
             # The indicators (zhengwu.assessment): a period's cases by the date each family
             # counts on, with every column the aggregates group and count by (index-only scans).
             models.Index(
