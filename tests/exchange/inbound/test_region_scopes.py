@@ -100,7 +100,7 @@ def records(region_tree, item):
             department=department,
             record_number=f"R-{key}",
             item=item,
-            applicant_number="91330100MA27XXXX0X",
+            applicant_number=valid_id_number(3),
             received_on=dt.date(2025, 9, 8),
             batch=batch,
             updated_at=now,
