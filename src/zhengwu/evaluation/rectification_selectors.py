@@ -71,18 +71,12 @@ def ledgers_for(user) -> QuerySet[Rectification]:
             return Rectification.objects.all()
         # Those they opened, and those with a measure of a unit they oversee.
         return Rectification.objects.filter(
-            Q(created_by=user)
-            | Exists(
-                Measure.objects.filter(
-                    regions.department_q(user, "unit"), rectification=OuterRef("pk")
-                )
-            )
+            Q(created_by=user) | Exists(measures_for(user).filter(rectification=OuterRef("pk")))
         )
-    unit = unit_of(user)
-    if unit is None:
+    if unit_of(user) is None:
         return Rectification.objects.none()
     return Rectification.objects.filter(
-        Exists(Measure.objects.filter(rectification=OuterRef("pk"), unit_id=unit))
+        Exists(measures_for(user).filter(rectification=OuterRef("pk")))
     )
 
 
@@ -258,8 +252,7 @@ def progress(period_from: dt.date, period_to: dt.date, reader=None) -> Progress:
     """Counts of the rectification ledger for ``period_from``–``period_to`` (inclusive); with a
     ``reader``, of the ledgers they see and the measures of the units they oversee
     (``ledgers_for``, ``measures_for``)."""
-    ledgers = Rectification.objects.all() if reader is None else ledgers_for(reader)
-    measures = Measure.objects.all() if reader is None else measures_for(reader)
+    ledgers, measures = _read_by(reader)
     sources = ledgers.filter(source_date__range=(period_from, period_to))
     existing = measures.filter(rectification__source_date__lte=period_to)
     not_done = existing.filter(Q(verified_on__isnull=True) | Q(verified_on__gt=period_to))
@@ -283,6 +276,13 @@ def progress(period_from: dt.date, period_to: dt.date, reader=None) -> Progress:
         overdue=not_done.filter(deadline__lt=period_to).count(),
         discipline={kind.value: discipline.get(kind.value, 0) for kind in DisciplineKind},
     )
+
+
+def _read_by(reader) -> tuple[QuerySet[Rectification], QuerySet[Measure]]:
+    """The ledgers and measures counted for ``reader`` (all of them for None)."""
+    if reader is None:
+        return Rectification.objects.all(), Measure.objects.all()
+    return ledgers_for(reader), measures_for(reader)
 
 
 def _problems(sources, measures, reader) -> QuerySet[Problem]:
@@ -317,8 +317,7 @@ def bulletin_progress(*, start: dt.date, end: dt.date, reader=None):
     from zhengwu.evaluation.bulletins import RectificationProgress
 
     found = progress(start, end, reader)
-    ledgers = Rectification.objects.all() if reader is None else ledgers_for(reader)
-    measures = Measure.objects.all() if reader is None else measures_for(reader)
+    ledgers, measures = _read_by(reader)
     sources = ledgers.filter(source_date__range=(start, end))
     undone = measures.filter(problem=OuterRef("pk")).filter(
         Q(verified_on__isnull=True) | Q(verified_on__gt=end)
