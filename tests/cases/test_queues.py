@@ -16,6 +16,7 @@ from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import CaseFilters
 from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label, remaining
 from zhengwu.catalog import services as catalog_services
+from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role
 from zhengwu.supervision.sweep import refresh_levels
 
@@ -132,6 +133,42 @@ def test_counts_are_capped(item, clerk, travel):
     assert queues.counts(clerk, cap=2)["intake"] == "2+"
     assert queues.counts(clerk, cap=3)["intake"] == "3"
     assert queues.counts(clerk)["review"] == "0"
+
+
+def test_warning_tabs_count_newest_first_with_the_same_figures(item, clerk, supervisor, travel):
+    """A warning tab's count walks the cases newest first under its cap (a supervisor over a
+    whole province has no department to lead an index, and ``level`` is in none); the other
+    tabs count unordered. Either way the figure is the count of the tab's rows."""
+    travel(AT("2025-09-30 10:00"))
+    filed = [file_case(clerk, applicant=applicant_payload(n)) for n in range(1, 5)]
+    for case in filed[:3]:
+        services.act(actor=clerk, number=case.number, action="accept")
+    # Promised due 2025-10-22: yellow on the 21st, past it (red) on the 23rd.
+    travel(AT("2025-10-21 09:00"))
+    refresh_levels()
+    for key, expected in (("due_soon", "3"), ("overdue", "0")):
+        assert queues.counts(supervisor)[key] == expected
+    assert queues.counts(supervisor, cap=2)["due_soon"] == "2+"
+    travel(AT("2025-10-23 09:00"))
+    refresh_levels()
+    with CaptureQueriesContext(connection) as seen:
+        shown = queues.counts(supervisor)
+    assert shown["overdue"] == "3" and shown["due_soon"] == "0"
+    # the home page's lines count the same way
+    lines = {work.key: work.count for work in queues.waiting_work(supervisor)}
+    assert lines == {"cases-due_soon": "0", "cases-overdue": "3"}
+    sqls = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
+    levelled = [sql for sql in sqls if '"level"' in sql]
+    assert len(levelled) == 2  # 即将到期 and 已超期
+    for sql in levelled:
+        assert '"id" DESC LIMIT 1000' in sql, sql
+    for sql in set(sqls) - set(levelled):
+        assert "ORDER BY" not in sql.upper(), sql
+    # capped_count gives the same figure whichever way it counts
+    for key in ("due_soon", "overdue", "intake", "done"):
+        rows = queues.queryset(supervisor, queues.BY_KEY[key])
+        for cap in (1, 2, 999):
+            assert capped_count(rows, cap, newest_first=True) == capped_count(rows, cap)
 
 
 def test_workbench_runs_no_query_per_row(client, item, clerk, travel):

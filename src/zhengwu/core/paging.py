@@ -29,9 +29,18 @@ class Pager:
     first_query: str | None = None
 
 
-def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows, counting no further than ``cap``: ``(count, capped)``."""
-    count = queryset.order_by()[: cap + 1].count()
+def capped_count(
+    queryset: QuerySet, cap: int = COUNT_CAP, *, newest_first: bool = False
+) -> tuple[int, bool]:
+    """How many rows, counting no further than ``cap``: ``(count, capped)``.
+
+    ``newest_first`` counts them in a keyset page's order (``ORDER BY id DESC`` under the cap),
+    so the database may walk the primary key back from the newest row and stop at the cap. For
+    rows that no index finds and that lie among the newest (the open cases at a warning level,
+    ``cases.queues``): unordered, a count stopped at the cap may read the table sequentially
+    from wherever a concurrent scan is, and reach them last. The count is the same either way."""
+    ordered = queryset.order_by("-pk") if newest_first else queryset.order_by()
+    count = ordered[: cap + 1].count()
     return min(count, cap), count > cap
 
 
