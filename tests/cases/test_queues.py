@@ -135,10 +135,20 @@ def test_counts_are_capped(item, clerk, travel):
     assert queues.counts(clerk)["review"] == "0"
 
 
-def test_warning_tabs_count_newest_first_with_the_same_figures(item, clerk, supervisor, travel):
-    """A warning tab's count walks the cases newest first under its cap (a supervisor over a
-    whole province has no department to lead an index, and ``level`` is in none); the other
-    tabs count unordered. Either way the figure is the count of the tab's rows."""
+def _count_sqls(user, base=None) -> tuple[dict[str, str], list[str], list[str]]:
+    """The tab counts shown, and the SQL of the warning tabs' counts and of the others'."""
+    with CaptureQueriesContext(connection) as seen:
+        shown = queues.counts(user, base)
+    sqls = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
+    levelled = [sql for sql in sqls if '"level"' in sql]
+    return shown, levelled, [sql for sql in sqls if sql not in levelled]
+
+
+def test_warning_tabs_count_newest_first_over_every_department(item, clerk, supervisor, travel):
+    """A warning tab's count over every department (a supervisor over a whole province: no
+    department leads an index, and ``level`` is in none) walks the cases newest first under its
+    cap; within departments, and on the other tabs, the count stays unordered (it stops at the
+    cap through an index). Either way the figure is the count of the tab's rows."""
     travel(AT("2025-09-30 10:00"))
     filed = [file_case(clerk, applicant=applicant_payload(n)) for n in range(1, 5)]
     for case in filed[:3]:
@@ -151,19 +161,20 @@ def test_warning_tabs_count_newest_first_with_the_same_figures(item, clerk, supe
     assert queues.counts(supervisor, cap=2)["due_soon"] == "2+"
     travel(AT("2025-10-23 09:00"))
     refresh_levels()
-    with CaptureQueriesContext(connection) as seen:
-        shown = queues.counts(supervisor)
+    shown, levelled, others = _count_sqls(supervisor)
     assert shown["overdue"] == "3" and shown["due_soon"] == "0"
-    # the home page's lines count the same way
-    lines = {work.key: work.count for work in queues.waiting_work(supervisor)}
-    assert lines == {"cases-due_soon": "0", "cases-overdue": "3"}
-    sqls = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
-    levelled = [sql for sql in sqls if '"level"' in sql]
     assert len(levelled) == 2  # 即将到期 and 已超期
     for sql in levelled:
         assert '"id" DESC LIMIT 1000' in sql, sql
-    for sql in set(sqls) - set(levelled):
-        assert "ORDER BY" not in sql.upper(), sql
+    assert others and not any("ORDER BY" in sql.upper() for sql in others)
+    # the home page's lines count the same way
+    lines = {work.key: work.count for work in queues.waiting_work(supervisor)}
+    assert lines == {"cases-due_soon": "0", "cases-overdue": "3"}
+    # A department's clerk, and the supervisor filtering one department: unordered.
+    for user, base in ((clerk, None), (supervisor, CaseFilters(department="SCJ"))):
+        shown, levelled, _others = _count_sqls(user, base)
+        assert shown["overdue"] == "3"
+        assert len(levelled) == 2 and not any("ORDER BY" in sql.upper() for sql in levelled)
     # capped_count gives the same figure whichever way it counts
     for key in ("due_soon", "overdue", "intake", "done"):
         rows = queues.queryset(supervisor, queues.BY_KEY[key])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, at_levels, filtered
+from zhengwu.cases.selectors import CaseFilters, at_levels, filtered, spans_every_department
 from zhengwu.core import paging
 from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role, role_names
@@ -143,13 +143,16 @@ def queryset(user, queue: Queue, base: CaseFilters | None = None) -> QuerySet[Ca
 
 
 def count(user, queue: Queue, base: CaseFilters | None = None, cap: int = COUNT_CAP):
-    """A tab's capped count ``(count, capped)``. A tab of warning levels counts its cases newest
-    first (``capped_count(newest_first=True)``): ``level`` is in no index, and without a
-    department to lead ``case_open_due`` (a supervisor over a whole province) the count would
-    otherwise read the table sequentially until it has ``cap`` rows, while the open cases are
-    the newest."""
+    """A tab's capped count ``(count, capped)``. A tab of warning levels read over every
+    department (``selectors.spans_every_department``: a supervisor over a whole province) counts
+    its cases newest first (``capped_count(newest_first=True)``): ``level`` is in no index and no
+    department leads ``case_open_due``, so the count would otherwise read the table sequentially
+    until it has ``cap`` rows, while the open cases are the newest. Within departments the
+    count stays unordered: it stops at the cap through ``case_open_due``, where an order would
+    make it read and sort every candidate."""
     levelled = bool(queue.levels or queue.filters.level)
-    return capped_count(queryset(user, queue, base), cap, newest_first=levelled)
+    newest_first = levelled and spans_every_department(user, base)
+    return capped_count(queryset(user, queue, base), cap, newest_first=newest_first)
 
 
 def counts(user, base: CaseFilters | None = None, cap: int = COUNT_CAP) -> dict[str, str]:

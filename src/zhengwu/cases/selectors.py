@@ -170,6 +170,15 @@ def scope(user) -> Q:
     return q
 
 
+def spans_every_department(user, filters: CaseFilters | None = None) -> bool:
+    """Whether ``filtered(user, filters)`` reads every department's cases: a center-wide role
+    over everything (``regions.oversees_everything``) with no department filter. No department
+    then leads an index such as ``case_open_due``."""
+    if filters is not None and filters.department:
+        return False
+    return bool(role_names(user) & CENTER_WIDE_ROLES) and regions.oversees_everything(user)
+
+
 def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope(user))
 
