@@ -165,13 +165,18 @@ def test_warning_tabs_count_newest_first_over_every_department(item, clerk, supe
     assert shown["overdue"] == "3" and shown["due_soon"] == "0"
     assert len(levelled) == 2  # 即将到期 and 已超期
     for sql in levelled:
-        assert '"id" DESC LIMIT 1000' in sql, sql
+        assert f'"id" DESC LIMIT {queues.COUNT_CAP + 1}' in sql, sql
     assert others and not any("ORDER BY" in sql.upper() for sql in others)
     # the home page's lines count the same way
     lines = {work.key: work.count for work in queues.waiting_work(supervisor)}
     assert lines == {"cases-due_soon": "0", "cases-overdue": "3"}
-    # A department's clerk, and the supervisor filtering one department: unordered.
-    for user, base in ((clerk, None), (supervisor, CaseFilters(department="SCJ"))):
+    # A department's clerk, the supervisor filtering one department or the receipt dates:
+    # unordered (an index leads).
+    for user, base in (
+        (clerk, None),
+        (supervisor, CaseFilters(department="SCJ")),
+        (supervisor, CaseFilters(received_to=dt.date(2025, 9, 30))),
+    ):
         shown, levelled, _others = _count_sqls(user, base)
         assert shown["overdue"] == "3"
         assert len(levelled) == 2 and not any("ORDER BY" in sql.upper() for sql in levelled)
@@ -180,6 +185,21 @@ def test_warning_tabs_count_newest_first_over_every_department(item, clerk, supe
         rows = queues.queryset(supervisor, queues.BY_KEY[key])
         for cap in (1, 2, 999):
             assert capped_count(rows, cap, newest_first=True) == capped_count(rows, cap)
+
+
+def test_only_a_reader_of_every_department_counts_warning_tabs_newest_first(region_reader):
+    """A county's supervisor and a city's leader read their regions' departments (an index
+    leads, unordered); a leader of the province's top region reads every department (ordered)."""
+    for level, ordered in (
+        ("county_supervisor", False),
+        ("city_leader", False),
+        ("township_clerk", False),
+        ("provincial_leader", True),
+    ):
+        _shown, levelled, _others = _count_sqls(region_reader(level))
+        assert len(levelled) == 2, level
+        for sql in levelled:
+            assert ('"id" DESC LIMIT' in sql) is ordered, (level, sql)
 
 
 def test_workbench_runs_no_query_per_row(client, item, clerk, travel):
