@@ -97,6 +97,42 @@ def test_drill_down_lists_the_cell(world):
     assert client.get("/supervision/cases/?level=bogus&department=x").status_code == 200
 
 
+def test_drill_down_pages_newest_first_with_a_capped_total(world, monkeypatch):
+    """The cell's cases in keyset pages, newest first, under the shared pager's capped total
+    (never a full count); over every department a warning level's total walks the cases newest
+    first, within one department it stays unordered (``cases.selectors.count_newest_first``)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengwu.supervision import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client = client_for(world["supervisor"])
+    with CaptureQueriesContext(connection) as seen:
+        first = client.get("/supervision/cases/?level=red").content.decode()
+    # the newer case first (the red one was filed after the deemed one), then the older
+    assert world["red"].number in first and world["deemed"].number not in first
+    assert re.search(r'data-testid="pager-total"[^>]*>\s*共 2 条', first)
+    counts = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+    assert any('"id" DESC LIMIT' in sql for sql in counts)
+    after = re.search(r'href="\?([^"]+)" data-testid="next-page"', first).group(1)
+    second = client.get("/supervision/cases/?" + after.replace("&amp;", "&")).content.decode()
+    assert world["deemed"].number in second and world["red"].number not in second
+    assert 'data-testid="next-page"' not in second
+    assert 'data-testid="first-page"' in second
+    department = world["red"].department_id
+    with CaptureQueriesContext(connection) as seen:
+        cell = client.get(f"/supervision/cases/?department={department}&level=red")
+    assert cell.status_code == 200
+    counts = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
+    assert counts and not any("ORDER BY" in sql.upper() for sql in counts)
+    # a cursor that is no cursor: the first page, not an error
+    assert client.get("/supervision/cases/?level=red&after=zz").status_code == 200
+
+
 def test_warning_list_filters_and_exports(world):
     client = client_for(world["supervisor"])
     body = client.get("/supervision/warnings/?level=red").content.decode()

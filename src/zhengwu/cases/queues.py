@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, at_levels, filtered, spans_every_department
+from zhengwu.cases.selectors import CaseFilters, at_levels, count_newest_first, filtered
 from zhengwu.core import paging
 from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role, role_names
@@ -145,18 +145,10 @@ def queryset(user, queue: Queue, base: CaseFilters | None = None) -> QuerySet[Ca
 def count(
     user, queue: Queue, base: CaseFilters | None = None, cap: int = COUNT_CAP
 ) -> tuple[int, bool]:
-    """A tab's capped count ``(count, capped)``. A tab of warning levels read over every
-    department (``selectors.spans_every_department``: a supervisor over a whole province) with
-    no filter of the caller's counts its cases newest first (``capped_count(newest_first=True)``):
-    ``level`` is in no index and no department leads ``case_open_due``, so the count would
-    otherwise read the table sequentially until it has ``cap`` rows, while the open cases are
-    the newest. Within departments the count stays unordered: it stops at the cap through
-    ``case_open_due``, where an order would make it read and sort every candidate; so does a
-    filtered one (an item, an applicant, a number or the receipt dates lead an index of their
-    own, and an order would walk back through every newer case to reach old ones)."""
-    levelled = bool(queue.levels or queue.filters.level)
-    unfiltered = base is None or base == CaseFilters()
-    newest_first = levelled and unfiltered and spans_every_department(user, base)
+    """A tab's capped count ``(count, capped)``; a warning tab over a whole province counts its
+    cases newest first (``selectors.count_newest_first`` says when, and why)."""
+    levels = queue.levels or ((queue.filters.level,) if queue.filters.level else ())
+    newest_first = count_newest_first(user, levels, base)
     return capped_count(queryset(user, queue, base), cap, newest_first=newest_first)
 
 

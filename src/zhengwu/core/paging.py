@@ -117,11 +117,13 @@ def keyset_page(
     next_query: str | None,
     first_query: str | None = None,
     previous_query: str | None = None,
+    newest_first: bool = False,
 ) -> Pager:
     """``keyset`` for a list paged newest first by id: the capped total of ``queryset`` and the
-    capped count of the rows ahead of the cursor (two bounded counts, never a full one)."""
+    capped count of the rows ahead of the cursor (two bounded counts, never a full one); the
+    total counted newest first when ``newest_first`` (``capped_count``)."""
     return keyset(
-        total=capped_count(queryset),
+        total=capped_count(queryset, newest_first=newest_first),
         before=capped_count(queryset.filter(id__gte=after_id)) if after_id is not None else None,
         rows=rows,
         previous_query=previous_query,

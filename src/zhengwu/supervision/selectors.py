@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
-from zhengwu.cases.selectors import at_levels, local_department_ids, staff_department_ids
+from zhengwu.cases.selectors import (
+    at_levels,
+    count_newest_first,
+    local_department_ids,
+    staff_department_ids,
+)
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import Role, has_role, is_center_wide, role_names
 from zhengwu.supervision.models import (
@@ -232,6 +237,12 @@ def board_cases(user, *, department_id: int | None, level: str) -> QuerySet[Case
     return cases.select_related("department", "item_version").order_by("-id")
 
 
+def board_cases_newest_first(user, *, department_id: int | None, level: str) -> bool:
+    """Whether the capped total of ``board_cases`` walks the cases newest first: the
+    workbench's rule (``cases.selectors.count_newest_first``) for a cell of every department."""
+    return department_id is None and count_newest_first(user, [level] if level else [])
+
+
 # ---------------------------------------------------------------- lists
 
 
@@ -400,6 +411,7 @@ __all__ = [
     "BOARD_LEVELS",
     "board",
     "board_cases",
+    "board_cases_newest_first",
     "department_scope",
     "for_case",
     "get_irregularity",

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengwu.cases import selectors as case_selectors
 from zhengwu.cases.models import CaseLevel
-from zhengwu.cases.selectors import as_of_today
-from zhengwu.core import clock
+from zhengwu.core import clock, paging
+from zhengwu.core.cursors import decode_cursor
 from zhengwu.core.replicas import reads_from_replica
 from zhengwu.core.views import guarded
 from zhengwu.ratings.selectors import may_supervise_ratings
@@ -74,16 +75,28 @@ def board_cases(request):
         department = int(request.GET.get("department") or 0) or None
     except ValueError:
         department = None
-    page = _page(
-        request, selectors.board_cases(request.user, department_id=department, level=level)
+    # Keyset pages newest first with a capped total (core.paging): a cell of the whole
+    # province holds hundreds of thousands of cases, which a numbered page would count in full.
+    queryset = selectors.board_cases(request.user, department_id=department, level=level)
+    after = str(request.GET.get("after", ""))[:64]
+    cases, next_cursor = case_selectors.page(queryset, after=after, limit=PAGE_SIZE)
+    pager = paging.keyset_page(
+        queryset,
+        after_id=decode_cursor(after),
+        rows=len(cases),
+        next_query=paging.query_with(request, after=next_cursor) if next_cursor else None,
+        first_query=paging.query_with(request, after="") if after else None,
+        newest_first=selectors.board_cases_newest_first(
+            request.user, department_id=department, level=level
+        ),
     )
-    page.object_list = as_of_today(list(page.object_list))
     names = {d.pk: d.name for d in selectors.visible_departments(request.user)}
     return render(
         request,
         "supervision/cases.html",
         {
-            "page": page,
+            "cases": cases,
+            "pager": pager,
             "level": level,
             "level_label": dict(CaseLevel.choices).get(level, ""),
             "department": names.get(department, ""),
