@@ -100,7 +100,6 @@ def board_cases(request):
             "level": level,
             "level_label": dict(CaseLevel.choices).get(level, ""),
             "department": names.get(department, ""),
-            "query": _query(request, page=""),
         },
     )
 
