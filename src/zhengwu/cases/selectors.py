@@ -170,30 +170,21 @@ def scope(user) -> Q:
     return q
 
 
-def spans_every_department(user, filters: CaseFilters | None = None) -> bool:
-    """Whether ``filtered(user, filters)`` reads every department's cases: a center-wide role
-    over everything (``regions.oversees_everything``) with no department filter. No department
-    then leads an index such as ``case_open_due``."""
-    if filters is not None and filters.department:
-        return False
-    return bool(role_names(user) & CENTER_WIDE_ROLES) and regions.oversees_everything(user)
-
-
 def count_newest_first(user, levels, filters: CaseFilters | None = None) -> bool:
     """Whether a capped count of ``user``'s cases at ``levels`` walks them newest first
-    (``core.paging.capped_count(newest_first=True)``): at a warning level, over every department
-    (``spans_every_department``), with no filter of the caller's. ``level`` is in no index and no
-    department leads ``case_open_due``, so an unordered count would read the table sequentially
-    until it has its cap, while the open cases are the newest. Otherwise the count stays
-    unordered: within departments it stops at the cap through ``case_open_due``, where an order
-    would read and sort every candidate, and an item, an applicant, a number or the receipt
-    dates lead an index of their own (an order would walk back through every newer case to
-    reach old ones)."""
+    (``core.paging.capped_count(newest_first=True)``): at a warning level, read by a center-wide
+    role over everything (``regions.oversees_everything``: no department in its scope), with no
+    filter of the caller's. ``level`` is in no index and no department leads ``case_open_due``,
+    so an unordered count would read the table sequentially until it has its cap, while the
+    open cases are the newest. Otherwise the count stays unordered: within departments it stops
+    at the cap through ``case_open_due``, where an order would read and sort every candidate,
+    and an item, an applicant, a number or the receipt dates lead an index of their own (an
+    order would walk back through every newer case to reach old ones)."""
     if not any(str(level) in WARNING_LEVEL_VALUES for level in levels):
         return False
     if filters is not None and filters != CaseFilters():
         return False
-    return spans_every_department(user)
+    return bool(role_names(user) & CENTER_WIDE_ROLES) and regions.oversees_everything(user)
 
 
 def visible_cases(user) -> QuerySet[Case]:

@@ -228,13 +228,14 @@ def rating_loop(user, *, limit: int = 10) -> dict:
 
 
 def board_cases(user, *, department_id: int | None, level: str) -> QuerySet[Case]:
-    """The open cases behind one cell of the board, newest first."""
+    """The open cases behind one cell of the board (paged newest first by
+    ``cases.selectors.page``, which reads their item, version and department with them)."""
     cases = _scoped(Case.objects.filter(state__in=OPEN_STATE_VALUES), user)
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
     if level:
         cases = at_levels(cases, [level])
-    return cases.select_related("department", "item_version").order_by("-id")
+    return cases
 
 
 def board_cases_newest_first(user, *, department_id: int | None, level: str) -> bool:
