@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from tests.cases.helpers import AT, applicant_payload, file_case
 from tests.catalog.builders import item_dict
-from zhengwu.cases import queues, services
+from zhengwu.cases import queues, selectors, services
 from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import CaseFilters
 from zhengwu.cases.templatetags.case_tags import cn_date, cn_datetime, event_label, remaining
 from zhengwu.catalog import services as catalog_services
-from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role
 from zhengwu.supervision.sweep import refresh_levels
 
@@ -136,19 +135,22 @@ def test_counts_are_capped(item, clerk, travel):
 
 
 def _count_sqls(user, base=None) -> tuple[dict[str, str], list[str], list[str]]:
-    """The tab counts shown, and the SQL of the warning tabs' counts and of the others'."""
+    """The tab counts shown, the SQL of the counts that read the cases at warning levels'
+    table alone, and of the others."""
     with CaptureQueriesContext(connection) as seen:
         shown = queues.counts(user, base)
     sqls = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
-    levelled = [sql for sql in sqls if '"level"' in sql]
-    return shown, levelled, [sql for sql in sqls if sql not in levelled]
+    alone = [sql for sql in sqls if '"cases_caseatlevel"' in sql and '"cases_case"' not in sql]
+    return shown, alone, [sql for sql in sqls if sql not in alone]
 
 
-def test_warning_tabs_count_newest_first_over_every_department(item, clerk, supervisor, travel):
-    """A warning tab's count over every department (a supervisor over a whole province: no
-    department leads an index, and ``level`` is in none) walks the cases newest first under its
-    cap; within departments, and on the other tabs, the count stays unordered (it stops at the
-    cap through an index). Either way the figure is the count of the tab's rows."""
+def test_warning_tabs_count_the_rows_of_the_cases_at_warning_levels(
+    item, clerk, supervisor, citizen, travel
+):
+    """A warning tab's count with no filter of the caller's, over a scope of departments (a
+    clerk's, a supervisor's over every department), reads the table of the open cases at
+    warning levels alone, never the cases; with a filter, or for a scope that is more than
+    departments (an applicant's own cases), it counts the cases. The figures are the tab's."""
     travel(AT("2025-09-30 10:00"))
     filed = [file_case(clerk, applicant=applicant_payload(n)) for n in range(1, 5)]
     for case in filed[:3]:
@@ -161,45 +163,43 @@ def test_warning_tabs_count_newest_first_over_every_department(item, clerk, supe
     assert queues.counts(supervisor, cap=2)["due_soon"] == "2+"
     travel(AT("2025-10-23 09:00"))
     refresh_levels()
-    shown, levelled, others = _count_sqls(supervisor)
-    assert shown["overdue"] == "3" and shown["due_soon"] == "0"
-    assert len(levelled) == 2  # 即将到期 and 已超期
-    for sql in levelled:
-        assert f'"id" DESC LIMIT {queues.COUNT_CAP + 1}' in sql, sql
-    assert others and not any("ORDER BY" in sql.upper() for sql in others)
+    for user in (supervisor, clerk):
+        shown, alone, others = _count_sqls(user)
+        assert shown["overdue"] == "3" and shown["due_soon"] == "0"
+        assert len(alone) == 2  # 即将到期 and 已超期
+        assert others and not any('"cases_caseatlevel"' in sql for sql in others)
     # the home page's lines count the same way
     lines = {work.key: work.count for work in queues.waiting_work(supervisor)}
     assert lines == {"cases-due_soon": "0", "cases-overdue": "3"}
-    # A department's clerk, the supervisor filtering one department or the receipt dates:
-    # unordered (an index leads).
+    # Filtered by a department or the receipt dates: the cases are counted.
     for user, base in (
-        (clerk, None),
+        (clerk, CaseFilters(received_to=dt.date(2025, 9, 30))),
         (supervisor, CaseFilters(department="SCJ")),
-        (supervisor, CaseFilters(received_to=dt.date(2025, 9, 30))),
     ):
-        shown, levelled, _others = _count_sqls(user, base)
-        assert shown["overdue"] == "3"
-        assert len(levelled) == 2 and not any("ORDER BY" in sql.upper() for sql in levelled)
-    # capped_count gives the same figure whichever way it counts
-    for key in ("due_soon", "overdue", "intake", "done"):
-        rows = queues.queryset(supervisor, queues.BY_KEY[key])
-        for cap in (1, 2, 999):
-            assert capped_count(rows, cap, newest_first=True) == capped_count(rows, cap)
+        shown, alone, _others = _count_sqls(user, base)
+        assert shown["overdue"] == "3" and not alone
+    shown, alone, _others = _count_sqls(supervisor, CaseFilters(department="ZJJ"))
+    assert shown["overdue"] == "0"
+    # An applicant's own cases: counted on the cases, the same figure as their own list.
+    mine = Case.objects.filter(pk__in=[c.pk for c in filed[:2]])
+    mine.update(owner=citizen)
+    shown, alone, _others = _count_sqls(citizen)
+    assert shown["overdue"] == "2" and not alone
+    assert numbers(citizen, "overdue") == {c.number for c in filed[:2]}
 
 
-def test_only_a_reader_of_every_department_counts_warning_tabs_newest_first(region_reader):
-    """A county's supervisor and a city's leader read their regions' departments (an index
-    leads, unordered); a leader of the province's top region reads every department (ordered)."""
-    for level, ordered in (
-        ("county_supervisor", False),
-        ("city_leader", False),
-        ("township_clerk", False),
-        ("provincial_leader", True),
-    ):
-        _shown, levelled, _others = _count_sqls(region_reader(level))
-        assert len(levelled) == 2, level
-        for sql in levelled:
-            assert ('"id" DESC LIMIT' in sql) is ordered, (level, sql)
+def test_each_reader_counts_the_cases_at_warning_levels_alone_only_where_their_scope_is_departments(
+    region_reader,
+):
+    """A county's supervisor, a city's and the province's leaders read their regions'
+    departments, and a township's clerk their own department: the warning tabs count the
+    table's rows alone; a township window that also takes a county bureau's delegated items
+    counts only what its center received, on the cases."""
+    for level in ("county_supervisor", "city_leader", "provincial_leader", "township_clerk"):
+        user = region_reader(level)
+        _shown, alone, _others = _count_sqls(user)
+        foreign = bool(selectors.staff_department_ids(user) - selectors.local_department_ids(user))
+        assert len(alone) == (0 if foreign else 2), level
 
 
 def test_workbench_runs_no_query_per_row(client, item, clerk, travel):

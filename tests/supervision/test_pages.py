@@ -99,8 +99,8 @@ def test_drill_down_lists_the_cell(world):
 
 def test_drill_down_pages_newest_first_with_a_capped_total(world, monkeypatch):
     """The cell's cases in keyset pages, newest first, under the shared pager's capped total
-    (never a full count); over every department a warning level's total walks the cases newest
-    first, within one department it stays unordered (``cases.selectors.count_newest_first``)."""
+    (never a full count); a warning level's cases are found through the table of the open
+    cases at warning levels, with the supervisor's scope stated there alone."""
     import re
 
     from django.db import connection
@@ -117,7 +117,8 @@ def test_drill_down_pages_newest_first_with_a_capped_total(world, monkeypatch):
     assert re.search(r'data-testid="pager-total"[^>]*>\s*共 2 条', first)
     counts = [q["sql"] for q in seen if "COUNT(" in q["sql"].upper()]
     assert counts and all("LIMIT" in sql.upper() for sql in counts)
-    assert any('"id" DESC LIMIT' in sql for sql in counts)
+    case_counts = [sql for sql in counts if '"cases_case"' in sql]
+    assert case_counts and all('"cases_caseatlevel"' in sql for sql in case_counts)
     after = re.search(r'href="\?([^"]+)" data-testid="next-page"', first).group(1)
     second = client.get("/supervision/cases/?" + after.replace("&amp;", "&")).content.decode()
     assert world["deemed"].number in second and world["red"].number not in second

@@ -78,7 +78,7 @@ provisional calendar year (DOMAIN §2): recompute when the official schedule is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -340,29 +340,6 @@ def compute_clocks(
         provisional=bool(provisional),
         supplement_due=supplement_due if state is State.SUPPLEMENT_REQUESTED else None,
     )
-
-
-def promised_due_bound(
-    levels: Iterable[str], today: dt.date, calendar: WorkCalendar
-) -> dt.date | None:
-    """The day before which every open case stored at one of ``levels`` has its promised due
-    date, whatever day (on or before ``today``) its clocks were computed for: ``today`` for red
-    and past the statutory limit (the promised due date has passed, and it never follows the
-    statutory one), the second working day after ``today`` for yellow (at most 1 working day
-    left). ``None`` when one of ``levels`` implies no bound (normal, or an unknown level).
-
-    ``level`` is in no index of the cases table (the supervision sweep changes it every day,
-    and an indexed column would make each of those writes touch every index), so a list of cases
-    at warning levels finds its candidates through the due date with this bound."""
-    bounds = []
-    for level in levels:
-        if level in (Level.RED, Level.STATUTORY_OVERDUE):
-            bounds.append(today)
-        elif level == Level.YELLOW:
-            bounds.append(_plain(calendar.add(today, 2)))
-        else:
-            return None
-    return max(bounds) if bounds else None
 
 
 class StoredSuspension(Protocol):

@@ -285,6 +285,46 @@ class Case(models.Model):
         return self.state in OPEN_STATE_VALUES
 
 
+class CaseAtLevel(models.Model):
+    """An open case stored at a warning level, with its department: what the lists at warning
+    levels read (``selectors.at_levels``). ``level`` is in no index of the cases table, so that
+    the supervision sweep's daily level writes stay heap-only (docs/decisions/0004); this narrow
+    table is the index instead. Only the database writes it: triggers on the cases table insert,
+    move or delete a case's row in the statement that changes its level, state or department
+    (``cases.at_level``), so it never lags the cases and no code path can forget it."""
+
+    case = models.OneToOneField(
+        Case,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row with its case
+        primary_key=True,
+        db_constraint=False,
+        related_name="at_level",
+        verbose_name=_("case"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        db_index=False,  # it leads no lookup; the index below holds it
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=CaseLevel.choices)
+
+    class Meta:
+        verbose_name = _("open case at a warning level")
+        verbose_name_plural = _("open cases at warning levels")
+        indexes = [
+            # a department's (or a region's departments') cases at a level, read from the index
+            # alone; the department leads (an index scan of several departments takes them as
+            # one condition, and over every department the key read backwards finds the newest)
+            models.Index(fields=["department", "level", "-case"], name="case_at_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.level}"
+
+
 class CaseEvent(ChainedEvent):
     """One step of a case: append-only and hash-chained (DESIGN.md Events)."""
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.cases.models import Case, CaseLevel
 from zhengwu.cases.rules import DECISION_STATES, State
-from zhengwu.cases.selectors import CaseFilters, at_levels, count_newest_first, filtered
+from zhengwu.cases.selectors import CaseFilters, filtered, held_rows
 from zhengwu.core import paging
 from zhengwu.core.paging import capped_count
 from zhengwu.core.roles import Role, role_names
@@ -136,20 +136,17 @@ def hints(roles, key: str) -> list[str]:
 
 def queryset(user, queue: Queue, base: CaseFilters | None = None) -> QuerySet[Case]:
     """The cases of ``queue`` that ``user`` may see, narrowed by the caller's ``base`` filters."""
-    queryset = filtered(user, queue.apply(base or CaseFilters()))
-    if queue.levels:
-        queryset = at_levels(queryset, queue.levels)
-    return queryset
+    return filtered(user, queue.apply(base or CaseFilters()), queue.levels)
 
 
 def count(
     user, queue: Queue, base: CaseFilters | None = None, cap: int = COUNT_CAP
 ) -> tuple[int, bool]:
-    """A tab's capped count ``(count, capped)``; a warning tab over a whole province counts its
-    cases newest first (``selectors.count_newest_first`` says when, and why)."""
+    """A tab's capped count ``(count, capped)``; a warning tab with no filter of the caller's
+    counts the rows of the open cases at warning levels alone (``selectors.held_rows``)."""
     levels = queue.levels or ((queue.filters.level,) if queue.filters.level else ())
-    newest_first = count_newest_first(user, levels, base)
-    return capped_count(queryset(user, queue, base), cap, newest_first=newest_first)
+    rows = held_rows(user, levels, base)
+    return capped_count(queryset(user, queue, base) if rows is None else rows, cap)
 
 
 def counts(user, base: CaseFilters | None = None, cap: int = COUNT_CAP) -> dict[str, str]:

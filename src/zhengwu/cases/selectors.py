@@ -9,13 +9,19 @@ from django.db.models import Q, QuerySet
 
 from zhengwu.accounts import regions
 from zhengwu.accounts.models import User, Window
-from zhengwu.cases.clocks import carry_forward, promised_due_bound
-from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS, Case, CaseEvent
+from zhengwu.cases.clocks import carry_forward
+from zhengwu.cases.models import (
+    OPEN_STATE_VALUES,
+    WARNING_LEVELS,
+    Case,
+    CaseAtLevel,
+    CaseEvent,
+)
 from zhengwu.cases.rules import State
 from zhengwu.core import clock
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound
-from zhengwu.core.queries import CompiledQuery, DateLiteral
+from zhengwu.core.queries import CompiledQuery
 from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
@@ -170,23 +176,6 @@ def scope(user) -> Q:
     return q
 
 
-def count_newest_first(user, levels, filters: CaseFilters | None = None) -> bool:
-    """Whether a capped count of ``user``'s cases at ``levels`` walks them newest first
-    (``core.paging.capped_count(newest_first=True)``): at a warning level, read by a center-wide
-    role over everything (``regions.oversees_everything``: no department in its scope), with no
-    filter of the caller's. ``level`` is in no index and no department leads ``case_open_due``,
-    so an unordered count would read the table sequentially until it has its cap, while the
-    open cases are the newest. Otherwise the count stays unordered: within departments it stops
-    at the cap through ``case_open_due``, where an order would read and sort every candidate,
-    and an item, an applicant, a number or the receipt dates lead an index of their own (an
-    order would walk back through every newer case to reach old ones)."""
-    if not any(str(level) in WARNING_LEVEL_VALUES for level in levels):
-        return False
-    if filters is not None and filters != CaseFilters():
-        return False
-    return bool(role_names(user) & CENTER_WIDE_ROLES) and regions.oversees_everything(user)
-
-
 def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope(user))
 
@@ -247,16 +236,15 @@ def _text(value) -> str:
     return str(value or "").replace("\x00", "").strip()
 
 
-def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
-    queryset = visible_cases(user)
+def filtered(user, filters: CaseFilters, levels=()) -> QuerySet[Case]:
+    """``user``'s cases as ``filters`` say; ``levels`` (a queue's) stand for ``filters.level``."""
+    levels = [str(level) for level in levels or ([filters.level] if filters.level else [])]
+    queryset = visible_at_levels(user, levels) if levels else visible_cases(user)
     if filters.state:
         queryset = queryset.filter(state__in=list(filters.state))
-    if filters.open_only and filters.level not in WARNING_LEVEL_VALUES:
-        # (A warning level holds only open cases, and ``at_levels`` says so itself: the same
-        # condition twice would make the planner think it twice as selective.)
+    if filters.open_only and not set(levels) & WARNING_LEVEL_VALUES:
+        # (Only an open case is held at a warning level: ``at_levels`` reads those alone.)
         queryset = queryset.filter(state__in=OPEN_STATE_VALUES)
-    if filters.level:
-        queryset = at_levels(queryset, [filters.level])
     if filters.department:
         queryset = queryset.filter(department__code=_text(filters.department))
     if filters.item:
@@ -273,25 +261,99 @@ def filtered(user, filters: CaseFilters) -> QuerySet[Case]:
     return queryset
 
 
-def at_levels(queryset: QuerySet[Case], levels, *, today: dt.date | None = None) -> QuerySet[Case]:
-    """The cases of ``queryset`` stored at one of ``levels``. Only an open case holds a warning
-    level: for warning levels the open states and the due-date bound the levels imply
-    (``clocks.promised_due_bound``) are added, so the cases are found through the
-    ``case_open_due`` index rather than by reading every open case (``level`` is not indexed);
-    the result is the same. The bound and the open states are written into the SQL
-    (``core.queries``): a prepared statement's generic plan could not otherwise use the index."""
-    from zhengwu.workdays.loader import get_calendar
-
+def at_levels(queryset: QuerySet[Case], levels, *, user=None) -> QuerySet[Case]:
+    """The cases of ``queryset`` stored at one of ``levels``. Cases at warning levels are found
+    through the table of the open cases at warning levels (``CaseAtLevel``, kept by the
+    database: ``cases.at_level``), joined by key: ``level`` is in no index of the cases table.
+    Given ``user``, the joined rows are narrowed to the departments that bound their cases
+    (``department_bound``), so that a department's or a region's list reads only its own rows
+    of that table, takes the newest and joins those few to the cases; the cases themselves keep
+    the caller's exact scope. Other levels (normal, or a mix with one) are a plain filter."""
     levels = [str(level) for level in levels]
-    queryset = (
-        queryset.filter(level__in=levels) if len(levels) > 1 else queryset.filter(level=levels[0])
-    )
-    bound = promised_due_bound(levels, today or clock.today(), get_calendar())
-    if bound is not None:
-        queryset = queryset.filter(
-            state__literal_in=OPEN_STATE_VALUES, promised_due__lt=DateLiteral(bound)
-        )
-    return queryset
+    if not levels or not set(levels) <= WARNING_LEVEL_VALUES:
+        return queryset.filter(level__in=levels)
+    held = _held(levels)
+    if user is not None:
+        held &= department_bound(user, "at_level__department")
+    return queryset.filter(held)
+
+
+def visible_at_levels(user, levels) -> QuerySet[Case]:
+    """``user``'s cases stored at one of ``levels``. Where ``user``'s scope is departments and
+    nothing else (``level_scope``) and the levels are warning levels, the scope is stated once,
+    on the table of the open cases at warning levels, and not again on the cases: a row there
+    has its case's department, and the same condition on both tables would make PostgreSQL
+    count its selectivity twice (it would then expect a handful of rows, join every one to
+    the cases and sort them, rather than take the newest first)."""
+    levels = [str(level) for level in levels]
+    exact = level_scope(user) if levels and set(levels) <= WARNING_LEVEL_VALUES else None
+    if exact is None:
+        return at_levels(visible_cases(user), levels, user=user)
+    return Case.objects.filter(_held(levels) & exact)
+
+
+def level_scope(user) -> Q | None:
+    """``scope(user)`` as a condition on a case's row of the open cases at warning levels
+    (``at_level__department``) when the scope is departments and nothing else: a center-wide
+    role's overseen departments (``Q()`` for every one), a staff member's own. ``None`` where
+    it is more: an applicant's or the platform's own cases, a township window's cases of
+    another center's departments (only those received at its center)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        departments = regions.overseen_department_ids(user)
+        return Q() if departments is None else Q(at_level__department__in=sorted(departments))
+    if Role.APPLICANT in roles or Role.PLATFORM in roles:
+        return None
+    departments = staff_department_ids(user)
+    if _foreign_departments(user)[1]:
+        return None
+    return Q(at_level__department__in=sorted(departments))
+
+
+def held_rows(user, levels, filters: CaseFilters | None = None) -> QuerySet[CaseAtLevel] | None:
+    """The rows of the open cases at warning levels that stand one for one for ``user``'s cases
+    at ``levels``, when they can be counted alone: warning levels, a scope of departments and
+    nothing else (``level_scope``), no filter of the caller's (an item, an applicant, a number
+    or a date is not on the row). A tab's count then reads that table's index and never the
+    cases. ``None`` otherwise: count ``visible_at_levels``."""
+    levels = [str(level) for level in levels]
+    if not levels or not set(levels) <= WARNING_LEVEL_VALUES:
+        return None
+    if filters is not None and filters != CaseFilters():
+        return None
+    exact = level_scope(user)
+    if exact is None:
+        return None
+    rows = Q(level__in=levels) if len(levels) > 1 else Q(level=levels[0])
+    return CaseAtLevel.objects.filter(rows, *_unprefixed(exact))
+
+
+def _unprefixed(condition: Q) -> list[Q]:
+    """``level_scope``'s condition (on ``at_level__department``) on the table itself."""
+    return [Q(**{key.removeprefix("at_level__"): value}) for key, value in condition.children]
+
+
+def _held(levels: list[str]) -> Q:
+    return Q(at_level__level__in=levels) if len(levels) > 1 else Q(at_level__level=levels[0])
+
+
+def department_bound(user, field: str = "department") -> Q:
+    """A condition on ``<field>`` that holds for the department of every case ``user`` may
+    see (``scope``; ``Q()`` where nothing bounds them): the overseen departments of a
+    center-wide role (a subquery), a staff member's departments. An applicant's or the
+    platform's own cases may be of any department."""
+    if not getattr(user, "is_authenticated", False):
+        return Q()
+    roles = role_names(user)
+    if roles & CENTER_WIDE_ROLES:
+        departments = regions.overseen_department_ids(user)
+    elif Role.APPLICANT in roles or Role.PLATFORM in roles:
+        departments = None
+    else:
+        departments = staff_department_ids(user)
+    return Q() if departments is None else Q(**{f"{field}__in": sorted(departments)})
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:

@@ -29,18 +29,9 @@ class Pager:
     first_query: str | None = None
 
 
-def capped_count(
-    queryset: QuerySet, cap: int = COUNT_CAP, *, newest_first: bool = False
-) -> tuple[int, bool]:
-    """How many rows, counting no further than ``cap``: ``(count, capped)``.
-
-    ``newest_first`` counts them in a keyset page's order (``ORDER BY id DESC`` under the cap),
-    so the database may walk the primary key back from the newest row and stop at the cap. For
-    rows that no index finds and that lie among the newest (the open cases at a warning level,
-    ``cases.queues``): unordered, a count stopped at the cap may read the table sequentially
-    from wherever a concurrent scan is, and reach them last. The count is the same either way."""
-    ordered = queryset.order_by("-pk") if newest_first else queryset.order_by()
-    count = ordered[: cap + 1].count()
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, counting no further than ``cap``: ``(count, capped)``."""
+    count = queryset.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
 
 
@@ -117,13 +108,11 @@ def keyset_page(
     next_query: str | None,
     first_query: str | None = None,
     previous_query: str | None = None,
-    newest_first: bool = False,
 ) -> Pager:
     """``keyset`` for a list paged newest first by id: the capped total of ``queryset`` and the
-    capped count of the rows ahead of the cursor (two bounded counts, never a full one); the
-    total counted newest first when ``newest_first`` (``capped_count``)."""
+    capped count of the rows ahead of the cursor (two bounded counts, never a full one)."""
     return keyset(
-        total=capped_count(queryset, newest_first=newest_first),
+        total=capped_count(queryset),
         before=capped_count(queryset.filter(id__gte=after_id)) if after_id is not None else None,
         rows=rows,
         previous_query=previous_query,

@@ -20,10 +20,12 @@ from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.cases.models import OPEN_STATE_VALUES, Case, CaseLevel
 from zhengwu.cases.selectors import (
+    WARNING_LEVEL_VALUES,
     at_levels,
-    count_newest_first,
+    level_scope,
     local_department_ids,
     staff_department_ids,
+    visible_at_levels,
 )
 from zhengwu.core.errors import NotFound
 from zhengwu.core.roles import Role, has_role, is_center_wide, role_names
@@ -230,18 +232,17 @@ def rating_loop(user, *, limit: int = 10) -> dict:
 def board_cases(user, *, department_id: int | None, level: str) -> QuerySet[Case]:
     """The open cases behind one cell of the board (paged newest first by
     ``cases.selectors.page``, which reads their item, version and department with them)."""
-    cases = _scoped(Case.objects.filter(state__in=OPEN_STATE_VALUES), user)
+    if level in WARNING_LEVEL_VALUES and level_scope(user) is not None:
+        # a scope of departments alone is the workbench's: stated once, on the table of the
+        # open cases at warning levels (``cases.selectors.visible_at_levels``)
+        cases = visible_at_levels(user, [level])
+    else:
+        cases = _scoped(Case.objects.filter(state__in=OPEN_STATE_VALUES), user)
+        if level:
+            cases = at_levels(cases, [level], user=user)
     if department_id is not None:
         cases = cases.filter(department_id=department_id)
-    if level:
-        cases = at_levels(cases, [level])
     return cases
-
-
-def board_cases_newest_first(user, *, department_id: int | None, level: str) -> bool:
-    """Whether the capped total of ``board_cases`` walks the cases newest first: the
-    workbench's rule (``cases.selectors.count_newest_first``) for a cell of every department."""
-    return department_id is None and count_newest_first(user, [level] if level else [])
 
 
 # ---------------------------------------------------------------- lists
@@ -412,7 +413,6 @@ __all__ = [
     "BOARD_LEVELS",
     "board",
     "board_cases",
-    "board_cases_newest_first",
     "department_scope",
     "for_case",
     "get_irregularity",

@@ -86,9 +86,6 @@ def board_cases(request):
         rows=len(cases),
         next_query=paging.query_with(request, after=next_cursor) if next_cursor else None,
         first_query=paging.query_with(request, after="") if after else None,
-        newest_first=selectors.board_cases_newest_first(
-            request.user, department_id=department, level=level
-        ),
     )
     names = {d.pk: d.name for d in selectors.visible_departments(request.user)}
     return render(
