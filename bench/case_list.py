@@ -198,6 +198,7 @@ def load(total: int, *, chunk: int = 250_000) -> dict:
     after the rows are in (much faster than row by row), then ANALYZE."""
     from django.db import connection
 
+    from zhengwu.cases import at_level
     from zhengwu.core import clock
     from zhengwu.workdays.loader import get_calendar
 
@@ -248,6 +249,7 @@ def load(total: int, *, chunk: int = 250_000) -> dict:
             "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
             "(SELECT max(id) FROM cases_case))"
         )
+        at_level.rebuild()  # the open cases at warning levels: their triggers were off
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)

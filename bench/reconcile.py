@@ -151,6 +151,7 @@ def load(total: int, *, today: dt.date, chunk: int = 250_000) -> dict:
     from django.db import connection
 
     from zhengwu.accounts.models import Department
+    from zhengwu.cases import at_level
     from zhengwu.core import clock
     from zhengwu.exchange.models.inbound import RecordBatch
 
@@ -201,6 +202,7 @@ def load(total: int, *, today: dt.date, chunk: int = 250_000) -> dict:
             "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
             "(SELECT max(id) FROM cases_case))"
         )
+        at_level.rebuild()  # the open cases at warning levels: their triggers were off
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('exchange_departmentrecord', 'id'), "
             "(SELECT max(id) FROM exchange_departmentrecord))"

@@ -136,6 +136,7 @@ JOIN supervision_workdayordinal sd
 def load(total: int, clocks_on: dt.date, *, chunk: int = 250_000) -> None:
     from django.db import connection
 
+    from zhengwu.cases import at_level
     from zhengwu.core import clock
     from zhengwu.supervision import sweep
     from zhengwu.workdays.loader import get_calendar
@@ -163,6 +164,7 @@ def load(total: int, clocks_on: dt.date, *, chunk: int = 250_000) -> None:
             "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), "
             "(SELECT max(id) FROM cases_case))"
         )
+        at_level.rebuild()  # the open cases at warning levels: their triggers were off
         cursor.execute("VACUUM ANALYZE cases_case")
 
 
