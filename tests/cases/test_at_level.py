@@ -156,3 +156,23 @@ def test_rebuild_refills_the_table_after_a_load_that_bypassed_the_triggers(item,
     assert at_level.rebuild() == 2
     assert at_level.verify() == (0, 0)
     assert set(held()) == {cases[0].pk, cases[1].pk}
+
+
+def test_the_command_checks_the_table_and_refills_it(item, clerk, travel):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    travel(AT("2025-09-22 10:00"))
+    case = file_case(clerk)
+    Case.objects.filter(pk=case.pk).update(level="red")
+    out = StringIO()
+    call_command("warning_levels", stdout=out)
+    assert "预警在办件表与办件一致" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_caseatlevel")
+    with pytest.raises(CommandError, match="缺少或不同 1 件，多出 0 条"):
+        call_command("warning_levels")
+    call_command("warning_levels", "--rebuild", stdout=out)
+    assert "已重建：1 件" in out.getvalue()
+    assert held() == {case.pk: (case.department_id, "red")}
