@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zhengwu.accounts.models import Applicant
-from zhengwu.core.queries import CompiledQuery, DateLiteral, unique_or_none, upsert
+from zhengwu.core.queries import CompiledQuery, unique_or_none, upsert
 from zhengwu.supervision.models import WorkdayOrdinal
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +23,6 @@ def _days(*days: str) -> None:
         )
 
 
-def test_a_date_literal_is_written_into_the_sql_and_compares_as_a_date():
-    _days("2025-09-30", "2025-10-09", "2025-12-31")
-    rows = WorkdayOrdinal.objects.order_by("day")
-    with CaptureQueriesContext(connection) as captured:
-        before = list(rows.filter(day__lt=DateLiteral(dt.date(2025, 10, 9))).values_list("ordinal"))
-    assert before == [(0,)]
-    assert "2025-10-09" in captured.captured_queries[0]["sql"]
-    assert captured.captured_queries[0]["sql"].count("2025-10-09") == 1
-    assert rows.filter(day__gte=DateLiteral(dt.date(2025, 10, 9))).count() == 2
-
-
-@pytest.mark.parametrize(
-    "value", [dt.datetime(2025, 1, 1, 8, 0), "2025-01-01", "2025-01-01'; DROP TABLE x; --", None]
-)
-def test_a_date_literal_takes_only_a_date(value):
-    with pytest.raises(TypeError):
-        DateLiteral(value)
-
-
 def test_unique_or_none_reads_without_ordering():
     _days("2025-09-30", "2025-10-09")
     rows = WorkdayOrdinal.objects.order_by("-day")
@@ -50,23 +31,6 @@ def test_unique_or_none_reads_without_ordering():
         missing = unique_or_none(rows.filter(day=dt.date(2025, 10, 10)))
     assert found.ordinal == 1 and missing is None
     assert "ORDER BY" not in captured.captured_queries[0]["sql"]
-
-
-def test_literal_in_writes_the_codes_into_the_sql():
-    from zhengwu.accounts.models import Department
-
-    rows = Department.objects.filter(code__literal_in=["abc", "d_e"])
-    sql, params = rows.query.sql_with_params()
-    assert "IN ('abc', 'd_e')" in sql and "abc" not in params
-    assert list(rows) == []
-
-
-@pytest.mark.parametrize("codes", [[], ["ABC"], ["a'b"], ["a b"], [1], ["x" * 41]])
-def test_literal_in_takes_only_lowercase_codes(codes):
-    from zhengwu.accounts.models import Department
-
-    with pytest.raises(ValueError):
-        Department.objects.filter(code__literal_in=codes)
 
 
 def test_an_upsert_inserts_then_updates_only_the_named_fields_in_one_statement():

@@ -24,7 +24,7 @@ generators do) calls ``rebuild`` after it. ``verify`` compares the table with th
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, transaction
 
 from zhengwu.cases.models import OPEN_STATE_VALUES, WARNING_LEVELS
 
@@ -132,9 +132,14 @@ def uninstall(schema_editor) -> None:
 
 
 def rebuild(using: str = "default") -> int:
-    """Refill the table from the cases (after a load that bypassed the triggers); the rows
-    written."""
-    with connections[using].cursor() as cursor:
+    """Refill the table from the cases (after a load that bypassed the triggers), in one
+    transaction; the rows written. On PostgreSQL the cases table is locked against writes
+    meanwhile (reads go on): a case changed between the DELETE and the INSERT would otherwise
+    have its trigger wait on a row the rebuild deletes, and leave the rebuild's older row."""
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {CASES} IN SHARE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(f"INSERT INTO {TABLE} (case_id, department_id, level) {EXPECTED}")
         return cursor.rowcount

@@ -200,9 +200,9 @@ class Case(models.Model):
                 condition=models.Q(state="supplement_requested"),
                 name="case_supplement_due",
             ),
-            # The open cases at warning levels: ``level`` is in no index (the sweep changes it
-            # daily; heap-only updates), so lists find them by the due date each level implies
-            # (``selectors.at_levels``).
+            # The open cases by department and promised due date (``level`` is in no index: the
+            # sweep changes it daily with heap-only updates; the lists at warning levels read
+            # ``CaseAtLevel`` instead).
             models.Index(
                 fields=["department", "promised_due"],
                 condition=models.Q(state__in=OPEN_STATE_VALUES),

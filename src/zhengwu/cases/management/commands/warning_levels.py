@@ -11,7 +11,6 @@ and ``--rebuild`` then refills it in one transaction.
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwu.cases import at_level
@@ -27,8 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild=False, **options):
         if rebuild:
-            with transaction.atomic():
-                rows = at_level.rebuild()
+            rows = at_level.rebuild()
             self.stdout.write(
                 _("Refilled: %(rows)s open cases at warning levels.") % {"rows": rows}
             )
