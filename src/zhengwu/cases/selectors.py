@@ -292,24 +292,14 @@ def visible_at_levels(user, levels) -> QuerySet[Case]:
     return Case.objects.filter(_held(levels) & exact)
 
 
-def level_scope(user) -> Q | None:
-    """``scope(user)`` as a condition on a case's row of the open cases at warning levels
-    (``at_level__department``) when the scope is departments and nothing else: a center-wide
-    role's overseen departments (``Q()`` for every one), a staff member's own. ``None`` where
-    it is more: an applicant's or the platform's own cases, a township window's cases of
-    another center's departments (only those received at its center)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    roles = role_names(user)
-    if roles & CENTER_WIDE_ROLES:
-        departments = regions.overseen_department_ids(user)
-        return Q() if departments is None else Q(at_level__department__in=sorted(departments))
-    if Role.APPLICANT in roles or Role.PLATFORM in roles:
-        return None
-    departments = staff_department_ids(user)
-    if _foreign_departments(user)[1]:
-        return None
-    return Q(at_level__department__in=sorted(departments))
+def level_scope(user, field: str = "at_level__department") -> Q | None:
+    """``scope(user)`` as a condition on ``<field>`` (by default a case's row of the open cases
+    at warning levels) when the scope is departments and nothing else: a center-wide role's
+    overseen departments (``Q()`` for every one), a staff member's own. ``None`` where it is
+    more: an applicant's or the platform's own cases, a township window's cases of another
+    center's departments (only those received at its center)."""
+    departments, exact = _scope_departments(user)
+    return _within(departments, field) if exact else None
 
 
 def held_rows(user, levels, filters: CaseFilters | None = None) -> QuerySet[CaseAtLevel] | None:
@@ -323,36 +313,39 @@ def held_rows(user, levels, filters: CaseFilters | None = None) -> QuerySet[Case
         return None
     if filters is not None and filters != CaseFilters():
         return None
-    exact = level_scope(user)
+    exact = level_scope(user, "department")
     if exact is None:
         return None
-    rows = Q(level__in=levels) if len(levels) > 1 else Q(level=levels[0])
-    return CaseAtLevel.objects.filter(rows, *_unprefixed(exact))
+    return CaseAtLevel.objects.filter(_held(levels, "level") & exact)
 
 
-def _unprefixed(condition: Q) -> list[Q]:
-    """``level_scope``'s condition (on ``at_level__department``) on the table itself."""
-    return [Q(**{key.removeprefix("at_level__"): value}) for key, value in condition.children]
-
-
-def _held(levels: list[str]) -> Q:
-    return Q(at_level__level__in=levels) if len(levels) > 1 else Q(at_level__level=levels[0])
+def _held(levels: list[str], field: str = "at_level__level") -> Q:
+    return Q(**{f"{field}__in": levels}) if len(levels) > 1 else Q(**{field: levels[0]})
 
 
 def department_bound(user, field: str = "department") -> Q:
     """A condition on ``<field>`` that holds for the department of every case ``user`` may
     see (``scope``; ``Q()`` where nothing bounds them): the overseen departments of a
-    center-wide role (a subquery), a staff member's departments. An applicant's or the
-    platform's own cases may be of any department."""
+    center-wide role, a staff member's departments. An applicant's or the platform's own
+    cases may be of any department."""
+    return _within(_scope_departments(user)[0], field)
+
+
+def _scope_departments(user) -> tuple[set[int] | None, bool]:
+    """The departments that bound ``user``'s cases (``None``: any), and whether ``scope`` is
+    exactly those departments' cases (``level_scope``, ``department_bound``)."""
     if not getattr(user, "is_authenticated", False):
-        return Q()
+        return None, False
     roles = role_names(user)
     if roles & CENTER_WIDE_ROLES:
-        departments = regions.overseen_department_ids(user)
-    elif Role.APPLICANT in roles or Role.PLATFORM in roles:
-        departments = None
-    else:
-        departments = staff_department_ids(user)
+        return regions.overseen_department_ids(user), True
+    if Role.APPLICANT in roles or Role.PLATFORM in roles:
+        return None, False
+    departments = staff_department_ids(user)
+    return departments, not _foreign_departments(user)[1]
+
+
+def _within(departments: set[int] | None, field: str) -> Q:
     return Q() if departments is None else Q(**{f"{field}__in": sorted(departments)})
 
 
