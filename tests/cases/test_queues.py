@@ -278,3 +278,30 @@ def test_remaining_phrase(item, clerk, reviewer, travel):
     fresh.promised_due = None
     assert remaining(fresh, today=dt.date(2025, 10, 14)) == _("Intake due today")
     assert remaining(fresh, today=dt.date(2025, 10, 15)) == _("Intake limit passed")
+
+
+@pytest.mark.parametrize("level", ["county_supervisor", "city_leader", "provincial_leader"])
+def test_the_workbench_department_filter_offers_the_readers_own_departments_by_center(
+    client, region_tree, region_reader, level
+):
+    """A supervisor or leader narrows the workbench to one of the departments they oversee, grouped
+    under their centers; a department of a region above or beside theirs is not offered."""
+    from tests.regions import REGION_LEVELS
+
+    user = region_reader(level)
+    offered = {d.code for d in selectors.filter_departments(user)}
+    assert offered == {f"D-{key}" for key in REGION_LEVELS[level]}
+    client.force_login(user)
+    page = client.get("/cases/?queue=overdue").content.decode()
+    for key, department in region_tree["departments"].items():
+        shown = f'value="{department.code}"' in page
+        assert shown == (key in REGION_LEVELS[level]), (level, key)
+    for key in REGION_LEVELS[level]:
+        assert f'<optgroup label="{region_tree["centers"][key].name}">' in page
+
+
+def test_a_clerk_of_one_department_has_no_department_filter(client, region_reader):
+    user = region_reader("township_clerk")
+    assert selectors.filter_departments(user) == []
+    client.force_login(user)
+    assert 'data-testid="department-filter"' not in client.get("/cases/").content.decode()

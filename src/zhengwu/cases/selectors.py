@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from zhengwu.accounts import regions
-from zhengwu.accounts.models import User, Window
+from zhengwu.accounts.models import Department, User, Window
 from zhengwu.cases.clocks import carry_forward
 from zhengwu.cases.models import (
     OPEN_STATE_VALUES,
@@ -22,7 +22,14 @@ from zhengwu.core import clock
 from zhengwu.core.cursors import decode_cursor, encode_cursor
 from zhengwu.core.errors import NotFound
 from zhengwu.core.queries import CompiledQuery
-from zhengwu.core.roles import CENTER_WIDE_ROLES, Role, remember_roles, role_names, roles_read
+from zhengwu.core.roles import (
+    CENTER_WIDE_ROLES,
+    Role,
+    is_center_wide,
+    remember_roles,
+    role_names,
+    roles_read,
+)
 
 STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 WARNING_LEVEL_VALUES = frozenset(level.value for level in WARNING_LEVELS)
@@ -347,6 +354,24 @@ def _scope_departments(user) -> tuple[set[int] | None, bool]:
 
 def _within(departments: set[int] | None, field: str) -> Q:
     return Q() if departments is None else Q(**{f"{field}__in": sorted(departments)})
+
+
+def filter_departments(user) -> list[Department]:
+    """The departments a workbench user may narrow their lists to, with their centers, in the
+    order of the regions and centers: a center-wide role's overseen departments (every one for
+    the province's), a staff member's own when they have more than one; none otherwise."""
+    if is_center_wide(user):
+        departments = regions.overseen_departments(user)
+        queryset = Department.objects.all() if departments is None else departments
+    elif len(own := staff_department_ids(user)) > 1:
+        queryset = Department.objects.filter(pk__in=sorted(own))
+    else:
+        return []
+    return list(
+        queryset.select_related("center").order_by(
+            "center__region__path", "center__code", "sort_order", "code"
+        )
+    )
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:

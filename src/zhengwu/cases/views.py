@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhengwu.accounts.models import Department
 from zhengwu.cases import forms as f
 from zhengwu.cases import notices, presenters, queues, rules, selectors, services
 from zhengwu.cases.inputs import PUBLIC_ACTIONS
@@ -33,7 +32,7 @@ from zhengwu.core import paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.display import cn_datetime
 from zhengwu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from zhengwu.core.roles import Role, is_center_wide, role_names
+from zhengwu.core.roles import Role, role_names
 from zhengwu.core.views import guarded
 
 PAGE_SIZE = 20
@@ -82,13 +81,8 @@ def workbench(request):
     queue = queues.resolve(request.GET.get("queue"), roles)
     values = f.WorkbenchFilterForm(request.GET).values()
     own = selectors.staff_department_ids(user)
-    center_wide = is_center_wide(user)
-    if center_wide:
-        departments = Department.objects.order_by("sort_order", "code")
-    elif len(own) > 1:
-        departments = Department.objects.filter(pk__in=sorted(own)).order_by("sort_order", "code")
-    else:
-        departments = Department.objects.none()
+    departments = selectors.filter_departments(user)
+    if not departments:
         values.pop("department", None)
     base = selectors.CaseFilters(
         number=values.get("number", ""),
