@@ -356,10 +356,11 @@ def _within(departments: set[int] | None, field: str) -> Q:
     return Q() if departments is None else Q(**{f"{field}__in": sorted(departments)})
 
 
-def filter_departments(user) -> list[Department]:
-    """The departments a workbench user may narrow their lists to, with their centers, in the
-    order of the regions and centers: a center-wide role's overseen departments (every one for
-    the province's), a staff member's own when they have more than one; none otherwise."""
+def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The departments a workbench user may narrow their lists to, as ``(center's name,
+    [(code, name), ...])`` in the order of the regions and centers: a center-wide role's
+    overseen departments (every one for the province's), a staff member's own when they have
+    more than one; none otherwise. Plain rows: a province's filter lists hundreds."""
     if is_center_wide(user):
         departments = regions.overseen_departments(user)
         queryset = Department.objects.all() if departments is None else departments
@@ -367,11 +368,13 @@ def filter_departments(user) -> list[Department]:
         queryset = Department.objects.filter(pk__in=sorted(own))
     else:
         return []
-    return list(
-        queryset.select_related("center").order_by(
-            "center__region__path", "center__code", "sort_order", "code"
-        )
-    )
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    rows = queryset.order_by("center__region__path", "center__code", "sort_order", "code")
+    for center, code, name in rows.values_list("center__name", "code", "name"):
+        if not groups or groups[-1][0] != center:
+            groups.append((center, []))
+        groups[-1][1].append((code, name))
+    return groups
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:
