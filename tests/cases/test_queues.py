@@ -305,3 +305,25 @@ def test_a_clerk_of_one_department_has_no_department_filter(client, region_reade
     assert selectors.filter_departments(user) == []
     client.force_login(user)
     assert 'data-testid="department-filter"' not in client.get("/cases/").content.decode()
+
+
+def test_a_page_joins_only_its_own_rows(item, clerk, travel):
+    """A page of cases picks its keys from the list alone (newest first, one more than the page
+    to know there is a next), then joins only those to their items, departments and applicants:
+    the pages come out the same, one query each, and the join never meets the other candidates."""
+    travel(AT("2025-09-30 10:00"))
+    filed = [file_case(clerk, applicant=applicant_payload(n)) for n in range(1, 6)]
+    newest = [case.number for case in reversed(filed)]
+    queryset = queues.queryset(clerk, queues.BY_KEY["intake"])
+    with CaptureQueriesContext(connection) as first:
+        rows, cursor = selectors.page(queryset, limit=2)
+    assert [case.number for case in rows] == newest[:2] and cursor
+    assert rows[0].applicant.name and rows[0].item_version.name  # joined, no query per row
+    rows, cursor = selectors.page(queryset, after=cursor, limit=2)
+    assert [case.number for case in rows] == newest[2:4] and cursor
+    rows, cursor = selectors.page(queryset, after=cursor, limit=2)
+    assert [case.number for case in rows] == newest[4:] and cursor == ""
+    (sql,) = [q["sql"] for q in first]
+    outer, _, keys = sql.partition(' IN (SELECT ')
+    assert '"accounts_applicant"' in outer and keys, sql
+    assert '"accounts_applicant"' not in keys and "LIMIT 3" in keys, sql

@@ -378,14 +378,18 @@ def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:
-    """Keyset paging, newest first: ``(cases, next cursor or "")``. No COUNT is run."""
+    """Keyset paging, newest first: ``(cases, next cursor or "")``. No COUNT is run. The page's
+    keys are chosen first, in a subquery of ``queryset`` alone, and only those rows are joined
+    to their items, departments and applicants: joined before the limit, PostgreSQL hashed every
+    applicant to join every candidate and then kept 21."""
     after_id = decode_cursor(after)
     if after_id is not None:
         queryset = queryset.filter(id__lt=after_id)
+    keys = queryset.order_by("-id").values("id")[: limit + 1]
     rows = list(
-        queryset.select_related("item", "item_version", "department", "applicant").order_by("-id")[
-            : limit + 1
-        ]
+        Case.objects.filter(id__in=keys)
+        .select_related("item", "item_version", "department", "applicant")
+        .order_by("-id")
     )
     more = len(rows) > limit
     rows = as_of_today(rows[:limit])
