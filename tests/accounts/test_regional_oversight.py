@@ -148,3 +148,29 @@ def test_indicators_roll_up_by_region_level_with_exact_counts(province):
     }
     assert set(by_city) == {"110100", "330100", "330200"}
     assert by_city["330100"].indicators["online_rate"].denominator == 4
+
+
+def test_the_overseen_departments_are_read_once_per_request(province, client):
+    """A county supervisor's workbench counts its two warning tabs on the departments it
+    oversees: their ids are read once for the page, not once per tab; a caller that changes the
+    set it is given does not change the next caller's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengwu.accounts import regions
+
+    supervisor = UserFactory(
+        roles=[Role.SUPERVISOR], department=None, region=province["regions"]["county"]
+    )
+    first = regions.overseen_department_ids(supervisor)
+    first.add(-1)
+    with CaptureQueriesContext(connection) as reads:
+        again = regions.overseen_department_ids(supervisor)
+    assert -1 not in again and len(again) == 2 and not reads
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as page:
+        assert client.get("/cases/?queue=overdue").status_code == 200
+    department_reads = [
+        q["sql"] for q in page if q["sql"].startswith('SELECT "accounts_department"."id" AS "pk"')
+    ]
+    assert len(department_reads) == 1, department_reads

@@ -76,8 +76,15 @@ def overseen_departments(user) -> QuerySet[Department] | None:
 
 
 def overseen_department_ids(user) -> set[int] | None:
-    departments = overseen_departments(user)
-    return None if departments is None else set(departments.values_list("pk", flat=True))
+    """The ids of ``overseen_departments`` (``None`` for every one), read once per user object."""
+    cached = getattr(user, "_zhengwu_overseen_ids", False)
+    if cached is False:
+        departments = overseen_departments(user)
+        cached = (
+            None if departments is None else frozenset(departments.values_list("pk", flat=True))
+        )
+        user._zhengwu_overseen_ids = cached
+    return None if cached is None else set(cached)
 
 
 def department_q(user, field: str = "department") -> Q:
