@@ -317,13 +317,53 @@ def test_a_page_joins_only_its_own_rows(item, clerk, travel):
     queryset = queues.queryset(clerk, queues.BY_KEY["intake"])
     with CaptureQueriesContext(connection) as first:
         rows, cursor = selectors.page(queryset, limit=2)
+        # joined: no query per row
+        assert [(c.applicant.name, c.item_version.name, c.department.name) for c in rows]
     assert [case.number for case in rows] == newest[:2] and cursor
-    assert rows[0].applicant.name and rows[0].item_version.name  # joined, no query per row
     rows, cursor = selectors.page(queryset, after=cursor, limit=2)
     assert [case.number for case in rows] == newest[2:4] and cursor
     rows, cursor = selectors.page(queryset, after=cursor, limit=2)
     assert [case.number for case in rows] == newest[4:] and cursor == ""
     (sql,) = [q["sql"] for q in first]
-    outer, _, keys = sql.partition(' IN (SELECT ')
+    outer, _, keys = sql.partition(" IN (SELECT ")
     assert '"accounts_applicant"' in outer and keys, sql
     assert '"accounts_applicant"' not in keys and "LIMIT 3" in keys, sql
+
+
+def test_centers_of_one_name_are_told_apart_by_their_regions(client, region_tree, region_reader):
+    """Two counties' centers of the same name are two groups, each under its region's name."""
+    region_tree["centers"]["other_county"].name = region_tree["centers"]["county"].name
+    region_tree["centers"]["other_county"].save(update_fields=["name"])
+    groups = dict(selectors.filter_departments(region_reader("city_leader")))
+    assert groups["西湖区 区政务服务中心"] == [("D-county", "区政务服务中心市场监管")]
+    assert groups["滨江区 区政务服务中心"] == [("D-other_county", "滨江区政务服务中心市场监管")]
+    assert groups["示范市政务服务中心"] and groups["北山街道便民服务中心"]
+
+
+def test_a_supervisor_of_one_center_filters_its_departments_without_groups(client, region_tree):
+    from tests.factories import DepartmentFactory, UserFactory
+
+    center = region_tree["centers"]["county"]
+    DepartmentFactory(code="D-county-2", name="区人力社保局", center=center)
+    user = UserFactory(roles=[Role.SUPERVISOR], department=None, center=center)
+    assert selectors.filter_departments(user) == [
+        (center.name, [("D-county", "区政务服务中心市场监管"), ("D-county-2", "区人力社保局")])
+    ]
+    client.force_login(user)
+    page = client.get("/cases/?queue=overdue").content.decode()
+    assert 'value="D-county-2"' in page and "<optgroup" not in page
+
+
+def test_a_clerk_at_a_comprehensive_window_filters_the_departments_it_serves(client, department):
+    from tests.factories import DepartmentFactory, UserFactory, WindowFactory
+
+    other = DepartmentFactory(code="RSJ-F", name="人力社保局", center=department.center)
+    DepartmentFactory(code="NOT-SERVED", name="不在此窗口的局", center=department.center)
+    window = WindowFactory(number="09", name="综合窗口", center=department.center)
+    window.serves.add(department, other)
+    clerk = UserFactory(roles=[Role.WINDOW_CLERK], department=None, window=window)
+    ((_center, offered),) = selectors.filter_departments(clerk)
+    assert {code for code, _name in offered} == {department.code, "RSJ-F"}
+    client.force_login(clerk)
+    page = client.get("/cases/").content.decode()
+    assert 'value="RSJ-F"' in page and 'value="NOT-SERVED"' not in page

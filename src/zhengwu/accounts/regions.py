@@ -76,7 +76,10 @@ def overseen_departments(user) -> QuerySet[Department] | None:
 
 
 def overseen_department_ids(user) -> set[int] | None:
-    """The ids of ``overseen_departments`` (``None`` for every one), read once per user object."""
+    """The ids of ``overseen_departments`` (``None`` for every one), read once per user object
+    (one per request) and kept on it, as ``_oversight`` keeps the region: code that adds or
+    moves a department and then reads again for the same user object deletes
+    ``user._zhengwu_overseen_ids`` first."""
     cached = getattr(user, "_zhengwu_overseen_ids", False)
     if cached is False:
         departments = overseen_departments(user)

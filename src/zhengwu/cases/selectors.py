@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -357,10 +358,12 @@ def _within(departments: set[int] | None, field: str) -> Q:
 
 
 def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The departments a workbench user may narrow their lists to, as ``(center's name,
-    [(code, name), ...])`` in the order of the regions and centers: a center-wide role's
-    overseen departments (every one for the province's), a staff member's own when they have
-    more than one; none otherwise. Plain rows: a province's filter lists hundreds."""
+    """The departments a workbench user may narrow their lists to, as ``(center, [(code, name),
+    ...])`` in the order of the regions and centers: a center-wide role's overseen departments
+    (every one for the province's), a staff member's own when they have more than one; none
+    otherwise. A center is named by its name, and by its region's name too where another center
+    listed has the same name (every county may have a 城关镇). Plain rows: a province's filter
+    lists hundreds."""
     if is_center_wide(user):
         departments = regions.overseen_departments(user)
         queryset = Department.objects.all() if departments is None else departments
@@ -368,20 +371,25 @@ def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
         queryset = Department.objects.filter(pk__in=sorted(own))
     else:
         return []
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
     rows = queryset.order_by("center__region__path", "center__code", "sort_order", "code")
-    for center, code, name in rows.values_list("center__name", "code", "name"):
-        if not groups or groups[-1][0] != center:
-            groups.append((center, []))
-        groups[-1][1].append((code, name))
-    return groups
+    by_center: dict[int, tuple[str, str, list[tuple[str, str]]]] = {}
+    for center, center_name, region_name, code, name in rows.values_list(
+        "center_id", "center__name", "center__region__name", "code", "name"
+    ):
+        by_center.setdefault(center, (center_name, region_name, []))[2].append((code, name))
+    names = Counter(center_name for center_name, _region, _rows in by_center.values())
+    return [
+        (f"{region_name} {center_name}" if names[center_name] > 1 else center_name, listed)
+        for center_name, region_name, listed in by_center.values()
+    ]
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:
     """Keyset paging, newest first: ``(cases, next cursor or "")``. No COUNT is run. The page's
     keys are chosen first, in a subquery of ``queryset`` alone, and only those rows are joined
-    to their items, departments and applicants: joined before the limit, PostgreSQL hashed every
-    applicant to join every candidate and then kept 21."""
+    to their items, versions, departments and applicants: joined before the limit, PostgreSQL
+    hashed every applicant to join every candidate and then kept 21. ``queryset`` gives the
+    keys only: its own ``select_related``, ``only`` or annotations do not reach the rows."""
     after_id = decode_cursor(after)
     if after_id is not None:
         queryset = queryset.filter(id__lt=after_id)
