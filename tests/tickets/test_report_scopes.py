@@ -6,6 +6,8 @@ reads the same number of queries whatever the reader."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -108,3 +110,30 @@ def test_a_scoped_report_reads_as_many_queries_as_the_whole_one(
         for who in (reader, leader):
             with django_assert_num_queries(queries):
                 report(start=today, end=today, reader=who)
+
+
+@pytest.mark.parametrize("level", READERS)
+def test_the_ticket_workbench_offers_the_readers_handling_units(level, tickets, region_reader):
+    """The ticket workbench's unit filter lists the departments whose tickets the reader sees,
+    grouped under their centers, and narrows to one of them; the hotline's desk lists every one."""
+    reader = region_reader(level, READERS[level])
+    client = Client()
+    client.force_login(reader)
+    text = client.get("/tickets/?queue=all").content.decode()
+    for key, department in tickets["departments"].items():
+        offered = f'<option value="{department.code}"' in text
+        assert offered == (key in REGION_LEVELS[level]), (level, key)
+    assert ("<optgroup" in text) == (len(REGION_LEVELS[level]) > 1)
+    (key, *_rest) = sorted(REGION_LEVELS[level])
+    code = tickets["departments"][key].code
+    narrowed = client.get("/tickets/", {"queue": "all", "department": code}).content.decode()
+    shown = set(re.findall(r'data-number="T\d+-(\w+)"', narrowed))
+    assert shown == {key}, (level, shown)
+
+
+def test_the_hotline_desk_filters_every_unit(tickets, make_user):
+    operator = make_user(Role.OPERATOR, username="op_units")
+    offered = {
+        code for _center, units in selectors.filter_departments(operator) for code, _n in units
+    }
+    assert offered == {f"D-{key}" for key in ALL_CENTERS}

@@ -15,6 +15,8 @@ carried into the query) or ``overseen_department_ids``."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import Q, QuerySet
 
 from zhengwu.accounts.models import Center, Department, Region
@@ -96,6 +98,24 @@ def department_q(user, field: str = "department") -> Q:
     if departments is None:
         return Q()
     return Q(**{f"{field}__in": departments.values("pk")})
+
+
+def by_center(departments: QuerySet[Department]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``departments`` as ``(center, [(code, name), ...])`` in the order of the regions and
+    centers, for a filter's choices grouped by center. A center is named by its name, and by
+    its region's name too where another center listed has the same name (every county may have
+    a 城关镇). Plain rows: a province's filter lists hundreds."""
+    rows = departments.order_by("center__region__path", "center__code", "sort_order", "code")
+    groups: dict[int, tuple[str, str, list[tuple[str, str]]]] = {}
+    for center, center_name, region_name, code, name in rows.values_list(
+        "center_id", "center__name", "center__region__name", "code", "name"
+    ):
+        groups.setdefault(center, (center_name, region_name, []))[2].append((code, name))
+    names = Counter(center_name for center_name, _region, _rows in groups.values())
+    return [
+        (f"{region_name} {center_name}" if names[center_name] > 1 else center_name, listed)
+        for center_name, region_name, listed in groups.values()
+    ]
 
 
 def overseen_centers(user) -> QuerySet[Center]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -358,30 +357,15 @@ def _within(departments: set[int] | None, field: str) -> Q:
 
 
 def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The departments a workbench user may narrow their lists to, as ``(center, [(code, name),
-    ...])`` in the order of the regions and centers: a center-wide role's overseen departments
-    (every one for the province's), a staff member's own when they have more than one; none
-    otherwise. A center is named by its name, and by its region's name too where another center
-    listed has the same name (every county may have a 城关镇). Plain rows: a province's filter
-    lists hundreds."""
+    """The departments a workbench user may narrow their lists to, grouped by center
+    (``regions.by_center``): a center-wide role's overseen departments (every one for the
+    province's), a staff member's own when they have more than one; none otherwise."""
     if is_center_wide(user):
         departments = regions.overseen_departments(user)
-        queryset = Department.objects.all() if departments is None else departments
-    elif len(own := staff_department_ids(user)) > 1:
-        queryset = Department.objects.filter(pk__in=sorted(own))
-    else:
-        return []
-    rows = queryset.order_by("center__region__path", "center__code", "sort_order", "code")
-    by_center: dict[int, tuple[str, str, list[tuple[str, str]]]] = {}
-    for center, center_name, region_name, code, name in rows.values_list(
-        "center_id", "center__name", "center__region__name", "code", "name"
-    ):
-        by_center.setdefault(center, (center_name, region_name, []))[2].append((code, name))
-    names = Counter(center_name for center_name, _region, _rows in by_center.values())
-    return [
-        (f"{region_name} {center_name}" if names[center_name] > 1 else center_name, listed)
-        for center_name, region_name, listed in by_center.values()
-    ]
+        return regions.by_center(Department.objects.all() if departments is None else departments)
+    if len(own := staff_department_ids(user)) > 1:
+        return regions.by_center(Department.objects.filter(pk__in=sorted(own)))
+    return []
 
 
 def page(queryset: QuerySet[Case], *, after: str = "", limit: int = 20) -> tuple[list[Case], str]:

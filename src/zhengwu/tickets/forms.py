@@ -132,11 +132,15 @@ class FilterForm(StyledForm):
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DateInput())
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, departments=None, **kwargs):
+        """``departments``: the units the reader may narrow to, grouped by center
+        (``selectors.filter_departments``); one group is listed without its heading."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *Kind.choices]
         self.fields["category"].choices = [("", _("All categories")), *category_choices()[1:]]
-        self.fields["department"].choices = [("", _("All units")), *department_choices(False)]
+        groups = list(departments or [])
+        units = groups[0][1] if len(groups) == 1 else groups
+        self.fields["department"].choices = [("", _("All units")), *units]
         for name in ("number", "phone"):
             self.fields[name].widget.attrs["placeholder"] = self.fields[name].label
         for name in ("received_from", "received_to"):

@@ -63,6 +63,22 @@ def scope(user) -> Q:
     return q
 
 
+def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The handling units a ticket list may be narrowed to, grouped by center
+    (``regions.by_center``): every department for the hotline's operators and for those who
+    oversee the whole deployment, the overseen ones for a supervisor, leader or administrator of
+    a region or center, a handling unit's own department."""
+    roles = role_names(user)
+    if Role.OPERATOR in roles:
+        return regions.by_center(Department.objects.all())
+    if roles & DESK_ROLES:
+        departments = regions.overseen_departments(user)
+        return regions.by_center(Department.objects.all() if departments is None else departments)
+    if roles & UNIT_ROLES and user.department_id:
+        return regions.by_center(Department.objects.filter(pk=user.department_id))
+    return []
+
+
 def visible_tickets(user) -> QuerySet[Ticket]:
     return Ticket.objects.filter(scope(user))
 

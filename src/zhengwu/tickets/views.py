@@ -217,7 +217,7 @@ def workbench(request):
     roles = _roles(user)
     names = queues_for(roles)
     name = request.GET.get("queue") if request.GET.get("queue") in names else names[0]
-    form = f.FilterForm(request.GET or None)
+    form = f.FilterForm(request.GET or None, departments=selectors.filter_departments(user))
     values = form.values() if request.GET else {}
     filters = selectors.TicketFilters(
         kind=values.get("kind", ""),
