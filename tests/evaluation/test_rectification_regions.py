@@ -121,3 +121,56 @@ def test_a_ledger_answering_only_for_the_whole_gives_a_part_no_section(two_count
         assert bulletins.build(year=2025, quarter=3, reader=office).rectification == whole
     finally:
         bulletins.register_rectification_progress(selectors.bulletin_progress)
+
+
+def test_a_county_office_assigns_only_the_units_it_oversees(two_counties, client):
+    """A county's supervisor sets measures and records discipline for its own county's units:
+    another county's unit is refused with a message in Chinese and is not offered on the
+    ledger's page; the office of the whole deployment assigns any unit."""
+    from zhengwu.core.errors import ValidationFailed
+
+    office, county_supervisor, ours, _theirs = two_counties
+    here_head = ours.measures.first().leader
+    there_head = _theirs.measures.first().leader
+    from zhengwu.accounts.models import Department
+
+    here = Department.objects.get(code="XH-MZJ")
+    there = Department.objects.get(code="BJ-MZJ")
+    before = ours.measures.count()
+    with pytest.raises(ValidationFailed) as refused:
+        measure_on(county_supervisor, ours, unit=there, head=there_head, person=there_head)
+    assert refused.value.errors["unit"] == ["请选择您督查范围内的单位。"]
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_discipline(
+            actor=county_supervisor,
+            rectification_id=ours.pk,
+            kind="interview",
+            taken_on=dt.date(2025, 10, 1),
+            person_name="钱某",
+            unit=there.code,
+        )
+    assert "unit" in refused.value.errors
+    assert ours.measures.count() == before
+    measure_on(county_supervisor, ours, unit=here, head=here_head, person=here_head)
+    measure_on(office, ours, unit=there, head=there_head, person=there_head)
+    assert ours.measures.count() == before + 2
+    client.force_login(county_supervisor)
+    page = client.get(f"/evaluation/rectification/{ours.pk}/")
+    for form in ("measure_form", "discipline_form"):
+        offered = {d.code for d in page.context[form].fields["unit"].queryset}
+        assert offered == {"XH-MZJ"}, form
+    # a posted unit outside the county is refused by the form: nothing is written
+    answer = client.post(
+        f"/evaluation/rectification/{ours.pk}/measures/",
+        {
+            "problem": ours.problems.first().pk,
+            "text": "整改",
+            "unit": "BJ-MZJ",
+            "leader": there_head.pk,
+            "person": there_head.pk,
+            "kind": "deadline",
+            "deadline": "2025-10-20",
+        },
+    )
+    assert answer.status_code == 422 and ours.measures.count() == before + 2
+    assert "unit" in answer.context["measure_form"].errors

@@ -77,6 +77,12 @@ def overseen_departments(user) -> QuerySet[Department] | None:
     return None
 
 
+def overseen_departments_or_all(user) -> QuerySet[Department]:
+    """``overseen_departments``, with every department for one who oversees everything."""
+    departments = overseen_departments(user)
+    return Department.objects.all() if departments is None else departments
+
+
 def overseen_department_ids(user) -> set[int] | None:
     """The ids of ``overseen_departments`` (``None`` for every one), read once per user object
     (one per request) and kept on it, as ``_oversight`` keeps the region: code that adds or

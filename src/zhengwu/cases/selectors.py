@@ -361,8 +361,7 @@ def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
     (``regions.by_center``): a center-wide role's overseen departments (every one for the
     province's), a staff member's own when they have more than one; none otherwise."""
     if is_center_wide(user):
-        departments = regions.overseen_departments(user)
-        return regions.by_center(Department.objects.all() if departments is None else departments)
+        return regions.by_center(regions.overseen_departments_or_all(user))
     if len(own := staff_department_ids(user)) > 1:
         return regions.by_center(Department.objects.filter(pk__in=sorted(own)))
     return []

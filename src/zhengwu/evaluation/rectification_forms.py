@@ -94,11 +94,14 @@ class MeasureForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeasureKind.choices)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
-    def __init__(self, *args, problems=(), **kwargs):
+    def __init__(self, *args, problems=(), units=None, **kwargs):
+        """``units``: the departments the office may assign (``overseen_departments_or_all``)."""
         super().__init__(*args, **kwargs)
         self.fields["problem"].choices = [(p.pk, f"{p.seq}. {p.text[:60]}") for p in problems]
         self.fields["leader"].queryset = _staff()
         self.fields["person"].queryset = _staff()
+        if units is not None:
+            self.fields["unit"].queryset = units.order_by("code")
 
 
 class DisciplineForm(StyledForm):
@@ -114,11 +117,13 @@ class DisciplineForm(StyledForm):
     taken_on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=NOTE_WIDGET)
 
-    def __init__(self, *args, problems=(), **kwargs):
+    def __init__(self, *args, problems=(), units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["problem"].choices = [("", "—")] + [
             (p.pk, f"{p.seq}. {p.text[:60]}") for p in problems
         ]
+        if units is not None:
+            self.fields["unit"].queryset = units.order_by("code")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

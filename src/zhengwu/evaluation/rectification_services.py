@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhengwu.accounts import regions
 from zhengwu.accounts.models import Department
 from zhengwu.cases.files import MAX_FILES, check_upload, clean_name
 from zhengwu.cases.models import private_storage
@@ -85,6 +86,17 @@ def roles_on(user, measure: Measure) -> set[str]:
 def _require_office(user) -> None:
     if not is_office(user):
         raise Forbidden()
+
+
+def _unit(actor, code, errors: dict) -> Department | None:
+    """The department ``code`` names, if the office ``actor`` oversees it (a county's office
+    assigns its own county's units; the whole deployment's office any); else an error."""
+    department = (
+        regions.overseen_departments_or_all(actor).filter(code=str(code or "")[:32]).first()
+    )
+    if department is None:
+        errors["unit"] = [_("Choose a department you oversee.")]
+    return department
 
 
 def _transition_error(error: TransitionError) -> Exception:
@@ -387,9 +399,7 @@ def add_measure(
     errors: dict[str, list] = {}
     text = core_inputs.text(text, "text", required=True, errors=errors)
     kind = _choice(kind, MeasureKind, "kind", errors)
-    department = Department.objects.filter(code=str(unit or "")[:32]).first()
-    if department is None:
-        errors["unit"] = [_("Choose a department.")]
+    department = _unit(actor, unit, errors)
     leader_user = _user(leader, "leader", errors)
     person_user = _user(person, "person", errors)
     due = clean_deadline(deadline, errors=errors, start=clock.today())
@@ -594,9 +604,7 @@ def record_discipline(
         name = core_inputs.text(person_name, "person", required=True, errors=errors, limit=60)
     department = None
     if unit:
-        department = Department.objects.filter(code=str(unit)[:32]).first()
-        if department is None:
-            errors["unit"] = [_("Choose a department.")]
+        department = _unit(actor, unit, errors)
     elif user is not None:
         department = user.department
     if errors:

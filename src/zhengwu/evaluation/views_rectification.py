@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhengwu.accounts import regions
 from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.display import person_name
@@ -212,9 +213,12 @@ def _detail(request, ledger, *, forms=None, problems=(), status=200):
     }
     if office:
         context["problem_form"] = forms.get("problem") or f.ProblemForm()
-        context["measure_form"] = forms.get("measure") or f.MeasureForm(problems=problem_rows)
+        units = regions.overseen_departments_or_all(request.user)
+        context["measure_form"] = forms.get("measure") or f.MeasureForm(
+            problems=problem_rows, units=units
+        )
         context["discipline_form"] = forms.get("discipline") or f.DisciplineForm(
-            problems=problem_rows
+            problems=problem_rows, units=units
         )
         context["discipline"] = ledger.discipline.select_related("problem", "unit")[:50]
     return render(request, "evaluation/rectification/detail.html", context, status=status)
@@ -250,7 +254,11 @@ def add_problem(request, ledger_id: int):
 @require_POST
 def add_measure(request, ledger_id: int):
     ledger = _ledger(request, ledger_id)
-    form = f.MeasureForm(request.POST, problems=list(ledger.problems.order_by("pk")))
+    form = f.MeasureForm(
+        request.POST,
+        problems=list(ledger.problems.order_by("pk")),
+        units=regions.overseen_departments_or_all(request.user),
+    )
     done, problems, status = attempt(
         form,
         lambda: services.add_measure(
@@ -275,7 +283,11 @@ def add_measure(request, ledger_id: int):
 @require_POST
 def add_discipline(request, ledger_id: int):
     ledger = _ledger(request, ledger_id)
-    form = f.DisciplineForm(request.POST, problems=list(ledger.problems.order_by("pk")))
+    form = f.DisciplineForm(
+        request.POST,
+        problems=list(ledger.problems.order_by("pk")),
+        units=regions.overseen_departments_or_all(request.user),
+    )
     done, problems, status = attempt(
         form,
         lambda: services.record_discipline(

@@ -72,8 +72,7 @@ def filter_departments(user) -> list[tuple[str, list[tuple[str, str]]]]:
     if Role.OPERATOR in roles:
         return regions.by_center(Department.objects.all())
     if roles & DESK_ROLES:
-        departments = regions.overseen_departments(user)
-        return regions.by_center(Department.objects.all() if departments is None else departments)
+        return regions.by_center(regions.overseen_departments_or_all(user))
     if roles & UNIT_ROLES and user.department_id:
         return regions.by_center(Department.objects.filter(pk=user.department_id))
     return []
