@@ -95,7 +95,7 @@ class MeasureForm(StyledForm):
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
     def __init__(self, *args, problems=(), units=None, **kwargs):
-        """``units``: the departments the office may assign (``overseen_departments_or_all``)."""
+        """``units``: the departments the office may assign (``services.assignable_units``)."""
         super().__init__(*args, **kwargs)
         self.fields["problem"].choices = [(p.pk, f"{p.seq}. {p.text[:60]}") for p in problems]
         self.fields["leader"].queryset = _staff()

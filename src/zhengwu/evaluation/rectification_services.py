@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from zhengwu.accounts import regions
@@ -88,12 +89,15 @@ def _require_office(user) -> None:
         raise Forbidden()
 
 
+def assignable_units(actor) -> QuerySet[Department]:
+    """The units the office ``actor`` may give a measure or a discipline record: those it
+    oversees (a county's office its county's; the whole deployment's office any)."""
+    return regions.overseen_departments_or_all(actor)
+
+
 def _unit(actor, code, errors: dict) -> Department | None:
-    """The department ``code`` names, if the office ``actor`` oversees it (a county's office
-    assigns its own county's units; the whole deployment's office any); else an error."""
-    department = (
-        regions.overseen_departments_or_all(actor).filter(code=str(code or "")[:32]).first()
-    )
+    """The department ``code`` names, if it is one of ``assignable_units``; else an error."""
+    department = assignable_units(actor).filter(code=str(code or "")[:32]).first()
     if department is None:
         errors["unit"] = [_("Choose a department you oversee.")]
     return department

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwu.accounts import regions
 from zhengwu.core import clock, paging
 from zhengwu.core.confirm import confirmation_page, confirmed
 from zhengwu.core.display import person_name
@@ -213,7 +212,7 @@ def _detail(request, ledger, *, forms=None, problems=(), status=200):
     }
     if office:
         context["problem_form"] = forms.get("problem") or f.ProblemForm()
-        units = regions.overseen_departments_or_all(request.user)
+        units = services.assignable_units(request.user)
         context["measure_form"] = forms.get("measure") or f.MeasureForm(
             problems=problem_rows, units=units
         )
@@ -257,7 +256,7 @@ def add_measure(request, ledger_id: int):
     form = f.MeasureForm(
         request.POST,
         problems=list(ledger.problems.order_by("pk")),
-        units=regions.overseen_departments_or_all(request.user),
+        units=services.assignable_units(request.user),
     )
     done, problems, status = attempt(
         form,
@@ -286,7 +285,7 @@ def add_discipline(request, ledger_id: int):
     form = f.DisciplineForm(
         request.POST,
         problems=list(ledger.problems.order_by("pk")),
-        units=regions.overseen_departments_or_all(request.user),
+        units=services.assignable_units(request.user),
     )
     done, problems, status = attempt(
         form,
